@@ -1,0 +1,83 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Tasks.Dataflow;
+
+namespace BatchFactory.Engine;
+
+/// <summary>Materialises a graph as Dataflow blocks, runs it to completion and reports the result.</summary>
+internal static class GraphRunner
+{
+    public static async Task<RunResult> RunAsync(Graph graph, RunOptions options, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        graph.ValidateForRun();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var run = new RunContext(options, cancellationToken);
+        var started = options.TimeProvider.GetTimestamp();
+        var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
+        var blocks = contexts.Select(c => c.Op.Materialize(c)).ToArray();
+        Link(graph, blocks);
+
+        var all = blocks.SelectMany(b => b.All).ToList();
+        options.OnMaterialized?.Invoke(all);
+
+        var sources = blocks.Where(b => b.Start is not null).Select(b => Task.Run(b.Start!, CancellationToken.None))
+            .Concat(blocks.Select(b => b.Finishing).OfType<Task>()).ToList();
+        await Task.WhenAll(all.Select(b => b.Completion).Concat(sources)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        if (run.Failure is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfAnyFaulted(all, sources);
+
+        var elapsed = options.TimeProvider.GetElapsedTime(started);
+        var stats = contexts.Select(c => new OpStats(c.Node, c.Op.Name, c.Op.ToString(), c.Counters.In, c.Counters.Out, c.Counters.Dropped)).ToList();
+        return new RunResult(run.Outputs(), stats, elapsed);
+    }
+
+    private static void Link(Graph graph, OpBlocks[] blocks)
+    {
+        var linkOptions = new DataflowLinkOptions { PropagateCompletion = true };
+        var wiredIn = new HashSet<(int Node, int Port)>();
+        var wiredOut = new HashSet<(int Node, int Port)>();
+        foreach (var edge in graph.Edges)
+        {
+            int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
+            blocks[source].Outputs[edge.OutPort].LinkTo(blocks[target].Inputs[edge.InPort], linkOptions);
+            wiredOut.Add((source, edge.OutPort));
+            wiredIn.Add((target, edge.InPort));
+        }
+
+        for (var node = 0; node < blocks.Length; node++)
+        {
+            for (var port = 0; port < blocks[node].Inputs.Count; port++)
+            {
+                if (!wiredIn.Contains((node, port)))
+                {
+                    blocks[node].Inputs[port].Complete();
+                }
+            }
+
+            for (var port = 0; port < blocks[node].Outputs.Count; port++)
+            {
+                if (!wiredOut.Contains((node, port)))
+                {
+                    blocks[node].Outputs[port].LinkTo(DataflowBlock.NullTarget<Entry>());
+                }
+            }
+        }
+    }
+
+    // A fault not recorded through an OpContext is a bug in an op; surface it rather than return a partial result.
+    private static void ThrowIfAnyFaulted(IEnumerable<IDataflowBlock> blocks, IEnumerable<Task> sources)
+    {
+        var fault = blocks.Select(b => b.Completion).Concat(sources).FirstOrDefault(t => t.IsFaulted);
+        if (fault?.Exception is { } aggregate)
+        {
+            ExceptionDispatchInfo.Throw(aggregate.GetBaseException());
+        }
+    }
+}

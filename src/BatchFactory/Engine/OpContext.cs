@@ -1,0 +1,69 @@
+using System.Threading.Tasks.Dataflow;
+
+namespace BatchFactory.Engine;
+
+/// <summary>What an op gets when it is materialised for one run: its place in the graph, block options and failure reporting.</summary>
+internal sealed class OpContext
+{
+    public OpContext(Op op, int node, RunContext run)
+    {
+        Op = op;
+        Node = node;
+        Run = run;
+        var options = run.Options;
+        PerEntry = new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            BoundedCapacity = options.BoundedCapacity,
+            EnsureOrdered = false,
+            CancellationToken = run.Token,
+        };
+        Serial = new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = 1,
+            BoundedCapacity = options.BoundedCapacity,
+            CancellationToken = run.Token,
+        };
+        Buffer = new DataflowBlockOptions
+        {
+            BoundedCapacity = options.BoundedCapacity,
+            CancellationToken = run.Token,
+        };
+    }
+
+    public Op Op { get; }
+
+    /// <summary>The op's node index in the graph; also the first element of the order keys it creates.</summary>
+    public int Node { get; }
+
+    public RunContext Run { get; }
+
+    public OpCounters Counters { get; } = new();
+
+    /// <summary>Options for blocks that apply a function to each entry: parallel, unordered, bounded.</summary>
+    public ExecutionDataflowBlockOptions PerEntry { get; }
+
+    /// <summary>Options for blocks that must see entries one at a time (collectors, routers).</summary>
+    public ExecutionDataflowBlockOptions Serial { get; }
+
+    /// <summary>Options for buffer blocks that hold an op's output.</summary>
+    public DataflowBlockOptions Buffer { get; }
+
+    public CancellationToken Token => Run.Token;
+
+    /// <summary>Records that the op failed on <paramref name="entry"/> and stops the run.</summary>
+    /// <returns>The exception to throw from the block, so that it faults.</returns>
+    public Exception Fail(Entry? entry, Exception exception)
+    {
+        if (exception is OperationCanceledException && Token.IsCancellationRequested)
+        {
+            return exception;
+        }
+
+        var wrapped = exception as OpException ?? new OpException(Op.Name, Node, entry?.Idx, exception);
+        return Run.Fail(wrapped);
+    }
+
+    /// <summary>Counts an entry the op discarded.</summary>
+    public void Dropped(Entry entry) => Counters.AddDropped();
+}

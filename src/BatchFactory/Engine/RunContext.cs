@@ -1,0 +1,57 @@
+namespace BatchFactory.Engine;
+
+/// <summary>
+/// The state of one run: its cancellation, its first failure and the outputs its sinks produced.
+/// Made fresh for every run, so a graph can run any number of times.
+/// </summary>
+internal sealed class RunContext : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly List<RunOutput> _outputs = [];
+    private Exception? _failure;
+
+    public RunContext(RunOptions options, CancellationToken cancellationToken)
+    {
+        Options = options;
+        UserToken = cancellationToken;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    public RunOptions Options { get; }
+
+    /// <summary>The caller's token: cancelled when the user asked to stop.</summary>
+    public CancellationToken UserToken { get; }
+
+    /// <summary>The run's token: cancelled when the user asked to stop or an op failed. Every block uses it.</summary>
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>The first failure of the run, if any.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Records a failure (the first one wins) and stops the rest of the run.</summary>
+    /// <returns>The exception, for throwing.</returns>
+    public Exception Fail(Exception exception)
+    {
+        Interlocked.CompareExchange(ref _failure, exception, null);
+        _ = _cts.CancelAsync();
+        return exception;
+    }
+
+    public void AddOutput(RunOutput output)
+    {
+        lock (_outputs)
+        {
+            _outputs.Add(output);
+        }
+    }
+
+    public IReadOnlyList<RunOutput> Outputs()
+    {
+        lock (_outputs)
+        {
+            return [.. _outputs.OrderBy(o => o.Node)];
+        }
+    }
+
+    public void Dispose() => _cts.Dispose();
+}

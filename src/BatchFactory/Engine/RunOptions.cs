@@ -1,0 +1,47 @@
+using System.Threading.Tasks.Dataflow;
+
+namespace BatchFactory;
+
+/// <summary>
+/// How a run is executed. Options are read and validated once, when <see cref="Graph.RunAsync(RunOptions?, CancellationToken)"/>
+/// builds the run, before any entry moves.
+/// </summary>
+public sealed class RunOptions
+{
+    /// <summary>
+    /// How many entries each per-entry op (MapField, Filter, Apply, …) works on at once.
+    /// Default 1, which is fastest for cheap functions; raise it when your functions are slow or block.
+    /// Must be at least 1. Output order is unaffected: order-sensitive ops order by source position.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+
+    /// <summary>
+    /// How many entries each op may hold in its queue before the op upstream waits (backpressure).
+    /// Default 1024. Must be at least 1. Bounds the memory of a streaming run.
+    /// </summary>
+    public int BoundedCapacity { get; init; } = 1024;
+
+    /// <summary>Where <c>PrintEntry</c> and <c>PrintField</c> write when they were given no writer. Default <see cref="Console.Out"/>.</summary>
+    public TextWriter? Output { get; init; }
+
+    /// <summary>The clock used to time the run. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Test hook: receives every Dataflow block of the run once it is built.</summary>
+    internal Action<IReadOnlyList<IDataflowBlock>>? OnMaterialized { get; init; }
+
+    internal void Validate()
+    {
+        if (MaxDegreeOfParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "RunOptions.MaxDegreeOfParallelism must be at least 1.");
+        }
+
+        if (BoundedCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BoundedCapacity), BoundedCapacity, "RunOptions.BoundedCapacity must be at least 1.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+}

@@ -1,0 +1,73 @@
+using BatchFactory.Engine;
+
+namespace BatchFactory;
+
+/// <summary>
+/// A node of a graph: an immutable description of one step with numbered in-ports and out-ports.
+/// Ops are made by the factory methods of <see cref="Ops"/> and joined with <c>|</c> (see <see cref="Then(Graph)"/>).
+/// Each run turns an op into fresh Dataflow blocks, so an op holds no run state and can be part of many graphs.
+/// </summary>
+public abstract class Op
+{
+    private protected Op(string kind, int inputPorts, int outputPorts)
+    {
+        Kind = kind;
+        Name = kind;
+        InputPorts = inputPorts;
+        OutputPorts = outputPorts;
+    }
+
+    /// <summary>The op's kind, e.g. <c>MapField</c>.</summary>
+    public string Kind { get; }
+
+    /// <summary>The name used in errors, summaries and outputs; the <see cref="Kind"/> unless set with <see cref="Named(string)"/>.</summary>
+    public string Name { get; private set; }
+
+    /// <summary>How many in-ports the op has (0 for a source).</summary>
+    public int InputPorts { get; }
+
+    /// <summary>How many out-ports the op has (0 for a sink).</summary>
+    public int OutputPorts { get; }
+
+    /// <summary>Returns a copy of this op with another name, e.g. to tell two <c>ToList</c> outputs apart.</summary>
+    /// <param name="name">The new name; must not be empty.</param>
+    /// <returns>A new op (a different node) that behaves like this one.</returns>
+    public Op Named(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var copy = (Op)MemberwiseClone();
+        copy.Name = name;
+        return copy;
+    }
+
+    /// <summary>Wires this op's out-port 0 to the in-port 0 of <paramref name="next"/>'s first op. Same as <c>this | next</c>.</summary>
+    /// <param name="next">The op or graph that follows.</param>
+    /// <returns>A new graph.</returns>
+    /// <exception cref="GraphException">The ports are missing or already used, or <paramref name="next"/> already contains this op.</exception>
+    public Graph Then(Graph next) => ((Graph)this).Then(next);
+
+    /// <summary>Joins two ops into a graph: <paramref name="left"/>'s out-port 0 feeds <paramref name="right"/>'s in-port 0.</summary>
+    /// <param name="left">The op that comes first.</param>
+    /// <param name="right">The op that follows.</param>
+    /// <returns>A new graph.</returns>
+    public static Graph operator |(Op left, Op right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        return left.Then(right);
+    }
+
+    /// <summary>A short description with the op's arguments, e.g. <c>MapField(n -> square)</c>.</summary>
+    /// <returns>The description used by <see cref="Graph.ToString"/>.</returns>
+    public override string ToString()
+    {
+        var details = Describe();
+        var head = Name == Kind ? Kind : $"{Name}: {Kind}";
+        return details.Length == 0 ? head : $"{head}({details})";
+    }
+
+    /// <summary>The op's arguments for <see cref="ToString"/>.</summary>
+    private protected abstract string Describe();
+
+    /// <summary>Builds this op's Dataflow blocks for one run.</summary>
+    internal abstract OpBlocks Materialize(OpContext context);
+}

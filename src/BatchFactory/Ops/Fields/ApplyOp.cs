@@ -1,0 +1,13 @@
+namespace BatchFactory.Operators;
+
+/// <summary>Calls a user action that changes the entry in place.</summary>
+internal sealed class ApplyOp(Action<Entry> action) : EntryOp("Apply")
+{
+    private protected override string Describe() => string.Empty;
+
+    protected override Entry? Process(Entry entry)
+    {
+        action(entry);
+        return entry;
+    }
+}

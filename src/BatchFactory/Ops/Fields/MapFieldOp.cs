@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+
+namespace BatchFactory.Operators;
+
+/// <summary>Reads n input fields, calls a user function and writes its result to m output fields.</summary>
+internal sealed class MapFieldOp : EntryOp
+{
+    private readonly string[] _inKeys;
+    private readonly string[] _outKeys;
+    private readonly Action<Entry> _apply;
+
+    private MapFieldOp(string[] inKeys, string[] outKeys, Action<Entry> apply)
+        : base("MapField")
+    {
+        _inKeys = inKeys;
+        _outKeys = outKeys;
+        _apply = apply;
+    }
+
+    /// <summary>Makes a MapField whose function result is stored by a typed writer (no boxing for one output key); <paramref name="call"/> reads the inputs and calls the user function.</summary>
+    public static MapFieldOp Create<TResult>(string[] inKeys, string[] outKeys, Func<Entry, TResult> call)
+    {
+        ArgumentNullException.ThrowIfNull(inKeys);
+        ArgumentNullException.ThrowIfNull(outKeys);
+        CheckKeys(inKeys, nameof(inKeys));
+        CheckKeys(outKeys, nameof(outKeys));
+        if (outKeys.Length == 1)
+        {
+            var key = outKeys[0];
+            return new MapFieldOp(inKeys, outKeys, e => e.Set(key, call(e)));
+        }
+
+        CheckTupleArity(typeof(TResult), outKeys.Length);
+        return new MapFieldOp(inKeys, outKeys, e => StoreTuple(e, outKeys, call(e)));
+    }
+
+    private protected override string Describe() => $"{string.Join(", ", _inKeys)} -> {string.Join(", ", _outKeys)}";
+
+    protected override Entry? Process(Entry entry)
+    {
+        _apply(entry);
+        return entry;
+    }
+
+    private static void StoreTuple(Entry entry, string[] outKeys, object? result)
+    {
+        if (result is not ITuple tuple || tuple.Length != outKeys.Length)
+        {
+            throw new InvalidOperationException(
+                $"the function must return a tuple of {outKeys.Length} values for the output keys {string.Join(", ", outKeys)}, but returned {result ?? "null"}");
+        }
+
+        for (var i = 0; i < outKeys.Length; i++)
+        {
+            entry.Set(outKeys[i], tuple[i]);
+        }
+    }
+
+    private static void CheckKeys(string[] keys, string name)
+    {
+        if (keys.Length == 0 || keys.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException($"MapField: {name} must name at least one field, and no field name may be empty.", name);
+        }
+    }
+
+    private static void CheckTupleArity(Type result, int count)
+    {
+        var arity = typeof(ITuple).IsAssignableFrom(result) && result.IsGenericType ? result.GetGenericArguments().Length : -1;
+        if (arity != count)
+        {
+            throw new ArgumentException(
+                $"MapField: {count} output keys need a function that returns a tuple of {count} values, e.g. (a, b); it returns {JsonFieldCodec.Describe(result)}.");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace BatchFactory.Operators;
+
+/// <summary>Keeps the entries a predicate accepts and drops the rest.</summary>
+internal sealed class FilterOp(Func<Entry, bool> predicate, string description) : EntryOp("Filter")
+{
+    private protected override string Describe() => description;
+
+    protected override Entry? Process(Entry entry) => predicate(entry) ? entry : null;
+}

@@ -1,0 +1,20 @@
+namespace BatchFactory.Operators;
+
+/// <summary>Keeps (IncludeIdx) or drops (ExcludeIdx) the entries whose idx is in a set.</summary>
+internal sealed class IdxFilterOp : EntryOp
+{
+    private readonly HashSet<string> _idxs;
+    private readonly bool _keepListed;
+
+    public IdxFilterOp(IEnumerable<string> idxs, bool keepListed)
+        : base(keepListed ? "IncludeIdx" : "ExcludeIdx")
+    {
+        ArgumentNullException.ThrowIfNull(idxs);
+        _idxs = new HashSet<string>(idxs, StringComparer.Ordinal);
+        _keepListed = keepListed;
+    }
+
+    private protected override string Describe() => _idxs.Count <= 3 ? string.Join(", ", _idxs) : $"{_idxs.Count} idx";
+
+    protected override Entry? Process(Entry entry) => _idxs.Contains(entry.Idx) == _keepListed ? entry : null;
+}

@@ -1,0 +1,102 @@
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// An op that needs the whole stream before it can emit (Sort, Shuffle, TakeFirstN): it collects entries,
+/// and when its input completes it emits its output in a stable order, with backpressure.
+/// </summary>
+internal abstract class BarrierOp : Op
+{
+    protected BarrierOp(string kind)
+        : base(kind, 1, 1)
+    {
+    }
+
+    /// <summary>Whether the output order replaces the stream order (Sort, Shuffle); if not, entries keep their keys.</summary>
+    protected abstract bool Reorders { get; }
+
+    /// <summary>Makes the collector for one run.</summary>
+    protected abstract Collector CreateCollector(OpContext context);
+
+    internal sealed override OpBlocks Materialize(OpContext context)
+    {
+        var collector = CreateCollector(context);
+        var input = new ActionBlock<Entry>(
+            entry =>
+            {
+                context.Counters.AddIn();
+                Entry? discarded;
+                try
+                {
+                    discarded = collector.Add(entry);
+                }
+                catch (Exception ex)
+                {
+                    throw context.Fail(entry, ex);
+                }
+
+                if (discarded is not null)
+                {
+                    context.Dropped(discarded);
+                }
+            },
+            context.Serial);
+        var output = new BufferBlock<Entry>(context.Buffer);
+        var finishing = EmitWhenCompleteAsync(context, input.Completion, output, collector);
+        return new OpBlocks([input], [output]) { Finishing = finishing };
+    }
+
+    private async Task EmitWhenCompleteAsync(OpContext context, Task inputDone, BufferBlock<Entry> output, Collector collector)
+    {
+        await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!inputDone.IsCompletedSuccessfully)
+        {
+            Propagate(inputDone, output);
+            return;
+        }
+
+        try
+        {
+            var entries = collector.Finish();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (Reorders)
+                {
+                    entries[i].Order = OrderKey.Root(context.Node, i);
+                }
+
+                if (!await output.SendAsync(entries[i], context.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                context.Counters.AddOut();
+            }
+
+            output.Complete();
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
+        {
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
+        }
+    }
+
+    /// <summary>Passes a failed or cancelled input on to the output so that downstream ops stop too.</summary>
+    internal static void Propagate(Task inputDone, IDataflowBlock output)
+    {
+        if (inputDone.Exception is { } error)
+        {
+            output.Fault(error.GetBaseException());
+        }
+        else
+        {
+            output.Complete();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>An op with no in-port that produces entries in a fixed order; each gets an order key from its position.</summary>
+internal abstract class SourceOp : Op
+{
+    protected SourceOp(string kind)
+        : base(kind, 0, 1)
+    {
+    }
+
+    /// <summary>Produces the entries of one run, lazily and in a stable order.</summary>
+    protected abstract IEnumerable<Entry> Produce(OpContext context);
+
+    internal sealed override OpBlocks Materialize(OpContext context)
+    {
+        var output = new BufferBlock<Entry>(context.Buffer);
+        return new OpBlocks([], [output]) { Start = () => PumpAsync(context, output) };
+    }
+
+    private async Task PumpAsync(OpContext context, BufferBlock<Entry> output)
+    {
+        var position = 0;
+        try
+        {
+            foreach (var entry in Produce(context))
+            {
+                entry.Order = OrderKey.Root(context.Node, position++);
+                if (!await output.SendAsync(entry, context.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                context.Counters.AddOut();
+            }
+
+            output.Complete();
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
+        {
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
+        }
+    }
+}

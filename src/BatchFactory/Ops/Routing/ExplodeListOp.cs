@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// Turns one entry into one entry per list item. Several lists are zipped (they must have equal lengths).
+/// Each child keeps the other fields, gets item i of each list under the output keys, and has idx
+/// <c>{parent idx}#{i}</c> and the parent's stream position followed by i. An empty list yields no entries.
+/// </summary>
+internal sealed class ExplodeListOp : Op
+{
+    private readonly string[] _inKeys;
+    private readonly string[] _outKeys;
+    private readonly string? _indexKey;
+
+    public ExplodeListOp(string[] inKeys, string[] outKeys, string? indexKey)
+        : base("ExplodeList", 1, 1)
+    {
+        ArgumentNullException.ThrowIfNull(inKeys);
+        ArgumentNullException.ThrowIfNull(outKeys);
+        if (inKeys.Length == 0 || inKeys.Length != outKeys.Length || inKeys.Concat(outKeys).Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException($"ExplodeList: give one output key per list key ({inKeys.Length} list keys, {outKeys.Length} output keys), none empty.");
+        }
+
+        _inKeys = inKeys;
+        _outKeys = outKeys;
+        _indexKey = indexKey;
+    }
+
+    private protected override string Describe() => $"{string.Join(", ", _inKeys)} -> {string.Join(", ", _outKeys)}";
+
+    internal override OpBlocks Materialize(OpContext context)
+    {
+        var block = new TransformManyBlock<Entry, Entry>(
+            entry =>
+            {
+                context.Counters.AddIn();
+                List<Entry> children;
+                try
+                {
+                    children = Explode(entry);
+                }
+                catch (Exception ex)
+                {
+                    throw context.Fail(entry, ex);
+                }
+
+                if (children.Count == 0)
+                {
+                    context.Dropped(entry);
+                }
+
+                for (var i = 0; i < children.Count; i++)
+                {
+                    context.Counters.AddOut();
+                }
+
+                return children;
+            },
+            context.PerEntry);
+        return new OpBlocks([block], [block]);
+    }
+
+    private List<Entry> Explode(Entry entry)
+    {
+        var lists = new JsonArray[_inKeys.Length];
+        for (var k = 0; k < _inKeys.Length; k++)
+        {
+            if (!entry.Data.Remove(_inKeys[k], out var node))
+            {
+                throw entry.MissingField(_inKeys[k]);
+            }
+
+            lists[k] = node as JsonArray ?? throw new EntryFieldException(entry.Idx, _inKeys[k],
+                $"Field '{_inKeys[k]}' of entry '{entry.Idx}' is {JsonFieldCodec.Preview(node)}, not a list.");
+            if (lists[k].Count != lists[0].Count)
+            {
+                throw new EntryFieldException(entry.Idx, _inKeys[k],
+                    $"Entry '{entry.Idx}': list '{_inKeys[k]}' has {lists[k].Count} items but '{_inKeys[0]}' has {lists[0].Count}; zipped lists must have equal lengths.");
+            }
+        }
+
+        var children = new List<Entry>(lists[0].Count);
+        for (var i = 0; i < lists[0].Count; i++)
+        {
+            var child = entry.CloneAs($"{entry.Idx}#{i}", rev: 0);
+            child.Order = entry.Order.Child(i);
+            for (var k = 0; k < _outKeys.Length; k++)
+            {
+                child.Data[_outKeys[k]] = lists[k][i]?.DeepClone();
+            }
+
+            if (_indexKey is not null)
+            {
+                child.Data[_indexKey] = i;
+            }
+
+            children.Add(child);
+        }
+
+        return children;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// Gives entries without an id a stable idx derived from their content: the first 64 bits of the SHA-256 of
+/// the data's JSON, as 16 hex digits. The same input gives the same idx on every run and machine. When two
+/// items of one source have the same content, the second becomes <c>idx-2</c>, the third <c>idx-3</c>, in source order.
+/// One instance serves one run of one source.
+/// </summary>
+internal sealed class ContentIdx
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly Utf8JsonWriter _writer;
+    private readonly HashSet<ulong> _seen = [];
+    private Dictionary<ulong, int>? _repeats;
+
+    public ContentIdx() => _writer = new Utf8JsonWriter(_buffer);
+
+    public string Next(JsonObject data)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        data.WriteTo(_writer);
+        _writer.Flush();
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(_buffer.WrittenSpan, hash);
+        var key = BinaryPrimitives.ReadUInt64BigEndian(hash);
+        var idx = key.ToString("x16");
+        if (_seen.Add(key))
+        {
+            return idx;
+        }
+
+        _repeats ??= [];
+        var count = _repeats.TryGetValue(key, out var c) ? c + 1 : 2;
+        _repeats[key] = count;
+        return $"{idx}-{count}";
+    }
+}
