@@ -6,8 +6,11 @@ namespace BatchFactory;
 /// <summary>Converts CLR values to JSON nodes and back, refusing what would not round-trip through JSON.</summary>
 internal static class JsonFieldCodec
 {
-    /// <summary>The serializer options used for every conversion: property names as declared, no reference loops.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General);
+    /// <summary>
+    /// The serializer options used for every conversion: property and field names as declared (public fields are
+    /// included, so tuples and field-only types round-trip), no reference loops.
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General) { IncludeFields = true };
 
     /// <summary>Converts a value to a JSON node that can be stored in an entry.</summary>
     /// <exception cref="ArgumentException">The value cannot be represented as JSON (NaN, infinity, a cycle, …).</exception>
@@ -18,7 +21,8 @@ internal static class JsonFieldCodec
             case null:
                 return null;
             case JsonNode node:
-                return node.Parent is null ? node : node.DeepClone();
+                // A copy: the caller keeps its node, and entries never share nodes with each other.
+                return node.DeepClone();
             case string s:
                 return JsonValue.Create(s);
             case bool b:

@@ -24,6 +24,7 @@ internal sealed class MapFieldOp : EntryOp
         ArgumentNullException.ThrowIfNull(outKeys);
         CheckKeys(inKeys, nameof(inKeys));
         CheckKeys(outKeys, nameof(outKeys));
+        KeyChecks.Distinct("MapField", outKeys, nameof(outKeys));
         if (outKeys.Length == 1)
         {
             var key = outKeys[0];
@@ -56,6 +57,18 @@ internal sealed class MapFieldOp : EntryOp
         }
     }
 
+    // The number of values in a tuple type (nesting past seven items included), or -1 for a non-tuple.
+    private static int TupleLength(Type type)
+    {
+        if (!typeof(ITuple).IsAssignableFrom(type) || !type.IsGenericType)
+        {
+            return -1;
+        }
+
+        var args = type.GetGenericArguments();
+        return args.Length == 8 ? 7 + TupleLength(args[7]) : args.Length;
+    }
+
     private static void CheckKeys(string[] keys, string name)
     {
         if (keys.Length == 0 || keys.Any(string.IsNullOrEmpty))
@@ -66,7 +79,7 @@ internal sealed class MapFieldOp : EntryOp
 
     private static void CheckTupleArity(Type result, int count)
     {
-        var arity = typeof(ITuple).IsAssignableFrom(result) && result.IsGenericType ? result.GetGenericArguments().Length : -1;
+        var arity = TupleLength(result);
         if (arity != count)
         {
             throw new ArgumentException(

@@ -12,6 +12,7 @@ internal sealed class ToListOp : SinkOp
         _keys = keys.Length > 0 && !keys.Any(string.IsNullOrEmpty)
             ? keys
             : throw new ArgumentException("ToList: name at least one field to collect (use OutputEntries() for whole entries).", nameof(keys));
+        KeyChecks.Distinct("ToList", keys, nameof(keys));
     }
 
     protected override IReadOnlyList<string> Keys => _keys;

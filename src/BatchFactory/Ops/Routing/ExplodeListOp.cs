@@ -25,6 +25,8 @@ internal sealed class ExplodeListOp : Op
             throw new ArgumentException($"ExplodeList: give one output key per list key ({inKeys.Length} list keys, {outKeys.Length} output keys), none empty.");
         }
 
+        KeyChecks.Distinct("ExplodeList", inKeys, nameof(inKeys));
+        KeyChecks.Distinct("ExplodeList", outKeys, nameof(outKeys));
         _inKeys = inKeys;
         _outKeys = outKeys;
         _indexKey = indexKey;

@@ -53,12 +53,6 @@ internal sealed class FromListOp<T> : SourceOp
             throw new ArgumentException($"FromList: item {position} cannot become an entry: {ex.Message}", ex);
         }
 
-        // Fresh nodes every run: a graph may run again, and ops change entries in place.
-        if (node is not null && ReferenceEquals(node, item))
-        {
-            node = node.DeepClone();
-        }
-
         if (_outputKey is not null)
         {
             return new JsonObject { [_outputKey] = node };
