@@ -53,50 +53,19 @@ internal abstract class BarrierOp : Op
         await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!inputDone.IsCompletedSuccessfully)
         {
-            Propagate(inputDone, output);
+            OutputPump.CompleteLike(inputDone, output);
             return;
         }
 
-        try
-        {
-            var entries = collector.Finish();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                if (Reorders)
-                {
-                    entries[i].Order = OrderKey.Root(context.Node, i);
-                }
-
-                if (!await output.SendAsync(entries[i], context.Token).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                context.Counters.AddOut();
-            }
-
-            output.Complete();
-        }
-        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
-        {
-            output.Complete();
-        }
-        catch (Exception ex)
-        {
-            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
-        }
+        await OutputPump.PumpAsync(context, Finished(collector), output, Reorders).ConfigureAwait(false);
     }
 
-    /// <summary>Passes a failed or cancelled input on to the output so that downstream ops stop too.</summary>
-    internal static void Propagate(Task inputDone, IDataflowBlock output)
+    // Enumerated by the pump, so an error in Finish is reported like any other output error.
+    private static IEnumerable<Entry> Finished(Collector collector)
     {
-        if (inputDone.Exception is { } error)
+        foreach (var entry in collector.Finish())
         {
-            output.Fault(error.GetBaseException());
-        }
-        else
-        {
-            output.Complete();
+            yield return entry;
         }
     }
 }

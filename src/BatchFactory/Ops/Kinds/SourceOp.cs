@@ -17,34 +17,6 @@ internal abstract class SourceOp : Op
     internal sealed override OpBlocks Materialize(OpContext context)
     {
         var output = new BufferBlock<Entry>(context.Buffer);
-        return new OpBlocks([], [output]) { Start = () => PumpAsync(context, output) };
-    }
-
-    private async Task PumpAsync(OpContext context, BufferBlock<Entry> output)
-    {
-        var position = 0;
-        try
-        {
-            foreach (var entry in Produce(context))
-            {
-                entry.Order = OrderKey.Root(context.Node, position++);
-                if (!await output.SendAsync(entry, context.Token).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                context.Counters.AddOut();
-            }
-
-            output.Complete();
-        }
-        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
-        {
-            output.Complete();
-        }
-        catch (Exception ex)
-        {
-            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
-        }
+        return new OpBlocks([], [output]) { Start = () => OutputPump.PumpAsync(context, Produce(context), output, assignOrder: true) };
     }
 }

@@ -38,7 +38,7 @@ internal sealed class ReplicateOp : Op
             },
             context.Serial);
         _ = input.Completion.ContinueWith(
-            done => Array.ForEach(outputs, o => BarrierOp.Propagate(done, o)),
+            done => Array.ForEach(outputs, o => OutputPump.CompleteLike(done, o)),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

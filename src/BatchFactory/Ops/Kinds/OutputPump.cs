@@ -1,0 +1,58 @@
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>Sends a sequence of entries into an op's output buffer with backpressure, then completes it.</summary>
+internal static class OutputPump
+{
+    /// <summary>
+    /// Sends every entry of <paramref name="entries"/> (enumerated here, so errors it throws are caught) to
+    /// <paramref name="output"/> and completes it. With <paramref name="assignOrder"/>, the i-th entry's stream
+    /// position becomes (op node, i). A failure faults the output and stops the run; cancellation just completes it.
+    /// </summary>
+    public static async Task PumpAsync(OpContext context, IEnumerable<Entry> entries, BufferBlock<Entry> output, bool assignOrder)
+    {
+        var position = 0;
+        try
+        {
+            foreach (var entry in entries)
+            {
+                if (assignOrder)
+                {
+                    entry.Order = OrderKey.Root(context.Node, position++);
+                }
+
+                if (!await output.SendAsync(entry, context.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                context.Counters.AddOut();
+            }
+
+            output.Complete();
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
+        {
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
+        }
+    }
+
+    /// <summary>Passes a failed or cancelled input on to an output, so that the ops downstream stop too.</summary>
+    public static void CompleteLike(Task inputDone, IDataflowBlock output)
+    {
+        if (inputDone.Exception is { } error)
+        {
+            output.Fault(error.GetBaseException());
+        }
+        else
+        {
+            output.Complete();
+        }
+    }
+}
