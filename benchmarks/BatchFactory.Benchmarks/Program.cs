@@ -1,0 +1,52 @@
+// Benchmarks for BatchFactory. From the repository root:
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks                     throughput harness (1,000,000 entries)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
+// See benchmarks/README.md.
+using BatchFactory.Benchmarks.Throughput;
+using BenchmarkDotNet.Running;
+
+namespace BatchFactory.Benchmarks;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var micro = Array.IndexOf(args, "--micro");
+        if (micro >= 0)
+        {
+            var rest = args.Where((_, i) => i != micro).ToArray();
+            return RunMicro(rest);
+        }
+
+        HarnessOptions options;
+        try
+        {
+            options = HarnessOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(HarnessOptions.Usage);
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(HarnessOptions.Usage);
+            return 0;
+        }
+
+        return await Harness.RunAsync(options);
+    }
+
+    private static int RunMicro(string[] args)
+    {
+        // Without a filter BenchmarkDotNet asks interactively which benchmarks to run; default to all of them.
+        var hasFilter = args.Any(a => a is "--filter" or "-f" || a.StartsWith("--filter=", StringComparison.Ordinal)
+            || a is "--list" || a.StartsWith("--list=", StringComparison.Ordinal) || a is "--help" or "-h" or "--version");
+        var switcherArgs = hasFilter ? args : [.. args, "--filter", "*"];
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(switcherArgs);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace BatchFactory.Benchmarks.Throughput;
+
+/// <summary>Command-line options of the throughput harness.</summary>
+internal sealed record HarnessOptions
+{
+    public const string Usage =
+        """
+        usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks [-- options]
+          --entries N        entries per measured run (default 1,000,000)
+          --rounds N         measured rounds; each round runs every scenario once (default 5)
+          --warmup N         entries in the warm-up run of each scenario (default 100,000, at most --entries)
+          --raw-filter KIND  how the raw Dataflow chain filters: 'null' (TransformBlock returning null + LinkTo
+                             predicate, the default) or 'many' (TransformManyBlock returning 0 or 1 items)
+          --micro [ARGS]     run the BenchmarkDotNet micro-benchmarks instead; ARGS go to BenchmarkSwitcher
+        """;
+
+    public int Entries { get; init; } = 1_000_000;
+
+    public int Rounds { get; init; } = 5;
+
+    public int Warmup { get; init; } = 100_000;
+
+    public RawFilter RawFilter { get; init; } = RawFilter.NullPlusPredicate;
+
+    public bool ShowHelp { get; init; }
+
+    public static HarnessOptions Parse(string[] args)
+    {
+        var options = new HarnessOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "--entries" or "-n":
+                    options = options with { Entries = PositiveInt(arg, Value(args, ref i)) };
+                    break;
+                case "--rounds":
+                    options = options with { Rounds = PositiveInt(arg, Value(args, ref i)) };
+                    break;
+                case "--warmup":
+                    options = options with { Warmup = PositiveInt(arg, Value(args, ref i)) };
+                    break;
+                case "--raw-filter":
+                    options = options with
+                    {
+                        RawFilter = Value(args, ref i) switch
+                        {
+                            "null" => RawFilter.NullPlusPredicate,
+                            "many" => RawFilter.TransformMany,
+                            var other => throw new ArgumentException($"--raw-filter takes 'null' or 'many', not '{other}'."),
+                        },
+                    };
+                    break;
+                case "--help" or "-h" or "-?":
+                    options = options with { ShowHelp = true };
+                    break;
+                default:
+                    throw new ArgumentException($"unknown argument '{arg}'.");
+            }
+        }
+
+        return options with { Warmup = Math.Min(options.Warmup, options.Entries) };
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+
+    private static int PositiveInt(string name, string text)
+    {
+        var cleaned = text.Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
+        return int.TryParse(cleaned, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{name} takes a positive whole number, not '{text}'.");
+    }
+}
+
+/// <summary>How the raw Dataflow chain drops the entries the filter rejects.</summary>
+internal enum RawFilter
+{
+    /// <summary>A TransformBlock returns null for a rejected entry; a LinkTo predicate routes nulls to a NullTarget.</summary>
+    NullPlusPredicate,
+
+    /// <summary>A TransformManyBlock returns no item for a rejected entry and one for a kept entry.</summary>
+    TransformMany,
+}
