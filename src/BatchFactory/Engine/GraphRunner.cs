@@ -16,12 +16,12 @@ internal static class GraphRunner
         var started = options.TimeProvider.GetTimestamp();
         var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
         var blocks = contexts.Select(c => c.Op.Materialize(c)).ToArray();
-        Link(graph, blocks);
+        var pumpTargets = Link(graph, blocks);
 
         var all = blocks.SelectMany(b => b.All).ToList();
         options.OnMaterialized?.Invoke(all);
 
-        var sources = blocks.Where(b => b.Start is not null).Select(b => Task.Run(b.Start!, CancellationToken.None))
+        var sources = pumpTargets.Select(p => Task.Run(() => p.Pump(p.Target), CancellationToken.None))
             .Concat(blocks.Select(b => b.Finishing).OfType<Task>()).ToList();
         await Task.WhenAll(all.Select(b => b.Completion).Concat(sources)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
@@ -38,15 +38,25 @@ internal static class GraphRunner
         return new RunResult(run.Outputs(), stats, elapsed);
     }
 
-    private static void Link(Graph graph, OpBlocks[] blocks)
+    /// <summary>Links every wire; returns each source's pump with the block it feeds (a null target when unwired).</summary>
+    private static List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> Link(Graph graph, OpBlocks[] blocks)
     {
         var linkOptions = new DataflowLinkOptions { PropagateCompletion = true };
         var wiredIn = new HashSet<(int Node, int Port)>();
         var wiredOut = new HashSet<(int Node, int Port)>();
+        var pumpTargets = new Dictionary<int, ITargetBlock<Entry>>();
         foreach (var edge in graph.Edges)
         {
             int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
-            blocks[source].Outputs[edge.OutPort].LinkTo(blocks[target].Inputs[edge.InPort], linkOptions);
+            if (blocks[source].Pump is not null)
+            {
+                pumpTargets[source] = blocks[target].Inputs[edge.InPort];
+            }
+            else
+            {
+                blocks[source].Outputs[edge.OutPort].LinkTo(blocks[target].Inputs[edge.InPort], linkOptions);
+            }
+
             wiredOut.Add((source, edge.OutPort));
             wiredIn.Add((target, edge.InPort));
         }
@@ -69,6 +79,10 @@ internal static class GraphRunner
                 }
             }
         }
+
+        return [.. blocks.Select((b, node) => (b.Pump, node))
+            .Where(p => p.Pump is not null)
+            .Select(p => (p.Pump!, pumpTargets.GetValueOrDefault(p.node) ?? DataflowBlock.NullTarget<Entry>()))];
     }
 
     // A fault not recorded through an OpContext is a bug in an op; surface it rather than return a partial result.

@@ -21,8 +21,11 @@ internal sealed class OpBlocks
     /// <summary>Every block of the op, each once; the run waits for all of them.</summary>
     public IReadOnlyList<IDataflowBlock> All { get; }
 
-    /// <summary>Work a source starts once the whole network is linked; <see langword="null"/> for other ops.</summary>
-    public Func<Task>? Start { get; init; }
+    /// <summary>
+    /// For a source: the work that pushes its entries straight into the block wired to its out-port 0 (no buffer
+    /// in between), and completes that block when done. Started once the whole network is linked.
+    /// </summary>
+    public Func<ITargetBlock<Entry>, Task>? Pump { get; init; }
 
     /// <summary>Work that ends after the blocks complete (e.g. a sink publishing its output); the run waits for it.</summary>
     public Task? Finishing { get; init; }

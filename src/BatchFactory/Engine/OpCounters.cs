@@ -9,7 +9,11 @@ internal sealed class OpCounters
 
     public long In => Interlocked.Read(ref _in);
 
-    public long Out => Interlocked.Read(ref _out);
+    /// <summary>Entries that left: counted, or for ops that pass on each entry they do not drop, In less Dropped.</summary>
+    public long Out => OutIsInLessDropped ? In - Dropped : Interlocked.Read(ref _out);
+
+    /// <summary>Set by ops whose every entry either leaves or is dropped, to save a count per entry.</summary>
+    public bool OutIsInLessDropped { get; set; }
 
     public long Dropped => Interlocked.Read(ref _dropped);
 

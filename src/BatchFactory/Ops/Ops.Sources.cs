@@ -15,7 +15,7 @@ public static partial class Ops
     /// <param name="outputKey">Store each item under this field. Required for scalars (numbers, strings, …).</param>
     /// <param name="idxKey">
     /// Take each entry's idx from this field (a string or number; must be unique). When <see langword="null"/>
-    /// (the default), the idx is derived from the item's content: 16 hex digits of its SHA-256, the same on every
+    /// (the default), the idx is derived from the item's content: 16 hex digits of a 64-bit XXH3 hash of its JSON, the same on every
     /// run; repeated content gets <c>-2</c>, <c>-3</c>, … in list order.
     /// </param>
     /// <returns>The source op.</returns>

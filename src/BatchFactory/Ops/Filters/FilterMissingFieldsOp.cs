@@ -14,6 +14,8 @@ internal sealed class FilterMissingFieldsOp : EntryOp
 
     private protected override string Describe() => string.Join(", ", _keys);
 
+    protected override bool CanDrop => true;
+
     protected override Entry? Process(Entry entry)
     {
         foreach (var key in _keys)

@@ -5,5 +5,7 @@ internal sealed class FilterOp(Func<Entry, bool> predicate, string description) 
 {
     private protected override string Describe() => description;
 
+    protected override bool CanDrop => true;
+
     protected override Entry? Process(Entry entry) => predicate(entry) ? entry : null;
 }

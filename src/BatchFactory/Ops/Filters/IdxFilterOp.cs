@@ -16,5 +16,7 @@ internal sealed class IdxFilterOp : EntryOp
 
     private protected override string Describe() => _idxs.Count <= 3 ? string.Join(", ", _idxs) : $"{_idxs.Count} idx";
 
+    protected override bool CanDrop => true;
+
     protected override Entry? Process(Entry entry) => _idxs.Contains(entry.Idx) == _keepListed ? entry : null;
 }

@@ -26,5 +26,7 @@ internal sealed class SampleProportionOp : EntryOp
 
     private protected override string Describe() => string.Create(CultureInfo.InvariantCulture, $"{_proportion}, seed {_seed}");
 
+    protected override bool CanDrop => true;
+
     protected override Entry? Process(Entry entry) => StableHash.Unit(entry.Idx, _seed) < _proportion ? entry : null;
 }

@@ -17,6 +17,9 @@ internal abstract class EntryOp : Op
     /// <summary>Handles one entry; returns the entry to pass on, or <see langword="null"/> to drop it.</summary>
     protected abstract Entry? Process(Entry entry);
 
+    /// <summary>Whether <see cref="Process"/> may return <see langword="null"/> to drop an entry (filters).</summary>
+    protected virtual bool CanDrop => false;
+
     /// <summary>Returns the per-entry function for one run; override to keep per-run state.</summary>
     protected virtual Func<Entry, Entry?> Bind(OpContext context) => Process;
 
@@ -24,6 +27,8 @@ internal abstract class EntryOp : Op
     {
         var process = Bind(context);
         var counters = context.Counters;
+        counters.OutIsInLessDropped = true;
+        var canDrop = CanDrop;
         var block = new TransformBlock<Entry, Entry>(
             entry =>
             {
@@ -40,18 +45,23 @@ internal abstract class EntryOp : Op
 
                 if (result is null)
                 {
+                    if (!canDrop)
+                    {
+                        throw context.Fail(entry, new InvalidOperationException($"{Kind} returned no entry, but it never drops entries."));
+                    }
+
                     context.Dropped(entry);
-                }
-                else
-                {
-                    counters.AddOut();
                 }
 
                 // A null result is a dropped entry: the link below swallows it.
                 return result!;
             },
             context.PerEntry);
-        block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
+        if (canDrop)
+        {
+            block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
+        }
+
         return new OpBlocks([block], [block]);
     }
 }

@@ -11,7 +11,7 @@ internal static class OutputPump
     /// <paramref name="output"/> and completes it. With <paramref name="assignOrder"/>, the i-th entry's stream
     /// position becomes (op node, i). A failure faults the output and stops the run; cancellation just completes it.
     /// </summary>
-    public static async Task PumpAsync(OpContext context, IEnumerable<Entry> entries, BufferBlock<Entry> output, bool assignOrder)
+    public static async Task PumpAsync(OpContext context, IEnumerable<Entry> entries, ITargetBlock<Entry> output, bool assignOrder)
     {
         var position = 0;
         try
@@ -39,7 +39,7 @@ internal static class OutputPump
         }
         catch (Exception ex)
         {
-            ((IDataflowBlock)output).Fault(context.Fail(null, ex));
+            output.Fault(context.Fail(null, ex));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
@@ -21,12 +22,18 @@ internal abstract class SinkOp : Op
     internal sealed override OpBlocks Materialize(OpContext context)
     {
         var kept = new List<Kept>();
+        var inOrder = new StrongBox<bool>(true);
         var input = new ActionBlock<Entry>(
             entry =>
             {
                 context.Counters.AddIn();
                 try
                 {
+                    if (kept.Count > 0 && entry.Order.CompareTo(kept[^1].Order) < 0)
+                    {
+                        inOrder.Value = false;
+                    }
+
                     kept.Add(Keep(entry));
                 }
                 catch (Exception ex)
@@ -35,7 +42,7 @@ internal abstract class SinkOp : Op
                 }
             },
             context.Serial);
-        var finishing = PublishWhenCompleteAsync(context, input.Completion, kept);
+        var finishing = PublishWhenCompleteAsync(context, input.Completion, kept, inOrder);
         return new OpBlocks([input], []) { Finishing = finishing };
     }
 
@@ -71,7 +78,7 @@ internal abstract class SinkOp : Op
         return node;
     }
 
-    private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, List<Kept> kept)
+    private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, List<Kept> kept, StrongBox<bool> inOrder)
     {
         await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!inputDone.IsCompletedSuccessfully)
@@ -79,7 +86,12 @@ internal abstract class SinkOp : Op
             return;
         }
 
-        kept.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        // Entries usually arrive in stream order (one worker per op); sort only when some did not.
+        if (!inOrder.Value)
+        {
+            kept.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        }
+
         var entries = Keys.Count == 0 ? kept.Select(k => k.Entry!).ToList() : null;
         context.Run.AddOutput(new RunOutput(context.Node, Name, Keys, [.. kept.Select(k => k.Idx)], [.. kept.Select(k => k.Value)], entries));
     }

@@ -1,4 +1,3 @@
-using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 
 namespace BatchFactory.Operators;
@@ -16,7 +15,6 @@ internal abstract class SourceOp : Op
 
     internal sealed override OpBlocks Materialize(OpContext context)
     {
-        var output = new BufferBlock<Entry>(context.Buffer);
-        return new OpBlocks([], [output]) { Start = () => OutputPump.PumpAsync(context, Produce(context), output, assignOrder: true) };
+        return new OpBlocks([], []) { Pump = target => OutputPump.PumpAsync(context, Produce(context), target, assignOrder: true) };
     }
 }

@@ -1,14 +1,13 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BatchFactory.Operators;
 
 /// <summary>
-/// Gives entries without an id a stable idx derived from their content: the first 64 bits of the SHA-256 of
-/// the data's JSON, as 16 hex digits. The same input gives the same idx on every run and machine. When two
+/// Gives entries without an id a stable idx derived from their content: the 64-bit XXH3 hash of the data's
+/// JSON text, as 16 hex digits. The same input gives the same idx on every run and machine. When two
 /// items of one source have the same content, the second becomes <c>idx-2</c>, the third <c>idx-3</c>, in source order.
 /// One instance serves one run of one source.
 /// </summary>
@@ -28,9 +27,7 @@ internal sealed class ContentIdx
         data.WriteTo(_writer);
         _writer.Flush();
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(_buffer.WrittenSpan, hash);
-        var key = BinaryPrimitives.ReadUInt64BigEndian(hash);
+        var key = XxHash3.HashToUInt64(_buffer.WrittenSpan);
         var idx = key.ToString("x16");
         if (_seen.Add(key))
         {
