@@ -14,6 +14,7 @@ public class OrderKeyBenchmarks
     private OrderKey _a;
     private OrderKey _b;
     private OrderKey _child;
+    private OrderKey _sink;
     private OrderKey[] _shuffled = null!;
     private OrderKey[] _work = null!;
 
@@ -29,10 +30,10 @@ public class OrderKeyBenchmarks
     }
 
     [Benchmark(Description = "OrderKey.Root (one per source entry)")]
-    public OrderKey Root() => OrderKey.Root(0, 123_456);
+    public void Root() => _sink = OrderKey.Root(0, 123_456);
 
     [Benchmark(Description = "OrderKey.Child (one per exploded item)")]
-    public OrderKey Child() => _a.Child(7);
+    public void Child() => _sink = _a.Child(7);
 
     [Benchmark(Description = "CompareTo: roots, different positions")]
     public int CompareRoots() => _a.CompareTo(_b);
