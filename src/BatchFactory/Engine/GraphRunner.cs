@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Dataflow;
+using BatchFactory.Operators;
 
 namespace BatchFactory.Engine;
 
@@ -15,10 +16,10 @@ internal static class GraphRunner
         using var run = new RunContext(options, cancellationToken);
         var started = options.TimeProvider.GetTimestamp();
         var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
-        var blocks = contexts.Select(c => c.Op.Materialize(c)).ToArray();
-        var pumpTargets = Link(graph, blocks);
+        var (blocks, fusedEdges) = Materialize(contexts, options.FuseEntryOps ? Fusion.FindChains(graph) : []);
+        var pumpTargets = Link(graph, blocks, fusedEdges);
 
-        var all = blocks.SelectMany(b => b.All).ToList();
+        var all = blocks.SelectMany(b => b.All).Distinct().ToList();
         options.OnMaterialized?.Invoke(all);
 
         var sources = pumpTargets.Select(p => Task.Run(() => p.Pump(p.Target), CancellationToken.None))
@@ -38,8 +39,32 @@ internal static class GraphRunner
         return new RunResult(run.Outputs(), stats, elapsed);
     }
 
+    /// <summary>
+    /// Builds every op's blocks. A fused chain becomes one block: its first op holds the block's input, its last op
+    /// the output, and the wires inside the chain (returned by source node) need no link.
+    /// </summary>
+    private static (OpBlocks[] Blocks, HashSet<int> FusedEdges) Materialize(OpContext[] contexts, List<int[]> chains)
+    {
+        var blocks = new OpBlocks?[contexts.Length];
+        var fusedEdges = new HashSet<int>();
+        foreach (var chain in chains)
+        {
+            var fused = EntryOp.Materialize([.. chain.Select(node => contexts[node])]);
+            blocks[chain[0]] = new OpBlocks(fused.Inputs, []);
+            blocks[chain[^1]] = new OpBlocks([], fused.Outputs);
+            foreach (var node in chain[1..^1])
+            {
+                blocks[node] = new OpBlocks([], []);
+            }
+
+            fusedEdges.UnionWith(chain[..^1]);
+        }
+
+        return ([.. blocks.Select((b, node) => b ?? contexts[node].Op.Materialize(contexts[node]))], fusedEdges);
+    }
+
     /// <summary>Links every wire; returns each source's pump with the block it feeds (a null target when unwired).</summary>
-    private static List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> Link(Graph graph, OpBlocks[] blocks)
+    private static List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> Link(Graph graph, OpBlocks[] blocks, HashSet<int> fusedEdges)
     {
         var linkOptions = new DataflowLinkOptions { PropagateCompletion = true };
         var wiredIn = new HashSet<(int Node, int Port)>();
@@ -48,6 +73,11 @@ internal static class GraphRunner
         foreach (var edge in graph.Edges)
         {
             int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
+            if (fusedEdges.Contains(source))
+            {
+                continue;
+            }
+
             if (blocks[source].Pump is not null)
             {
                 pumpTargets[source] = blocks[target].Inputs[edge.InPort];

@@ -21,6 +21,15 @@ public sealed class RunOptions
     /// </summary>
     public int BoundedCapacity { get; init; } = 1024;
 
+    /// <summary>
+    /// Whether a chain of per-entry ops wired one after another (MapField, Filter, SetField, Apply, …) runs in one
+    /// Dataflow block, each entry going through the whole chain in one go. Default <see langword="true"/>: handing
+    /// entries between blocks costs more than cheap ops do. Each op still counts and reports its own errors.
+    /// Set <see langword="false"/> to give each op its own block, so that slow ops in a chain work on different
+    /// entries at the same time even with <see cref="MaxDegreeOfParallelism"/> 1.
+    /// </summary>
+    public bool FuseEntryOps { get; init; } = true;
+
     /// <summary>Where <c>PrintEntry</c> and <c>PrintField</c> write when they were given no writer. Default <see cref="Console.Out"/>.</summary>
     public TextWriter? Output { get; init; }
 

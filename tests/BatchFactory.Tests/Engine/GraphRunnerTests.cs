@@ -173,6 +173,34 @@ public class GraphRunnerTests
         Assert.Equal("Filter(n)", result.Ops[1].Description);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_FusedOrNot_SameOutputCountsAndErrors(bool fuse)
+    {
+        var options = new RunOptions { FuseEntryOps = fuse, MaxDegreeOfParallelism = 3, BoundedCapacity = 8 };
+        var g = FromList(Enumerable.Range(0, 300).Select(i => new { id = $"r{i}", n = i }), idxKey: "id")
+            | MapField((int n) => n * 2, "n", "d")
+            | Filter((int d) => d % 3 != 0, "d")
+            | SetField("tag", "x")
+            | Sort("d", descending: true)
+            | MapField((int d) => d + 1, "d")
+            | ToList("d");
+        var failing = FromList(Enumerable.Range(0, 300).Select(i => new { id = $"r{i}", n = i }), idxKey: "id")
+            | SetField("tag", "x")
+            | Filter((int n) => n != 7, "n")
+            | MapField((int n) => n == 250 ? throw new InvalidOperationException("late") : n, "n");
+
+        var result = await g.RunCheckedAsync(options, TestRuns.Token);
+        var ex = await failing.RunFailingAsync<OpException>(options, TestRuns.Token);
+
+        var expected = Enumerable.Range(0, 300).Select(n => n * 2).Where(d => d % 3 != 0).OrderDescending().Select(d => d + 1);
+        Assert.Equal(expected, result.Values<int>());
+        Assert.Equal([300L, 300L, 200L, 200L, 200L, 200L], result.Ops.Take(6).Select(o => o.Out));
+        Assert.Equal((300L, 200L, 100L), (result.Ops[2].In, result.Ops[2].Out, result.Ops[2].Dropped));
+        Assert.Equal((3, "r250"), (ex.Node, ex.Idx));
+    }
+
     [Fact]
     public async Task RunAsync_UnwiredOutPort_DiscardsEntriesAndStillCompletes()
     {

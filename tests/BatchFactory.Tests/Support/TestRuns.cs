@@ -13,6 +13,7 @@ internal static class TestRuns
         {
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
             BoundedCapacity = options.BoundedCapacity,
+            FuseEntryOps = options.FuseEntryOps,
             Output = options.Output,
             OnMaterialized = b => blocks = b,
         };

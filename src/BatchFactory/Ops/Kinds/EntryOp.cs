@@ -23,45 +23,69 @@ internal abstract class EntryOp : Op
     /// <summary>Returns the per-entry function for one run; override to keep per-run state.</summary>
     protected virtual Func<Entry, Entry?> Bind(OpContext context) => Process;
 
-    internal sealed override OpBlocks Materialize(OpContext context)
+    internal sealed override OpBlocks Materialize(OpContext context) => Materialize([context]);
+
+    /// <summary>
+    /// Builds one TransformBlock that runs a chain of entry ops in turn on each entry (operator fusion): no hand-off
+    /// between them, while each op keeps its own counts and errors. <paramref name="chain"/> lists the contexts of
+    /// the ops, first to last; a chain of one is the op on its own.
+    /// </summary>
+    internal static OpBlocks Materialize(IReadOnlyList<OpContext> chain)
     {
-        var process = Bind(context);
-        var counters = context.Counters;
-        counters.OutIsInLessDropped = true;
-        var canDrop = CanDrop;
+        var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var canDrop = chain.Any(c => ((EntryOp)c.Op).CanDrop);
         var block = new TransformBlock<Entry, Entry>(
             entry =>
             {
-                counters.AddIn();
-                Entry? result;
-                try
+                Entry? current = entry;
+                for (var i = 0; i < steps.Length && current is not null; i++)
                 {
-                    result = process(entry);
-                }
-                catch (Exception ex)
-                {
-                    throw context.Fail(entry, ex);
-                }
-
-                if (result is null)
-                {
-                    if (!canDrop)
-                    {
-                        throw context.Fail(entry, new InvalidOperationException($"{Kind} returned no entry, but it never drops entries."));
-                    }
-
-                    context.Dropped(entry);
+                    current = steps[i](current);
                 }
 
                 // A null result is a dropped entry: the link below swallows it.
-                return result!;
+                return current!;
             },
-            context.PerEntry);
+            chain[0].PerEntry);
         if (canDrop)
         {
             block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
         }
 
         return new OpBlocks([block], [block]);
+    }
+
+    /// <summary>This op's work on one entry for one run, with its counts and its errors naming the op and idx.</summary>
+    private Func<Entry, Entry?> Step(OpContext context)
+    {
+        var process = Bind(context);
+        var counters = context.Counters;
+        counters.OutIsInLessDropped = true;
+        var canDrop = CanDrop;
+        return entry =>
+        {
+            counters.AddIn();
+            Entry? result;
+            try
+            {
+                result = process(entry);
+            }
+            catch (Exception ex)
+            {
+                throw context.Fail(entry, ex);
+            }
+
+            if (result is null)
+            {
+                if (!canDrop)
+                {
+                    throw context.Fail(entry, new InvalidOperationException($"{Kind} returned no entry, but it never drops entries."));
+                }
+
+                context.Dropped(entry);
+            }
+
+            return result;
+        };
     }
 }
