@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.IO.Hashing;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace BatchFactory.Operators;
 
@@ -13,21 +10,13 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class ContentIdx
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
-    private readonly Utf8JsonWriter _writer;
     private readonly HashSet<ulong> _seen = [];
     private Dictionary<ulong, int>? _repeats;
 
-    public ContentIdx() => _writer = new Utf8JsonWriter(_buffer);
-
-    public string Next(JsonObject data)
+    /// <summary>The idx for the next item, whose data serialises to <paramref name="json"/>.</summary>
+    public string Next(ReadOnlySpan<byte> json)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        data.WriteTo(_writer);
-        _writer.Flush();
-
-        var key = XxHash3.HashToUInt64(_buffer.WrittenSpan);
+        var key = XxHash3.HashToUInt64(json);
         var idx = key.ToString("x16");
         if (_seen.Add(key))
         {

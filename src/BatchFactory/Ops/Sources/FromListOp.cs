@@ -29,36 +29,42 @@ internal sealed class FromListOp<T> : SourceOp
 
     protected override IEnumerable<Entry> Produce(OpContext context)
     {
+        var scratch = new JsonScratch();
         var contentIdx = _idxKey is null ? new ContentIdx() : null;
         var seenIdx = _idxKey is null ? null : new HashSet<string>(StringComparer.Ordinal);
         var position = 0;
         foreach (var item in _items)
         {
-            var data = ToData(item, position);
-            var idx = contentIdx?.Next(data) ?? IdxFromField(data, position, seenIdx!);
-            yield return new Entry(idx, data);
+            JsonObject data;
+            string? idx;
+            try
+            {
+                // Objects are serialised once: the same bytes give the content idx and the entry's data.
+                if (_outputKey is null && item is not JsonNode)
+                {
+                    var json = scratch.Write(item);
+                    data = AsObject(JsonNode.Parse(json), item, position);
+                    idx = contentIdx?.Next(json);
+                }
+                else
+                {
+                    data = _outputKey is null ? AsObject(JsonFieldCodec.ToNode(item), item, position) : new JsonObject { [_outputKey] = JsonFieldCodec.ToNode(item) };
+                    idx = contentIdx?.Next(scratch.Write(data));
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"FromList: item {position} cannot become an entry: {ex.Message}", ex);
+            }
+
+            yield return new Entry(idx ?? IdxFromField(data, position, seenIdx!), data);
             position++;
         }
     }
 
-    private JsonObject ToData(T item, int position)
+    private static JsonObject AsObject(JsonNode? node, T item, int position)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonFieldCodec.ToNode(item);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"FromList: item {position} cannot become an entry: {ex.Message}", ex);
-        }
-
-        if (_outputKey is not null)
-        {
-            return new JsonObject { [_outputKey] = node };
-        }
-
-        return node as JsonObject ?? throw new ArgumentException(
+        return node as JsonObject ?? throw new InvalidDataException(
             $"FromList: item {position} is {JsonFieldCodec.Preview(node)} ({(item is null ? "null" : JsonFieldCodec.Describe(item.GetType()))}), not an object with fields; " +
             "pass outputKey: to store each item under a field.");
     }

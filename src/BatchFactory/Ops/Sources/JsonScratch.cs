@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Operators;
+
+/// <summary>A reusable UTF-8 buffer that serialises one value at a time; one instance serves one run of one source.</summary>
+internal sealed class JsonScratch
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly Utf8JsonWriter _writer;
+
+    public JsonScratch() => _writer = new Utf8JsonWriter(_buffer);
+
+    /// <summary>Serialises <paramref name="value"/> with the entry serializer options; the span is valid until the next call.</summary>
+    /// <exception cref="ArgumentException">The value cannot be stored as JSON.</exception>
+    public ReadOnlySpan<byte> Write<T>(T value)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        try
+        {
+            if (value is JsonNode node)
+            {
+                node.WriteTo(_writer);
+            }
+            else
+            {
+                JsonSerializer.Serialize(_writer, value, value?.GetType() ?? typeof(T), JsonFieldCodec.Options);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new ArgumentException($"a {(value is null ? "null" : JsonFieldCodec.Describe(value.GetType()))} value cannot be stored as JSON: {ex.Message}", ex);
+        }
+
+        _writer.Flush();
+        return _buffer.WrittenSpan;
+    }
+}
