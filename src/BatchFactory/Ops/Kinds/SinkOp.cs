@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
@@ -21,20 +20,14 @@ internal abstract class SinkOp : Op
 
     internal sealed override OpBlocks Materialize(OpContext context)
     {
-        var kept = new List<Kept>();
-        var inOrder = new StrongBox<bool>(true);
+        var kept = new Kept(keepEntries: Keys.Count == 0);
         var input = new ActionBlock<Entry>(
             entry =>
             {
                 context.Counters.AddIn();
                 try
                 {
-                    if (kept.Count > 0 && entry.Order.CompareTo(kept[^1].Order) < 0)
-                    {
-                        inOrder.Value = false;
-                    }
-
-                    kept.Add(Keep(entry));
+                    kept.Add(entry, Keys.Count == 0 ? entry.Data : Value(entry));
                 }
                 catch (Exception ex)
                 {
@@ -42,20 +35,15 @@ internal abstract class SinkOp : Op
                 }
             },
             context.Serial);
-        var finishing = PublishWhenCompleteAsync(context, input.Completion, kept, inOrder);
+        var finishing = PublishWhenCompleteAsync(context, input.Completion, kept);
         return new OpBlocks([input], []) { Finishing = finishing };
     }
 
-    private Kept Keep(Entry entry)
+    private JsonNode? Value(Entry entry)
     {
-        if (Keys.Count == 0)
-        {
-            return new Kept(entry.Order, entry.Idx, entry.Data, entry);
-        }
-
         if (Keys.Count == 1)
         {
-            return new Kept(entry.Order, entry.Idx, Take(entry, Keys[0]), null);
+            return Take(entry, Keys[0]);
         }
 
         var row = new JsonObject();
@@ -64,7 +52,7 @@ internal abstract class SinkOp : Op
             row[key] = Take(entry, key);
         }
 
-        return new Kept(entry.Order, entry.Idx, row, null);
+        return row;
     }
 
     // The entry ends here, so its nodes can move to the output without a copy.
@@ -78,23 +66,56 @@ internal abstract class SinkOp : Op
         return node;
     }
 
-    private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, List<Kept> kept, StrongBox<bool> inOrder)
+    private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, Kept kept)
     {
         await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (!inputDone.IsCompletedSuccessfully)
+        if (inputDone.IsCompletedSuccessfully)
         {
-            return;
+            kept.PutInStreamOrder();
+            context.Run.AddOutput(new RunOutput(context.Node, Name, Keys, kept.Idxs, kept.Values, kept.Entries));
         }
-
-        // Entries usually arrive in stream order (one worker per op); sort only when some did not.
-        if (!inOrder.Value)
-        {
-            kept.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-        }
-
-        var entries = Keys.Count == 0 ? kept.Select(k => k.Entry!).ToList() : null;
-        context.Run.AddOutput(new RunOutput(context.Node, Name, Keys, [.. kept.Select(k => k.Idx)], [.. kept.Select(k => k.Value)], entries));
     }
 
-    private readonly record struct Kept(OrderKey Order, string Idx, JsonNode? Value, Entry? Entry);
+    /// <summary>What a sink kept in one run, in parallel lists (cheaper than a list of rows for millions of entries).</summary>
+    private sealed class Kept(bool keepEntries)
+    {
+        private List<OrderKey> _orders = [];
+        private bool _inOrder = true;
+
+        public List<string> Idxs { get; private set; } = [];
+
+        public List<JsonNode?> Values { get; private set; } = [];
+
+        public List<Entry>? Entries { get; private set; } = keepEntries ? [] : null;
+
+        public void Add(Entry entry, JsonNode? value)
+        {
+            if (_orders.Count > 0 && entry.Order.CompareTo(_orders[^1]) < 0)
+            {
+                _inOrder = false;
+            }
+
+            _orders.Add(entry.Order);
+            Idxs.Add(entry.Idx);
+            Values.Add(value);
+            Entries?.Add(entry);
+        }
+
+        // Entries usually arrive in stream order (one worker per op); reorder only when some did not.
+        public void PutInStreamOrder()
+        {
+            if (_inOrder)
+            {
+                return;
+            }
+
+            var order = Enumerable.Range(0, _orders.Count).ToArray();
+            var keys = _orders.ToArray();
+            Array.Sort(keys, order);
+            Idxs = [.. order.Select(i => Idxs[i])];
+            Values = [.. order.Select(i => Values[i])];
+            Entries = Entries is null ? null : [.. order.Select(i => Entries[i])];
+            _orders = [.. keys];
+        }
+    }
 }
