@@ -3,12 +3,13 @@ using BatchFactory.Operators;
 namespace BatchFactory.Engine;
 
 /// <summary>
-/// Finds chains of per-entry ops wired one after another (MapField | Filter | SetField …), which a run executes
-/// in one Dataflow block: handing an entry from block to block costs far more than the ops themselves.
+/// Finds chains of per-entry ops wired one after another (MapField | Filter | SetField …, possibly ending in a sink
+/// such as ToList), which a run executes in one Dataflow block: handing an entry from block to block costs far more
+/// than the ops themselves.
 /// </summary>
 internal static class Fusion
 {
-    /// <summary>Every maximal chain of two or more entry ops, as node indexes from first to last.</summary>
+    /// <summary>Every maximal chain of an entry op followed by one or more entry ops or a sink, as node indexes from first to last.</summary>
     public static List<int[]> FindChains(Graph graph)
     {
         var count = graph.Ops.Count;
@@ -16,7 +17,7 @@ internal static class Fusion
         var hasPrevious = new bool[count];
         foreach (var edge in graph.Edges)
         {
-            if (edge.Source is EntryOp && edge.Target is EntryOp)
+            if (edge.Source is EntryOp && edge.Target is EntryOp or SinkOp)
             {
                 int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
                 next[source] = target;

@@ -50,7 +50,7 @@ internal static class GraphRunner
         foreach (var chain in chains)
         {
             var fused = EntryOp.Materialize([.. chain.Select(node => contexts[node])]);
-            blocks[chain[0]] = new OpBlocks(fused.Inputs, []);
+            blocks[chain[0]] = new OpBlocks(fused.Inputs, []) { Finishing = fused.Finishing };
             blocks[chain[^1]] = new OpBlocks([], fused.Outputs);
             foreach (var node in chain[1..^1])
             {

@@ -26,12 +26,18 @@ internal abstract class EntryOp : Op
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize([context]);
 
     /// <summary>
-    /// Builds one TransformBlock that runs a chain of entry ops in turn on each entry (operator fusion): no hand-off
+    /// Builds one block that runs a chain of entry ops in turn on each entry (operator fusion): no hand-off
     /// between them, while each op keeps its own counts and errors. <paramref name="chain"/> lists the contexts of
-    /// the ops, first to last; a chain of one is the op on its own.
+    /// the ops, first to last; a chain of one is the op on its own. A chain may end in a sink, which then keeps
+    /// what the last entry op passes on.
     /// </summary>
     internal static OpBlocks Materialize(IReadOnlyList<OpContext> chain)
     {
+        if (chain[^1].Op is SinkOp sink)
+        {
+            return MaterializeIntoSink(chain.Take(chain.Count - 1).ToList(), sink.Step(chain[^1], out var publish), publish);
+        }
+
         var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
         var canDrop = chain.Any(c => ((EntryOp)c.Op).CanDrop);
         var block = new TransformBlock<Entry, Entry>(
@@ -53,6 +59,28 @@ internal abstract class EntryOp : Op
         }
 
         return new OpBlocks([block], [block]);
+    }
+
+    // A chain that ends in a sink: one ActionBlock runs the entry ops, then hands the entry to the sink.
+    private static OpBlocks MaterializeIntoSink(IReadOnlyList<OpContext> chain, Action<Entry> keep, Func<Task, Task> publish)
+    {
+        var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var block = new ActionBlock<Entry>(
+            entry =>
+            {
+                Entry? current = entry;
+                for (var i = 0; i < steps.Length && current is not null; i++)
+                {
+                    current = steps[i](current);
+                }
+
+                if (current is not null)
+                {
+                    keep(current);
+                }
+            },
+            chain[0].PerEntry);
+        return new OpBlocks([block], []) { Finishing = publish(block.Completion) };
     }
 
     /// <summary>This op's work on one entry for one run, with its counts and its errors naming the op and idx.</summary>

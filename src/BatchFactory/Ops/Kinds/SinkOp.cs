@@ -20,23 +20,35 @@ internal abstract class SinkOp : Op
 
     internal sealed override OpBlocks Materialize(OpContext context)
     {
+        var keep = Step(context, out var publish);
+        var input = new ActionBlock<Entry>(keep, context.Serial);
+        return new OpBlocks([input], []) { Finishing = publish(input.Completion) };
+    }
+
+    /// <summary>
+    /// This sink's work on one entry for one run (thread-safe, so a fused chain with parallel workers can end in it),
+    /// and, through <paramref name="publish"/>, the task that publishes the output once the given input task ends.
+    /// </summary>
+    internal Action<Entry> Step(OpContext context, out Func<Task, Task> publish)
+    {
         var kept = new Kept(keepEntries: Keys.Count == 0);
-        var input = new ActionBlock<Entry>(
-            entry =>
+        publish = inputDone => PublishWhenCompleteAsync(context, inputDone, kept);
+        return entry =>
+        {
+            context.Counters.AddIn();
+            try
             {
-                context.Counters.AddIn();
-                try
+                var value = Keys.Count == 0 ? entry.Data : Value(entry);
+                lock (kept)
                 {
-                    kept.Add(entry, Keys.Count == 0 ? entry.Data : Value(entry));
+                    kept.Add(entry, value);
                 }
-                catch (Exception ex)
-                {
-                    throw context.Fail(entry, ex);
-                }
-            },
-            context.Serial);
-        var finishing = PublishWhenCompleteAsync(context, input.Completion, kept);
-        return new OpBlocks([input], []) { Finishing = finishing };
+            }
+            catch (Exception ex)
+            {
+                throw context.Fail(entry, ex);
+            }
+        };
     }
 
     private JsonNode? Value(Entry entry)
