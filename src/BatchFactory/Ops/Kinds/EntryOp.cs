@@ -41,17 +41,8 @@ internal abstract class EntryOp : Op
         var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
         var canDrop = chain.Any(c => ((EntryOp)c.Op).CanDrop);
         var block = new TransformBlock<Entry, Entry>(
-            entry =>
-            {
-                Entry? current = entry;
-                for (var i = 0; i < steps.Length && current is not null; i++)
-                {
-                    current = steps[i](current);
-                }
-
-                // A null result is a dropped entry: the link below swallows it.
-                return current!;
-            },
+            // A null result is a dropped entry: the link below swallows it.
+            entry => RunSteps(steps, entry)!,
             chain[0].PerEntry);
         if (canDrop)
         {
@@ -68,19 +59,25 @@ internal abstract class EntryOp : Op
         var block = new ActionBlock<Entry>(
             entry =>
             {
-                Entry? current = entry;
-                for (var i = 0; i < steps.Length && current is not null; i++)
+                if (RunSteps(steps, entry) is { } kept)
                 {
-                    current = steps[i](current);
-                }
-
-                if (current is not null)
-                {
-                    keep(current);
+                    keep(kept);
                 }
             },
             chain[0].PerEntry);
         return new OpBlocks([block], []) { Finishing = publish(block.Completion) };
+    }
+
+    // Runs the entry through each step until one drops it (returns null).
+    private static Entry? RunSteps(Func<Entry, Entry?>[] steps, Entry entry)
+    {
+        Entry? current = entry;
+        for (var i = 0; i < steps.Length && current is not null; i++)
+        {
+            current = steps[i](current);
+        }
+
+        return current;
     }
 
     /// <summary>This op's work on one entry for one run, with its counts and its errors naming the op and idx.</summary>
