@@ -5,11 +5,11 @@ namespace BatchFactory.Engine;
 /// <summary>The Dataflow blocks one op became for one run: one target per in-port, one source per out-port.</summary>
 internal sealed class OpBlocks
 {
-    public OpBlocks(IReadOnlyList<ITargetBlock<Entry>> inputs, IReadOnlyList<ISourceBlock<Entry>> outputs, IReadOnlyList<IDataflowBlock>? inner = null)
+    public OpBlocks(IReadOnlyList<ITargetBlock<Entry>> inputs, IReadOnlyList<ISourceBlock<Entry>> outputs)
     {
         Inputs = inputs;
         Outputs = outputs;
-        All = [.. inputs, .. outputs.Where(o => !inputs.Contains(o as ITargetBlock<Entry>)), .. inner ?? []];
+        All = [.. inputs.Concat<IDataflowBlock>(outputs).Distinct()];
     }
 
     /// <summary>The target block of each in-port, by port number.</summary>

@@ -13,14 +13,10 @@ internal sealed class RunContext : IDisposable
     public RunContext(RunOptions options, CancellationToken cancellationToken)
     {
         Options = options;
-        UserToken = cancellationToken;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
     public RunOptions Options { get; }
-
-    /// <summary>The caller's token: cancelled when the user asked to stop.</summary>
-    public CancellationToken UserToken { get; }
 
     /// <summary>The run's token: cancelled when the user asked to stop or an op failed. Every block uses it.</summary>
     public CancellationToken Token => _cts.Token;

@@ -63,6 +63,10 @@ public sealed partial class Entry
     /// <returns><see langword="true"/> when the field existed.</returns>
     public bool Remove(string field) => Data.Remove(field);
 
+    /// <summary>Removes a field and returns its node (detached, so it can move elsewhere without a copy).</summary>
+    /// <exception cref="EntryFieldException">The field is missing; the message names it and the idx.</exception>
+    internal JsonNode? Take(string field) => Data.Remove(field, out var node) ? node : throw MissingField(field);
+
     internal EntryFieldException MissingField(string field)
     {
         var present = Data.Count == 0 ? "it has no fields" : "it has: " + string.Join(", ", Data.Select(p => p.Key).Take(20));

@@ -43,7 +43,7 @@ internal static class JsonFieldCodec
         {
             return JsonSerializer.SerializeToNode(value, value.GetType(), Options);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (IsSerializationError(ex))
         {
             throw NotJson(value, ex);
         }
@@ -97,7 +97,12 @@ internal static class JsonFieldCodec
         return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>";
     }
 
-    private static ArgumentException NotJson(object value, Exception? inner) =>
+    /// <summary>Whether <paramref name="ex"/> is how System.Text.Json says a value cannot be serialised.</summary>
+    public static bool IsSerializationError(Exception ex) =>
+        ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException;
+
+    /// <summary>The error for a value that cannot be stored as JSON.</summary>
+    public static ArgumentException NotJson(object value, Exception? inner) =>
         new($"a {Describe(value.GetType())} value ({value}) cannot be stored as JSON: " +
             "entry data must round-trip through JSON (no NaN or infinity, no cycles, only serialisable types)", inner);
 }

@@ -21,12 +21,7 @@ internal sealed class RenameFieldOp : EntryOp
     {
         foreach (var (from, to) in _renames)
         {
-            if (!entry.Data.Remove(from, out var node))
-            {
-                throw entry.MissingField(from);
-            }
-
-            entry.Data[to] = node;
+            entry.Data[to] = entry.Take(from);
         }
 
         return entry;

@@ -51,31 +51,21 @@ internal abstract class SinkOp : Op
         };
     }
 
+    // The entry ends here, so its nodes move to the output without a copy.
     private JsonNode? Value(Entry entry)
     {
         if (Keys.Count == 1)
         {
-            return Take(entry, Keys[0]);
+            return entry.Take(Keys[0]);
         }
 
         var row = new JsonObject();
         foreach (var key in Keys)
         {
-            row[key] = Take(entry, key);
+            row[key] = entry.Take(key);
         }
 
         return row;
-    }
-
-    // The entry ends here, so its nodes can move to the output without a copy.
-    private static JsonNode? Take(Entry entry, string key)
-    {
-        if (!entry.Data.Remove(key, out var node))
-        {
-            throw entry.MissingField(key);
-        }
-
-        return node;
     }
 
     private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, Kept kept)

@@ -71,11 +71,7 @@ internal sealed class ExplodeListOp : Op
         var lists = new JsonArray[_inKeys.Length];
         for (var k = 0; k < _inKeys.Length; k++)
         {
-            if (!entry.Data.Remove(_inKeys[k], out var node))
-            {
-                throw entry.MissingField(_inKeys[k]);
-            }
-
+            var node = entry.Take(_inKeys[k]);
             lists[k] = node as JsonArray ?? throw new EntryFieldException(entry.Idx, _inKeys[k],
                 $"Field '{_inKeys[k]}' of entry '{entry.Idx}' is {JsonFieldCodec.Preview(node)}, not a list.");
             if (lists[k].Count != lists[0].Count)

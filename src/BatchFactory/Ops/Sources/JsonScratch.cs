@@ -29,9 +29,9 @@ internal sealed class JsonScratch
                 JsonSerializer.Serialize(_writer, value, value?.GetType() ?? typeof(T), JsonFieldCodec.Options);
             }
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (value is not null && JsonFieldCodec.IsSerializationError(ex))
         {
-            throw new ArgumentException($"a {(value is null ? "null" : JsonFieldCodec.Describe(value.GetType()))} value cannot be stored as JSON: {ex.Message}", ex);
+            throw JsonFieldCodec.NotJson(value, ex);
         }
 
         _writer.Flush();
