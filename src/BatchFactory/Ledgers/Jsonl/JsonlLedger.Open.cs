@@ -1,0 +1,158 @@
+using BatchFactory.Ledgers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BatchFactory;
+
+public sealed partial class JsonlLedger
+{
+    private static JsonlLedger Open(string path, LedgerOptions options, CancellationToken cancellationToken)
+    {
+        CreateFolder(path);
+        var lockFile = LockFile.Acquire(path);
+        FileStream? file = null;
+        try
+        {
+            file = OpenFile(path);
+            var ledger = new JsonlLedger(path, options, lockFile, file);
+            ledger.Replay(cancellationToken);
+            return ledger;
+        }
+        catch
+        {
+            file?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private static void CreateFolder(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerException(path, $"Cannot create the folder of the ledger '{path}': {ex.Message}. Choose a data directory you can write to.", ex);
+        }
+    }
+
+    private static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerException(path, $"Cannot open the ledger '{path}' for writing: {ex.Message}. Check that the file and its folder are writable.", ex);
+        }
+    }
+
+    // Reads the whole file once: checks the header, indexes every record, and repairs a torn last line.
+    private void Replay(CancellationToken cancellationToken)
+    {
+        var length = RandomAccess.GetLength(_handle);
+        if (length == 0)
+        {
+            WriteHeader();
+            return;
+        }
+
+        Bad? bad = null;
+        long? version = null;
+        JsonlLines.Read(_handle, 0, length, 1, (line, offset, number, terminated) =>
+        {
+            if (bad is { } earlier)
+            {
+                throw Corrupt(earlier);
+            }
+
+            if (number == 1)
+            {
+                version = JsonlFormat.TryReadHeader(line);
+                _dataStart = offset + line.Length + 1;
+                if (version is null || !terminated)
+                {
+                    bad = new Bad(number, offset, line.Length, terminated, "it is not a BatchFactory ledger header");
+                }
+
+                return true;
+            }
+
+            var hash = JsonlFormat.TryReadKeyHash(line, out var error);
+            if (hash is null || !terminated)
+            {
+                bad = new Bad(number, offset, line.Length, terminated, error ?? "it does not end in a newline");
+                return true;
+            }
+
+            _index.Set(hash.Value, new Slot(offset, line.Length));
+            return true;
+        }, cancellationToken);
+
+        if (version > JsonlFormat.Version)
+        {
+            throw new LedgerException(Location, $"The ledger '{Location}' was written by a newer BatchFactory (ledger format {version}; this version reads format {JsonlFormat.Version}). Upgrade BatchFactory to read it; the file was not changed.");
+        }
+
+        if (bad is { } torn)
+        {
+            RepairTornTail(torn, length);
+        }
+        else
+        {
+            _end = length;
+        }
+
+        _file.Position = _end;
+    }
+
+    private void WriteHeader()
+    {
+        _file.Write(JsonlFormat.Header);
+        _file.Flush(flushToDisk: true);
+        _dataStart = _end = JsonlFormat.Header.Length;
+    }
+
+    private void RepairTornTail(Bad torn, long length)
+    {
+        if (torn.Number == 1 && torn.Terminated)
+        {
+            throw new LedgerCorruptException(Location, 1, 0, $"'{Location}' is not a BatchFactory ledger: line 1 is not a ledger header. Nothing was changed; point the ledger at another file.");
+        }
+
+        var sidecar = Location + ".torn";
+        var tail = JsonlLines.ReadAt(_handle, torn.Offset, (int)(length - torn.Offset));
+        using (var saved = new FileStream(sidecar, FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            saved.Write(tail);
+            saved.WriteByte((byte)'\n');
+            saved.Flush(flushToDisk: true);
+        }
+
+        _file.SetLength(torn.Offset);
+        _file.Flush(flushToDisk: true);
+        _end = torn.Offset;
+        LogTornRecord(_options.Logger ?? NullLogger.Instance, Location, torn.Number, torn.Offset, tail.Length, sidecar);
+        if (torn.Number == 1)
+        {
+            _file.Position = 0;
+            WriteHeader();
+        }
+    }
+
+    private LedgerCorruptException Corrupt(Bad bad) => new(
+        Location,
+        bad.Number,
+        bad.Offset,
+        $"The ledger '{Location}' has a record it cannot read at line {bad.Number} (byte offset {bad.Offset}): {bad.Error}. " +
+        "Records follow it, so this is not a torn write, and nothing was changed. To keep every readable record and set the bad lines aside, " +
+        $"call JsonlLedger.RepairAsync(\"{Location}\"), which first saves a backup of the file; or fix the line by hand.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger {Path}: the last record (line {Line}, byte {Offset}, {Length} bytes) was torn by an interrupted write. It was moved to {Sidecar} and cut from the ledger, which is whole again.")]
+    private static partial void LogTornRecord(ILogger logger, string path, long line, long offset, int length, string sidecar);
+
+    private readonly record struct Bad(long Number, long Offset, int Length, bool Terminated, string Error);
+}

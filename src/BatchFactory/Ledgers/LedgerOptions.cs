@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace BatchFactory;
+
+/// <summary>How a ledger is opened. Read once, when the ledger opens.</summary>
+public sealed class LedgerOptions
+{
+    /// <summary>
+    /// Whether each append waits until its record is on the disk (fsync), so it survives a power cut or an operating
+    /// system crash. Default <see langword="false"/>: an append waits only until the operating system has the record,
+    /// which survives the process being killed (Ctrl+C, <c>kill -9</c>, a crash) but not the machine losing power.
+    /// Concurrent appends share one fsync, so durable ledgers are slower but not one-disk-write-per-record slow.
+    /// </summary>
+    public bool Durable { get; init; }
+
+    /// <summary>Where the ledger reports what it repaired on open (a torn last record). Default: nowhere.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Test hook: wraps the stream appends are written through (to simulate a full disk).</summary>
+    internal Func<Stream, Stream>? WrapStream { get; init; }
+
+    internal static LedgerOptions Default { get; } = new();
+}

@@ -1,0 +1,341 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Tests.Support;
+
+namespace BatchFactory.Tests.Ledgers;
+
+/// <summary>The ledger contract: every backend derives a test class from this one and must pass all of it.</summary>
+public abstract class LedgerContractTests : IDisposable
+{
+    protected TempFolder Folder { get; } = new();
+
+    /// <summary>The file name extension of the backend's ledgers, e.g. ".jsonl".</summary>
+    protected abstract string Extension { get; }
+
+    protected string LedgerPath => Folder["ledger" + Extension];
+
+    protected abstract ValueTask<ILedger> OpenAsync(string path, LedgerOptions? options = null);
+
+    protected ValueTask<ILedger> OpenAsync() => OpenAsync(LedgerPath);
+
+    public void Dispose()
+    {
+        Folder.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Append_ThenTryGet_ReturnsTheRecord()
+    {
+        await using var ledger = await OpenAsync();
+        await ledger.AppendAsync("a", new JsonObject { ["n"] = 1, ["s"] = "one" }, TestRuns.Token);
+
+        var found = await ledger.TryGetAsync("a", TestRuns.Token);
+
+        Assert.Equal("""{"n":1,"s":"one"}""", found!.ToJsonString());
+        Assert.Equal(1, ledger.Count);
+    }
+
+    [Fact]
+    public async Task TryGet_KeyNeverAppended_ReturnsNull()
+    {
+        await using var ledger = await OpenAsync();
+        await ledger.AppendAsync("a", 1, TestRuns.Token);
+
+        Assert.Null(await ledger.TryGetAsync("b", TestRuns.Token));
+    }
+
+    [Fact]
+    public async Task Append_SameKeyTwice_LastWriteWins()
+    {
+        await using var ledger = await OpenAsync();
+        await ledger.AppendAsync("a", "first", TestRuns.Token);
+        await ledger.AppendAsync("b", "other", TestRuns.Token);
+        await ledger.AppendAsync("a", "second", TestRuns.Token);
+
+        Assert.Equal("second", (await ledger.TryGetAsync("a", TestRuns.Token))!.GetValue<string>());
+        Assert.Equal(2, ledger.Count);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterDispose_KeepsEveryRecordAndLastWriteWins()
+    {
+        await using (var ledger = await OpenAsync())
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await ledger.AppendAsync($"k{i % 40}", i, TestRuns.Token);
+            }
+        }
+
+        await using var reopened = await OpenAsync();
+
+        Assert.Equal(40, reopened.Count);
+        Assert.Equal(99, (await reopened.TryGetAsync("k19", TestRuns.Token))!.GetValue<int>());
+        Assert.Equal(60, (await reopened.TryGetAsync("k20", TestRuns.Token))!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Append_FromManyConcurrentTasks_EveryRecordLands()
+    {
+        const int tasks = 32, each = 200;
+        await using (var ledger = await OpenAsync())
+        {
+            await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < each; i++)
+                {
+                    await ledger.AppendAsync($"t{t}-{i}", new JsonObject { ["t"] = t, ["i"] = i }, TestRuns.Token);
+                }
+            })));
+            Assert.Equal(tasks * each, ledger.Count);
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(tasks * each, reopened.Count);
+        var keys = Enumerable.Range(0, tasks).SelectMany(t => Enumerable.Range(0, each).Select(i => $"t{t}-{i}")).ToList();
+        var found = await reopened.TryGetManyAsync(keys, TestRuns.Token);
+        Assert.All(found.Zip(keys), pair => Assert.Equal(pair.Second, $"t{pair.First!["t"]}-{pair.First["i"]}"));
+    }
+
+    [Fact]
+    public async Task Append_ConcurrentWritersOfOneKey_ReadersSeeOneOfTheirRecords()
+    {
+        await using var ledger = await OpenAsync();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await ledger.AppendAsync("shared", t * 1000 + i, TestRuns.Token);
+                Assert.NotNull(await ledger.TryGetAsync("shared", TestRuns.Token));
+            }
+        })));
+
+        Assert.Equal(1, ledger.Count);
+        var last = (await ledger.TryGetAsync("shared", TestRuns.Token))!.GetValue<int>();
+        Assert.Equal(49, last % 1000);
+    }
+
+    [Fact]
+    public async Task Compact_KeepsTheLastRecordOfEachKey_BeforeAndAfterReopen()
+    {
+        await using (var ledger = await OpenAsync())
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                await ledger.AppendAsync($"k{i % 30}", new JsonObject { ["i"] = i }, TestRuns.Token);
+            }
+
+            var before = new FileInfo(ledger.Location).Length;
+            await ledger.CompactAsync(TestRuns.Token);
+
+            Assert.Equal(30, ledger.Count);
+            Assert.Equal(299, (await ledger.TryGetAsync("k29", TestRuns.Token))!["i"]!.GetValue<int>());
+            await ledger.AppendAsync("after", 1, TestRuns.Token);
+            Assert.Equal(31, ledger.Count);
+            Assert.True(new FileInfo(ledger.Location).Length <= before, "compaction did not shrink the ledger");
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(31, reopened.Count);
+        Assert.Equal(270, (await reopened.TryGetAsync("k0", TestRuns.Token))!["i"]!.GetValue<int>());
+        Assert.Equal(1, (await reopened.TryGetAsync("after", TestRuns.Token))!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Append_LargeValue_RoundTripsAfterReopen()
+    {
+        var big = string.Concat(Enumerable.Range(0, 200_000).Select(i => (char)('a' + i % 26))) + "\n\"end\"";
+        await using (var ledger = await OpenAsync())
+        {
+            await ledger.AppendAsync("big", new JsonObject { ["text"] = big, ["list"] = new JsonArray([.. Enumerable.Range(0, 10_000).Select(i => (JsonNode)i)]) }, TestRuns.Token);
+            await ledger.AppendAsync("small", 1, TestRuns.Token);
+        }
+
+        await using var reopened = await OpenAsync();
+        var found = (await reopened.TryGetAsync("big", TestRuns.Token))!;
+        Assert.Equal(big, found["text"]!.GetValue<string>());
+        Assert.Equal(10_000, found["list"]!.AsArray().Count);
+        Assert.Equal(1, (await reopened.TryGetAsync("small", TestRuns.Token))!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("ключ")]
+    [InlineData("键🔑")]
+    [InlineData("a\"b\\c\nd\te")]
+    [InlineData("e\u0301 vs é")]
+    public async Task Append_UnicodeAndEscapedKeysAndValues_RoundTripAfterReopen(string key)
+    {
+        await using (var ledger = await OpenAsync())
+        {
+            await ledger.AppendAsync(key, new JsonObject { ["text"] = key + " → 値 \u0000 \u2028" }, TestRuns.Token);
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(key + " → 値 \u0000 \u2028", (await reopened.TryGetAsync(key, TestRuns.Token))!["text"]!.GetValue<string>());
+        var record = Assert.Single(await ToListAsync(reopened));
+        Assert.Equal(key, record.Key);
+    }
+
+    [Fact]
+    public async Task Enumerate_YieldsTheCurrentRecordOfEachKeyInAppendOrder()
+    {
+        await using var ledger = await OpenAsync();
+        await ledger.AppendAsync("a", 1, TestRuns.Token);
+        await ledger.AppendAsync("b", 2, TestRuns.Token);
+        await ledger.AppendAsync("c", 3, TestRuns.Token);
+        await ledger.AppendAsync("a", 4, TestRuns.Token);
+
+        var records = await ToListAsync(ledger);
+
+        Assert.Equal(["b=2", "c=3", "a=4"], records.Select(r => $"{r.Key}={r.Value}"));
+    }
+
+    [Fact]
+    public async Task Enumerate_ManyRecords_YieldsEachKeyOnce()
+    {
+        await using var ledger = await OpenAsync();
+        for (var i = 0; i < 5000; i++)
+        {
+            await ledger.AppendAsync($"k{i % 2500}", i, TestRuns.Token);
+        }
+
+        var records = await ToListAsync(ledger);
+
+        Assert.Equal(2500, records.Count);
+        Assert.Equal(2500, records.Select(r => r.Key).Distinct().Count());
+        Assert.All(records, r => Assert.True(r.Value.GetValue<int>() >= 2500));
+    }
+
+    [Fact]
+    public async Task TryGetMany_MixOfPresentAndMissingKeys_AnswersInTheOrderAsked()
+    {
+        await using var ledger = await OpenAsync();
+        await ledger.AppendAsync("a", "A", TestRuns.Token);
+        await ledger.AppendAsync("c", "C", TestRuns.Token);
+
+        var found = await ledger.TryGetManyAsync(["c", "b", "a", "c"], TestRuns.Token);
+
+        Assert.Equal(["C", null, "A", "C"], found.Select(n => n?.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Append_ValueChangedAfterwards_StoresTheValueAsItWas()
+    {
+        await using var ledger = await OpenAsync();
+        var value = new JsonObject { ["n"] = 1 };
+        await ledger.AppendAsync("a", value, TestRuns.Token);
+        value["n"] = 2;
+
+        var found = (await ledger.TryGetAsync("a", TestRuns.Token))!;
+        found["n"] = 3;
+
+        Assert.Equal(1, (await ledger.TryGetAsync("a", TestRuns.Token))!["n"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Append_EmptyKey_IsRefused()
+    {
+        await using var ledger = await OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await ledger.AppendAsync("", 1, TestRuns.Token));
+    }
+
+    [Fact]
+    public async Task Append_AfterDispose_ThrowsObjectDisposed()
+    {
+        var ledger = await OpenAsync();
+        await ledger.DisposeAsync();
+        await ledger.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await ledger.AppendAsync("a", 1, TestRuns.Token));
+    }
+
+    [Fact]
+    public async Task Open_WhileAlreadyOpenForWriting_IsRefusedNamingTheFile()
+    {
+        await using var first = await OpenAsync();
+
+        var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync());
+
+        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains("already open", ex.Message);
+        await first.AppendAsync("still", "works", TestRuns.Token);
+        Assert.Equal(1, first.Count);
+    }
+
+    [Fact]
+    public async Task Open_AfterTheOtherHolderDisposed_Succeeds()
+    {
+        await (await OpenAsync()).DisposeAsync();
+
+        await using var second = await OpenAsync();
+
+        Assert.Equal(0, second.Count);
+    }
+
+    [Fact]
+    public async Task Open_FolderCannotBeCreated_ThrowsLedgerExceptionNamingThePath()
+    {
+        File.WriteAllText(Folder["not-a-folder"], "x");
+        var path = Path.Combine(Folder["not-a-folder"], "ledger" + Extension);
+
+        var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync(path));
+
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public async Task Durable_AppendsAndFlush_AreKeptAfterReopen()
+    {
+        await using (var ledger = await OpenAsync(LedgerPath, new LedgerOptions { Durable = true }))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 50).Select(i => ledger.AppendAsync($"k{i}", i, TestRuns.Token).AsTask()));
+            await ledger.FlushAsync(TestRuns.Token);
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(50, reopened.Count);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Replay_RandomAppendsAndCompactions_MatchesADictionaryEveryTimeItIsOpened(int seed)
+    {
+        var random = new Random(seed);
+        var model = new Dictionary<string, int>();
+        await using (var ledger = await OpenAsync())
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                var key = $"key-{random.Next(300)}";
+                model[key] = i;
+                await ledger.AppendAsync(key, i, TestRuns.Token);
+                if (random.Next(500) == 0)
+                {
+                    await ledger.CompactAsync(TestRuns.Token);
+                }
+            }
+        }
+
+        for (var open = 0; open < 2; open++)
+        {
+            await using var reopened = await OpenAsync();
+            var state = (await ToListAsync(reopened)).ToDictionary(r => r.Key, r => r.Value.GetValue<int>());
+            Assert.Equal(model.OrderBy(p => p.Key), state.OrderBy(p => p.Key));
+            Assert.Equal(model.Count, reopened.Count);
+        }
+    }
+
+    protected static async Task<List<LedgerRecord>> ToListAsync(ILedger ledger)
+    {
+        var records = new List<LedgerRecord>();
+        await foreach (var record in ledger.EnumerateAsync(TestRuns.Token))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+}
