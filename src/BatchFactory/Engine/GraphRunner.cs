@@ -16,6 +16,11 @@ internal static class GraphRunner
         using var run = new RunContext(options, cancellationToken);
         var started = options.TimeProvider.GetTimestamp();
         var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
+        foreach (var context in contexts)
+        {
+            await context.Op.PrepareAsync(context).ConfigureAwait(false);
+        }
+
         var (blocks, fusedEdges) = Materialize(contexts, options.FuseEntryOps ? Fusion.FindChains(graph) : []);
         var pumpTargets = Link(graph, blocks, fusedEdges);
 

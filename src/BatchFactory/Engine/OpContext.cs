@@ -24,6 +24,12 @@ internal sealed class OpContext
             BoundedCapacity = options.BoundedCapacity,
             CancellationToken = run.Token,
         };
+        Draining = new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            BoundedCapacity = options.BoundedCapacity,
+            EnsureOrdered = false,
+        };
         Buffer = new DataflowBlockOptions
         {
             BoundedCapacity = options.BoundedCapacity,
@@ -46,10 +52,19 @@ internal sealed class OpContext
     /// <summary>Options for blocks that must see entries one at a time (collectors, routers).</summary>
     public ExecutionDataflowBlockOptions Serial { get; }
 
+    /// <summary>
+    /// Like <see cref="PerEntry"/> but without the run's token: for blocks that must finish the entries they hold
+    /// when the run stops (see <see cref="DrainingTarget{T}"/>).
+    /// </summary>
+    public ExecutionDataflowBlockOptions Draining { get; }
+
     /// <summary>Options for buffer blocks that hold an op's output.</summary>
     public DataflowBlockOptions Buffer { get; }
 
     public CancellationToken Token => Run.Token;
+
+    /// <summary>What <see cref="Op.PrepareAsync"/> got for this run, for <see cref="Op.Materialize"/> to use.</summary>
+    public object? Prepared { get; set; }
 
     /// <summary>Records that the op failed on <paramref name="entry"/> and stops the run.</summary>
     /// <returns>The exception to throw from the block, so that it faults.</returns>

@@ -33,6 +33,13 @@ public sealed class RunOptions
     /// <summary>Where <c>PrintEntry</c> and <c>PrintField</c> write when they were given no writer. Default <see cref="Console.Out"/>.</summary>
     public TextWriter? Output { get; init; }
 
+    /// <summary>
+    /// The project folder whose ledgers the run's checkpoints (and, later, brokers) use, e.g.
+    /// <c>ProjectFolder.Open("poems", "1.0.0")</c>. Default <see langword="null"/>: a graph with a <c>CheckPoint</c>
+    /// named by a string then fails before it starts. The run does not dispose the project.
+    /// </summary>
+    public ProjectFolder? Project { get; init; }
+
     /// <summary>The clock used to time the run. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -44,6 +44,9 @@ public sealed partial class Entry
     /// <summary>Bookkeeping fields that are not user data (statuses, provenance). Created on first use.</summary>
     public JsonObject Meta => _meta ??= [];
 
+    /// <summary>Whether <see cref="Meta"/> was ever used (reading it creates it).</summary>
+    internal bool HasMeta => _meta is not null;
+
     /// <summary>The stable position of this entry in the stream; order-sensitive ops sort by it.</summary>
     internal OrderKey Order { get; set; }
 
@@ -65,6 +68,30 @@ public sealed partial class Entry
         }
 
         return copy;
+    }
+
+    /// <summary>Replaces the entry's data (and meta, when given) with the fields of the given objects, which are emptied.</summary>
+    internal void ReplaceContents(JsonObject data, JsonObject? meta)
+    {
+        MoveFields(data, Data);
+        if (meta is not null)
+        {
+            MoveFields(meta, Meta);
+        }
+        else
+        {
+            _meta = null;
+        }
+    }
+
+    private static void MoveFields(JsonObject from, JsonObject to)
+    {
+        to.Clear();
+        foreach (var (name, value) in from.ToList())
+        {
+            from.Remove(name);
+            to[name] = value;
+        }
     }
 
     /// <summary>A one-line description: idx, rev and the data as JSON.</summary>

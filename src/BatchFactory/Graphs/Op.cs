@@ -68,6 +68,12 @@ public abstract class Op
     /// <summary>The op's arguments for <see cref="ToString"/>.</summary>
     private protected abstract string Describe();
 
+    /// <summary>
+    /// Gets what the op needs for one run (e.g. opens a ledger) before any block is built or any entry moves, so that
+    /// configuration errors surface first. Keep what you get in <see cref="OpContext.Prepared"/>.
+    /// </summary>
+    internal virtual ValueTask PrepareAsync(OpContext context) => ValueTask.CompletedTask;
+
     /// <summary>Builds this op's Dataflow blocks for one run.</summary>
     internal abstract OpBlocks Materialize(OpContext context);
 }

@@ -15,6 +15,7 @@ internal static class TestRuns
             BoundedCapacity = options.BoundedCapacity,
             FuseEntryOps = options.FuseEntryOps,
             Output = options.Output,
+            Project = options.Project,
             OnMaterialized = b => blocks = b,
         };
         try

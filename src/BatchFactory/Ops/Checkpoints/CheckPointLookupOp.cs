@@ -1,0 +1,58 @@
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// The entrance of a checkpoint: an entry whose (idx, rev) is in the checkpoint's ledger is restored from it and sent
+/// to out-port 1, which skips the checkpoint's body; any other entry goes to out-port 0, into the body.
+/// </summary>
+internal sealed class CheckPointLookupOp : Op
+{
+    private readonly CheckPointStore _store;
+
+    public CheckPointLookupOp(CheckPointStore store)
+        : base("CheckPoint", 1, 2)
+    {
+        _store = store;
+    }
+
+    private protected override string Describe() => _store.Describe();
+
+    internal override async ValueTask PrepareAsync(OpContext context) => context.Prepared = await _store.LedgerAsync(context).ConfigureAwait(false);
+
+    internal override OpBlocks Materialize(OpContext context)
+    {
+        var ledger = (ILedger)context.Prepared!;
+        BufferBlock<Entry> toBody = new(context.Buffer), served = new(context.Buffer);
+        var input = new ActionBlock<Entry>(
+            async entry =>
+            {
+                context.Counters.AddIn();
+                bool fromLedger;
+                try
+                {
+                    fromLedger = await ledger.TryGetAsync(_store.KeyOf(entry), context.Token).ConfigureAwait(false) is { } stored
+                        && _store.TryServe(entry, stored);
+                }
+                catch (Exception ex)
+                {
+                    throw context.Fail(entry, ex);
+                }
+
+                await (fromLedger ? served : toBody).SendAsync(entry, context.Token).ConfigureAwait(false);
+                context.Counters.AddOut();
+            },
+            context.PerEntry);
+        _ = input.Completion.ContinueWith(
+            done =>
+            {
+                OutputPump.CompleteLike(done, toBody);
+                OutputPump.CompleteLike(done, served);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return new OpBlocks([input], [toBody, served]);
+    }
+}

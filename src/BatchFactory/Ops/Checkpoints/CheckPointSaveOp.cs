@@ -1,0 +1,76 @@
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// The exit of a checkpoint: an entry that comes out of the body (in-port 0) is appended to the ledger, and passed on
+/// only once the ledger has it; an entry restored from the ledger (in-port 1) is passed on as it is. When the run stops
+/// (a failure elsewhere, or cancellation), entries that already came out of the body are still saved, so finished work
+/// is never lost.
+/// </summary>
+internal sealed class CheckPointSaveOp : Op
+{
+    private readonly CheckPointStore _store;
+
+    public CheckPointSaveOp(CheckPointStore store)
+        : base("CheckPointSave", 2, 1)
+    {
+        _store = store;
+    }
+
+    private protected override string Describe() => _store.Describe();
+
+    internal override async ValueTask PrepareAsync(OpContext context) => context.Prepared = await _store.LedgerAsync(context).ConfigureAwait(false);
+
+    internal override OpBlocks Materialize(OpContext context)
+    {
+        var ledger = (ILedger)context.Prepared!;
+        var output = new BufferBlock<Entry>(context.Buffer);
+        var computed = new ActionBlock<Entry>(
+            async entry =>
+            {
+                context.Counters.AddIn();
+                try
+                {
+                    await _store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    throw context.Fail(entry, ex);
+                }
+
+                await PassOnAsync(context, output, entry).ConfigureAwait(false);
+            },
+            context.Draining);
+        var served = new ActionBlock<Entry>(
+            async entry =>
+            {
+                context.Counters.AddIn();
+                await output.SendAsync(entry, context.Token).ConfigureAwait(false);
+                context.Counters.AddOut();
+            },
+            context.Serial);
+        _ = Task.WhenAll(computed.Completion, served.Completion).ContinueWith(
+            done => OutputPump.CompleteLike(done, output),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return new OpBlocks([new DrainingTarget<Entry>(computed), served], [output]);
+    }
+
+    // Once the run has stopped, downstream takes nothing more; the entry is saved, which is what matters.
+    private static async Task PassOnAsync(OpContext context, ITargetBlock<Entry> output, Entry entry)
+    {
+        try
+        {
+            if (await output.SendAsync(entry, context.Token).ConfigureAwait(false))
+            {
+                context.Counters.AddOut();
+            }
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
+        {
+        }
+    }
+}
