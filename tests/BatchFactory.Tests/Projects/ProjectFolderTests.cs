@@ -1,0 +1,128 @@
+using BatchFactory.Tests.Support;
+
+namespace BatchFactory.Tests.Projects;
+
+public sealed class ProjectFolderTests : IDisposable
+{
+    private readonly TempFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Open_CreatesOneFolderPerNameAndVersion()
+    {
+        await using var v1 = Open("poems", "1.0.0");
+        await using var v2 = Open("poems", "1.1.0");
+
+        Assert.Equal(Path.Combine(_data.Path, "poems", "1.0.0"), v1.FullPath);
+        Assert.True(Directory.Exists(v1.FullPath));
+        Assert.NotEqual(v1.FullPath, v2.FullPath);
+    }
+
+    [Theory]
+    [InlineData("../other")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    [InlineData("")]
+    [InlineData("name with space")]
+    public void Open_NameThatCannotNameOneFolder_IsRefused(string name)
+    {
+        Assert.ThrowsAny<ArgumentException>(() => Open(name, "1"));
+    }
+
+    [Fact]
+    public async Task Indexer_RelativePath_ResolvesInsideTheFolderWithoutCreatingIt()
+    {
+        await using var project = Open("p", "1");
+
+        var path = project["out/poems.md"];
+
+        Assert.Equal(Path.Combine(project.FullPath, "out", "poems.md"), path);
+        Assert.False(Directory.Exists(Path.Combine(project.FullPath, "out")));
+    }
+
+    [Theory]
+    [InlineData("../escape.md")]
+    [InlineData("out/../../escape.md")]
+    [InlineData("/etc/passwd")]
+    [InlineData("..")]
+    public async Task Indexer_PathLeadingOutside_IsRefusedNamingThePath(string relative)
+    {
+        await using var project = Open("p", "1");
+
+        var ex = Assert.Throws<ArgumentException>(() => project[relative]);
+
+        Assert.Contains(relative, ex.Message);
+        Assert.Contains("outside the project folder", ex.Message);
+    }
+
+    [Fact]
+    public async Task Indexer_ThroughASymbolicLinkPointingOutside_IsRefused()
+    {
+        await using var project = Open("p", "1");
+        var outside = Directory.CreateDirectory(_data["outside"]).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(project.FullPath, "link"), outside);
+
+        var ex = Assert.Throws<ArgumentException>(() => project["link/secret.txt"]);
+
+        Assert.Contains("symbolic link", ex.Message);
+    }
+
+    [Fact]
+    public async Task Indexer_ThroughASymbolicLinkStayingInside_IsAllowed()
+    {
+        await using var project = Open("p", "1");
+        var target = Directory.CreateDirectory(Path.Combine(project.FullPath, "real")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(project.FullPath, "alias"), target);
+
+        Assert.Equal(Path.Combine(project.FullPath, "alias", "x.md"), project["alias/x.md"]);
+    }
+
+    [Fact]
+    public async Task OpenLedger_SameNameTwice_GivesTheSameLedgerUnderLedgersFolder()
+    {
+        await using var project = Open("p", "1");
+
+        var first = await project.OpenLedgerAsync("calls", TestRuns.Token);
+        var second = await project.OpenLedgerAsync("calls", TestRuns.Token);
+
+        Assert.Same(first, second);
+        Assert.Equal(Path.Combine(project.FullPath, "ledgers", "calls.jsonl"), first.Location);
+    }
+
+    [Fact]
+    public async Task Dispose_ClosesItsLedgers_SoTheNextRunCanOpenThemWithEverythingWritten()
+    {
+        await using (var project = Open("p", "1"))
+        {
+            var ledger = await project.OpenLedgerAsync("calls", TestRuns.Token);
+            await ledger.AppendAsync("a", 1, TestRuns.Token);
+        }
+
+        await using var again = Open("p", "1");
+        var reopened = await again.OpenLedgerAsync("calls", TestRuns.Token);
+        Assert.Equal(1, (await reopened.TryGetAsync("a", TestRuns.Token))!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task OpenLedger_AfterDispose_ThrowsObjectDisposed()
+    {
+        var project = Open("p", "1");
+        await project.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await project.OpenLedgerAsync("calls", TestRuns.Token));
+    }
+
+    [Fact]
+    public void Open_DataDirectoryThatIsAFile_ThrowsLedgerExceptionNamingThePath()
+    {
+        File.WriteAllText(_data["file"], "x");
+
+        var ex = Assert.Throws<LedgerException>(() => ProjectFolder.Open("p", "1", new ProjectFolderOptions { DataDirectory = _data["file"] }));
+
+        Assert.Contains(_data["file"], ex.Message);
+    }
+
+    private ProjectFolder Open(string name, string version) =>
+        ProjectFolder.Open(name, version, new ProjectFolderOptions { DataDirectory = _data.Path });
+}
