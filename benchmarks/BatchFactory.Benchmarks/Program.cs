@@ -1,8 +1,10 @@
 // Benchmarks for BatchFactory. From the repository root:
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks                     throughput harness (1,000,000 entries)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
 // See benchmarks/README.md.
+using BatchFactory.Benchmarks.Ledger;
 using BatchFactory.Benchmarks.Throughput;
 using BenchmarkDotNet.Running;
 
@@ -17,6 +19,11 @@ internal static class Program
         {
             var rest = args.Where((_, i) => i != micro).ToArray();
             return RunMicro(rest);
+        }
+
+        if (args.Contains("--ledger"))
+        {
+            return await RunLedgerAsync(args);
         }
 
         HarnessOptions options;
@@ -38,6 +45,20 @@ internal static class Program
         }
 
         return await Harness.RunAsync(options);
+    }
+
+    private static async Task<int> RunLedgerAsync(string[] args)
+    {
+        try
+        {
+            return await LedgerHarness.RunAsync(LedgerHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(LedgerHarnessOptions.Usage);
+            return 2;
+        }
     }
 
     private static int RunMicro(string[] args)

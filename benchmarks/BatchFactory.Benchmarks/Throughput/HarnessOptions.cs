@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace BatchFactory.Benchmarks.Throughput;
 
 /// <summary>Command-line options of the throughput harness.</summary>
@@ -35,18 +33,18 @@ internal sealed record HarnessOptions
             switch (arg)
             {
                 case "--entries" or "-n":
-                    options = options with { Entries = PositiveInt(arg, Value(args, ref i)) };
+                    options = options with { Entries = Cli.PositiveInt(arg, Cli.Value(args, ref i)) };
                     break;
                 case "--rounds":
-                    options = options with { Rounds = PositiveInt(arg, Value(args, ref i)) };
+                    options = options with { Rounds = Cli.PositiveInt(arg, Cli.Value(args, ref i)) };
                     break;
                 case "--warmup":
-                    options = options with { Warmup = PositiveInt(arg, Value(args, ref i)) };
+                    options = options with { Warmup = Cli.PositiveInt(arg, Cli.Value(args, ref i)) };
                     break;
                 case "--raw-filter":
                     options = options with
                     {
-                        RawFilter = Value(args, ref i) switch
+                        RawFilter = Cli.Value(args, ref i) switch
                         {
                             "null" => RawFilter.NullPlusPredicate,
                             "many" => RawFilter.TransformMany,
@@ -63,17 +61,6 @@ internal sealed record HarnessOptions
         }
 
         return options with { Warmup = Math.Min(options.Warmup, options.Entries) };
-    }
-
-    private static string Value(string[] args, ref int i) =>
-        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
-
-    private static int PositiveInt(string name, string text)
-    {
-        var cleaned = text.Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
-        return int.TryParse(cleaned, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new ArgumentException($"{name} takes a positive whole number, not '{text}'.");
     }
 }
 

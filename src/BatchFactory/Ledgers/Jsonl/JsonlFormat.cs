@@ -116,6 +116,40 @@ internal static class JsonlFormat
         return (key, value);
     }
 
+    /// <summary>Reads the value of a record line if the line's key is <paramref name="key"/>; <see langword="null"/> otherwise.</summary>
+    public static JsonNode? ReadValueIfKey(ReadOnlySpan<byte> line, string key)
+    {
+        var reader = new Utf8JsonReader(line);
+        reader.Read();
+        var keyMatches = false;
+        JsonNode? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("k"u8))
+            {
+                reader.Read();
+                if (!reader.ValueTextEquals(key))
+                {
+                    return null;
+                }
+
+                keyMatches = true;
+            }
+            else if (reader.ValueTextEquals("v"u8))
+            {
+                reader.Read();
+                value = JsonNode.Parse(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return keyMatches ? value : null;
+    }
+
     /// <summary>Reads only the key of a record line.</summary>
     public static string ReadKey(ReadOnlySpan<byte> line)
     {

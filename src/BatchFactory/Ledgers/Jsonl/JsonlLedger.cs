@@ -184,8 +184,16 @@ public sealed partial class JsonlLedger : ILedger
             return null;
         }
 
-        var (found, value) = JsonlFormat.Read(JsonlLines.ReadAt(_handle, slot.Offset, slot.Length));
-        return found == key ? value : null;
+        var line = ArrayPool<byte>.Shared.Rent(slot.Length);
+        try
+        {
+            JsonlLines.ReadAt(_handle, slot.Offset, line.AsSpan(0, slot.Length));
+            return JsonlFormat.ReadValueIfKey(line.AsSpan(0, slot.Length), key);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(line);
+        }
     }
 
     private string ReadKeyAt(Slot slot) => JsonlFormat.ReadKey(JsonlLines.ReadAt(_handle, slot.Offset, slot.Length));

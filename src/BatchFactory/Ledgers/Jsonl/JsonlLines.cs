@@ -86,18 +86,23 @@ internal static class JsonlLines
     public static byte[] ReadAt(SafeFileHandle file, long offset, int length)
     {
         var bytes = new byte[length];
+        ReadAt(file, offset, bytes);
+        return bytes;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from <paramref name="offset"/>.</summary>
+    public static void ReadAt(SafeFileHandle file, long offset, Span<byte> destination)
+    {
         var done = 0;
-        while (done < length)
+        while (done < destination.Length)
         {
-            var read = RandomAccess.Read(file, bytes.AsSpan(done), offset + done);
+            var read = RandomAccess.Read(file, destination[done..], offset + done);
             if (read == 0)
             {
-                throw new EndOfStreamException($"The ledger file ends before byte {offset + length}.");
+                throw new EndOfStreamException($"The ledger file ends before byte {offset + destination.Length}.");
             }
 
             done += read;
         }
-
-        return bytes;
     }
 }

@@ -1,0 +1,46 @@
+namespace BatchFactory.Benchmarks.Ledger;
+
+/// <summary>Command-line options of the ledger harness.</summary>
+internal sealed record LedgerHarnessOptions
+{
+    public const string Usage =
+        """
+        usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger [options]
+          --records N      records appended per backend (default 1,000,000)
+          --durable N      records appended in the durable (fsync) scenarios (default 100,000)
+          --writers N      concurrent appenders (default 64)
+          --lookups N      random present keys looked up (default 200,000)
+          --dir PATH       where the ledger files go (default the temp folder); they are deleted afterwards
+        """;
+
+    public int Records { get; init; } = 1_000_000;
+
+    public int Durable { get; init; } = 100_000;
+
+    public int Writers { get; init; } = 64;
+
+    public int Lookups { get; init; } = 200_000;
+
+    public string? Directory { get; init; }
+
+    public static LedgerHarnessOptions Parse(string[] args)
+    {
+        var options = new LedgerHarnessOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            options = arg switch
+            {
+                "--ledger" => options,
+                "--records" => options with { Records = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--durable" => options with { Durable = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--writers" => options with { Writers = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--lookups" => options with { Lookups = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--dir" => options with { Directory = Cli.Value(args, ref i) },
+                _ => throw new ArgumentException($"unknown argument '{arg}'."),
+            };
+        }
+
+        return options with { Durable = Math.Min(options.Durable, options.Records), Lookups = Math.Min(options.Lookups, options.Records) };
+    }
+}

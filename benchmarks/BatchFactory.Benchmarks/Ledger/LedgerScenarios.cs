@@ -1,0 +1,93 @@
+using System.Diagnostics;
+
+namespace BatchFactory.Benchmarks.Ledger;
+
+/// <summary>The ledger harness's scenarios, in the order they run (later ones read what earlier ones wrote).</summary>
+internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOptions options, string folder)
+{
+    private const string RawBaseline = "baseline: serialise + buffered write";
+    private const int LookupBatch = 1000;
+
+    public IEnumerable<LedgerScenario> All()
+    {
+        yield return new(RawBaseline, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.RawJsonlWrite(records, Path.Combine(folder, "raw.jsonl")))));
+        foreach (var backend in LedgerBackends.All)
+        {
+            var path = Path.Combine(folder, "ledger" + backend.Extension);
+            yield return new($"{backend.Name} append, 1 caller", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, Path.Combine(folder, "sequential" + backend.Extension), records.Count, 1, durable: false));
+            yield return new($"{backend.Name} append, {options.Writers} callers", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, path, records.Count, options.Writers, durable: false));
+            yield return new($"{backend.Name} reopen {records.Count:N0} records", null, () => ReopenAsync(backend, path));
+            yield return new($"{backend.Name} lookups, batches of {LookupBatch:N0}", null, () => LookupAsync(backend, path, batched: true));
+            yield return new($"{backend.Name} lookups, one at a time", null, () => LookupAsync(backend, path, batched: false));
+            yield return new($"{backend.Name} append durable, {options.Writers} callers", null, () => AppendAsync(backend, Path.Combine(folder, "durable" + backend.Extension), options.Durable, options.Writers, durable: true));
+        }
+    }
+
+    private async Task<LedgerOutcome> AppendAsync(LedgerBackends.Backend backend, string path, int count, int writers, bool durable)
+    {
+        await using var ledger = await backend.Open(path, new LedgerOptions { Durable = durable });
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; i < count; i += writers)
+            {
+                await ledger.AppendAsync(records.Keys[i], LedgerRecords.Value(i));
+            }
+        })));
+        return ledger.Count == count
+            ? new LedgerOutcome(count)
+            : new LedgerOutcome(count, false, $"the ledger holds {ledger.Count:N0} keys, expected {count:N0}");
+    }
+
+    // Memory held is measured as the heap with the reopened ledger minus the heap once it is closed and dropped
+    // (both after a full GC), so the harness's own data (the keys) cancels out.
+    private async Task<LedgerOutcome> ReopenAsync(LedgerBackends.Backend backend, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var ledger = await backend.Open(path, null);
+        var ready = await ledger.TryGetAsync(records.Keys[records.Count / 2]);
+        clock.Stop();
+        var count = ledger.Count;
+        var withLedger = GC.GetTotalMemory(forceFullCollection: true);
+        await ledger.DisposeAsync();
+        ledger = null;
+        await FlushThreadPoolAsync();
+        var held = withLedger - GC.GetTotalMemory(forceFullCollection: true);
+        var note = $"ready in {clock.Elapsed.TotalSeconds:F2} s, {(double)held / records.Count:F0} B/record held";
+        return ready is null || count != records.Count
+            ? new LedgerOutcome(records.Count, false, $"reopened ledger has {count:N0} keys or lost a record")
+            : new LedgerOutcome(records.Count, true, note);
+    }
+
+    // Idle pool threads can keep the last object they touched reachable; give each a fresh work item.
+    private static async Task FlushThreadPoolAsync()
+    {
+        await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => Task.Run(() => Thread.Sleep(1))));
+    }
+
+    private async Task<LedgerOutcome> LookupAsync(LedgerBackends.Backend backend, string path, bool batched)
+    {
+        await using var ledger = await backend.Open(path, null);
+        var random = new Random(7);
+        var keys = Enumerable.Range(0, options.Lookups).Select(_ => records.Keys[random.Next(records.Count)]).ToArray();
+        var found = 0;
+        if (batched)
+        {
+            for (var start = 0; start < keys.Length; start += LookupBatch)
+            {
+                var batch = keys.AsMemory(start, Math.Min(LookupBatch, keys.Length - start)).ToArray();
+                found += (await ledger.TryGetManyAsync(batch)).Count(v => v is not null);
+            }
+        }
+        else
+        {
+            foreach (var key in keys)
+            {
+                found += await ledger.TryGetAsync(key) is null ? 0 : 1;
+            }
+        }
+
+        return found == keys.Length
+            ? new LedgerOutcome(keys.Length)
+            : new LedgerOutcome(keys.Length, false, $"found {found:N0} of {keys.Length:N0} present keys");
+    }
+}
