@@ -30,42 +30,31 @@ internal sealed class LockFile : IDisposable
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            var holder = TryReadHolder(path);
             throw new LedgerException(
                 ledgerPath,
-                $"The ledger '{ledgerPath}' is already open for writing{holder} (lock file '{path}'). " +
+                $"The ledger '{ledgerPath}' is already open for writing (the lock file '{path}' holds the id of the process that has it). " +
                 "Only one process may write a ledger at a time: stop the other run, or give this one another project folder or version.",
                 ex);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new LedgerException(ledgerPath, $"Cannot create the lock file '{path}' of the ledger '{ledgerPath}': {ex.Message}. Check that the folder is writable.", ex);
+        }
     }
 
+    // The file is deleted while the lock is still held: a process that opens the path afterwards creates a new
+    // file, so two processes can never both lock files at the path.
     public void Dispose()
     {
-        _stream.Dispose();
         try
         {
             File.Delete(Path);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Another process may already hold a fresh lock on the path; the stale file is harmless.
+            // A stale lock file is harmless: the lock is the open file, not its existence.
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 
-    private static string TryReadHolder(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            return int.TryParse(reader.ReadLine(), out var pid) ? $" by process {pid}" : "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
+        _stream.Dispose();
     }
 }
