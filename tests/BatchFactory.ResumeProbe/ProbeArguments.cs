@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace BatchFactory.ResumeProbe;
+
+/// <summary>The probe's command line.</summary>
+/// <param name="DataDirectory">The data directory of the project folder (<c>--data-dir</c>).</param>
+/// <param name="Count">How many entries, numbered 0 to count - 1 (<c>--count</c>).</param>
+/// <param name="WorkMilliseconds">How long each entry's work takes (<c>--work-ms</c>).</param>
+/// <param name="LogPath">The side-effect log: one line per piece of work done (<c>--log</c>).</param>
+/// <param name="OutPath">Where the outputs go once the run completes (<c>--out</c>).</param>
+/// <param name="MaxDegreeOfParallelism">How many entries are worked on at once (<c>--dop</c>); default 1.</param>
+internal sealed record ProbeArguments(string DataDirectory, int Count, int WorkMilliseconds, string LogPath, string OutPath, int MaxDegreeOfParallelism)
+{
+    public const string Usage =
+        "usage: BatchFactory.ResumeProbe --data-dir <dir> --count <N> --work-ms <ms> --log <side-effect-log> --out <output> [--dop <n>]";
+
+    private static readonly string[] Options = ["--data-dir", "--count", "--work-ms", "--log", "--out", "--dop"];
+
+    /// <summary>Reads the arguments.</summary>
+    /// <exception cref="FormatException">An option is unknown, missing or out of range; the message says which.</exception>
+    public static ProbeArguments Parse(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            if (!Options.Contains(args[i]) || i + 1 == args.Count)
+            {
+                throw new FormatException($"unknown option or missing value: '{args[i]}'");
+            }
+
+            values[args[i]] = args[i + 1];
+        }
+
+        return new ProbeArguments(
+            Text(values, "--data-dir"),
+            Number(values, "--count", min: 0),
+            Number(values, "--work-ms", min: 0),
+            Text(values, "--log"),
+            Text(values, "--out"),
+            values.ContainsKey("--dop") ? Number(values, "--dop", min: 1) : 1);
+    }
+
+    private static string Text(Dictionary<string, string> values, string name) =>
+        values.TryGetValue(name, out var text) ? text : throw new FormatException($"missing {name}");
+
+    private static int Number(Dictionary<string, string> values, string name, int min)
+    {
+        var text = Text(values, name);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min
+            ? number
+            : throw new FormatException($"{name} must be a whole number of at least {min}, not '{text}'");
+    }
+}
