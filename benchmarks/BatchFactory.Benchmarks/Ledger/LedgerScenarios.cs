@@ -11,6 +11,7 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
     public IEnumerable<LedgerScenario> All()
     {
         yield return new(RawBaseline, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.RawJsonlWrite(records, Path.Combine(folder, "raw.jsonl")))));
+        yield return new(LedgerBaselines.NaiveSqliteName, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.NaiveSqliteWrite(records, Path.Combine(folder, "naive.sqlite")))));
         foreach (var backend in LedgerBackends.All)
         {
             var path = Path.Combine(folder, "ledger" + backend.Extension);

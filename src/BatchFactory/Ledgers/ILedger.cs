@@ -11,7 +11,7 @@ namespace BatchFactory;
 /// completes only once its record has been handed to the operating system (it survives the process being killed) or,
 /// with <see cref="LedgerOptions.Durable"/>, written through to the disk (it survives a power cut).</para>
 /// <para>Two backends keep this contract: <see cref="JsonlLedger"/> (one human-readable <c>.jsonl</c> file) and
-/// <c>SqliteLedger</c> (a SQLite database in WAL mode). Only one process may open a ledger for writing at a
+/// <see cref="SqliteLedger"/> (a SQLite database in WAL mode). Only one process may open a ledger for writing at a
 /// time; a second one gets a <see cref="LedgerException"/> that says so.</para>
 /// </remarks>
 public interface ILedger : IAsyncDisposable

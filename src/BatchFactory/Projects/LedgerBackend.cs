@@ -6,6 +6,6 @@ public enum LedgerBackend
     /// <summary>One human-readable <c>.jsonl</c> file per ledger (<see cref="JsonlLedger"/>). The default.</summary>
     Jsonl,
 
-    /// <summary>One SQLite database per ledger, <c>.sqlite</c> (<c>SqliteLedger</c>).</summary>
+    /// <summary>One SQLite database per ledger, <c>.sqlite</c> (<see cref="SqliteLedger"/>).</summary>
     Sqlite,
 }

@@ -143,7 +143,7 @@ public sealed class ProjectFolder : IAsyncDisposable
 
     private async Task<ILedger> OpenLedgerFileAsync(string path, CancellationToken cancellationToken) => Backend switch
     {
-        LedgerBackend.Sqlite => throw new NotSupportedException("TODO-SQLITE"),
+        LedgerBackend.Sqlite => await SqliteLedger.OpenAsync(path, _options.Ledger, cancellationToken).ConfigureAwait(false),
         _ => await JsonlLedger.OpenAsync(path, _options.Ledger, cancellationToken).ConfigureAwait(false),
     };
 }

@@ -1,0 +1,231 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using BatchFactory.Ledgers;
+using BatchFactory.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace BatchFactory.Tests.Ledgers;
+
+/// <summary>The SQLite ledger keeps the ledger contract, plus what only a database file can get wrong.</summary>
+public sealed class SqliteLedgerTests : LedgerContractTests
+{
+    protected override string Extension => ".sqlite";
+
+    protected override async ValueTask<ILedger> OpenAsync(string path, LedgerOptions? options = null) =>
+        await SqliteLedger.OpenAsync(path, options, TestRuns.Token);
+
+    [Fact]
+    public async Task Dispose_LeavesOneWalModeDatabaseMarkedAsALedgerOfFormat1()
+    {
+        await WriteAsync(("a", 1));
+
+        Assert.False(File.Exists(LedgerPath + "-wal"), "the write-ahead log was not folded into the database on dispose");
+        Assert.False(File.Exists(LedgerPath + ".lock"), "the lock file outlived the ledger");
+        using var connection = OpenRaw();
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal((long)SqliteFormat.ApplicationId, Scalar(connection, "PRAGMA application_id"));
+        Assert.Equal("1", Encoding.UTF8.GetString((byte[])Scalar(connection, "SELECT value FROM records WHERE key = CAST('a' AS BLOB)")!));
+    }
+
+    [Fact]
+    public async Task Open_LedgerFromANewerFormat_IsRefusedAndLeftAlone()
+    {
+        await WriteAsync(("a", 1));
+        using (var connection = OpenRaw())
+        {
+            Scalar(connection, "PRAGMA user_version = 2");
+        }
+
+        var before = File.ReadAllBytes(LedgerPath);
+
+        var ex = await Assert.ThrowsAsync<LedgerException>(async () => await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains("newer", ex.Message);
+        Assert.Contains("format 2", ex.Message);
+        Assert.Contains("Upgrade", ex.Message);
+        Assert.Equal(before, File.ReadAllBytes(LedgerPath));
+        Assert.False(File.Exists(LedgerPath + ".lock"), "a failed open left its lock behind");
+    }
+
+    [Fact]
+    public async Task Open_FileThatIsNotASqliteDatabase_IsRefusedAndLeftAlone()
+    {
+        var text = "{\"k\":\"a\",\"v\":1}\n" + new string('x', 200) + "\n";
+        File.WriteAllText(LedgerPath, text);
+
+        var ex = await Assert.ThrowsAsync<LedgerException>(async () => await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains("not a SQLite database", ex.Message);
+        Assert.Equal(text, File.ReadAllText(LedgerPath));
+        Assert.False(File.Exists(LedgerPath + ".lock"), "a failed open left its lock behind");
+    }
+
+    [Fact]
+    public async Task Open_SqliteDatabaseOfAnotherApplication_IsRefusedAndLeftAlone()
+    {
+        using (var connection = OpenRaw())
+        {
+            Scalar(connection, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('Ada')");
+        }
+
+        var before = File.ReadAllBytes(LedgerPath);
+
+        var ex = await Assert.ThrowsAsync<LedgerException>(async () => await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains("not a BatchFactory ledger", ex.Message);
+        Assert.Equal(before, File.ReadAllBytes(LedgerPath));
+    }
+
+    [Fact]
+    public async Task Open_EmptyFile_StartsAFreshLedger()
+    {
+        File.WriteAllBytes(LedgerPath, []);
+
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        await ledger.AppendAsync("a", 1, TestRuns.Token);
+
+        Assert.Equal(1, ledger.Count);
+    }
+
+    [Fact]
+    public async Task Open_WhileOpen_IsRefusedSayingOnlyOneProcessMayWrite()
+    {
+        await using var first = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+
+        var ex = await Assert.ThrowsAsync<LedgerException>(async () => await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains($"The ledger '{LedgerPath}' is already open for writing", ex.Message);
+        Assert.Contains("Only one process may write a ledger at a time", ex.Message);
+        Assert.Equal(LedgerPath, ex.Path);
+    }
+
+    [Fact]
+    public async Task Append_DiskFull_FaultsTheLedgerWithLedgerException_AndKeepsEarlierRecords()
+    {
+        await using (var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token))
+        {
+            await ledger.AppendAsync("a", new JsonObject { ["text"] = "kept" }, TestRuns.Token);
+            await ledger.SimulateFullDiskAsync(TestRuns.Token);
+
+            var ex = await Assert.ThrowsAsync<LedgerException>(async () => await ledger.AppendAsync("b", new JsonObject { ["text"] = new string('x', 20_000) }, TestRuns.Token));
+
+            Assert.Contains("database or disk is full", ex.Message);
+            Assert.Contains(LedgerPath, ex.Message);
+            await Assert.ThrowsAsync<LedgerException>(async () => await ledger.AppendAsync("c", 3, TestRuns.Token));
+            Assert.Equal("kept", (await ledger.TryGetAsync("a", TestRuns.Token))!["text"]!.GetValue<string>());
+            Assert.Null(await ledger.TryGetAsync("b", TestRuns.Token));
+            Assert.Equal(1, ledger.Count);
+        }
+
+        await using var reopened = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        Assert.Equal(["a"], (await ToListAsync(reopened)).Select(r => r.Key));
+        Assert.Equal(1, reopened.Count);
+    }
+
+    [Fact]
+    public async Task Append_ManyConcurrentAppenders_ShareTransactions()
+    {
+        const int tasks = 32, each = 100;
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < each; i++)
+            {
+                await ledger.AppendAsync($"t{t}-{i}", i, TestRuns.Token);
+            }
+        })));
+
+        Assert.Equal(tasks * each, ledger.Count);
+        Assert.InRange(ledger.Transactions, 1, tasks * each - 1);
+    }
+
+    [Fact]
+    public async Task TryGet_KeyWhoseHashCollidesWithAnotherKey_ChecksTheFullKey()
+    {
+        await WriteAsync(("a", 1));
+        using (var connection = OpenRaw())
+        using (var command = connection.CreateCommand())
+        {
+            // Give "a" the hash of "b", as if the two keys collided.
+            command.CommandText = "UPDATE records SET hash = $hash";
+            command.Parameters.AddWithValue("$hash", SqliteFormat.Hash("b"u8));
+            command.ExecuteNonQuery();
+        }
+
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+
+        Assert.Null(await ledger.TryGetAsync("b", TestRuns.Token));
+        Assert.Equal([null], await ledger.TryGetManyAsync(["b"], TestRuns.Token));
+        await ledger.AppendAsync("b", 2, TestRuns.Token);
+        Assert.Equal(2, ledger.Count);
+        Assert.Equal(2, (await ledger.TryGetAsync("b", TestRuns.Token))!.GetValue<int>());
+        Assert.Equal(["a=1", "b=2"], (await ToListAsync(ledger)).Select(r => $"{r.Key}={r.Value}"));
+    }
+
+    [Fact]
+    public async Task TryGetMany_MoreKeysThanOneQueryAsksFor_AnswersEveryKeyInOrder()
+    {
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        for (var i = 0; i < 1000; i += 2)
+        {
+            await ledger.AppendAsync($"k{i}", i, TestRuns.Token);
+        }
+
+        var keys = Enumerable.Range(0, 1000).Select(i => $"k{i}").Concat(["k0", "k998", "k999"]).ToList();
+
+        var found = await ledger.TryGetManyAsync(keys, TestRuns.Token);
+
+        Assert.Equal(keys.Count, found.Count);
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal(i % 2 == 0 ? i : null, found[i]?.GetValue<int>()));
+        Assert.Equal([0, 998, null], found.Skip(1000).Select(n => n?.GetValue<int>()));
+        Assert.NotSame(found[0], found[1000]);
+    }
+
+    [Fact]
+    public async Task Compact_AfterLargeRecordsWereReplacedBySmallOnes_ShrinksTheFile()
+    {
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        var text = new string('x', 2_000);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await ledger.AppendAsync($"k{i % 500}", i < 500 ? new JsonObject { ["text"] = text } : i, TestRuns.Token);
+        }
+
+        await ledger.FlushAsync(TestRuns.Token);
+        var before = new FileInfo(LedgerPath).Length;
+
+        await ledger.CompactAsync(TestRuns.Token);
+
+        Assert.True(new FileInfo(LedgerPath).Length < before / 4, $"compaction left {new FileInfo(LedgerPath).Length} of {before} bytes");
+        Assert.Equal(500, ledger.Count);
+        Assert.Equal(999, (await ledger.TryGetAsync("k499", TestRuns.Token))!.GetValue<int>());
+    }
+
+    private async Task WriteAsync(params (string Key, int Value)[] records)
+    {
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        foreach (var (key, value) in records)
+        {
+            await ledger.AppendAsync(key, value, TestRuns.Token);
+        }
+    }
+
+    private SqliteConnection OpenRaw()
+    {
+        var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
