@@ -7,13 +7,17 @@ internal sealed record LedgerHarnessOptions
         """
         usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger [options]
           --records N      records appended per backend (default 1,000,000)
+          --sequential N   records appended by the single caller (default 200,000)
           --durable N      records appended in the durable (fsync) scenarios (default 100,000)
           --writers N      concurrent appenders (default 64)
           --lookups N      random present keys looked up (default 200,000)
+          --backend NAME   jsonl, sqlite or all (default all)
           --dir PATH       where the ledger files go (default the temp folder); they are deleted afterwards
         """;
 
     public int Records { get; init; } = 1_000_000;
+
+    public int Sequential { get; init; } = 200_000;
 
     public int Durable { get; init; } = 100_000;
 
@@ -22,6 +26,9 @@ internal sealed record LedgerHarnessOptions
     public int Lookups { get; init; } = 200_000;
 
     public string? Directory { get; init; }
+
+    /// <summary>Which backends to measure (lower-case names); empty for all.</summary>
+    public string Backend { get; init; } = "all";
 
     public static LedgerHarnessOptions Parse(string[] args)
     {
@@ -33,14 +40,16 @@ internal sealed record LedgerHarnessOptions
             {
                 "--ledger" => options,
                 "--records" => options with { Records = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--sequential" => options with { Sequential = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 "--durable" => options with { Durable = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 "--writers" => options with { Writers = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 "--lookups" => options with { Lookups = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--backend" => options with { Backend = Cli.Value(args, ref i) is "jsonl" or "sqlite" or "all" ? args[i] : throw new ArgumentException("--backend takes jsonl, sqlite or all.") },
                 "--dir" => options with { Directory = Cli.Value(args, ref i) },
                 _ => throw new ArgumentException($"unknown argument '{arg}'."),
             };
         }
 
-        return options with { Durable = Math.Min(options.Durable, options.Records), Lookups = Math.Min(options.Lookups, options.Records) };
+        return options with { Sequential = Math.Min(options.Sequential, options.Records), Durable = Math.Min(options.Durable, options.Records), Lookups = Math.Min(options.Lookups, options.Records) };
     }
 }

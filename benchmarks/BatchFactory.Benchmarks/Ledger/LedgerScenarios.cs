@@ -11,11 +11,16 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
     public IEnumerable<LedgerScenario> All()
     {
         yield return new(RawBaseline, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.RawJsonlWrite(records, Path.Combine(folder, "raw.jsonl")))));
-        yield return new(LedgerBaselines.NaiveSqliteName, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.NaiveSqliteWrite(records, Path.Combine(folder, "naive.sqlite")))));
-        foreach (var backend in LedgerBackends.All)
+        var backends = LedgerBackends.All.Where(b => options.Backend == "all" || b.Name.Equals(options.Backend, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (backends.Any(b => b.Baseline == LedgerBaselines.NaiveSqliteName))
+        {
+            yield return new(LedgerBaselines.NaiveSqliteName, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.NaiveSqliteWrite(records, Path.Combine(folder, "naive.sqlite")))));
+        }
+
+        foreach (var backend in backends)
         {
             var path = Path.Combine(folder, "ledger" + backend.Extension);
-            yield return new($"{backend.Name} append, 1 caller", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, Path.Combine(folder, "sequential" + backend.Extension), records.Count, 1, durable: false));
+            yield return new($"{backend.Name} append, 1 caller", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, Path.Combine(folder, "sequential" + backend.Extension), options.Sequential, 1, durable: false));
             yield return new($"{backend.Name} append, {options.Writers} callers", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, path, records.Count, options.Writers, durable: false));
             yield return new($"{backend.Name} reopen {records.Count:N0} records", null, () => ReopenAsync(backend, path));
             yield return new($"{backend.Name} lookups, batches of {LookupBatch:N0}", null, () => LookupAsync(backend, path, batched: true));

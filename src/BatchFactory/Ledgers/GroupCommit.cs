@@ -1,9 +1,11 @@
 namespace BatchFactory.Ledgers;
 
 /// <summary>
-/// Group commit for a ledger's appends. Callers add items from any thread; whoever then holds the writer turn (the
-/// leader) writes everything pending as one batch, so concurrent appends share one write, one transaction or one fsync,
-/// while a lone caller pays for exactly one. A caller's append completes once a batch holding its item is written.
+/// Group commit for a ledger's appends. Callers add items from any thread. The first caller to find no write under
+/// way becomes the leader and writes everything pending as one batch, on its own thread; callers who arrive meanwhile
+/// join the next batch and just wait for it, which a background writer takes over until nothing is pending. So
+/// concurrent appends share one write, one transaction or one fsync, and a lone caller pays for exactly one, without
+/// any thread hop. A caller's append completes once the batch holding its item is written.
 /// </summary>
 /// <remarks>After a batch fails, the group commit is faulted: that batch's callers and every later one get the error.</remarks>
 internal sealed class GroupCommit<T> : IDisposable
@@ -14,8 +16,8 @@ internal sealed class GroupCommit<T> : IDisposable
     private readonly Func<Exception, Exception> _describeFault;
     private List<T> _pending = [];
     private List<T> _spare = [];
-    private long _enqueued;
-    private long _written;
+    private TaskCompletionSource? _pendingWritten;
+    private bool _writing;
     private Exception? _fault;
 
     /// <param name="writeBatch">Writes one batch; throwing faults the group commit.</param>
@@ -26,29 +28,21 @@ internal sealed class GroupCommit<T> : IDisposable
         _describeFault = describeFault;
     }
 
-    /// <summary>Adds an item and waits until it is written.</summary>
-    public async ValueTask AddAsync(T item, CancellationToken cancellationToken)
+    /// <summary>Adds an item and waits until it is written. Cancelling stops the wait; the item is still written.</summary>
+    public ValueTask AddAsync(T item, CancellationToken cancellationToken)
     {
-        long ticket;
+        TaskCompletionSource written;
+        bool lead;
         lock (_gate)
         {
             ThrowIfFaulted();
             _pending.Add(item);
-            ticket = ++_enqueued;
+            written = _pendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lead = !_writing;
+            _writing = true;
         }
 
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (Volatile.Read(ref _written) < ticket)
-            {
-                await WritePendingAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _turn.Release();
-        }
+        return lead ? LeadAsync(written.Task) : new ValueTask(written.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>Writes whatever is pending, then runs <paramref name="action"/> while no batch can be written.</summary>
@@ -57,7 +51,9 @@ internal sealed class GroupCommit<T> : IDisposable
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WritePendingAsync().ConfigureAwait(false);
+            ThrowIfFaulted();
+            await WriteOnceAsync().ConfigureAwait(false);
+            ThrowIfFaulted();
             return await action().ConfigureAwait(false);
         }
         finally
@@ -75,14 +71,69 @@ internal sealed class GroupCommit<T> : IDisposable
         }
     }
 
-    public void Dispose() => _turn.Dispose();
-
-    // Called with the turn held.
-    private async ValueTask WritePendingAsync()
+    /// <summary>Nothing to release: the turn is never exposed as a wait handle, and a late background writer may still hold it.</summary>
+    public void Dispose()
     {
-        ThrowIfFaulted();
+    }
+
+    // The leader writes the batch holding its own item, then leaves anything that arrived meanwhile to a background writer.
+    private async ValueTask LeadAsync(Task written)
+    {
+        await _turn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+
+        if (!StopIfIdle())
+        {
+            _ = Task.Run(DrainAsync);
+        }
+
+        await written.ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync()
+    {
+        do
+        {
+            await _turn.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await WriteOnceAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+        while (!StopIfIdle());
+    }
+
+    // Whether nothing is pending; if so, the next caller becomes the leader.
+    private bool StopIfIdle()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0)
+            {
+                return false;
+            }
+
+            _writing = false;
+            return true;
+        }
+    }
+
+    // Called with the turn held. A failure faults the group commit and the batch's callers; it is not thrown here.
+    private async ValueTask WriteOnceAsync()
+    {
         List<T> batch;
-        long upTo;
+        TaskCompletionSource? written;
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -91,25 +142,33 @@ internal sealed class GroupCommit<T> : IDisposable
             }
 
             batch = _pending;
+            written = _pendingWritten!;
             _pending = _spare;
-            upTo = _enqueued;
+            _pendingWritten = null;
+        }
+
+        if (Volatile.Read(ref _fault) is { } earlier)
+        {
+            batch.Clear();
+            _spare = batch;
+            written.TrySetException(_describeFault(earlier));
+            return;
         }
 
         try
         {
             await _writeBatch(batch).ConfigureAwait(false);
+            written.TrySetResult();
         }
         catch (Exception ex)
         {
             Volatile.Write(ref _fault, ex);
-            throw _describeFault(ex);
+            written.TrySetException(_describeFault(ex));
         }
         finally
         {
             batch.Clear();
             _spare = batch;
         }
-
-        Volatile.Write(ref _written, upTo);
     }
 }
