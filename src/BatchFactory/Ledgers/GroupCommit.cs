@@ -3,7 +3,7 @@ namespace BatchFactory.Ledgers;
 /// <summary>
 /// Group commit for a ledger's appends. Callers add items from any thread. The first caller to find no write under
 /// way becomes the leader and writes everything pending as one batch, on its own thread; callers who arrive meanwhile
-/// join the next batch and just wait for it, which a background writer takes over until nothing is pending. So
+/// join the next batch and just wait for it (the leader needs no task to wait on), which a background writer takes over until nothing is pending. So
 /// concurrent appends share one write, one transaction or one fsync, and a lone caller pays for exactly one, without
 /// any thread hop. A caller's append completes once the batch holding its item is written.
 /// </summary>
@@ -17,6 +17,8 @@ internal sealed class GroupCommit<T> : IDisposable
     private List<T> _pending = [];
     private List<T> _spare = [];
     private TaskCompletionSource? _pendingWritten;
+    private long _enqueued;
+    private long _written;
     private bool _writing;
     private Exception? _fault;
 
@@ -31,18 +33,22 @@ internal sealed class GroupCommit<T> : IDisposable
     /// <summary>Adds an item and waits until it is written. Cancelling stops the wait; the item is still written.</summary>
     public ValueTask AddAsync(T item, CancellationToken cancellationToken)
     {
-        TaskCompletionSource written;
-        bool lead;
+        long ticket;
+        TaskCompletionSource? written = null;
         lock (_gate)
         {
             ThrowIfFaulted();
             _pending.Add(item);
-            written = _pendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lead = !_writing;
+            ticket = ++_enqueued;
+            if (_writing)
+            {
+                written = _pendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             _writing = true;
         }
 
-        return lead ? LeadAsync(written.Task) : new ValueTask(written.Task.WaitAsync(cancellationToken));
+        return written is null ? LeadAsync(ticket) : new ValueTask(written.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>Writes whatever is pending, then runs <paramref name="action"/> while no batch can be written.</summary>
@@ -77,7 +83,7 @@ internal sealed class GroupCommit<T> : IDisposable
     }
 
     // The leader writes the batch holding its own item, then leaves anything that arrived meanwhile to a background writer.
-    private async ValueTask LeadAsync(Task written)
+    private async ValueTask LeadAsync(long ticket)
     {
         await _turn.WaitAsync().ConfigureAwait(false);
         try
@@ -94,7 +100,10 @@ internal sealed class GroupCommit<T> : IDisposable
             _ = Task.Run(DrainAsync);
         }
 
-        await written.ConfigureAwait(false);
+        if (Volatile.Read(ref _written) < ticket)
+        {
+            ThrowIfFaulted();
+        }
     }
 
     private async Task DrainAsync()
@@ -134,6 +143,7 @@ internal sealed class GroupCommit<T> : IDisposable
     {
         List<T> batch;
         TaskCompletionSource? written;
+        long upTo;
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -142,7 +152,8 @@ internal sealed class GroupCommit<T> : IDisposable
             }
 
             batch = _pending;
-            written = _pendingWritten!;
+            written = _pendingWritten;
+            upTo = _enqueued;
             _pending = _spare;
             _pendingWritten = null;
         }
@@ -151,19 +162,20 @@ internal sealed class GroupCommit<T> : IDisposable
         {
             batch.Clear();
             _spare = batch;
-            written.TrySetException(_describeFault(earlier));
+            written?.TrySetException(_describeFault(earlier));
             return;
         }
 
         try
         {
             await _writeBatch(batch).ConfigureAwait(false);
-            written.TrySetResult();
+            Volatile.Write(ref _written, upTo);
+            written?.TrySetResult();
         }
         catch (Exception ex)
         {
             Volatile.Write(ref _fault, ex);
-            written.TrySetException(_describeFault(ex));
+            written?.TrySetException(_describeFault(ex));
         }
         finally
         {
