@@ -7,19 +7,12 @@ namespace BatchFactory.Operators;
 /// The entrance of a checkpoint: an entry whose (idx, rev) is in the checkpoint's ledger is restored from it and sent
 /// to out-port 1, which skips the checkpoint's body; any other entry goes to out-port 0, into the body.
 /// </summary>
-internal sealed class CheckPointLookupOp : Op
+internal sealed class CheckPointLookupOp : CheckPointPart
 {
-    private readonly CheckPointStore _store;
-
     public CheckPointLookupOp(CheckPointStore store)
-        : base("CheckPoint", 1, 2)
+        : base("CheckPoint", 1, 2, store)
     {
-        _store = store;
     }
-
-    private protected override string Describe() => _store.Describe();
-
-    internal override async ValueTask PrepareAsync(OpContext context) => context.Prepared = await _store.LedgerAsync(context).ConfigureAwait(false);
 
     internal override OpBlocks Materialize(OpContext context)
     {
@@ -32,8 +25,8 @@ internal sealed class CheckPointLookupOp : Op
                 bool fromLedger;
                 try
                 {
-                    fromLedger = await ledger.TryGetAsync(_store.KeyOf(entry), context.Token).ConfigureAwait(false) is { } stored
-                        && _store.TryServe(entry, stored);
+                    fromLedger = await ledger.TryGetAsync(Store.KeyOf(entry), context.Token).ConfigureAwait(false) is { } stored
+                        && Store.TryServe(entry, stored);
                 }
                 catch (Exception ex)
                 {

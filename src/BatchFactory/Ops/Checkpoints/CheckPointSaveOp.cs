@@ -9,19 +9,12 @@ namespace BatchFactory.Operators;
 /// (a failure elsewhere, or cancellation), entries that already came out of the body are still saved, so finished work
 /// is never lost.
 /// </summary>
-internal sealed class CheckPointSaveOp : Op
+internal sealed class CheckPointSaveOp : CheckPointPart
 {
-    private readonly CheckPointStore _store;
-
     public CheckPointSaveOp(CheckPointStore store)
-        : base("CheckPointSave", 2, 1)
+        : base("CheckPointSave", 2, 1, store)
     {
-        _store = store;
     }
-
-    private protected override string Describe() => _store.Describe();
-
-    internal override async ValueTask PrepareAsync(OpContext context) => context.Prepared = await _store.LedgerAsync(context).ConfigureAwait(false);
 
     internal override OpBlocks Materialize(OpContext context)
     {
@@ -33,7 +26,7 @@ internal sealed class CheckPointSaveOp : Op
                 context.Counters.AddIn();
                 try
                 {
-                    await _store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                    await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
