@@ -15,17 +15,21 @@ public sealed class SqliteLedgerTests : LedgerContractTests
         await SqliteLedger.OpenAsync(path, options, TestRuns.Token);
 
     [Fact]
-    public async Task Dispose_LeavesOneWalModeDatabaseMarkedAsALedgerOfFormat1()
+    public async Task Dispose_LeavesOneWalModeDatabaseMarkedAsALedgerOfFormat2()
     {
-        await WriteAsync(("a", 1));
+        await WriteAsync(("a", 1), ("b", 2), ("a", 3));
 
         Assert.False(File.Exists(LedgerPath + "-wal"), "the write-ahead log was not folded into the database on dispose");
         Assert.False(File.Exists(LedgerPath + ".lock"), "the lock file outlived the ledger");
         using var connection = OpenRaw();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "PRAGMA user_version"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA user_version"));
         Assert.Equal((long)SqliteFormat.ApplicationId, Scalar(connection, "PRAGMA application_id"));
-        Assert.Equal("1", Encoding.UTF8.GetString((byte[])Scalar(connection, "SELECT value FROM records WHERE key = CAST('a' AS BLOB)")!));
+        Assert.Equal("3", Encoding.UTF8.GetString((byte[])Scalar(connection, "SELECT value FROM records WHERE key = CAST('a' AS BLOB)")!));
+        Assert.Equal("b,a", Scalar(connection, "SELECT group_concat(CAST(key AS TEXT), ',') FROM (SELECT key FROM records ORDER BY seq)"));
+        Assert.Equal(SqliteFormat.Hash("a"u8), Scalar(connection, "SELECT hash FROM key_hashes WHERE seq = (SELECT seq FROM records WHERE key = CAST('a' AS BLOB))"));
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM records FULL JOIN key_hashes USING (seq) WHERE records.seq IS NULL OR key_hashes.seq IS NULL"));
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"));
     }
 
     [Fact]
@@ -34,7 +38,7 @@ public sealed class SqliteLedgerTests : LedgerContractTests
         await WriteAsync(("a", 1));
         using (var connection = OpenRaw())
         {
-            Scalar(connection, "PRAGMA user_version = 2");
+            Scalar(connection, "PRAGMA user_version = 3");
         }
 
         var before = File.ReadAllBytes(LedgerPath);
@@ -43,8 +47,38 @@ public sealed class SqliteLedgerTests : LedgerContractTests
 
         Assert.Contains(LedgerPath, ex.Message);
         Assert.Contains("newer", ex.Message);
-        Assert.Contains("format 2", ex.Message);
+        Assert.Contains("format 3", ex.Message);
         Assert.Contains("Upgrade", ex.Message);
+        Assert.Equal(before, File.ReadAllBytes(LedgerPath));
+        Assert.False(File.Exists(LedgerPath + ".lock"), "a failed open left its lock behind");
+    }
+
+    [Fact]
+    public async Task Open_LedgerOfFormat1_IsRefusedAsAnEarlierFormatAndLeftAlone()
+    {
+        // Format 1 as the first SQLite ledger wrote it: records found through an index on the key's hash.
+        using (var connection = OpenRaw())
+        {
+            Scalar(connection, $"""
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE records (seq INTEGER PRIMARY KEY, hash INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL);
+                CREATE INDEX records_by_hash ON records (hash);
+                CREATE TABLE ledger (key_count INTEGER NOT NULL);
+                INSERT INTO ledger (key_count) VALUES (1);
+                INSERT INTO records (hash, key, value) VALUES (7, CAST('a' AS BLOB), CAST('1' AS BLOB));
+                PRAGMA application_id = {SqliteFormat.ApplicationId};
+                PRAGMA user_version = 1;
+                """);
+        }
+
+        var before = File.ReadAllBytes(LedgerPath);
+
+        var ex = await Assert.ThrowsAsync<LedgerException>(async () => await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains("ledger format 1", ex.Message);
+        Assert.Contains("earlier BatchFactory", ex.Message);
+        Assert.Contains("move it aside", ex.Message);
         Assert.Equal(before, File.ReadAllBytes(LedgerPath));
         Assert.False(File.Exists(LedgerPath + ".lock"), "a failed open left its lock behind");
     }
@@ -152,7 +186,7 @@ public sealed class SqliteLedgerTests : LedgerContractTests
         using (var command = connection.CreateCommand())
         {
             // Give "a" the hash of "b", as if the two keys collided.
-            command.CommandText = "UPDATE records SET hash = $hash";
+            command.CommandText = "UPDATE key_hashes SET hash = $hash";
             command.Parameters.AddWithValue("$hash", SqliteFormat.Hash("b"u8));
             command.ExecuteNonQuery();
         }
@@ -165,6 +199,104 @@ public sealed class SqliteLedgerTests : LedgerContractTests
         Assert.Equal(2, ledger.Count);
         Assert.Equal(2, (await ledger.TryGetAsync("b", TestRuns.Token))!.GetValue<int>());
         Assert.Equal(["a=1", "b=2"], (await ToListAsync(ledger)).Select(r => $"{r.Key}={r.Value}"));
+    }
+
+    [Fact]
+    public async Task Open_KeyWhoseHashCollidesWithAnotherKey_IsFoundAndReplacedAfterEachReopen()
+    {
+        await WriteAsync(("a", 1));
+        using (var connection = OpenRaw())
+        using (var command = connection.CreateCommand())
+        {
+            // Give "a" the hash of "b": to the ledger, "b" now collides with "a" (which lookups can no longer find).
+            command.CommandText = "UPDATE key_hashes SET hash = $hash";
+            command.Parameters.AddWithValue("$hash", SqliteFormat.Hash("b"u8));
+            command.ExecuteNonQuery();
+        }
+
+        await using (var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token))
+        {
+            await ledger.AppendAsync("b", 2, TestRuns.Token);
+            await ledger.AppendAsync("b", 20, TestRuns.Token);
+            Assert.Equal(2, ledger.Count);
+            Assert.Equal(20, (await ledger.TryGetAsync("b", TestRuns.Token))!.GetValue<int>());
+        }
+
+        await using (var reopened = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token))
+        {
+            Assert.Equal(2, reopened.Count);
+            Assert.Equal([20, null], (await reopened.TryGetManyAsync(["b", "c"], TestRuns.Token)).Select(n => n?.GetValue<int>()));
+            await reopened.AppendAsync("b", 200, TestRuns.Token);
+            Assert.Equal(2, reopened.Count);
+        }
+
+        await using var again = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        Assert.Equal(2, again.Count);
+        Assert.Equal(200, (await again.TryGetAsync("b", TestRuns.Token))!.GetValue<int>());
+        Assert.Equal(["a=1", "b=200"], (await ToListAsync(again)).Select(r => $"{r.Key}={r.Value}"));
+    }
+
+    [Fact]
+    public async Task Append_SameKeysFromManyConcurrentAppenders_LeavesOneRowPerKeyInBothTables()
+    {
+        await using (var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 32).Select(t => Task.Run(async () =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await ledger.AppendAsync($"k{i % 7}", t * 1000 + i, TestRuns.Token);
+                }
+            })));
+
+            Assert.Equal(7, ledger.Count);
+            Assert.True(ledger.Transactions < 3200, "no two appends shared a transaction, so no batch held a key twice");
+            Assert.All(await ledger.TryGetManyAsync([.. Enumerable.Range(0, 7).Select(i => $"k{i}")], TestRuns.Token), Assert.NotNull);
+        }
+
+        using var connection = OpenRaw();
+        Assert.Equal(7L, Scalar(connection, "SELECT count(*) FROM records"));
+        Assert.Equal(7L, Scalar(connection, "SELECT count(*) FROM key_hashes"));
+        Assert.Equal(7L, Scalar(connection, "SELECT count(*) FROM records JOIN key_hashes USING (seq)"));
+    }
+
+    [Fact]
+    public async Task TryGet_WhileTheKeyIsBeingReplaced_NeverMissesIt()
+    {
+        await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+        await ledger.AppendAsync("hot", 0, TestRuns.Token);
+        using var done = new CancellationTokenSource();
+
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 1; i <= 3000; i++)
+                {
+                    await ledger.AppendAsync("hot", i, TestRuns.Token);
+                }
+            }
+            finally
+            {
+                await done.CancelAsync();
+            }
+        }, TestRuns.Token);
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            var last = 0;
+            while (!done.IsCancellationRequested)
+            {
+                var found = r == 0
+                    ? await ledger.TryGetAsync("hot", TestRuns.Token)
+                    : (await ledger.TryGetManyAsync(["hot", "cold", "hot"], TestRuns.Token))[2];
+                Assert.NotNull(found);
+                Assert.True(found.GetValue<int>() >= last, "a read went back in time");
+                last = found.GetValue<int>();
+            }
+        }, TestRuns.Token));
+
+        await Task.WhenAll([writer, .. readers]);
+        Assert.Equal(3000, (await ledger.TryGetAsync("hot", TestRuns.Token))!.GetValue<int>());
     }
 
     [Fact]

@@ -7,19 +7,21 @@ namespace BatchFactory.Ledgers;
 
 /// <summary>
 /// The SQLite ledger's file format. The database header's <c>application_id</c> marks the file as a BatchFactory
-/// ledger and its <c>user_version</c> holds the format version. One table, <c>records</c>, holds the current record of
-/// each key in append order (<c>seq</c>), found by an index on the 64-bit hash of the key; the key itself is stored to
-/// tell colliding keys apart. A one-row table, <c>ledger</c>, keeps the number of keys so that opening never counts them.
+/// ledger and its <c>user_version</c> holds the format version. Table <c>records</c> holds the current record of each
+/// key in append order (<c>seq</c>, the rowid), with the key's UTF-8 bytes and the value's UTF-8 JSON; it has no
+/// secondary index, so appends only ever add rows at its end. Table <c>key_hashes</c> holds, under the same
+/// <c>seq</c>, the 64-bit hash of the record's key: a narrow table (about 17 bytes a key on disk) that opening reads
+/// whole to build the in-memory index. An append that replaces a key deletes the key's earlier row from both tables.
 /// </summary>
 internal static class SqliteFormat
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>"BFLG" in ASCII.</summary>
     public const int ApplicationId = 0x42464C47;
 
-    /// <summary>The page cache of the writer: it holds the hash index (about 20 MB per million keys), so appends rarely read.</summary>
-    public const int WriterCacheKiB = 64 * 1024;
+    /// <summary>The page cache of the writer: appends touch only the last pages of the two tables, and replacements a few more.</summary>
+    public const int WriterCacheKiB = 8 * 1024;
 
     /// <summary>The page cache of each reader; reads go mostly through the memory map instead.</summary>
     public const int ReaderCacheKiB = 4 * 1024;
@@ -28,8 +30,9 @@ internal static class SqliteFormat
     public const long MemoryMapBytes = 1L << 30;
 
     /// <summary>
-    /// Pages the write-ahead log may grow to before it is copied into the database. Each copy syncs the disk; with random
-    /// keys every transaction dirties many index pages, so a larger log means fewer, better-merged copies.
+    /// Pages the write-ahead log may grow to before it is copied into the database. Each copy syncs the disk, so a larger
+    /// log means fewer syncs; a smaller one keeps lookups of fresh records fast (pages still in the log are read with
+    /// read calls rather than through the memory map).
     /// </summary>
     public const int CheckpointPages = 16_384;
 
@@ -42,13 +45,13 @@ internal static class SqliteFormat
     public static readonly string Schema = $"""
         CREATE TABLE records (
             seq   INTEGER PRIMARY KEY,
-            hash  INTEGER NOT NULL,
             key   BLOB NOT NULL,
             value BLOB NOT NULL
         );
-        CREATE INDEX records_by_hash ON records (hash);
-        CREATE TABLE ledger (key_count INTEGER NOT NULL);
-        INSERT INTO ledger (key_count) VALUES (0);
+        CREATE TABLE key_hashes (
+            seq  INTEGER PRIMARY KEY,
+            hash INTEGER NOT NULL
+        );
         PRAGMA application_id = {ApplicationId};
         PRAGMA user_version = {Version};
         """;
@@ -70,7 +73,7 @@ internal static class SqliteFormat
         DefaultTimeout = BusyTimeoutMilliseconds / 1000,
     }.ToString();
 
-    /// <summary>The 64-bit hash the <c>records_by_hash</c> index holds, as SQLite's signed integer.</summary>
+    /// <summary>The 64-bit hash of a key, as SQLite's signed integer: what <c>key_hashes</c> and the in-memory index hold.</summary>
     public static long Hash(ReadOnlySpan<byte> utf8Key) => unchecked((long)LedgerKeys.Hash(utf8Key));
 
     /// <summary>Serialises a record's value to UTF-8 JSON.</summary>
@@ -99,19 +102,5 @@ internal static class SqliteFormat
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
-    }
-
-    /// <summary>Creates a prepared command whose parameters are the given names, in order.</summary>
-    public static SqliteCommand Prepare(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-
-        command.Prepare();
-        return command;
     }
 }

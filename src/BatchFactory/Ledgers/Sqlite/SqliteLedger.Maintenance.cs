@@ -6,9 +6,10 @@ public sealed partial class SqliteLedger
 {
     /// <summary>
     /// Gives the space of replaced records back to the file system: rebuilds the database (<c>VACUUM</c>) and copies it
-    /// out of the write-ahead log. The table already holds only the last record of each key, so nothing else changes.
-    /// Atomic: a crash leaves the old database or the new one. Needs free disk space of about twice the database's size.
-    /// Appends wait while it runs; reads go on.
+    /// out of the write-ahead log. The tables already hold only the last record of each key, and every record keeps its
+    /// place (<c>seq</c>), so nothing else changes and the in-memory index stays as it is. Atomic: a crash leaves the
+    /// old database or the new one. Needs free disk space of about twice the database's size. Appends wait while it
+    /// runs; reads go on.
     /// </summary>
     /// <exception cref="LedgerException">The rebuild failed (the disk is full, say); the ledger is unchanged and still usable.</exception>
     public async ValueTask CompactAsync(CancellationToken cancellationToken = default)

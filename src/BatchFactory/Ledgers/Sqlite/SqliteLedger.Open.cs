@@ -8,29 +8,32 @@ public sealed partial class SqliteLedger
     private const int SqliteNotADatabase = 26;
 
     /// <summary>
-    /// Opens the ledger at <paramref name="path"/>, creating the database (and its folder) if needed. Opening reads only
-    /// the database's header and key count, so it takes the same few milliseconds whatever the ledger's size.
+    /// Opens the ledger at <paramref name="path"/>, creating the database (and its folder) if needed, and builds the
+    /// in-memory index from the table of key hashes (about 17 bytes per key on disk, not the records themselves): about
+    /// half a second per million keys.
     /// </summary>
     /// <param name="path">The ledger's database file, conventionally ending in <c>.sqlite</c>.</param>
     /// <param name="options">How to open it; default <see cref="LedgerOptions"/>. <see cref="LedgerOptions.Logger"/> is not used: SQLite recovers from interrupted writes by itself.</param>
-    /// <param name="cancellationToken">Cancels waiting for the open to start.</param>
+    /// <param name="cancellationToken">Cancels the open, also while the index is being built.</param>
     /// <exception cref="LedgerException">
     /// The folder is not writable, another process (or another open ledger in this one) has the ledger open, the file is
-    /// not a SQLite database or not a BatchFactory ledger, or it was written by a newer format. The file is left unchanged.
+    /// not a SQLite database or not a BatchFactory ledger, or it was written in another ledger format (a newer one, or
+    /// the format 1 of earlier versions). The file is left unchanged.
     /// </exception>
     public static async ValueTask<SqliteLedger> OpenAsync(string path, LedgerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
         options ??= LedgerOptions.Default;
-        return await Task.Run(() => Open(full, options), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => Open(full, options, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private static SqliteLedger Open(string path, LedgerOptions options)
+    private static SqliteLedger Open(string path, LedgerOptions options, CancellationToken cancellationToken)
     {
         CreateFolder(path);
         var lockFile = AcquireLock(path);
         SqliteConnection? connection = null;
+        SqliteWriter? writer = null;
         try
         {
             connection = new SqliteConnection(SqliteFormat.ConnectionString(path, SqliteOpenMode.ReadWriteCreate));
@@ -45,11 +48,20 @@ public sealed partial class SqliteLedger
                 SqliteFormat.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
             }
 
-            return new SqliteLedger(path, lockFile, new SqliteWriter(connection, options.Durable));
+            writer = new SqliteWriter(connection, options.Durable);
+            return new SqliteLedger(path, lockFile, writer, writer.ReadIndex(cancellationToken));
         }
         catch (Exception ex)
         {
-            connection?.Dispose();
+            if (writer is null)
+            {
+                connection?.Dispose();
+            }
+            else
+            {
+                writer.Dispose();
+            }
+
             lockFile.Dispose();
             if (ex is SqliteException sqlite)
             {
@@ -106,6 +118,11 @@ public sealed partial class SqliteLedger
         if (version > SqliteFormat.Version)
         {
             throw new LedgerException(path, $"The ledger '{path}' was written by a newer BatchFactory (ledger format {version}; this version reads format {SqliteFormat.Version}). Upgrade BatchFactory to read it; the file was not changed.");
+        }
+
+        if (version < SqliteFormat.Version)
+        {
+            throw new LedgerException(path, $"The ledger '{path}' is in ledger format {version}, which an earlier BatchFactory wrote and this version does not read (it reads format {SqliteFormat.Version}). The file was not changed. Open it with the version that wrote it, or move it aside to start a new ledger (the run then redoes the work it held).");
         }
 
         return false;

@@ -10,6 +10,9 @@ public sealed partial class SqliteLedger
 {
     private const int EnumerationBatch = 1024;
 
+    /// <summary>How many keys of a <see cref="TryGetManyAsync"/> are read in one read transaction.</summary>
+    private const int LookupBatch = 256;
+
     /// <inheritdoc/>
     /// <exception cref="LedgerException">The database could not be read.</exception>
     public ValueTask<JsonNode?> TryGetAsync(string key, CancellationToken cancellationToken = default)
@@ -18,11 +21,19 @@ public sealed partial class SqliteLedger
         ThrowIfDisposed();
         var utf8Key = Encoding.UTF8.GetBytes(key);
         var hash = SqliteFormat.Hash(utf8Key);
-        return ValueTask.FromResult(Read(reader => reader.Find(utf8Key, hash)));
+        _indexGuard.EnterReadLock();
+        var indexed = _index.TryGet(key, hash, out var seq);
+        _indexGuard.ExitReadLock();
+        if (!indexed)
+        {
+            return ValueTask.FromResult<JsonNode?>(null);
+        }
+
+        return ValueTask.FromResult(Read(reader => reader.TryRead(seq, utf8Key, out var value) ? value : ReadAgain(reader, key, utf8Key, hash)));
     }
 
     /// <inheritdoc/>
-    /// <remarks>Asks the database for up to 256 keys per query.</remarks>
+    /// <remarks>Finds the keys' rows in the in-memory index, then reads up to 256 of them in one read transaction.</remarks>
     /// <exception cref="LedgerException">The database could not be read.</exception>
     public ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
@@ -38,13 +49,41 @@ public sealed partial class SqliteLedger
         }
 
         var found = new JsonNode?[keys.Count];
-        for (var start = 0; start < keys.Count; start += SqliteReader.LookupBatch)
+        var seqs = new long[LookupBatch];
+        for (var start = 0; start < keys.Count; start += LookupBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(SqliteReader.LookupBatch, keys.Count - start);
+            var count = Math.Min(LookupBatch, keys.Count - start);
+            var indexed = Locate(keys, hashes, start, count, seqs);
+            if (indexed == 0)
+            {
+                continue;
+            }
+
             Read(reader =>
             {
-                reader.FindMany(utf8Keys, hashes, start, count, found);
+                List<int>? replaced = null;
+                reader.BeginSnapshot();
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        if (seqs[i] != 0 && !reader.TryRead(seqs[i], utf8Keys[start + i], out found[start + i]))
+                        {
+                            (replaced ??= []).Add(start + i);
+                        }
+                    }
+                }
+                finally
+                {
+                    reader.EndSnapshot();
+                }
+
+                foreach (var i in replaced ?? Enumerable.Empty<int>())
+                {
+                    found[i] = ReadAgain(reader, keys[i], utf8Keys[i], hashes[i]);
+                }
+
                 return true;
             });
         }
@@ -79,6 +118,41 @@ public sealed partial class SqliteLedger
 
             batch.Clear();
             await Task.Yield();
+        }
+    }
+
+    // Finds keys[start..start+count] in the index: each one's seq in `seqs`, 0 for a key not in the ledger (a seq is
+    // at least 1). Returns how many were found.
+    private int Locate(IReadOnlyList<string> keys, long[] hashes, int start, int count, long[] seqs)
+    {
+        var indexed = 0;
+        _indexGuard.EnterReadLock();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                seqs[i] = _index.TryGet(keys[start + i], hashes[start + i], out var seq) ? seq : 0;
+                indexed += seqs[i] == 0 ? 0 : 1;
+            }
+        }
+        finally
+        {
+            _indexGuard.ExitReadLock();
+        }
+
+        return indexed;
+    }
+
+    // The record the index pointed to was replaced after the index was read: looks the key up again once the commit
+    // that replaced it is in the index, while no other commit can start.
+    private JsonNode? ReadAgain(SqliteReader reader, string key, byte[] utf8Key, long hash)
+    {
+        lock (_publishing)
+        {
+            _indexGuard.EnterReadLock();
+            var indexed = _index.TryGet(key, hash, out var seq);
+            _indexGuard.ExitReadLock();
+            return indexed && reader.TryRead(seq, utf8Key, out var value) ? value : null;
         }
     }
 

@@ -1,13 +1,12 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using BatchFactory.Ledgers;
 
 namespace BatchFactory;
 
 /// <summary>
-/// A ledger kept in a SQLite database in WAL mode: opens in constant time whatever its size, holds nothing per key in
-/// memory, and answers lookups from an index on disk. Prefer it to <see cref="JsonlLedger"/> for ledgers of millions of
-/// records; the file can be inspected with any SQLite tool (table <c>records</c>, values as UTF-8 JSON blobs).
+/// A ledger kept in a SQLite database in WAL mode: values stay on disk, and an in-memory index of every key's hash
+/// (about 30 bytes per key) leads a lookup straight to its row. Appends only ever add rows at the end of the table, so
+/// they stay fast however large the ledger grows. Any SQLite tool can read the file: table <c>records</c> holds the
+/// keys and values (UTF-8 and UTF-8 JSON blobs) in append order.
 /// </summary>
 /// <remarks>
 /// <para>Each key has one row: an append replaces the key's earlier record in the same transaction, so the table only
@@ -18,31 +17,48 @@ namespace BatchFactory;
 /// the write-ahead log without waiting for the disk: an acknowledged append survives the process being killed, but the
 /// last commits may be lost (never half-applied) if the machine loses power or the operating system crashes. With
 /// <see cref="LedgerOptions.Durable"/> it runs with <c>synchronous=FULL</c>: every commit waits until the log is synced to
-/// the disk, so an acknowledged append also survives a power cut. Either way the database is never corrupted by a crash.</para>
+/// the disk, so an acknowledged append also survives a power cut. Either way the database is never corrupted by a crash,
+/// and the index, rebuilt from the database on each open, always matches it.</para>
 /// <para>Only one <see cref="SqliteLedger"/>, in one process, may have a ledger open at a time; it holds
-/// <c>&lt;file&gt;.lock</c> while open. Other programs may read the database meanwhile; one that writes to it, or holds a
-/// write transaction, makes appends wait up to 5 seconds and then fail.</para>
-/// <para>Memory: nothing per key. The writer's page cache holds up to 64 MiB (mostly the hash index, about 20 MB per
-/// million keys); each reading connection caches up to 4 MiB and reads the file through a memory map of up to 1 GiB,
-/// whose pages count in the process's resident size but are the operating system's file cache, shared and reclaimable.</para>
+/// <c>&lt;file&gt;.lock</c> while open. Other programs may read the database meanwhile but must not change it: the
+/// in-memory index would not know of their changes (it is rebuilt on the next open). One that holds a write transaction
+/// makes appends wait up to 5 seconds and then fail.</para>
+/// <para>Opening builds the index by reading every key's 64-bit hash from a narrow table (about 17 bytes per key on
+/// disk; the records themselves are not read): about half a second per million keys.</para>
+/// <para>Memory: the index holds about 30 bytes per key on the managed heap (30 MB for a million keys), whatever the
+/// keys' length, and up to twice that right after it has grown to make room for more keys. SQLite's page caches hold
+/// up to 8 MiB for the writer and 4 MiB for each reading connection, and readers read the file through a memory map of
+/// up to 1 GiB, whose pages count in the process's resident size but are the operating system's file cache, shared and
+/// reclaimable.</para>
 /// </remarks>
 public sealed partial class SqliteLedger : ILedger
 {
     private readonly LockFile _lock;
     private readonly SqliteWriter _writer;
     private readonly SqliteReaderPool _readers;
+    private readonly SqliteIndex _index;
     private readonly GroupCommit<SqliteRecord> _commit;
+
+    // Held by reads while they use a pooled connection; taken for writing only by DisposeAsync, to close the pool.
     private readonly ReaderWriterLockSlim _guard = new(LockRecursionPolicy.NoRecursion);
+
+    // Guards the index: read to find records, written to publish a committed batch.
+    private readonly ReaderWriterLockSlim _indexGuard = new(LockRecursionPolicy.NoRecursion);
+
+    // Held from a batch's commit until the index shows it: whoever holds it sees the index and the database agree.
+    private readonly Lock _publishing = new();
     private long _count;
     private int _disposed;
 
-    private SqliteLedger(string path, LockFile lockFile, SqliteWriter writer)
+    private SqliteLedger(string path, LockFile lockFile, SqliteWriter writer, SqliteIndex index)
     {
         Location = path;
         _lock = lockFile;
         _writer = writer;
+        _index = index;
+        _count = index.Count;
+        _isKeyAt = writer.IsKeyAt;
         _readers = new SqliteReaderPool(path);
-        _count = writer.ReadKeyCount();
         _commit = new GroupCommit<SqliteRecord>(WriteBatch, ex => new LedgerException(
             Location,
             $"Writing to the ledger '{Location}' failed: {ex.Message}. Records written before are intact; this ledger accepts no more appends. Fix the cause (disk space, permissions) and run again: the run resumes from what was written.",
@@ -53,22 +69,11 @@ public sealed partial class SqliteLedger : ILedger
     public string Location { get; }
 
     /// <inheritdoc/>
-    /// <remarks>Kept in the database and updated with each transaction, so reading it costs nothing.</remarks>
+    /// <remarks>The number of keys in the in-memory index, so reading it costs nothing.</remarks>
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>How many transactions have committed appends (for tests: concurrent appends share them).</summary>
     internal long Transactions => _writer.Transactions;
-
-    /// <inheritdoc/>
-    public ValueTask AppendAsync(string key, JsonNode record, CancellationToken cancellationToken = default)
-    {
-        LedgerKeys.Check(key);
-        ArgumentNullException.ThrowIfNull(record);
-        ThrowIfDisposed();
-        var utf8Key = Encoding.UTF8.GetBytes(key);
-        var pending = new SqliteRecord(SqliteFormat.Hash(utf8Key), utf8Key, SqliteFormat.Serialize(record));
-        return _commit.AddAsync(pending, cancellationToken);
-    }
 
     /// <summary>Writes what is pending, closes the database and releases the lock. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
@@ -108,14 +113,6 @@ public sealed partial class SqliteLedger : ILedger
                 return ValueTask.FromResult(true);
             },
             cancellationToken).AsTask());
-
-    // The group commit's writer: the whole batch in one transaction; the count moves only once it has committed.
-    private ValueTask WriteBatch(List<SqliteRecord> batch)
-    {
-        var added = _writer.Append(batch);
-        Interlocked.Add(ref _count, added);
-        return ValueTask.CompletedTask;
-    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
 }

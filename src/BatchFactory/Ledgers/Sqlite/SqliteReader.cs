@@ -10,29 +10,19 @@ namespace BatchFactory.Ledgers;
 /// </summary>
 internal sealed class SqliteReader : IDisposable
 {
-    /// <summary>How many hashes one batched lookup asks for.</summary>
-    public const int LookupBatch = 256;
-
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _findOne;
-    private readonly SqliteCommand _findMany;
-    private readonly SqliteCommand _page;
-    private readonly StringBuilder _hashes = new();
-    private byte[] _buffer = new byte[4096];
+    private readonly SqliteStatement _begin;
+    private readonly SqliteStatement _end;
+    private readonly SqliteStatement _find;
+    private readonly SqliteStatement _page;
 
     private SqliteReader(SqliteConnection connection)
     {
         _connection = connection;
-        _findOne = SqliteFormat.Prepare(connection, "SELECT key, value FROM records WHERE hash = $hash", ("$hash", SqliteType.Integer));
-        _findMany = SqliteFormat.Prepare(
-            connection,
-            "SELECT hash, key, value FROM records WHERE hash IN (SELECT value FROM json_each($hashes))",
-            ("$hashes", SqliteType.Text));
-        _page = SqliteFormat.Prepare(
-            connection,
-            "SELECT seq, key, value FROM records WHERE seq > $after ORDER BY seq LIMIT $limit",
-            ("$after", SqliteType.Integer),
-            ("$limit", SqliteType.Integer));
+        _begin = new SqliteStatement(connection, "BEGIN");
+        _end = new SqliteStatement(connection, "COMMIT");
+        _find = new SqliteStatement(connection, "SELECT key, value FROM records WHERE seq = ?1");
+        _page = new SqliteStatement(connection, "SELECT seq, key, value FROM records WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     }
 
     /// <summary>Opens a reading connection to the ledger at <paramref name="path"/>, which the writer has already set up.</summary>
@@ -57,65 +47,39 @@ internal sealed class SqliteReader : IDisposable
         }
     }
 
-    /// <summary>The current record of the key whose UTF-8 bytes are <paramref name="key"/>, or <see langword="null"/>.</summary>
-    public JsonNode? Find(byte[] key, long hash)
-    {
-        _findOne.Parameters[0].Value = hash;
-        using var reader = _findOne.ExecuteReader();
-        while (reader.Read())
-        {
-            if (Blob(reader, 0).SequenceEqual(key))
-            {
-                return JsonNode.Parse(Blob(reader, 1));
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
-    /// Looks up the keys <paramref name="keys"/>[<paramref name="start"/>..] (at most <see cref="LookupBatch"/>) in one
-    /// query and stores each one's record, parsed afresh, at the same position of <paramref name="found"/>.
+    /// Starts a read transaction: until <see cref="EndSnapshot"/>, every read sees the ledger as it was at the first
+    /// one, and they share one lock on the write-ahead log instead of taking one each.
     /// </summary>
-    public void FindMany(byte[][] keys, long[] hashes, int start, int count, JsonNode?[] found)
+    public void BeginSnapshot() => _begin.Execute();
+
+    /// <summary>Ends the read transaction <see cref="BeginSnapshot"/> started.</summary>
+    public void EndSnapshot() => _end.Execute();
+
+    /// <summary>Reads the record at <paramref name="seq"/>, which the index said is the current record of <paramref name="key"/>.</summary>
+    /// <param name="seq">Where the index says the record is.</param>
+    /// <param name="key">The key's UTF-8 bytes.</param>
+    /// <param name="value">
+    /// The record's value, parsed afresh; <see langword="null"/> when the record is another key's (one whose hash
+    /// collides with <paramref name="key"/>'s), so the key is not in the ledger.
+    /// </param>
+    /// <returns><see langword="false"/> when there is no record at <paramref name="seq"/>: a newer record replaced it after the index was read.</returns>
+    public bool TryRead(long seq, byte[] key, out JsonNode? value)
     {
-        // Positions asking for each hash: the first in `first`, the others chained through `next`.
-        var first = new Dictionary<long, int>(count);
-        var next = new int[count];
-        _hashes.Clear().Append('[');
-        for (var i = 0; i < count; i++)
+        try
         {
-            var hash = hashes[start + i];
-            if (first.TryGetValue(hash, out var earlier))
+            if (!_find.Bind(1, seq).Step())
             {
-                next[i] = earlier;
-            }
-            else
-            {
-                next[i] = -1;
-                _hashes.Append(_hashes.Length == 1 ? "" : ",").Append(hash);
+                value = null;
+                return false;
             }
 
-            first[hash] = i;
+            value = _find.Blob(0).SequenceEqual(key) ? JsonNode.Parse(_find.Blob(1)) : null;
+            return true;
         }
-
-        _findMany.Parameters[0].Value = _hashes.Append(']').ToString();
-        using var reader = _findMany.ExecuteReader();
-        while (reader.Read())
+        finally
         {
-            if (!first.TryGetValue(reader.GetInt64(0), out var i))
-            {
-                continue;
-            }
-
-            var key = Blob(reader, 1).ToArray();
-            for (; i >= 0; i = next[i])
-            {
-                if (key.AsSpan().SequenceEqual(keys[start + i]))
-                {
-                    found[start + i] = JsonNode.Parse(Blob(reader, 2));
-                }
-            }
+            _find.Reset();
         }
     }
 
@@ -123,14 +87,18 @@ internal sealed class SqliteReader : IDisposable
     /// <returns>The <c>seq</c> of the last record read; <paramref name="after"/> when there was none.</returns>
     public long ReadPage(long after, int limit, List<LedgerRecord> records)
     {
-        _page.Parameters[0].Value = after;
-        _page.Parameters[1].Value = limit;
-        using var reader = _page.ExecuteReader();
-        while (reader.Read())
+        _page.Bind(1, after).Bind(2, limit);
+        try
         {
-            after = reader.GetInt64(0);
-            var key = Encoding.UTF8.GetString(Blob(reader, 1));
-            records.Add(new LedgerRecord(key, JsonNode.Parse(Blob(reader, 2))!));
+            while (_page.Step())
+            {
+                after = _page.Int64(0);
+                records.Add(new LedgerRecord(Encoding.UTF8.GetString(_page.Blob(1)), JsonNode.Parse(_page.Blob(2))!));
+            }
+        }
+        finally
+        {
+            _page.Reset();
         }
 
         return after;
@@ -138,22 +106,10 @@ internal sealed class SqliteReader : IDisposable
 
     public void Dispose()
     {
-        _findOne.Dispose();
-        _findMany.Dispose();
+        _begin.Dispose();
+        _end.Dispose();
+        _find.Dispose();
         _page.Dispose();
         _connection.Dispose();
-    }
-
-    // The blob at `ordinal`, copied into this reader's buffer: valid until the next call.
-    private ReadOnlySpan<byte> Blob(SqliteDataReader reader, int ordinal)
-    {
-        var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
-        if (_buffer.Length < length)
-        {
-            _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
-        }
-
-        reader.GetBytes(ordinal, 0, _buffer, 0, length);
-        return _buffer.AsSpan(0, length);
     }
 }
