@@ -8,7 +8,7 @@ public sealed partial class JsonlLedger
 {
     private static JsonlLedger Open(string path, LedgerOptions options, CancellationToken cancellationToken)
     {
-        CreateFolder(path);
+        LedgerFiles.CreateFolder(path);
         var lockFile = LockFile.Acquire(path);
         FileStream? file = null;
         try
@@ -23,18 +23,6 @@ public sealed partial class JsonlLedger
             file?.Dispose();
             lockFile.Dispose();
             throw;
-        }
-    }
-
-    private static void CreateFolder(string path)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new LedgerException(path, $"Cannot create the folder of the ledger '{path}': {ex.Message}. Choose a data directory you can write to.", ex);
         }
     }
 
@@ -94,7 +82,7 @@ public sealed partial class JsonlLedger
 
         if (version > JsonlFormat.Version)
         {
-            throw new LedgerException(Location, $"The ledger '{Location}' was written by a newer BatchFactory (ledger format {version}; this version reads format {JsonlFormat.Version}). Upgrade BatchFactory to read it; the file was not changed.");
+            throw LedgerFiles.NewerFormat(Location, version.Value, JsonlFormat.Version);
         }
 
         if (bad is { } torn)

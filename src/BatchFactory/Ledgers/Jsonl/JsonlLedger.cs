@@ -40,10 +40,7 @@ public sealed partial class JsonlLedger : ILedger
         _handle = file.SafeFileHandle;
         _out = options.WrapStream?.Invoke(file) ?? file;
         _index = new JsonlIndex(ReadKeyAt);
-        _commit = new GroupCommit<PendingRecord>(WriteBatch, ex => new LedgerException(
-            Location,
-            $"Writing to the ledger '{Location}' failed: {ex.Message}. Records written before are intact; this ledger accepts no more appends. Fix the cause (disk space, permissions) and run again: the run resumes from what was written.",
-            ex));
+        _commit = new GroupCommit<PendingRecord>(WriteBatch, ex => LedgerFiles.WriteFailed(Location, ex));
     }
 
     /// <inheritdoc/>

@@ -30,8 +30,8 @@ public sealed partial class SqliteLedger
 
     private static SqliteLedger Open(string path, LedgerOptions options, CancellationToken cancellationToken)
     {
-        CreateFolder(path);
-        var lockFile = AcquireLock(path);
+        LedgerFiles.CreateFolder(path);
+        var lockFile = LockFile.Acquire(path);
         SqliteConnection? connection = null;
         SqliteWriter? writer = null;
         try
@@ -76,30 +76,6 @@ public sealed partial class SqliteLedger
         ? new LedgerException(path, $"'{path}' is not a SQLite database, so not a BatchFactory SQLite ledger. Nothing was changed; point the ledger at another file (a .jsonl ledger opens with JsonlLedger).", ex)
         : new LedgerException(path, $"Cannot open the ledger '{path}': {ex.Message}. Check that the file and its folder are writable and that the file is not damaged (PRAGMA integrity_check in any SQLite tool).", ex);
 
-    private static void CreateFolder(string path)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new LedgerException(path, $"Cannot create the folder of the ledger '{path}': {ex.Message}. Choose a data directory you can write to.", ex);
-        }
-    }
-
-    private static LockFile AcquireLock(string path)
-    {
-        try
-        {
-            return LockFile.Acquire(path);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new LedgerException(path, $"Cannot create the lock file of the ledger '{path}': {ex.Message}. Choose a data directory you can write to.", ex);
-        }
-    }
-
     // Reads the header without writing anything; true for a new, empty database.
     private static bool CheckFormat(SqliteConnection connection, string path)
     {
@@ -117,7 +93,7 @@ public sealed partial class SqliteLedger
 
         if (version > SqliteFormat.Version)
         {
-            throw new LedgerException(path, $"The ledger '{path}' was written by a newer BatchFactory (ledger format {version}; this version reads format {SqliteFormat.Version}). Upgrade BatchFactory to read it; the file was not changed.");
+            throw LedgerFiles.NewerFormat(path, version, SqliteFormat.Version);
         }
 
         if (version < SqliteFormat.Version)

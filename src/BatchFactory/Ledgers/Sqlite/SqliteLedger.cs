@@ -59,10 +59,7 @@ public sealed partial class SqliteLedger : ILedger
         _count = index.Count;
         _isKeyAt = writer.IsKeyAt;
         _readers = new SqliteReaderPool(path);
-        _commit = new GroupCommit<SqliteRecord>(WriteBatch, ex => new LedgerException(
-            Location,
-            $"Writing to the ledger '{Location}' failed: {ex.Message}. Records written before are intact; this ledger accepts no more appends. Fix the cause (disk space, permissions) and run again: the run resumes from what was written.",
-            ex));
+        _commit = new GroupCommit<SqliteRecord>(WriteBatch, ex => LedgerFiles.WriteFailed(Location, ex));
     }
 
     /// <inheritdoc/>
