@@ -40,7 +40,7 @@ internal static class GraphRunner
         ThrowIfAnyFaulted(all, sources);
 
         var elapsed = options.TimeProvider.GetElapsedTime(started);
-        var stats = contexts.Select(c => new OpStats(c.Node, c.Op.Name, c.Op.ToString(), c.Counters.In, c.Counters.Out, c.Counters.Dropped)).ToList();
+        var stats = contexts.Select(c => new OpStats(c.Node, c.Op.Name, c.Op.ToString(), c.Counters.In, c.Counters.Out, c.Counters.Dropped, c.Broker?.Snapshot(options.Prices))).ToList();
         return new RunResult(run.Outputs(), stats, elapsed);
     }
 

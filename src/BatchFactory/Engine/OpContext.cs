@@ -46,6 +46,9 @@ internal sealed class OpContext
 
     public OpCounters Counters { get; } = new();
 
+    /// <summary>For ops that call a model: their call counts, made on first use.</summary>
+    public Brokers.BrokerCounters? Broker { get; set; }
+
     /// <summary>Options for blocks that apply a function to each entry: parallel, unordered, bounded.</summary>
     public ExecutionDataflowBlockOptions PerEntry { get; }
 

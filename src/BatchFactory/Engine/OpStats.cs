@@ -7,4 +7,5 @@ namespace BatchFactory;
 /// <param name="In">Entries that entered the op.</param>
 /// <param name="Out">Entries that left the op (over all out-ports; a source counts what it emitted).</param>
 /// <param name="Dropped">Entries the op discarded (filtered out, not taken, not sampled).</param>
-public sealed record OpStats(int Node, string Name, string Description, long In, long Out, long Dropped);
+/// <param name="Broker">For ops that call a model: calls made, served from the ledger, failed, tokens and cost; otherwise <see langword="null"/>.</param>
+public sealed record OpStats(int Node, string Name, string Description, long In, long Out, long Dropped, BrokerStats? Broker = null);

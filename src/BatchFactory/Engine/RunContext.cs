@@ -8,6 +8,7 @@ internal sealed class RunContext : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly List<RunOutput> _outputs = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _services = new();
     private Exception? _failure;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
@@ -32,6 +33,10 @@ internal sealed class RunContext : IDisposable
         _ = _cts.CancelAsync();
         return exception;
     }
+
+    /// <summary>The run's one instance of <typeparamref name="T"/>, made on first use (state shared by several ops, e.g. in-flight LLM calls).</summary>
+    public T Service<T>(Func<T> create)
+        where T : class => (T)_services.GetOrAdd(typeof(T), _ => create());
 
     public void AddOutput(RunOutput output)
     {

@@ -40,6 +40,16 @@ public sealed class RunOptions
     /// </summary>
     public ProjectFolder? Project { get; init; }
 
+    /// <summary>
+    /// The providers that answer <c>model@provider</c> names in LLM and embedding ops. Default
+    /// <see cref="ModelProviders.Default"/> (<c>openai</c> and <c>offline</c>). Each model is checked (provider known, API
+    /// key set) when the run is built, before any request.
+    /// </summary>
+    public ModelProviders Models { get; init; } = ModelProviders.Default;
+
+    /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
+    public ModelPrices Prices { get; init; } = ModelPrices.Default;
+
     /// <summary>The clock used to time the run. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -59,5 +69,7 @@ public sealed class RunOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Models, nameof(Models));
+        ArgumentNullException.ThrowIfNull(Prices, nameof(Prices));
     }
 }

@@ -22,8 +22,8 @@ internal static class StableHash
     /// <summary>A uniform number in [0, 1) derived from <paramref name="text"/> and <paramref name="seed"/>.</summary>
     public static double Unit(string text, long seed) => (Of(text, seed) >> 11) * (1.0 / (1UL << 53));
 
-    // SplitMix64 finaliser: spreads every input bit over the whole output.
-    private static ulong Mix(ulong z)
+    /// <summary>The SplitMix64 finaliser: spreads every input bit over the whole output.</summary>
+    public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

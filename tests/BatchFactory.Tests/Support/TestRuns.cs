@@ -16,6 +16,8 @@ internal static class TestRuns
             FuseEntryOps = options.FuseEntryOps,
             Output = options.Output,
             Project = options.Project,
+            Models = options.Models,
+            Prices = options.Prices,
             OnMaterialized = b => blocks = b,
         };
         try

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// What CallLLM and EmbedText share: getting an answer through the run's <see cref="CallCache"/>, counting it, and
+/// handling a request that fails after the broker's retries as the op's <see cref="OnCallFailure"/> says. A failure is
+/// recorded in the ledger under <c>&lt;key&gt;#failed</c> with its error, so it is never lost, and never served as an answer.
+/// </summary>
+internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
+{
+    /// <summary>
+    /// The answer (<see langword="null"/> when the request failed), and whether the entry goes on: yes with an answer or
+    /// with <see cref="OnCallFailure.Emit"/> (which marks the entry failed), no when it stays.
+    /// </summary>
+    /// <exception cref="Exception">The request failed and the op fails the run.</exception>
+    public async Task<(JsonObject? Answer, bool PassOn)> AnswerAsync(OpContext context, ILedger? ledger, string key, ModelSpec model, Func<CancellationToken, Task<JsonObject>> call, Entry entry)
+    {
+        var cache = context.Run.Service(() => new CallCache());
+        var counters = context.Broker!;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var (answer, fresh) = await cache.GetAsync(key, ledger, call, context.Token).ConfigureAwait(false);
+                if (fresh)
+                {
+                    counters.Called(model.ToString(), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+                }
+                else
+                {
+                    counters.Served(model.ToString());
+                }
+
+                answer["cached"] = !fresh;
+                return (answer, true);
+            }
+            catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
+            {
+                if (onFailure == OnCallFailure.Retry && attempt < extraAttempts)
+                {
+                    continue;
+                }
+
+                counters.Failed();
+                await RecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
+                switch (onFailure)
+                {
+                    case OnCallFailure.Emit:
+                        entry.Data["status"] = "failed";
+                        entry.Data["error"] = ex.Message;
+                        return (null, true);
+                    case OnCallFailure.FailRun:
+                        throw;
+                    default:
+                        return (null, false);
+                }
+            }
+        }
+    }
+
+    private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.GetValue<long>() ?? 0;
+
+    private static async Task RecordFailureAsync(ILedger? ledger, string key, ModelSpec model, Exception ex)
+    {
+        if (ledger is null)
+        {
+            return;
+        }
+
+        var record = new JsonObject
+        {
+            ["model"] = model.ToString(),
+            ["error"] = $"{ex.GetType().Name}: {ex.Message}",
+            ["at"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await ledger.AppendAsync(key + "#failed", record, CancellationToken.None).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// Makes each distinct request once per run and once ever: an answer already in the ledger is served from it, and a
+/// request identical to one in flight waits for that one instead of being sent again. A fresh answer is appended to
+/// the ledger as soon as it arrives, before anyone gets it. One per run, shared by every op that calls a model.
+/// </summary>
+internal sealed class CallCache
+{
+    private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>The answer to the request with <paramref name="key"/>, and whether it was made by this call.</summary>
+    /// <param name="key">The request's content address.</param>
+    /// <param name="ledger">Where answers are kept across runs; <see langword="null"/> to share only within the run.</param>
+    /// <param name="call">Makes the request; its answer is stored under <paramref name="key"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting; a call already made still lands in the ledger.</param>
+    public async Task<(JsonObject Answer, bool Fresh)> GetAsync(string key, ILedger? ledger, Func<CancellationToken, Task<JsonObject>> call, CancellationToken cancellationToken)
+    {
+        if (await StoredAsync(key, ledger, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            return (stored, false);
+        }
+
+        var mine = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var winner = _inFlight.GetOrAdd(key, mine.Task);
+        if (winner != mine.Task)
+        {
+            return ((JsonObject)(await winner.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone(), false);
+        }
+
+        try
+        {
+            // Another caller may have finished and left between the ledger check and taking the slot.
+            if (await StoredAsync(key, ledger, cancellationToken).ConfigureAwait(false) is { } late)
+            {
+                mine.SetResult(late);
+                return ((JsonObject)late.DeepClone(), false);
+            }
+
+            var answer = await call(cancellationToken).ConfigureAwait(false);
+            if (ledger is not null)
+            {
+                await ledger.AppendAsync(key, answer, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            mine.SetResult(answer);
+            return ((JsonObject)answer.DeepClone(), true);
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<JsonObject>>(key, mine.Task));
+        }
+    }
+
+    private static async Task<JsonObject?> StoredAsync(string key, ILedger? ledger, CancellationToken cancellationToken) =>
+        ledger is null ? null : await ledger.TryGetAsync(key, cancellationToken).ConfigureAwait(false) as JsonObject;
+}

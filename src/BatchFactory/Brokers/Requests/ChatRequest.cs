@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// An LLM request as it is stored on an entry (field <c>llm_request</c> by default) and hashed for the cache:
+/// <c>{"model":"m@p","messages":[{"role":…,"content":…}],"options":{…},"sample":n}</c>.
+/// </summary>
+internal static class ChatRequest
+{
+    /// <summary>Bump when the canonical form changes, so old cache entries are not mistaken for new requests.</summary>
+    public const string KeyVersion = "chat-v1";
+
+    public static JsonObject Create(ModelSpec model, IEnumerable<(string Role, string Content)> messages, LlmOptions? options, int sample)
+    {
+        var request = new JsonObject
+        {
+            ["model"] = model.ToString(),
+            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]),
+        };
+        if (options is not null && JsonSerializer.SerializeToNode(options, OptionsJson) is JsonObject settings && settings.Count > 0)
+        {
+            request["options"] = settings;
+        }
+
+        if (sample != 0)
+        {
+            request["sample"] = sample;
+        }
+
+        return request;
+    }
+
+    /// <summary>The cache key: the key version and the SHA-256 of the request's canonical JSON (object keys sorted).</summary>
+    public static string Key(JsonObject request) => $"{KeyVersion}:{Convert.ToHexStringLower(SHA256.HashData(Canonical.Utf8(request)))}";
+
+    public static ModelSpec Model(JsonObject request) => ModelSpec.Parse(request["model"]!.GetValue<string>());
+
+    public static List<ChatMessage> Messages(JsonObject request) =>
+        [.. request["messages"]!.AsArray().Select(m => new ChatMessage(new ChatRole(m!["role"]!.GetValue<string>()), m["content"]!.GetValue<string>()))];
+
+    public static ChatOptions? Options(JsonObject request)
+    {
+        if (request["options"] is not JsonObject settings)
+        {
+            return null;
+        }
+
+        var options = settings.Deserialize<LlmOptions>(OptionsJson)!;
+        return new ChatOptions
+        {
+            Temperature = (float?)options.Temperature,
+            MaxOutputTokens = options.MaxTokens,
+            TopP = (float?)options.TopP,
+            Seed = options.Seed,
+            StopSequences = options.Stop?.ToList(),
+            FrequencyPenalty = (float?)options.FrequencyPenalty,
+            PresencePenalty = (float?)options.PresencePenalty,
+        };
+    }
+
+    private static readonly JsonSerializerOptions OptionsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}

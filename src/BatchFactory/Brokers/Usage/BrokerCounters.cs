@@ -1,0 +1,36 @@
+namespace BatchFactory.Brokers;
+
+/// <summary>Live counts of one broker op during a run; updated from many calls at once.</summary>
+internal sealed class BrokerCounters
+{
+    private long _calls;
+    private long _cached;
+    private long _failed;
+    private long _inputTokens;
+    private long _outputTokens;
+    private string _model = "";
+
+    public void Called(string model, long inputTokens, long outputTokens)
+    {
+        Volatile.Write(ref _model, model);
+        Interlocked.Increment(ref _calls);
+        Interlocked.Add(ref _inputTokens, inputTokens);
+        Interlocked.Add(ref _outputTokens, outputTokens);
+    }
+
+    public void Served(string model)
+    {
+        Volatile.Write(ref _model, model);
+        Interlocked.Increment(ref _cached);
+    }
+
+    public void Failed() => Interlocked.Increment(ref _failed);
+
+    public BrokerStats Snapshot(ModelPrices prices)
+    {
+        var model = Volatile.Read(ref _model);
+        long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
+        var name = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model).Model : model;
+        return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, prices.Cost(name, input, output));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+
+namespace BatchFactory;
+
+/// <summary>
+/// Prices of models in US dollars per million tokens, to report what a run cost. <see cref="Default"/> holds common
+/// OpenAI models at their published list prices when this version was made; prices change, so override them with
+/// <see cref="With"/> and pass the table as <see cref="RunOptions.Prices"/>. Immutable.
+/// </summary>
+public sealed class ModelPrices
+{
+    private readonly ImmutableDictionary<string, ModelPrice> _prices;
+
+    private ModelPrices(ImmutableDictionary<string, ModelPrice> prices) => _prices = prices;
+
+    /// <summary>Common OpenAI chat and embedding models.</summary>
+    public static ModelPrices Default { get; } = new ModelPrices(ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
+        .With("gpt-4o-mini", 0.15m, 0.60m)
+        .With("gpt-4o", 2.50m, 10.00m)
+        .With("gpt-4.1", 2.00m, 8.00m)
+        .With("gpt-4.1-mini", 0.40m, 1.60m)
+        .With("gpt-4.1-nano", 0.10m, 0.40m)
+        .With("o3-mini", 1.10m, 4.40m)
+        .With("o4-mini", 1.10m, 4.40m)
+        .With("gpt-3.5-turbo", 0.50m, 1.50m)
+        .With("text-embedding-3-small", 0.02m, 0m)
+        .With("text-embedding-3-large", 0.13m, 0m)
+        .With("text-embedding-ada-002", 0.10m, 0m);
+
+    /// <summary>The models with a price.</summary>
+    public IEnumerable<string> Models => _prices.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>Returns a table with the price of <paramref name="model"/> set (added or replaced).</summary>
+    /// <param name="model">The model name, without <c>@provider</c>.</param>
+    /// <param name="inputPerMillion">US dollars per million input (prompt) tokens; not negative.</param>
+    /// <param name="outputPerMillion">US dollars per million output (completion) tokens; not negative.</param>
+    public ModelPrices With(string model, decimal inputPerMillion, decimal outputPerMillion)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(inputPerMillion);
+        ArgumentOutOfRangeException.ThrowIfNegative(outputPerMillion);
+        return new ModelPrices(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion)));
+    }
+
+    /// <summary>Whether the table has a price for <paramref name="model"/>.</summary>
+    public bool Knows(string model) => _prices.ContainsKey(model);
+
+    /// <summary>What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost, in US dollars; <see langword="null"/> for a model without a price.</summary>
+    public decimal? Cost(string model, long inputTokens, long outputTokens) =>
+        _prices.TryGetValue(model, out var price)
+            ? ((inputTokens * price.InputPerMillion) + (outputTokens * price.OutputPerMillion)) / 1_000_000m
+            : null;
+
+    private readonly record struct ModelPrice(decimal InputPerMillion, decimal OutputPerMillion);
+}

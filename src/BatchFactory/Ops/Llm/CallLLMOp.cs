@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Engine;
+using Microsoft.Extensions.AI;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// Sends the request in each entry's request field to its model and stores the answer in the response field:
+/// <c>{"text":…,"model":…,"finish_reason":…,"usage":{"input_tokens":…,"output_tokens":…},"cached":…}</c>. Answers come
+/// from the project's <c>llm</c> ledger when it has them.
+/// </summary>
+internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts)
+    : AsyncEntryOp("CallLLM", concurrency)
+{
+    private readonly BrokerCall _call = new(onFailure, extraAttempts);
+
+    private protected override string Describe() => $"{requestKey} -> {responseKey}";
+
+    internal override async ValueTask PrepareAsync(OpContext context)
+    {
+        context.Broker = new BrokerCounters();
+        if (context.Run.Options.Project is { } project)
+        {
+            context.Prepared = await project.OpenLedgerAsync("llm", context.Token).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
+    {
+        if (entry.Data[requestKey] is not JsonObject request)
+        {
+            throw entry.Has(requestKey)
+                ? new EntryFieldException(entry.Idx, requestKey, $"Field '{requestKey}' of entry '{entry.Idx}' is not an LLM request object; make it with GenerateLLMRequest.")
+                : entry.MissingField(requestKey);
+        }
+
+        var model = ChatRequest.Model(request);
+        var client = context.Run.Service(() => new RunClients(context.Run.Options)).Chat(model);
+        var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(client, model, request, ct), entry).ConfigureAwait(false);
+        if (answer is not null)
+        {
+            entry.Data[responseKey] = answer;
+        }
+
+        return passOn ? entry : null;
+    }
+
+    private static async Task<JsonObject> AskAsync(IChatClient client, ModelSpec model, JsonObject request, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponseAsync(ChatRequest.Messages(request), ChatRequest.Options(request), cancellationToken).ConfigureAwait(false);
+        return new JsonObject
+        {
+            ["text"] = response.Text,
+            ["model"] = model.ToString(),
+            ["finish_reason"] = response.FinishReason?.Value,
+            ["usage"] = new JsonObject
+            {
+                ["input_tokens"] = response.Usage?.InputTokenCount ?? 0,
+                ["output_tokens"] = response.Usage?.OutputTokenCount ?? 0,
+            },
+        };
+    }
+}

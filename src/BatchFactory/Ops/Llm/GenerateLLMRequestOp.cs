@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// Builds an LLM request for each entry (model, messages, options, sample index) and stores it as JSON in the request
+/// field, for CallLLM. The messages are an optional system prompt, an optional chat history from a field (a list of
+/// <c>{"role","content"}</c>), and the user prompt made by a template or a builder.
+/// </summary>
+internal sealed class GenerateLLMRequestOp : EntryOp
+{
+    private readonly Func<Entry, string> _prompt;
+    private readonly string _describe;
+    private readonly ModelSpec _model;
+    private readonly string _requestKey;
+    private readonly string? _systemPrompt;
+    private readonly string? _historyKey;
+    private readonly LlmOptions? _options;
+    private readonly int _sample;
+
+    public GenerateLLMRequestOp(Func<Entry, string> prompt, string describe, ModelSpec model, string requestKey, string? systemPrompt, string? historyKey, LlmOptions? options, int sample)
+        : base("GenerateLLMRequest")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(sample);
+        _prompt = prompt;
+        _describe = describe;
+        _model = model;
+        _requestKey = requestKey;
+        _systemPrompt = systemPrompt;
+        _historyKey = historyKey;
+        _options = options;
+        _sample = sample;
+    }
+
+    private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
+
+    /// <summary>Checks the model before the run: provider registered, key set.</summary>
+    internal override ValueTask PrepareAsync(OpContext context)
+    {
+        try
+        {
+            context.Run.Options.Models.Resolve(_model);
+        }
+        catch (ModelConfigurationException ex)
+        {
+            throw new ModelConfigurationException($"Op '{Name}' (node [{context.Node}]): {ex.Message}", ex);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    protected override Entry? Process(Entry entry)
+    {
+        var messages = new List<(string Role, string Content)>();
+        if (_systemPrompt is not null)
+        {
+            messages.Add(("system", _systemPrompt));
+        }
+
+        if (_historyKey is not null)
+        {
+            foreach (var message in entry.Get<List<ChatTurn>>(_historyKey))
+            {
+                messages.Add((message.Role, message.Content));
+            }
+        }
+
+        messages.Add(("user", _prompt(entry)));
+        entry.Data[_requestKey] = ChatRequest.Create(_model, messages, _options, _sample);
+        return entry;
+    }
+}
