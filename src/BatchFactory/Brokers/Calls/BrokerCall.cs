@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
 
@@ -21,20 +22,11 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
         var counters = context.Broker!;
         for (var attempt = 0; ; attempt++)
         {
+            JsonObject answer;
+            bool fresh;
             try
             {
-                var (answer, fresh) = await cache.GetAsync(key, ledger, call, context.Token).ConfigureAwait(false);
-                if (fresh)
-                {
-                    counters.Called(model.ToString(), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
-                }
-                else
-                {
-                    counters.Served(model.ToString());
-                }
-
-                answer["cached"] = !fresh;
-                return (answer, true);
+                (answer, fresh) = await cache.GetAsync(key, ledger, call, context.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
             {
@@ -57,10 +49,22 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
                         return (null, false);
                 }
             }
+
+            if (fresh)
+            {
+                counters.Called(model.ToString(), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            }
+            else
+            {
+                counters.Served(model.ToString());
+            }
+
+            answer["cached"] = !fresh;
+            return (answer, true);
         }
     }
 
-    private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.GetValue<long>() ?? 0;
+    private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
 
     private static async Task RecordFailureAsync(ILedger? ledger, string key, ModelSpec model, Exception ex)
     {
