@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace BatchFactory;
 
 /// <summary>The result of a run: what each output op collected, per-op counts and the wall time.</summary>
-public sealed class RunResult
+public sealed partial class RunResult
 {
     internal RunResult(IReadOnlyList<RunOutput> outputs, IReadOnlyList<OpStats> ops, TimeSpan elapsed)
     {

@@ -37,6 +37,8 @@ public sealed class AskLLMTests : IDisposable
         var stats = second.Ops.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((0L, 3L, 0L), (stats.Calls, stats.Cached, stats.Failed));
         Assert.Equal(3, first.Ops.Single(o => o.Broker is not null).Broker!.Calls);
+        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
+        Assert.Equal((0L, 3L), (second.Calls, second.CachedCalls));
     }
 
     [Fact]
