@@ -1,36 +1,64 @@
-// Quickstart (offline): read topics, pick five at random (the same five every run), derive a few fields,
-// and print them. Run from the repository root:  dotnet run --project demos/Quickstart
+// Quickstart: read topics, pick five at random (the same five every run), ask a model for a poem about each, and
+// write them to the project folder. Offline by default; run it twice and the second run makes no call.
+// From the repository root:  dotnet run --project demos/Quickstart [-- --model gpt-4o-mini@openai] [--data-dir ./data]
+using System.Text;
 using BatchFactory;
 using static BatchFactory.Ops;
+
+var model = Option(args, "--model") ?? Environment.GetEnvironmentVariable("BATCHFACTORY_MODEL") ?? "gpt-4o-mini@offline";
+var dataDirectory = Option(args, "--data-dir") ?? "data";
 
 var topicsFile = DemoData.Find("topics.md");
 var topics = File.ReadLines(topicsFile)
     .Where(line => line.StartsWith("- ", StringComparison.Ordinal))
     .Select(line => line[2..].Trim());
 
+await using var project = ProjectFolder.Open("quickstart", "1", new ProjectFolderOptions { DataDirectory = dataDirectory });
+
 var g = FromList(topics, outputKey: "keyword")
     | Shuffle(seed: 42)
     | TakeFirstN(5)
-    | MapField((string keyword) => keyword.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length, "keyword", "words")
-    | MapField((string keyword, int words) => $"A {words}-word prompt: write a short poem about {keyword.ToLowerInvariant()}.", ["keyword", "words"], "prompt")
-    | PrintField("prompt")
-    | ToList("keyword", "words");
+    | AskLLM("Write a four-line poem about {keyword}.", model, outputKey: "poem", systemPrompt: "You are a poet who writes short, concrete poems.")
+    | PrintField("poem")
+    | ToList("keyword", "poem");
 
 Console.WriteLine(g);
 Console.WriteLine();
 
-var result = await g.RunAsync();
-
-Console.WriteLine();
-foreach (var row in result.Values<Topic>())
+RunResult result;
+try
 {
-    Console.WriteLine($"{row.words,2} words  {row.keyword}");
+    result = await g.RunAsync(new RunOptions { Project = project });
+}
+catch (ModelConfigurationException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
 }
 
-Console.WriteLine();
-Console.WriteLine($"Read {result.Ops[0].Out} topics from {Path.GetRelativePath(Environment.CurrentDirectory, topicsFile)}, kept {result.Output.Count} in {result.Elapsed.TotalMilliseconds:F0} ms.");
+var markdown = new StringBuilder("# Poems\n");
+foreach (var poem in result.Values<Poem>())
+{
+    markdown.Append("\n## ").Append(poem.keyword).Append("\n\n").Append(poem.poem).Append('\n');
+}
 
-internal sealed record Topic(string keyword, int words);
+var output = project["out/poems.md"];
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+File.WriteAllText(output + ".tmp", markdown.ToString());
+File.Move(output + ".tmp", output, overwrite: true);
+
+Console.WriteLine();
+Console.Write(result.Summary());
+Console.WriteLine($"Read topics from {Path.GetRelativePath(Environment.CurrentDirectory, topicsFile)}; wrote {result.Output.Count} poems to {Path.GetRelativePath(Environment.CurrentDirectory, output)}.");
+return 0;
+
+static string? Option(string[] args, string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+internal sealed record Poem(string keyword, string poem);
 
 internal static class DemoData
 {

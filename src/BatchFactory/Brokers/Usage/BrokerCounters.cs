@@ -30,7 +30,8 @@ internal sealed class BrokerCounters
     {
         var model = Volatile.Read(ref _model);
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
-        var name = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model).Model : model;
-        return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, prices.Cost(name, input, output));
+        var spec = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model) : new ModelSpec(model, "");
+        var cost = spec.Provider == "offline" ? 0m : prices.Cost(spec.Model, input, output);
+        return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
     }
 }
