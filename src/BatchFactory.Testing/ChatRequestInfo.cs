@@ -1,0 +1,26 @@
+namespace BatchFactory.Testing;
+
+/// <summary>What <see cref="TestServerOptions.ChatResponder"/> gets to compute a reply: the model and the messages.</summary>
+/// <param name="Model">
+/// The <c>model</c> field of the request; on the Azure path without such a field, the deployment name from the URL.
+/// </param>
+/// <param name="Messages">The request's messages in order.</param>
+public sealed record ChatRequestInfo(string Model, IReadOnlyList<ChatMessageInfo> Messages)
+{
+    /// <summary>The text of the last message whose role is <c>user</c>, or an empty string if there is none.</summary>
+    public string LastUserMessage
+    {
+        get
+        {
+            for (int i = Messages.Count - 1; i >= 0; i--)
+            {
+                if (string.Equals(Messages[i].Role, "user", StringComparison.Ordinal))
+                {
+                    return Messages[i].Text;
+                }
+            }
+
+            return string.Empty;
+        }
+    }
+}

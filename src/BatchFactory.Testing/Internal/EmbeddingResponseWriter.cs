@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace BatchFactory.Testing.Internal;
+
+/// <summary>
+/// Writes an embeddings answer: one deterministic unit vector per input, as a JSON array of floats or as base64 of
+/// little-endian float32 values (<c>encoding_format=base64</c>, what the OpenAI .NET SDK asks for).
+/// </summary>
+internal static class EmbeddingResponseWriter
+{
+    public static Task WriteAsync(HttpResponse response, EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        int dimensions = request.Dimensions;
+        float[] vector = ArrayPool<float>.Shared.Rent(dimensions);
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(dimensions * sizeof(float));
+        try
+        {
+            int perVector = request.Base64 ? (dimensions * 16 / 3) + 64 : (dimensions * 16) + 64;
+            var body = new ArrayBufferWriter<byte>(256 + (request.Inputs.Length * perVector));
+            using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("object", "list");
+                writer.WriteStartArray("data");
+                for (int i = 0; i < request.Inputs.Length; i++)
+                {
+                    Span<float> values = vector.AsSpan(0, dimensions);
+                    DeterministicContent.FillUnitVector(request.Inputs[i], values);
+                    writer.WriteStartObject();
+                    writer.WriteString("object", "embedding");
+                    writer.WriteNumber("index", i);
+                    writer.WritePropertyName("embedding");
+                    if (request.Base64)
+                    {
+                        Span<byte> raw = bytes.AsSpan(0, dimensions * sizeof(float));
+                        for (int d = 0; d < dimensions; d++)
+                        {
+                            BinaryPrimitives.WriteSingleLittleEndian(raw[(d * sizeof(float))..], values[d]);
+                        }
+
+                        writer.WriteBase64StringValue(raw);
+                    }
+                    else
+                    {
+                        writer.WriteStartArray();
+                        foreach (float value in values)
+                        {
+                            writer.WriteNumberValue(value);
+                        }
+
+                        writer.WriteEndArray();
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteString("model", request.Model);
+                int tokens = DeterministicContent.CountWords(request.Inputs);
+                writer.WriteStartObject("usage");
+                writer.WriteNumber("prompt_tokens", tokens);
+                writer.WriteNumber("total_tokens", tokens);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(vector);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+}

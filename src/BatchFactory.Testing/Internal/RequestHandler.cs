@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+
+namespace BatchFactory.Testing.Internal;
+
+/// <summary>
+/// The server's only middleware: routes, reads the body, records the request, waits the latency, applies a scripted
+/// failure if one is due, and answers.
+/// </summary>
+internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
+{
+    private readonly ConcurrentQueue<Failure> _scripted = new();
+
+    public void FailNext(int count, Failure failure)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            _scripted.Enqueue(failure);
+        }
+    }
+
+    public void ClearScripted() => _scripted.Clear();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        CancellationToken cancellationToken = context.RequestAborted;
+        string path = context.Request.Path.Value ?? string.Empty;
+        if (!Route.TryMatch(path, out Route route))
+        {
+            await ErrorResponseWriter.WriteAsync(
+                context.Response,
+                StatusCodes.Status404NotFound,
+                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings and their Azure paths /openai/deployments/{{deployment}}/….",
+                null,
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await ErrorResponseWriter.WriteAsync(
+                context.Response, StatusCodes.Status405MethodNotAllowed, $"Use POST for '{path}'.", null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            Task handling = route.Kind == RequestKind.Chat
+                ? HandleChatAsync(context, path, route.Deployment, cancellationToken)
+                : HandleEmbeddingsAsync(context, path, route.Deployment, cancellationToken);
+            await handling.ConfigureAwait(false);
+        }
+        catch (BadRequestException e)
+        {
+            await ErrorResponseWriter.WriteAsync(
+                context.Response, StatusCodes.Status400BadRequest, e.Message, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away or the server is stopping: nobody is left to answer.
+        }
+    }
+
+    private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
+    {
+        ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts());
+        if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        string reply = options.ChatResponder?.Invoke(chat.Info) ?? DeterministicContent.EchoReply(chat.Info);
+        await ChatResponseWriter.WriteAsync(
+            context.Response, chat, reply, options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HandleEmbeddingsAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
+    {
+        EmbeddingRequest embeddings = await EmbeddingRequest.ReadAsync(
+            context.Request, deployment, options.EmbeddingDimensions, cancellationToken).ConfigureAwait(false);
+        ReceivedRequest received = log.Record(RequestKind.Embeddings, path, embeddings.Model, embeddings.Inputs);
+        if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await EmbeddingResponseWriter.WriteAsync(context.Response, embeddings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits the latency (plus a slow failure's delay), then applies the request's failure, if any.
+    /// Returns whether the request should be answered normally.
+    /// </summary>
+    private async ValueTask<bool> WaitAndPassAsync(HttpContext context, ReceivedRequest received, CancellationToken cancellationToken)
+    {
+        Failure? failure = _scripted.TryDequeue(out Failure? next) ? next : options.FailureSelector?.Invoke(received);
+        TimeSpan wait = failure is { Kind: FailureKind.Slow } ? options.Latency + failure.Delay : options.Latency;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failure is null || failure.Kind == FailureKind.Slow)
+        {
+            return true;
+        }
+
+        log.CountFailure();
+        if (failure.Kind == FailureKind.Abort)
+        {
+            context.Abort();
+            return false;
+        }
+
+        await ErrorResponseWriter.WriteAsync(
+            context.Response,
+            failure.StatusCode,
+            $"Scripted failure of request {received.Number}: {failure}.",
+            failure.RetryAfterSeconds,
+            cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+}

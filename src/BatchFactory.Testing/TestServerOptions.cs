@@ -1,0 +1,58 @@
+namespace BatchFactory.Testing;
+
+/// <summary>
+/// Settings of an <see cref="OpenAICompatibleServer"/>. They are copied and validated by
+/// <see cref="OpenAICompatibleServer.StartAsync"/>; changing this object afterwards does not affect a running server.
+/// </summary>
+public sealed class TestServerOptions
+{
+    /// <summary>
+    /// How long every chat and embeddings request waits, after its body was read and before it is answered or
+    /// failed. Awaited with <c>Task.Delay</c> on <see cref="TimeProvider"/>, so thousands of requests can wait at once.
+    /// Default <see cref="TimeSpan.Zero"/> (no wait). Must not be negative.
+    /// </summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Computes the assistant's reply text of a chat request. Default <see langword="null"/>: the reply is
+    /// <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> (see <see cref="ChatRequestInfo.LastUserMessage"/>).
+    /// It is called concurrently from many requests; if it throws, the request is answered with 500.
+    /// </summary>
+    public Func<ChatRequestInfo, string>? ChatResponder { get; set; }
+
+    /// <summary>
+    /// Decides, per chat or embeddings request, whether to fail it; return <see langword="null"/> to answer normally.
+    /// Consulted only when no failure queued by <see cref="OpenAICompatibleServer.FailNext"/> is left. Use
+    /// <see cref="ReceivedRequest.Number"/> to fail e.g. every tenth request. Default <see langword="null"/> (never fail).
+    /// It is called concurrently from many requests.
+    /// </summary>
+    public Func<ReceivedRequest, Failure?>? FailureSelector { get; set; }
+
+    /// <summary>
+    /// The length of embedding vectors when a request does not ask for <c>dimensions</c>. Default 8; 1 to 65,536.
+    /// </summary>
+    public int EmbeddingDimensions { get; set; } = 8;
+
+    /// <summary>
+    /// How many of the most recent requests <see cref="OpenAICompatibleServer.Requests"/> keeps; older ones are
+    /// dropped (the counters still count them). Default 100,000; 0 keeps none. Must not be negative.
+    /// </summary>
+    public int MaxRecordedRequests { get; set; } = 100_000;
+
+    /// <summary>
+    /// The clock for <see cref="ReceivedRequest.ReceivedAt"/>, the <c>created</c> field of answers, and the waits of
+    /// <see cref="Latency"/> and <see cref="Failure.Slow"/>. Default <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Returns a validated copy, so later changes to this instance do not reach a running server.</summary>
+    internal TestServerOptions CopyValidated()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EmbeddingDimensions, 1, nameof(EmbeddingDimensions));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(EmbeddingDimensions, Internal.EmbeddingRequest.MaxDimensions, nameof(EmbeddingDimensions));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRecordedRequests, nameof(MaxRecordedRequests));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        return (TestServerOptions)MemberwiseClone();
+    }
+}
