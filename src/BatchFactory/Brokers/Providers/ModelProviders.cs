@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace BatchFactory;
 
 /// <summary>
-/// The providers a run can call, by name. <see cref="Default"/> has <c>openai</c> and <c>offline</c>;
+/// The providers a run can call, by name. <see cref="Default"/> has <c>openai</c>, <c>azure</c> and <c>offline</c>;
 /// add your own with <see cref="With(IModelProvider)"/> or <see cref="WithChatClient"/> and pass the result as
 /// <see cref="RunOptions.Models"/>. Immutable: each <c>With</c> returns a new registry.
 /// </summary>
@@ -14,9 +14,10 @@ public sealed class ModelProviders
 
     private ModelProviders(ImmutableDictionary<string, IModelProvider> providers) => _providers = providers;
 
-    /// <summary>The built-in providers: <c>openai</c> (<see cref="OpenAIProvider"/>) and <c>offline</c> (<see cref="OfflineProvider"/>).</summary>
+    /// <summary>The built-in providers: <c>openai</c> (<see cref="OpenAIProvider"/>), <c>azure</c> (<see cref="AzureOpenAIProvider"/>) and <c>offline</c> (<see cref="OfflineProvider"/>).</summary>
     public static ModelProviders Default { get; } = new ModelProviders(ImmutableDictionary<string, IModelProvider>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
         .With(new OpenAIProvider())
+        .With(new AzureOpenAIProvider())
         .With(new OfflineProvider());
 
     /// <summary>The registered provider names.</summary>
