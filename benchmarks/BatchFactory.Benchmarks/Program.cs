@@ -2,9 +2,11 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks                     throughput harness (1,000,000 entries)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
 // See benchmarks/README.md.
 using BatchFactory.Benchmarks.Ledger;
+using BatchFactory.Benchmarks.Llm;
 using BatchFactory.Benchmarks.Throughput;
 using BenchmarkDotNet.Running;
 
@@ -24,6 +26,11 @@ internal static class Program
         if (args.Contains("--ledger"))
         {
             return await RunLedgerAsync(args);
+        }
+
+        if (args.Contains("--llm"))
+        {
+            return await RunLlmAsync(args);
         }
 
         HarnessOptions options;
@@ -57,6 +64,20 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync(LedgerHarnessOptions.Usage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunLlmAsync(string[] args)
+    {
+        try
+        {
+            return await LlmHarness.RunAsync(LlmHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(LlmHarnessOptions.Usage);
             return 2;
         }
     }

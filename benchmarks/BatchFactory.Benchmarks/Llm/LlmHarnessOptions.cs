@@ -1,0 +1,38 @@
+namespace BatchFactory.Benchmarks.Llm;
+
+/// <summary>Command-line options of the LLM harness.</summary>
+internal sealed record LlmHarnessOptions
+{
+    public const string Usage =
+        """
+        usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm [options]
+          --requests N     AskLLM entries (distinct prompts) per run (default 20,000)
+          --concurrency N  requests in flight, for both the bare loop and CallLLM (default 256)
+          --latency MS     the test server's latency per request (default 50)
+        """;
+
+    public int Requests { get; init; } = 20_000;
+
+    public int Concurrency { get; init; } = 256;
+
+    public int LatencyMs { get; init; } = 50;
+
+    public static LlmHarnessOptions Parse(string[] args)
+    {
+        var options = new LlmHarnessOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            options = arg switch
+            {
+                "--llm" => options,
+                "--requests" => options with { Requests = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--concurrency" => options with { Concurrency = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--latency" => options with { LatencyMs = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                _ => throw new ArgumentException($"unknown argument '{arg}'."),
+            };
+        }
+
+        return options;
+    }
+}
