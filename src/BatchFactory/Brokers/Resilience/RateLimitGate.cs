@@ -1,0 +1,92 @@
+using System.Threading.RateLimiting;
+
+namespace BatchFactory.Brokers.Resilience;
+
+/// <summary>
+/// The limiters one rate-limiting decorator owns: a <see cref="ConcurrencyLimiter"/> for calls in flight and sliding logs
+/// for requests and tokens per minute. A call takes a concurrency slot first, then its tokens, then its request, so the
+/// request (and, nearly, the tokens) are counted at the moment the call goes out, not while it queued behind others.
+/// </summary>
+internal sealed class RateLimitGate : IDisposable
+{
+    private static readonly TimeSpan s_minute = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrencyLimiter _concurrency;
+    private readonly SlidingLogRateLimiter? _requests;
+    private readonly SlidingLogRateLimiter? _tokens;
+
+    public RateLimitGate(RateLimitOptions options)
+    {
+        options.Validate();
+        _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrency,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        if (options.RequestsPerMinute is { } requests)
+        {
+            _requests = new SlidingLogRateLimiter(requests, s_minute, options.TimeProvider);
+        }
+
+        if (options.TokensPerMinute is { } tokens)
+        {
+            _tokens = new SlidingLogRateLimiter(tokens, s_minute, options.TimeProvider);
+        }
+    }
+
+    /// <summary>Whether tokens are limited (so a call's tokens need estimating).</summary>
+    public bool LimitsTokens => _tokens is not null;
+
+    /// <summary>The limiters, for tests: calls in flight, requests per minute, tokens per minute.</summary>
+    internal (RateLimiter Concurrency, RateLimiter? Requests, RateLimiter? Tokens) Limiters => (_concurrency, _requests, _tokens);
+
+    /// <summary>Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    /// <exception cref="ObjectDisposedException">The decorator was disposed.</exception>
+    public async ValueTask<GatePass> EnterAsync(long expectedTokens, CancellationToken cancellationToken)
+    {
+        var concurrency = await AcquireAsync(_concurrency, 1, cancellationToken).ConfigureAwait(false);
+        SlidingLogLease? tokens = null;
+        try
+        {
+            if (_tokens is not null)
+            {
+                var reserve = (int)Math.Clamp(expectedTokens, 1, _tokens.Limit);
+                tokens = (SlidingLogLease)await AcquireAsync(_tokens, reserve, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_requests is not null)
+            {
+                await AcquireAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            tokens?.Settle(0);
+            concurrency.Dispose();
+            throw;
+        }
+
+        return new GatePass(concurrency, tokens);
+    }
+
+    public void Dispose()
+    {
+        _concurrency.Dispose();
+        _requests?.Dispose();
+        _tokens?.Dispose();
+    }
+
+    private static async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken)
+    {
+        var lease = await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new ObjectDisposedException(nameof(RateLimitGate), "The rate-limiting client was disposed while this call waited for its turn.");
+        }
+
+        return lease;
+    }
+}

@@ -1,0 +1,79 @@
+using Polly;
+using Polly.Retry;
+
+namespace BatchFactory.Brokers.Resilience;
+
+/// <summary>Builds the Polly retry pipeline a <see cref="RetryOptions"/> describes.</summary>
+internal static class RetryPipeline
+{
+    /// <summary>
+    /// A pipeline that retries <see cref="TransientFailure"/>s with exponential backoff and jitter, honouring
+    /// <c>Retry-After</c> up to <see cref="RetryOptions.MaxRetryAfter"/>; <see cref="ResiliencePipeline.Empty"/> when
+    /// <see cref="RetryOptions.MaxRetries"/> is 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static ResiliencePipeline Create(RetryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.MaxRetries == 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        var time = options.TimeProvider;
+        var baseDelay = options.BaseDelay;
+        var maxDelay = options.MaxDelay;
+        var maxRetryAfter = options.MaxRetryAfter;
+        var onRetry = options.OnRetry;
+        var retry = new RetryStrategyOptions
+        {
+            MaxRetryAttempts = options.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = baseDelay,
+            MaxDelay = maxDelay,
+            UseJitter = options.UseJitter,
+            ShouldHandle = args => new ValueTask<bool>(
+                args.Outcome.Exception is { } exception
+                && TransientFailure.TryClassify(exception, args.Context.CancellationToken, out _)
+                && !(RetryAfterHeader.Read(exception, time.GetUtcNow()) > maxRetryAfter)),
+            DelayGenerator = args => new ValueTask<TimeSpan?>(
+                args.Outcome.Exception is { } exception && RetryAfterHeader.Read(exception, time.GetUtcNow()) is { } asked
+                    ? Max(asked, Backoff(baseDelay, maxDelay, args.AttemptNumber))
+                    : null),
+            OnRetry = args =>
+            {
+                if (onRetry is not null && args.Outcome.Exception is { } exception)
+                {
+                    TransientFailure.TryClassify(exception, args.Context.CancellationToken, out var failure);
+                    onRetry(new RetryEvent
+                    {
+                        Attempt = args.AttemptNumber + 1,
+                        Delay = args.RetryDelay,
+                        Reason = failure.Reason,
+                        StatusCode = failure.StatusCode,
+                        RetryAfter = RetryAfterHeader.Read(exception, time.GetUtcNow()),
+                        Exception = exception,
+                    });
+                }
+
+                return default;
+            },
+        };
+        if (options.Randomizer is { } randomizer)
+        {
+            retry.Randomizer = randomizer;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build();
+    }
+
+    /// <summary>The backoff without jitter before retry <paramref name="attempt"/> + 1: base × 2^attempt, capped.</summary>
+    private static TimeSpan Backoff(TimeSpan baseDelay, TimeSpan maxDelay, int attempt)
+    {
+        var ticks = baseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 62));
+        return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
