@@ -47,6 +47,12 @@ public sealed class RunOptions
     /// </summary>
     public ModelProviders Models { get; init; } = ModelProviders.Default;
 
+    /// <summary>How calls to every model are paced and retried, unless <see cref="BrokerFor"/> names the model. Default: retries, no rate limits.</summary>
+    public BrokerOptions Broker { get; init; } = new();
+
+    /// <summary>Pacing and retries for particular models, by <c>model@provider</c>, e.g. a requests-per-minute limit for one provider. Default none.</summary>
+    public IReadOnlyDictionary<string, BrokerOptions>? BrokerFor { get; init; }
+
     /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
     public ModelPrices Prices { get; init; } = ModelPrices.Default;
 
@@ -71,5 +77,6 @@ public sealed class RunOptions
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(Models, nameof(Models));
         ArgumentNullException.ThrowIfNull(Prices, nameof(Prices));
+        ArgumentNullException.ThrowIfNull(Broker, nameof(Broker));
     }
 }

@@ -197,7 +197,7 @@ public sealed class AskLLMTests : IDisposable
         var prices = ModelPrices.Default.With("priced", 1m, 10m);
         await using var project = OpenProject();
 
-        var result = await (Topics("a", "b") | AskLLM("Q {topic}", "priced@fake") | ToList("response")).RunAsync(new RunOptions { Project = project, Models = models, Prices = prices }, TestRuns.Token);
+        var result = await (Topics("a", "b") | AskLLM("Q {topic}", "priced@fake") | ToList("response")).RunAsync(new RunOptions { Project = project, Models = models, Prices = prices, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
         var stats = result.Ops.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((2000L, 4000L), (stats.InputTokens, stats.OutputTokens));
@@ -231,7 +231,7 @@ public sealed class AskLLMTests : IDisposable
     private async Task<RunResult> RunResultAsync(Graph graph)
     {
         await using var project = OpenProject();
-        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = ModelProviders.Default.WithChatClient("fake", _ => _fake) }, TestRuns.Token);
+        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = ModelProviders.Default.WithChatClient("fake", _ => _fake), Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
     }
 
     private async Task<List<string>> RunAsync(Graph graph, bool freshData = false)

@@ -34,18 +34,32 @@ public sealed class ProviderLoopbackTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenAI_ServerError_IsRecordedAsFailed_AndTheKeyAppearsNowhere()
+    public async Task OpenAI_ServerErrors_AreRetriedThenRecordedAsFailed_AndTheKeyAppearsNowhere()
     {
-        _server.FailNext(10, Failure.ServerError());
+        _server.FailNext(1000, Failure.ServerError());
 
         var result = await RunAsync(Poems("gpt-4o-mini@openai"));
 
         Assert.Empty(result.Values<string>());
         Assert.Equal(3, result.FailedCalls);
+        Assert.Equal(3 * (1 + FastRetries.MaxRetries), _server.ChatRequests);
         var ledgerText = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         Assert.Contains("#failed", ledgerText);
         Assert.DoesNotContain(Key, ledgerText);
         Assert.DoesNotContain(Key, result.Summary());
+    }
+
+    [Fact]
+    public async Task OpenAI_TooManyRequestsWithRetryAfter_WaitsThatLongThenSucceeds()
+    {
+        _server.FailNext(1, Failure.TooManyRequests(retryAfterSeconds: 1));
+
+        var result = await RunAsync(FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "gpt-4o-mini@openai", "poem") | ToList("poem"));
+
+        Assert.Equal(["Echo[gpt-4o-mini]: Poem about sea"], result.Values<string>());
+        var requests = _server.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[1].ReceivedAt - requests[0].ReceivedAt >= TimeSpan.FromSeconds(0.95), $"the retry came {(requests[1].ReceivedAt - requests[0].ReceivedAt).TotalMilliseconds} ms after the 429, before its Retry-After of 1 s");
     }
 
     [Fact]
@@ -67,6 +81,8 @@ public sealed class ProviderLoopbackTests : IAsyncLifetime
         Assert.All(_server.Requests, r => Assert.StartsWith("/openai/deployments/my-deployment/chat/completions", r.Path));
     }
 
+    private static readonly RetryOptions FastRetries = new() { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) };
+
     private static Graph Poems(string model) =>
         FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic", idxKey: "topic") | AskLLM("Poem about {topic}", model, "poem") | ToList("poem");
 
@@ -83,6 +99,6 @@ public sealed class ProviderLoopbackTests : IAsyncLifetime
             .With(new OpenAIProvider(environment.GetValueOrDefault))
             .With(new AzureOpenAIProvider(environment.GetValueOrDefault));
         await using var project = ProjectFolder.Open("loopback", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models }, TestRuns.Token);
+        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = FastRetries } }, TestRuns.Token);
     }
 }

@@ -18,6 +18,8 @@ internal static class TestRuns
             Project = options.Project,
             Models = options.Models,
             Prices = options.Prices,
+            Broker = options.Broker,
+            BrokerFor = options.BrokerFor,
             OnMaterialized = b => blocks = b,
         };
         try

@@ -1,0 +1,20 @@
+namespace BatchFactory;
+
+/// <summary>
+/// How the run's calls to one model are paced and retried. Set it for every model with <see cref="RunOptions.Broker"/>
+/// and for particular models with <see cref="RunOptions.BrokerFor"/>.
+/// </summary>
+public sealed class BrokerOptions
+{
+    /// <summary>
+    /// Requests and tokens per minute and the most calls in flight (shared by every op calling the model in the run).
+    /// Default <see langword="null"/>: no per-minute limits, and calls in flight bounded only by each op's concurrency.
+    /// </summary>
+    public RateLimitOptions? RateLimit { get; init; }
+
+    /// <summary>
+    /// How failed calls are retried (429, 5xx, timeouts, dropped connections, honouring <c>Retry-After</c>). Default: a
+    /// new <see cref="RetryOptions"/> (5 retries, exponential backoff from 1 s with jitter). <see langword="null"/>: no retries.
+    /// </summary>
+    public RetryOptions? Retry { get; init; } = new();
+}
