@@ -17,6 +17,11 @@ internal static class LlmHarness
 {
     public static async Task<int> RunAsync(LlmHarnessOptions options)
     {
+        if (options.RateLimit is not null)
+        {
+            return await RateLimitScenario.RunAsync(options);
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-llm-bench-{Environment.ProcessId}");
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs) });
         var ideal = options.Concurrency * 1000.0 / options.LatencyMs;

@@ -9,6 +9,8 @@ internal sealed record LlmHarnessOptions
           --requests N     AskLLM entries (distinct prompts) per run (default 20,000)
           --concurrency N  requests in flight, for both the bare loop and CallLLM (default 256)
           --latency MS     the test server's latency per request (default 50)
+          --rate-limit RPM instead, run the rate-limit scenario: AskLLM limited to RPM requests/min against a
+                           server enforcing the same limit (use --requests of 2–3× RPM; takes minutes)
         """;
 
     public int Requests { get; init; } = 20_000;
@@ -16,6 +18,9 @@ internal sealed record LlmHarnessOptions
     public int Concurrency { get; init; } = 256;
 
     public int LatencyMs { get; init; } = 50;
+
+    /// <summary>Requests per minute for the rate-limit scenario; <see langword="null"/> runs the throughput scenarios.</summary>
+    public int? RateLimit { get; init; }
 
     public static LlmHarnessOptions Parse(string[] args)
     {
@@ -28,6 +33,7 @@ internal sealed record LlmHarnessOptions
                 "--llm" => options,
                 "--requests" => options with { Requests = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 "--concurrency" => options with { Concurrency = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
+                "--rate-limit" => options with { RateLimit = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 "--latency" => options with { LatencyMs = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
                 _ => throw new ArgumentException($"unknown argument '{arg}'."),
             };

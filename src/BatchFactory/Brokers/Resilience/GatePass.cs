@@ -4,10 +4,11 @@ using Microsoft.Extensions.AI;
 namespace BatchFactory.Brokers.Resilience;
 
 /// <summary>
-/// One call's way through a <see cref="RateLimitGate"/>: holds its concurrency slot until disposed and settles its token
-/// reservation to the usage the provider reports.
+/// One call's way through a <see cref="RateLimitGate"/>: holds its concurrency slot until disposed, settles its token
+/// reservation to the usage the provider reports, and when disposed (the call has ended) starts its request's
+/// per-minute window again, so the limit holds from the provider's side too.
 /// </summary>
-internal sealed class GatePass(RateLimitLease concurrency, SlidingLogLease? tokens) : IDisposable
+internal sealed class GatePass(RateLimitLease concurrency, SlidingLogLease? tokens, SlidingLogLease? request = null) : IDisposable
 {
     private RateLimitLease? _concurrency = concurrency;
 
@@ -20,6 +21,13 @@ internal sealed class GatePass(RateLimitLease concurrency, SlidingLogLease? toke
         }
     }
 
-    /// <summary>Gives the concurrency slot back.</summary>
-    public void Dispose() => Interlocked.Exchange(ref _concurrency, null)?.Dispose();
+    /// <summary>Gives the concurrency slot back and restarts the request's window.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _concurrency, null) is { } slot)
+        {
+            request?.Restart();
+            slot.Dispose();
+        }
+    }
 }

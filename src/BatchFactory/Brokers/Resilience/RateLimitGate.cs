@@ -48,6 +48,7 @@ internal sealed class RateLimitGate : IDisposable
     {
         var concurrency = await AcquireAsync(_concurrency, 1, cancellationToken).ConfigureAwait(false);
         SlidingLogLease? tokens = null;
+        SlidingLogLease? request = null;
         try
         {
             if (_tokens is not null)
@@ -58,7 +59,7 @@ internal sealed class RateLimitGate : IDisposable
 
             if (_requests is not null)
             {
-                await AcquireAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
+                request = (SlidingLogLease)await AcquireAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -68,7 +69,7 @@ internal sealed class RateLimitGate : IDisposable
             throw;
         }
 
-        return new GatePass(concurrency, tokens);
+        return new GatePass(concurrency, tokens, request);
     }
 
     public void Dispose()

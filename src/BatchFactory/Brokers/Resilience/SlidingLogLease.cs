@@ -9,6 +9,7 @@ internal sealed class SlidingLogLease : RateLimitLease
     private readonly SlidingLogRateLimiter.Entry? _entry;
     private readonly bool _acquired;
     private int _settled;
+    private int _restarted;
 
     internal SlidingLogLease(SlidingLogRateLimiter limiter, SlidingLogRateLimiter.Entry entry)
     {
@@ -41,6 +42,15 @@ internal sealed class SlidingLogLease : RateLimitLease
         if (_limiter is not null && Interlocked.Exchange(ref _settled, 1) == 0)
         {
             _limiter.Settle(_entry!, used);
+        }
+    }
+
+    /// <summary>Makes the grant count for a whole window from now (see <see cref="SlidingLogRateLimiter.Restart"/>). Only the first call counts.</summary>
+    public void Restart()
+    {
+        if (_limiter is not null && Interlocked.Exchange(ref _restarted, 1) == 0)
+        {
+            _limiter.Restart(_entry!);
         }
     }
 

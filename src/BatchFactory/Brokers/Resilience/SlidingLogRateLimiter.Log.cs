@@ -37,6 +37,30 @@ internal sealed partial class SlidingLogRateLimiter
         Complete(granted);
     }
 
+    /// <summary>
+    /// Starts the grant's window again from now: used when a call ends, so that a provider counting requests when they
+    /// arrive (later than they were granted) never sees more than the limit in any window.
+    /// </summary>
+    internal void Restart(Entry entry)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var amount = entry.Amount;
+            if (!entry.Expired)
+            {
+                entry.Amount = 0;
+                _used -= amount;
+            }
+
+            AddEntry(amount, Now);
+        }
+    }
+
     private Entry AddEntry(long amount, long now)
     {
         var entry = new Entry(amount, now + _window);

@@ -39,6 +39,28 @@ public sealed class RateLimitingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_SlowCall_CountsForAWholeMinuteFromWhenItEnded()
+    {
+        // A provider counts a request when it arrives, later than the client let it go: counting each request for a
+        // minute from when its call ended keeps the provider's count within the limit too.
+        var release = new TaskCompletionSource<ChatResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inner.OnGetResponse = (_, _, _, _) => _inner.Calls == 1 ? release.Task : Task.FromResult(FakeChatClient.Reply());
+        using var client = new RateLimitingChatClient(_inner, new RateLimitOptions { RequestsPerMinute = 1, TimeProvider = _time });
+
+        var slow = client.GetResponseAsync("slow", cancellationToken: Token);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        release.SetResult(FakeChatClient.Reply());
+        await Eventually.Within(slow);
+        var next = client.GetResponseAsync("next", cancellationToken: Token);
+        _time.Advance(TimeSpan.FromSeconds(59));
+
+        Assert.Equal(1, _inner.Calls);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.Within(next);
+        Assert.Equal(2, _inner.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_CallersEstimateAndReportedUsage_ReservesTheEstimateAndSettlesToTheUsage()
     {
         _inner.OnGetResponse = (_, _, _, _) => Task.FromResult(FakeChatClient.Reply(totalTokens: 100));
