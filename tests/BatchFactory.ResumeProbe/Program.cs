@@ -5,8 +5,11 @@ using static BatchFactory.Ops;
 
 // Pushes the numbers 0..count-1 through CheckPoint("work", <slow work>) in the project folder "resume-probe" 1 under
 // --data-dir. The work logs one line per entry to the side-effect log, so the tests can see what was done twice.
+// With --llm it asks "Question {n}" of gpt-4o-mini@openai instead (AskLLM with --dop requests in flight; the server
+// and key come from OPENAI_BASE_URL and OPENAI_API_KEY), and the answers, cached in the project's llm ledger, are the
+// outputs; the tests count the server's requests to see what was asked twice.
 // Exit codes: 0 the run completed and --out was written; 130 stopped by SIGINT/SIGTERM (--out not written);
-// 2 bad arguments.
+// 1 (--llm) some questions got no answer (--out not written); 2 bad arguments.
 ProbeArguments arguments;
 try
 {
@@ -29,12 +32,22 @@ using var signals = new StopSignals(stop);
 IReadOnlyList<string> results;
 await using (var project = ProjectFolder.Open("resume-probe", "1", new ProjectFolderOptions { DataDirectory = arguments.DataDirectory }))
 {
-    var graph = FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
-        | CheckPoint("work", MapField((int n) => Work(n), "n", "result"))
-        | ToList("result");
+    var graph = arguments.Llm
+        ? FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
+            | AskLLM("Question {n}", "gpt-4o-mini@openai", "answer", concurrency: arguments.MaxDegreeOfParallelism)
+            | ToList("answer")
+        : FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
+            | CheckPoint("work", MapField((int n) => Work(n), "n", "result"))
+            | ToList("result");
     try
     {
         var run = await graph.RunAsync(new RunOptions { Project = project, MaxDegreeOfParallelism = arguments.MaxDegreeOfParallelism }, stop.Token);
+        if (run.FailedCalls > 0)
+        {
+            await Console.Error.WriteLineAsync($"{run.FailedCalls} calls failed.{Environment.NewLine}{run.Summary()}");
+            return 1;
+        }
+
         results = run.Values<string>();
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)

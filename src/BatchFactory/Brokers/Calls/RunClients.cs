@@ -14,52 +14,35 @@ internal sealed class RunClients(RunOptions options)
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
 
     public IChatClient Chat(ModelSpec model) =>
-        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() =>
-        {
-            var client = options.Models.Resolve(model).CreateChatClient(model.Model);
-            if (IsOffline(model))
-            {
-                return client;
-            }
-
-            var broker = BrokerOf(model);
-            var builder = new ChatClientBuilder(client);
-            if (broker.Retry is not null)
-            {
-                builder.UseRetries(broker.Retry);
-            }
-
-            if (broker.RateLimit is not null)
-            {
-                builder.UseRateLimiting(broker.RateLimit);
-            }
-
-            return builder.Build();
-        })).Value;
+        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
+            model,
+            options.Models.Resolve(model).CreateChatClient(model.Model),
+            (client, limits) => new RateLimitingChatClient(client, limits),
+            (client, retries) => new RetryingChatClient(client, retries)))).Value;
 
     public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
-        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() =>
+        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() => Paced(
+            model,
+            options.Models.Resolve(model).CreateEmbeddingGenerator(model.Model),
+            (generator, limits) => new RateLimitingEmbeddingGenerator(generator, limits),
+            (generator, retries) => new RetryingEmbeddingGenerator(generator, retries)))).Value;
+
+    // Retries outside the rate limits: each attempt queues for the limits again.
+    private T Paced<T>(ModelSpec model, T client, Func<T, RateLimitOptions, T> limit, Func<T, RetryOptions, T> retry)
+    {
+        if (IsOffline(model))
         {
-            var generator = options.Models.Resolve(model).CreateEmbeddingGenerator(model.Model);
-            if (IsOffline(model))
-            {
-                return generator;
-            }
+            return client;
+        }
 
-            var broker = BrokerOf(model);
-            var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator);
-            if (broker.Retry is not null)
-            {
-                builder.UseRetries(broker.Retry);
-            }
+        var broker = BrokerOf(model);
+        if (broker.RateLimit is { } limits)
+        {
+            client = limit(client, limits);
+        }
 
-            if (broker.RateLimit is not null)
-            {
-                builder.UseRateLimiting(broker.RateLimit);
-            }
-
-            return builder.Build();
-        })).Value;
+        return broker.Retry is { } retries ? retry(client, retries) : client;
+    }
 
     private static bool IsOffline(ModelSpec model) => string.Equals(model.Provider, "offline", StringComparison.OrdinalIgnoreCase);
 
