@@ -221,7 +221,7 @@ public sealed class AskLLMTests : IDisposable
 
         var request = (await RunResultAsync(g)).Entries.Single().Data["llm_request"]!;
 
-        Assert.Equal("""{"model":"m@offline","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Q a"}],"options":{"temperature":0.2,"max_tokens":50}}""", request.ToJsonString());
+        Assert.Equal("""{"messages":[{"content":"Be brief.","role":"system"},{"content":"Q a","role":"user"}],"model":"m@offline","options":{"temperature":0.2,"max_tokens":50}}""", request.ToJsonString());
     }
 
     private static Graph Topics(params string[] topics) => FromList(topics, outputKey: "topic", idxKey: "topic");

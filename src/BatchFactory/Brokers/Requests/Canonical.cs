@@ -18,13 +18,30 @@ internal static class Canonical
         return buffer.WrittenSpan.ToArray();
     }
 
+    // Objects made by our own code are built in key order; only others need sorting.
+    private static bool IsSorted(JsonObject obj)
+    {
+        string? previous = null;
+        foreach (var (name, _) in obj)
+        {
+            if (previous is not null && string.CompareOrdinal(previous, name) >= 0)
+            {
+                return false;
+            }
+
+            previous = name;
+        }
+
+        return true;
+    }
+
     private static void Write(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
         {
             case JsonObject obj:
                 writer.WriteStartObject();
-                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (name, value) in IsSorted(obj) ? (IEnumerable<KeyValuePair<string, JsonNode?>>)obj : obj.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     writer.WritePropertyName(name);
                     Write(writer, value);

@@ -7,7 +7,7 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// An LLM request as it is stored on an entry (field <c>llm_request</c> by default) and hashed for the cache:
-/// <c>{"model":"m@p","messages":[{"role":…,"content":…}],"options":{…},"sample":n}</c>.
+/// <c>{"messages":[{"content":…,"role":…}],"model":"m@p","options":{…},"sample":n}</c>.
 /// </summary>
 internal static class ChatRequest
 {
@@ -16,10 +16,11 @@ internal static class ChatRequest
 
     public static JsonObject Create(ModelSpec model, IEnumerable<(string Role, string Content)> messages, LlmOptions? options, int sample)
     {
+        // Keys in ordinal order, the canonical form, so hashing needs no sorting.
         var request = new JsonObject
         {
+            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["content"] = m.Content, ["role"] = m.Role })]),
             ["model"] = model.ToString(),
-            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content })]),
         };
         if (options is not null && JsonSerializer.SerializeToNode(options, OptionsJson) is JsonObject settings && settings.Count > 0)
         {
