@@ -20,13 +20,10 @@ internal sealed class LockFile : IDisposable
     public static LockFile Acquire(string ledgerPath)
     {
         var path = ledgerPath + ".lock";
+        FileStream stream;
         try
         {
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            stream.SetLength(0);
-            stream.Write(System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId}\n"));
-            stream.Flush();
-            return new LockFile(path, stream);
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {
@@ -40,10 +37,24 @@ internal sealed class LockFile : IDisposable
         {
             throw new LedgerException(ledgerPath, $"Cannot create the lock file '{path}' of the ledger '{ledgerPath}': {ex.Message}. Check that the folder is writable.", ex);
         }
+
+        try
+        {
+            stream.SetLength(0);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId}\n"));
+            stream.Flush();
+            return new LockFile(path, stream);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stream.Dispose();
+            throw new LedgerException(ledgerPath, $"Cannot write the lock file '{path}' of the ledger '{ledgerPath}': {ex.Message}. Check the disk space and that the folder is writable.", ex);
+        }
     }
 
-    // The file is deleted while the lock is still held: a process that opens the path afterwards creates a new
-    // file, so two processes can never both lock files at the path.
+    // The file is deleted while the lock is still held, so a process that opens the path afterwards creates a new file.
+    // One narrow race remains: a process that opened the old file just before the delete, and locks it just after the
+    // close, holds a lock on a deleted file while a third process may lock the new one.
     public void Dispose()
     {
         try

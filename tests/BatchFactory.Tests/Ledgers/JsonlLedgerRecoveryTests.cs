@@ -132,6 +132,32 @@ public sealed class JsonlLedgerRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_OneLineFileWithoutNewlineThatIsNotALedger_IsRefusedAndLeftAlone()
+    {
+        // Regression: such a line was taken for a torn header, moved aside, and the file rewritten as a new ledger.
+        File.WriteAllText(LedgerPath, """{"minified":"json","n":1}""");
+
+        var ex = await LedgerAssert.RefusedUnchangedAsync<LedgerCorruptException>(LedgerPath, async () => await JsonlLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+
+        Assert.Contains("not a BatchFactory ledger", ex.Message);
+        Assert.False(File.Exists(LedgerPath + ".torn"));
+    }
+
+    [Fact]
+    public async Task OpenAndRepair_NewerFormatWithRecordsThisVersionCannotRead_SayNewerNotCorrupt()
+    {
+        // Regression: the unreadable records were reported as corruption, with advice to repair (which dropped them).
+        File.WriteAllText(LedgerPath, "{\"ledger\":\"batchfactory\",\"format\":2}\n[\"a record in a future shape\"]\n{\"k\":\"a\",\"v\":1}\n");
+
+        var open = await LedgerAssert.RefusedUnchangedAsync<LedgerException>(LedgerPath, async () => await JsonlLedger.OpenAsync(LedgerPath, null, TestRuns.Token));
+        var repair = await LedgerAssert.RefusedUnchangedAsync<LedgerException>(LedgerPath, async () => await JsonlLedger.RepairAsync(LedgerPath, TestRuns.Token));
+
+        Assert.Contains("newer", open.Message);
+        Assert.Contains("newer", repair.Message);
+        Assert.False(File.Exists(LedgerPath + ".repair"));
+    }
+
+    [Fact]
     public async Task Append_DiskFullMidWrite_FailsWithLedgerException_AndKeepsEverythingWrittenBefore()
     {
         FailingStream? failing = null;

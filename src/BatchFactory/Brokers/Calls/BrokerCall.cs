@@ -36,7 +36,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
                 }
 
                 counters.Failed();
-                await RecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
+                await TryRecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
                 switch (onFailure)
                 {
                     case OnCallFailure.Emit:
@@ -66,13 +66,26 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
     private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
 
-    private static async Task RecordFailureAsync(ILedger? ledger, string key, ModelSpec model, Exception ex)
+    // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
+    // error reached whoever wrote first) must not replace it.
+    private static async Task TryRecordFailureAsync(ILedger? ledger, string key, ModelSpec model, Exception ex)
     {
         if (ledger is null)
         {
             return;
         }
 
+        try
+        {
+            await RecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
+        }
+        catch (LedgerException)
+        {
+        }
+    }
+
+    private static async Task RecordFailureAsync(ILedger ledger, string key, ModelSpec model, Exception ex)
+    {
         var record = new JsonObject
         {
             ["model"] = model.ToString(),

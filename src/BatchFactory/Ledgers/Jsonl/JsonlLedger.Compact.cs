@@ -48,7 +48,16 @@ public sealed partial class JsonlLedger
         await _commit.ExclusiveAsync(
             () =>
             {
-                Compact(cancellationToken);
+                try
+                {
+                    Compact(cancellationToken);
+                }
+                catch
+                {
+                    File.Delete(Location + ".compact");
+                    throw;
+                }
+
                 return ValueTask.FromResult(true);
             },
             cancellationToken).ConfigureAwait(false);
@@ -124,7 +133,21 @@ public sealed partial class JsonlLedger
         try
         {
             _file.Dispose();
-            File.Move(temporary, Location, overwrite: true);
+            try
+            {
+                File.Move(temporary, Location, overwrite: true);
+            }
+            catch
+            {
+                // The old file is untouched: keep using it.
+                _file = OpenFile(Location);
+                _handle = _file.SafeFileHandle;
+                _out = _options.WrapStream?.Invoke(_file) ?? _file;
+                _file.Position = _end;
+                File.Delete(temporary);
+                throw;
+            }
+
             _file = OpenFile(Location);
             _handle = _file.SafeFileHandle;
             _out = _options.WrapStream?.Invoke(_file) ?? _file;

@@ -61,9 +61,19 @@ public sealed partial class JsonlLedger
             {
                 version = JsonlFormat.TryReadHeader(line);
                 _dataStart = offset + line.Length + 1;
-                if (version is null || !terminated)
+                if (terminated && version > JsonlFormat.Version)
                 {
-                    bad = new Bad(number, offset, line.Length, terminated, "it is not a BatchFactory ledger header");
+                    throw LedgerFiles.NewerFormat(Location, version.Value, JsonlFormat.Version);
+                }
+
+                if (!terminated && JsonlFormat.Header.AsSpan().StartsWith(line))
+                {
+                    // The header of a new ledger, torn by a crash right after the file was created.
+                    bad = new Bad(number, offset, line.Length, terminated, "it is a torn header");
+                }
+                else if (version is null || !terminated)
+                {
+                    throw NotALedger();
                 }
 
                 return true;
@@ -79,11 +89,6 @@ public sealed partial class JsonlLedger
             _index.Set(hash.Value, new Slot(offset, line.Length));
             return true;
         }, cancellationToken);
-
-        if (version > JsonlFormat.Version)
-        {
-            throw LedgerFiles.NewerFormat(Location, version.Value, JsonlFormat.Version);
-        }
 
         if (bad is { } torn)
         {
@@ -104,13 +109,11 @@ public sealed partial class JsonlLedger
         _dataStart = _end = JsonlFormat.Header.Length;
     }
 
+    private LedgerCorruptException NotALedger() =>
+        new(Location, 1, 0, $"'{Location}' is not a BatchFactory ledger: line 1 is not a ledger header. Nothing was changed; point the ledger at another file.");
+
     private void RepairTornTail(Bad torn, long length)
     {
-        if (torn.Number == 1 && torn.Terminated)
-        {
-            throw new LedgerCorruptException(Location, 1, 0, $"'{Location}' is not a BatchFactory ledger: line 1 is not a ledger header. Nothing was changed; point the ledger at another file.");
-        }
-
         var sidecar = Location + ".torn";
         var tail = JsonlLines.ReadAt(_handle, torn.Offset, (int)(length - torn.Offset));
         using (var saved = new FileStream(sidecar, FileMode.Append, FileAccess.Write, FileShare.Read))

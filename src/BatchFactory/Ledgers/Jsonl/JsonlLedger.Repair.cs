@@ -31,6 +31,19 @@ public sealed partial class JsonlLedger
     {
         using var lockFile = LockFile.Acquire(path);
         var temporary = path + ".repair";
+        try
+        {
+            return Repair(path, temporary, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static LedgerRepairReport Repair(string path, string temporary, CancellationToken cancellationToken)
+    {
         var removed = new List<long>();
         long kept = 0;
         using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
@@ -41,9 +54,10 @@ public sealed partial class JsonlLedger
             {
                 if (number == 1)
                 {
-                    if (JsonlFormat.TryReadHeader(line) is null)
+                    var version = JsonlFormat.TryReadHeader(line) ?? throw new LedgerException(path, $"'{path}' is not a BatchFactory ledger (line 1 is not a ledger header), so it was not repaired.");
+                    if (version > JsonlFormat.Version)
                     {
-                        throw new LedgerException(path, $"'{path}' is not a BatchFactory ledger (line 1 is not a ledger header), so it was not repaired.");
+                        throw LedgerFiles.NewerFormat(path, version, JsonlFormat.Version);
                     }
 
                     return true;
