@@ -28,8 +28,9 @@ internal static class LlmHarness
         Console.WriteLine($"LLM harness: {options.Requests:N0} requests, concurrency {options.Concurrency}, server latency {options.LatencyMs} ms (ideal {ideal:N0} calls/s), loopback server at {server.BaseUri}");
         try
         {
-            // Warm-up: JIT and connections for both paths.
+            // Warm-up: JIT and connections for both paths, and the cached path of the pipeline.
             await BareLoopAsync(server, Math.Min(2_000, options.Requests), options.Concurrency, "warm");
+            await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency);
             await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency);
             server.Reset();
 

@@ -36,7 +36,11 @@ internal sealed class RunContext : IDisposable
 
     /// <summary>The run's one instance of <typeparamref name="T"/>, made on first use (state shared by several ops, e.g. in-flight LLM calls).</summary>
     public T Service<T>(Func<T> create)
-        where T : class => (T)_services.GetOrAdd(typeof(T), _ => create());
+        where T : class => (T)_services.GetOrAdd(typeof(T), static (_, make) => make(), create);
+
+    /// <summary>The run's one instance of <typeparamref name="T"/>, made on first use from <paramref name="argument"/> (no closure per call).</summary>
+    public T Service<T, TArgument>(TArgument argument, Func<TArgument, T> create)
+        where T : class => (T)_services.GetOrAdd(typeof(T), static (_, state) => state.create(state.argument)!, (argument, create));
 
     public void AddOutput(RunOutput output)
     {

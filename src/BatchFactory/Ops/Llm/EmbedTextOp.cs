@@ -41,7 +41,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
     {
         var text = entry.Get<string>(inputKey);
         var key = $"{KeyVersion}:{Convert.ToHexStringLower(SHA256.HashData(Canonical.Utf8(new JsonObject { ["model"] = model.ToString(), ["input"] = text })))}";
-        var generator = context.Run.Service(() => new RunClients(context.Run.Options)).Embedding(model);
+        var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
         var (answer, passOn) = await _call.AnswerAsync(
             context,
             (ILedger?)context.Prepared,
@@ -49,7 +49,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
             model,
             async ct =>
             {
-                var result = await generator.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
+                var result = await clients.Embedding(model).GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
                 var vector = result[0].Vector.ToArray();
                 return new JsonObject
                 {
