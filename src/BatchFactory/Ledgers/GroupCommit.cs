@@ -48,7 +48,7 @@ internal sealed class GroupCommit<T> : IDisposable
             _writing = true;
         }
 
-        return written is null ? LeadAsync(ticket) : new ValueTask(written.Task.WaitAsync(cancellationToken));
+        return written is null ? LeadAsync(ticket, cancellationToken) : new ValueTask(written.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>Writes whatever is pending, then runs <paramref name="action"/> while no batch can be written.</summary>
@@ -83,9 +83,19 @@ internal sealed class GroupCommit<T> : IDisposable
     }
 
     // The leader writes the batch holding its own item, then leaves anything that arrived meanwhile to a background writer.
-    private async ValueTask LeadAsync(long ticket)
+    private async ValueTask LeadAsync(long ticket, CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller stops waiting; a background writer still writes the item.
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+            throw;
+        }
+
         try
         {
             await WriteOnceAsync().ConfigureAwait(false);
