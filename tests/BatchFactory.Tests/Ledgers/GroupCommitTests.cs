@@ -33,25 +33,30 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public async Task AddAsync_ManyConcurrentCallers_ShareBatchesAndEveryItemIsWrittenOnce()
+    public async Task AddAsync_CallersArrivingWhileABatchIsWritten_AreWrittenTogetherInTheNextBatch()
     {
-        var written = new List<int>();
-        var batches = 0;
+        var batches = new List<int[]>();
+        var release = new TaskCompletionSource();
         var commit = new GroupCommit<int>(
             async batch =>
             {
-                Interlocked.Increment(ref batches);
-                await Task.Yield();
-                lock (written)
+                if (batches.Count == 0)
                 {
-                    written.AddRange(batch);
+                    await release.Task;
                 }
+
+                batches.Add([.. batch]);
             },
             ex => ex);
 
-        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => Task.Run(async () => await commit.AddAsync(i, TestContext.Current.CancellationToken))));
+        var first = commit.AddAsync(0, TestContext.Current.CancellationToken);
+        var others = Enumerable.Range(1, 1999).Select(i => commit.AddAsync(i, TestContext.Current.CancellationToken).AsTask()).ToList();
+        release.SetResult();
+        await first;
+        await Task.WhenAll(others);
 
-        Assert.Equal(Enumerable.Range(0, 2000), written.Order());
-        Assert.True(batches < 2000, $"{batches} batches for 2000 concurrent items: nothing was shared");
+        Assert.Equal(2, batches.Count);
+        Assert.Equal([0], batches[0]);
+        Assert.Equal(Enumerable.Range(1, 1999), batches[1]);
     }
 }
