@@ -171,14 +171,7 @@ public sealed class SqliteLedgerTests : LedgerContractTests
     public async Task TryGet_KeyWhoseHashCollidesWithAnotherKey_ChecksTheFullKey()
     {
         await WriteAsync(("a", 1));
-        using (var connection = OpenRaw())
-        using (var command = connection.CreateCommand())
-        {
-            // Give "a" the hash of "b", as if the two keys collided.
-            command.CommandText = "UPDATE key_hashes SET hash = $hash";
-            command.Parameters.AddWithValue("$hash", SqliteFormat.Hash("b"u8));
-            command.ExecuteNonQuery();
-        }
+        GiveEveryStoredKeyTheHashOf("b");
 
         await using var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
 
@@ -194,14 +187,7 @@ public sealed class SqliteLedgerTests : LedgerContractTests
     public async Task Open_KeyWhoseHashCollidesWithAnotherKey_IsFoundAndReplacedAfterEachReopen()
     {
         await WriteAsync(("a", 1));
-        using (var connection = OpenRaw())
-        using (var command = connection.CreateCommand())
-        {
-            // Give "a" the hash of "b": to the ledger, "b" now collides with "a" (which lookups can no longer find).
-            command.CommandText = "UPDATE key_hashes SET hash = $hash";
-            command.Parameters.AddWithValue("$hash", SqliteFormat.Hash("b"u8));
-            command.ExecuteNonQuery();
-        }
+        GiveEveryStoredKeyTheHashOf("b");
 
         await using (var ledger = await SqliteLedger.OpenAsync(LedgerPath, null, TestRuns.Token))
         {
@@ -348,5 +334,15 @@ public sealed class SqliteLedgerTests : LedgerContractTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    // As if the stored keys collided with key: to the ledger, key now shares their hash.
+    private void GiveEveryStoredKeyTheHashOf(string key)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE key_hashes SET hash = $hash";
+        command.Parameters.AddWithValue("$hash", SqliteFormat.Hash(System.Text.Encoding.UTF8.GetBytes(key)));
+        command.ExecuteNonQuery();
     }
 }

@@ -65,10 +65,7 @@ public sealed class KillAndResumeTests : IClassFixture<KillAndResumeTests.Uninte
     [InlineData("SIGTERM")]
     public async Task CooperativeCancel_MidRun_ExitsWith130KeepingFinishedWork_AndRerunRedoesOnlyWorkInFlight(string signal)
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends POSIX signals with libc kill() and reads /proc.");
-        Assert.SkipWhen(
-            PosixSignals.IgnoredByThisProcess(signal),
-            $"This test process ignores {signal} (started in the background by a non-interactive shell?), and the probe would inherit that.");
+        PosixSignals.SkipUnlessDeliverable(signal);
         var files = new ProbeFiles(_temp.Path);
         var first = Start(files);
         var finishedWellBefore = (await WaitForLogLinesAsync(first, files, LinesBeforeStop)).ToHashSet();

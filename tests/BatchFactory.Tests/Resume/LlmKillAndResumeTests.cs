@@ -75,10 +75,7 @@ public sealed class LlmKillAndResumeTests : IAsyncLifetime
     [InlineData("SIGTERM")]
     public async Task CooperativeCancel_MidRun_ExitsWith130KeepingEveryStoredAnswer_AndRerunAsksOnlyQuestionsInFlight(string signal)
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends POSIX signals with libc kill() and reads /proc.");
-        Assert.SkipWhen(
-            PosixSignals.IgnoredByThisProcess(signal),
-            $"This test process ignores {signal} (started in the background by a non-interactive shell?), and the probe would inherit that.");
+        PosixSignals.SkipUnlessDeliverable(signal);
         var files = new ProbeFiles(_temp.Path);
         var first = Start(files);
         await WaitForRequestsAsync(first, RequestsBeforeStop);

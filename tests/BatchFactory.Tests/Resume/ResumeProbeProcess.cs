@@ -159,6 +159,15 @@ internal static class PosixSignals
 
     public static int Send(int pid, string signal) => Kill(pid, Numbers[signal]);
 
+    /// <summary>Skips the test where <paramref name="signal"/> cannot reach a child process started from it.</summary>
+    public static void SkipUnlessDeliverable(string signal)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Sends POSIX signals with libc kill() and reads /proc.");
+        Assert.SkipWhen(
+            IgnoredByThisProcess(signal),
+            $"This test process ignores {signal} (started in the background by a non-interactive shell?), and the probe would inherit that.");
+    }
+
     /// <summary>Whether this process ignores <paramref name="signal"/> (Linux: the <c>SigIgn</c> mask in /proc/self/status); children inherit that.</summary>
     public static bool IgnoredByThisProcess(string signal)
     {

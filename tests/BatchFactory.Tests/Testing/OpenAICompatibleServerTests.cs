@@ -11,6 +11,7 @@ using OpenAI.Chat;
 using OpenAI.Embeddings;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using SdkChatMessage = OpenAI.Chat.ChatMessage;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Testing;
 
@@ -335,7 +336,7 @@ public sealed class OpenAICompatibleServerTests
         IChatClient client = Chat(server).AsIChatClient();
 
         Task<ChatResponse> call = client.GetResponseAsync("wait for it", cancellationToken: Token);
-        await clock.WaitForPendingTimersAsync(1);
+        await Eventually.TrueAsync(() => clock.PendingTimers >= 1, "the server sets its latency timer");
         clock.Advance(TimeSpan.FromMilliseconds(1999));
         bool answeredEarly = call.IsCompleted;
         clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -357,7 +358,7 @@ public sealed class OpenAICompatibleServerTests
         server.FailNext(1, Failure.Slow(TimeSpan.FromSeconds(3)));
 
         Task<ChatResponse> call = client.GetResponseAsync("slowly", cancellationToken: Token);
-        await clock.WaitForPendingTimersAsync(1);
+        await Eventually.TrueAsync(() => clock.PendingTimers >= 1, "the server sets its latency timer");
         clock.Advance(TimeSpan.FromSeconds(4));
         ChatResponse response = await call.WaitAsync(Bound, Token);
 
@@ -438,7 +439,7 @@ public sealed class OpenAICompatibleServerTests
             new TestServerOptions { Latency = TimeSpan.FromHours(1), TimeProvider = clock }, Token);
         IChatClient client = Chat(server).AsIChatClient();
         Task<ChatResponse> call = client.GetResponseAsync("never answered", cancellationToken: Token);
-        await clock.WaitForPendingTimersAsync(1);
+        await Eventually.TrueAsync(() => clock.PendingTimers >= 1, "the server sets its latency timer");
 
         await server.DisposeAsync().AsTask().WaitAsync(Bound, Token);
 

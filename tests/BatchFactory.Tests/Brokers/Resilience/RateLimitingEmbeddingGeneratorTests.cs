@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.AI;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

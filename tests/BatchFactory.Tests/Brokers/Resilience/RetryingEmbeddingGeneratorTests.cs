@@ -1,4 +1,5 @@
 using System.ClientModel;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using BatchFactory.Brokers.Resilience;
+using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -1,4 +1,4 @@
-namespace BatchFactory.Tests.Brokers.Resilience;
+namespace BatchFactory.Tests.Support;
 
 /// <summary>
 /// A clock that moves only when told to (<see cref="Advance"/>), firing the timers that fall due on the way, each at its
@@ -8,6 +8,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<TimeSpan> _requestedDueTimes = [];
     private long _ticks;
     private long _sequence;
 
@@ -24,6 +25,18 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
             lock (_lock)
             {
                 return TimeSpan.FromTicks(_ticks);
+            }
+        }
+    }
+
+    /// <summary>The due time of every timer created so far, in creation order.</summary>
+    public IReadOnlyList<TimeSpan> RequestedDueTimes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requestedDueTimes];
             }
         }
     }
@@ -67,6 +80,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         lock (_lock)
         {
             _timers.Add(timer);
+            _requestedDueTimes.Add(dueTime);
         }
 
         timer.Change(dueTime, period);

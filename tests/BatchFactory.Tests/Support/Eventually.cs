@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BatchFactory.Tests.Brokers.Resilience;
+namespace BatchFactory.Tests.Support;
 
 /// <summary>
 /// Waits for work that continues on the thread pool (after a fake timer fired) to reach a state. Real time only bounds
