@@ -52,7 +52,8 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
             if (fresh)
             {
-                counters.Called(model.ToString(), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+                var local = context.Run.Service(context.Run.Options, static options => new RunClients(options)).IsLocal(model);
+                counters.Called(model.ToString(), local, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
             else
             {

@@ -6,7 +6,8 @@ namespace BatchFactory.Brokers;
 /// <summary>
 /// The run's clients, one per model, made on first use from <see cref="RunOptions.Models"/> and shared by every op,
 /// each wrapped in the model's retries and rate limits (<see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>),
-/// so limits hold across ops. The offline provider is called directly: it has nothing to pace or retry.
+/// so limits hold across ops. A local provider (<see cref="IModelProvider.IsLocal"/>) is called directly: it has nothing
+/// to pace or retry.
 /// </summary>
 internal sealed class RunClients(RunOptions options)
 {
@@ -16,21 +17,23 @@ internal sealed class RunClients(RunOptions options)
     public IChatClient Chat(ModelSpec model) =>
         _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
             model,
-            options.Models.Resolve(model).CreateChatClient(model.Model),
+            provider => provider.CreateChatClient(model.Model),
             (client, limits) => new RateLimitingChatClient(client, limits),
             (client, retries) => new RetryingChatClient(client, retries)))).Value;
 
     public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
         _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() => Paced(
             model,
-            options.Models.Resolve(model).CreateEmbeddingGenerator(model.Model),
+            provider => provider.CreateEmbeddingGenerator(model.Model),
             (generator, limits) => new RateLimitingEmbeddingGenerator(generator, limits),
             (generator, retries) => new RetryingEmbeddingGenerator(generator, retries)))).Value;
 
     // Retries outside the rate limits: each attempt queues for the limits again.
-    private T Paced<T>(ModelSpec model, T client, Func<T, RateLimitOptions, T> limit, Func<T, RetryOptions, T> retry)
+    private T Paced<T>(ModelSpec model, Func<IModelProvider, T> create, Func<T, RateLimitOptions, T> limit, Func<T, RetryOptions, T> retry)
     {
-        if (IsOffline(model))
+        var provider = options.Models.Resolve(model);
+        var client = create(provider);
+        if (provider.IsLocal)
         {
             return client;
         }
@@ -44,7 +47,8 @@ internal sealed class RunClients(RunOptions options)
         return broker.Retry is { } retries ? retry(client, retries) : client;
     }
 
-    private static bool IsOffline(ModelSpec model) => string.Equals(model.Provider, "offline", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>
+    public bool IsLocal(ModelSpec model) => options.Models.Resolve(model).IsLocal;
 
     private BrokerOptions BrokerOf(ModelSpec model) => options.BrokerFor?.GetValueOrDefault(model.ToString()) ?? options.Broker;
 }

@@ -18,6 +18,12 @@ public interface IModelProvider
     /// <exception cref="ModelConfigurationException">The model is unknown or a setting is missing; the message says which (e.g. the environment variable).</exception>
     void Validate(string model);
 
+    /// <summary>
+    /// Whether the provider answers on this machine, with no network and no charge: its calls are neither rate-limited,
+    /// retried nor priced. Default <see langword="false"/>.
+    /// </summary>
+    bool IsLocal => false;
+
     /// <summary>The chat client for <paramref name="model"/>. Called once per run and model.</summary>
     IChatClient CreateChatClient(string model);
 

@@ -12,6 +12,9 @@ public sealed class OfflineProvider : IModelProvider
     /// <inheritdoc/>
     public string Name => "offline";
 
+    /// <summary>Always <see langword="true"/>: offline answers cost nothing and need no pacing.</summary>
+    public bool IsLocal => true;
+
     /// <summary>Accepts every model name.</summary>
     public void Validate(string model)
     {

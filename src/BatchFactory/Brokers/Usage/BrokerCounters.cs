@@ -9,10 +9,13 @@ internal sealed class BrokerCounters
     private long _inputTokens;
     private long _outputTokens;
     private string _model = "";
+    private bool _local;
 
-    public void Called(string model, long inputTokens, long outputTokens)
+    // local: whether the model's provider is local, so its calls cost nothing.
+    public void Called(string model, bool local, long inputTokens, long outputTokens)
     {
         Volatile.Write(ref _model, model);
+        Volatile.Write(ref _local, local);
         Interlocked.Increment(ref _calls);
         Interlocked.Add(ref _inputTokens, inputTokens);
         Interlocked.Add(ref _outputTokens, outputTokens);
@@ -30,8 +33,8 @@ internal sealed class BrokerCounters
     {
         var model = Volatile.Read(ref _model);
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
-        var spec = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model) : new ModelSpec(model, "");
-        var cost = spec.Provider == "offline" ? 0m : prices.Cost(spec.Model, input, output);
+        var name = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model).Model : model;
+        var cost = Volatile.Read(ref _local) ? 0m : prices.Cost(name, input, output);
         return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
     }
 }

@@ -7,5 +7,5 @@ namespace BatchFactory;
 /// <param name="Failed">Requests that failed after retries.</param>
 /// <param name="InputTokens">Input tokens of the calls made (not of cached answers).</param>
 /// <param name="OutputTokens">Output tokens of the calls made.</param>
-/// <param name="Cost">What the calls made cost in US dollars, by <see cref="RunOptions.Prices"/>; 0 for the offline provider; <see langword="null"/> when the model has no price.</param>
+/// <param name="Cost">What the calls made cost in US dollars, by <see cref="RunOptions.Prices"/>; 0 for a local provider such as <c>offline</c>; <see langword="null"/> when the model has no price.</param>
 public sealed record BrokerStats(string Model, long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal? Cost);
