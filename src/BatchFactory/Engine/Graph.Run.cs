@@ -24,11 +24,12 @@ public sealed partial class Graph
     /// <returns>What the sinks collected and per-op counts.</returns>
     public Task<RunResult> RunAsync(CancellationToken cancellationToken) => RunAsync(null, cancellationToken);
 
-    /// <summary>Checks what can only be checked on the whole graph: no cycles.</summary>
+    /// <summary>Checks what can only be checked on the whole graph: no cycles other than the loops of Repeat and While.</summary>
     internal void ValidateForRun()
     {
+        var edges = _edges.Where(e => !e.Target.IsLoopBack(e.InPort)).ToList();
         var indegree = new int[_ops.Length];
-        foreach (var edge in _edges)
+        foreach (var edge in edges)
         {
             indegree[IndexOf(edge.Target)]++;
         }
@@ -38,7 +39,7 @@ public sealed partial class Graph
         while (ready.TryDequeue(out var node))
         {
             visited++;
-            foreach (var edge in _edges.Where(e => e.Source == _ops[node]))
+            foreach (var edge in edges.Where(e => e.Source == _ops[node]))
             {
                 var target = IndexOf(edge.Target);
                 if (--indegree[target] == 0)

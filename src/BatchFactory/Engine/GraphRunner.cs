@@ -110,7 +110,7 @@ internal static class GraphRunner
             {
                 if (!wiredOut.Contains((node, port)))
                 {
-                    blocks[node].Outputs[port].LinkTo(DataflowBlock.NullTarget<Entry>());
+                    blocks[node].Outputs[port].LinkTo(DiscardTarget.Instance);
                 }
             }
         }

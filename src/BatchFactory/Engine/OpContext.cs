@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine.Scopes;
 
 namespace BatchFactory.Engine;
 
@@ -82,6 +83,19 @@ internal sealed class OpContext
         return Run.Fail(wrapped);
     }
 
-    /// <summary>Counts an entry the op discarded.</summary>
-    public void Dropped(Entry entry) => Counters.AddDropped();
+    /// <summary>Counts an entry the op discarded; the loops and spawns it was in no longer wait for it.</summary>
+    public void Dropped(Entry entry)
+    {
+        Counters.AddDropped();
+        Consumed(entry);
+    }
+
+    /// <summary>An entry ended here (kept by a sink, merged into another): the loops and spawns it was in no longer wait for it.</summary>
+    public static void Consumed(Entry entry) => ScopeFrame.Add(entry.Frame, -1);
+
+    /// <summary>
+    /// Says that <paramref name="entry"/> is about to become <paramref name="extra"/> + 1 entries (copies or children
+    /// with its scopes), so the loops and spawns it is in wait for all of them. Call before the new entries leave.
+    /// </summary>
+    public static void Multiplied(Entry entry, int extra) => ScopeFrame.Add(entry.Frame, extra);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Scopes;
 
 namespace BatchFactory;
 
@@ -50,6 +51,12 @@ public sealed partial class Entry
     /// <summary>The stable position of this entry in the stream; order-sensitive ops sort by it.</summary>
     internal OrderKey Order { get; set; }
 
+    /// <summary>The loops and spawns the entry is inside, innermost first; <see langword="null"/> outside all of them.</summary>
+    internal ScopeFrame? Frame { get; set; }
+
+    /// <summary>For an entry whose list items were spawned as children: their group, which its collector completes.</summary>
+    internal SpawnGroup? Spawned { get; set; }
+
     /// <summary>Moves the entry to its next revision (called when the entry goes round a loop).</summary>
     /// <returns>The new revision.</returns>
     public int NextRev() => ++Rev;
@@ -58,10 +65,10 @@ public sealed partial class Entry
     /// <returns>An entry that shares no JSON nodes with this one.</returns>
     public Entry Clone() => CloneAs(Idx);
 
-    /// <summary>Returns a deep copy under another idx, keeping the stream position and, unless given, the rev.</summary>
+    /// <summary>Returns a deep copy under another idx, keeping the stream position, the scopes and, unless given, the rev. The caller counts the copy in its scopes.</summary>
     internal Entry CloneAs(string idx, int? rev = null)
     {
-        var copy = new Entry(idx, (JsonObject)Data.DeepClone(), rev ?? Rev) { Order = Order };
+        var copy = new Entry(idx, (JsonObject)Data.DeepClone(), rev ?? Rev) { Order = Order, Frame = Frame };
         if (_meta is not null)
         {
             copy._meta = (JsonObject)_meta.DeepClone();

@@ -133,6 +133,24 @@ public sealed partial class Graph
         return new Graph(ops, _edges.Add(edge), Head ?? source, Tail ?? target);
     }
 
+    /// <summary>
+    /// Adds the ops and wires of <paramref name="other"/> without wiring it to anything (the caller wires it next);
+    /// this graph's head and tail stay. Used to build composite graphs such as loops.
+    /// </summary>
+    internal Graph Include(Graph other)
+    {
+        if (other._ops.FirstOrDefault(Contains) is { } shared)
+        {
+            throw new GraphException(
+                $"Op [{IndexOf(shared)}] {shared} is used twice (the same graph or op merged twice). Make a new op or graph for each place it is used.");
+        }
+
+        return new Graph(_ops.AddRange(other._ops), _edges.AddRange(other._edges), Head ?? other.Head, Tail ?? other.Tail);
+    }
+
+    /// <summary>The same ops and wires with another head and tail (both must be in the graph); for composite graphs.</summary>
+    internal Graph WithEnds(Op head, Op tail) => new(_ops, _edges, head, tail);
+
     /// <summary>Whether <paramref name="op"/> (this very instance) is part of the graph.</summary>
     /// <param name="op">The op to look for.</param>
     /// <returns><see langword="true"/> when the graph contains it.</returns>

@@ -74,6 +74,18 @@ public abstract class Op
     /// </summary>
     internal virtual ValueTask PrepareAsync(OpContext context) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Whether <paramref name="inPort"/> takes entries coming back round a loop: the one kind of wire allowed to close
+    /// a cycle, because the op tracks the entries going round (see <c>Repeat</c> and <c>While</c>).
+    /// </summary>
+    internal virtual bool IsLoopBack(int inPort) => false;
+
+    /// <summary>
+    /// Whether the op holds entries until its whole input has ended (Sort, Shuffle, TakeFirstN). Such an op cannot be
+    /// inside a loop, whose input ends only when the loop is empty.
+    /// </summary>
+    internal virtual bool WaitsForAllInput => false;
+
     /// <summary>Builds this op's Dataflow blocks for one run.</summary>
     internal abstract OpBlocks Materialize(OpContext context);
 }

@@ -37,15 +37,7 @@ internal sealed class CheckPointLookupOp : CheckPointPart
                 context.Counters.AddOut();
             },
             context.PerEntry);
-        _ = input.Completion.ContinueWith(
-            done =>
-            {
-                OutputPump.CompleteLike(done, toBody);
-                OutputPump.CompleteLike(done, served);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        OutputPump.CompleteWhenDone(input.Completion, toBody, served);
         return new OpBlocks([input], [toBody, served]);
     }
 }

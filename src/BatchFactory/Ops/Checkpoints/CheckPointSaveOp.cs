@@ -44,11 +44,7 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                 context.Counters.AddOut();
             },
             context.Serial);
-        _ = Task.WhenAll(computed.Completion, served.Completion).ContinueWith(
-            done => OutputPump.CompleteLike(done, output),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        OutputPump.CompleteWhenDone(Task.WhenAll(computed.Completion, served.Completion), output);
         return new OpBlocks([new DrainingTarget<Entry>(computed), served], [output]);
     }
 

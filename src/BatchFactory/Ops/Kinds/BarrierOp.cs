@@ -14,6 +14,8 @@ internal abstract class BarrierOp : Op
     {
     }
 
+    internal sealed override bool WaitsForAllInput => true;
+
     /// <summary>Whether the output order replaces the stream order (Sort, Shuffle); if not, entries keep their keys.</summary>
     protected abstract bool Reorders { get; }
 

@@ -55,4 +55,12 @@ internal static class OutputPump
             output.Complete();
         }
     }
+
+    /// <summary>When <paramref name="inputsDone"/> ends, completes each output the same way (see <see cref="CompleteLike"/>).</summary>
+    public static void CompleteWhenDone(Task inputsDone, params IDataflowBlock[] outputs) =>
+        _ = inputsDone.ContinueWith(
+            done => Array.ForEach(outputs, o => CompleteLike(done, o)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 }

@@ -43,6 +43,8 @@ internal abstract class SinkOp : Op
                 {
                     kept.Add(entry, value);
                 }
+
+                OpContext.Consumed(entry);
             }
             catch (Exception ex)
             {

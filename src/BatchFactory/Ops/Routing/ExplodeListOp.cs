@@ -18,15 +18,7 @@ internal sealed class ExplodeListOp : Op
     public ExplodeListOp(string[] inKeys, string[] outKeys, string? indexKey)
         : base("ExplodeList", 1, 1)
     {
-        ArgumentNullException.ThrowIfNull(inKeys);
-        ArgumentNullException.ThrowIfNull(outKeys);
-        if (inKeys.Length == 0 || inKeys.Length != outKeys.Length || inKeys.Concat(outKeys).Any(string.IsNullOrEmpty))
-        {
-            throw new ArgumentException($"ExplodeList: give one output key per list key ({inKeys.Length} list keys, {outKeys.Length} output keys), none empty.");
-        }
-
-        KeyChecks.Distinct("ExplodeList", inKeys, nameof(inKeys));
-        KeyChecks.Distinct("ExplodeList", outKeys, nameof(outKeys));
+        KeyChecks.Pairs(Kind, inKeys, outKeys, nameof(inKeys), nameof(outKeys));
         _inKeys = inKeys;
         _outKeys = outKeys;
         _indexKey = indexKey;
@@ -53,6 +45,10 @@ internal sealed class ExplodeListOp : Op
                 if (children.Count == 0)
                 {
                     context.Dropped(entry);
+                }
+                else
+                {
+                    OpContext.Multiplied(entry, children.Count - 1);
                 }
 
                 for (var i = 0; i < children.Count; i++)

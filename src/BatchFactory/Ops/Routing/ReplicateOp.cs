@@ -23,6 +23,7 @@ internal sealed class ReplicateOp : Op
             async entry =>
             {
                 context.Counters.AddIn();
+                OpContext.Multiplied(entry, outputs.Length - 1);
                 var copies = new Entry[outputs.Length];
                 for (var port = 0; port < copies.Length; port++)
                 {
@@ -37,11 +38,7 @@ internal sealed class ReplicateOp : Op
                 }
             },
             context.Serial);
-        _ = input.Completion.ContinueWith(
-            done => Array.ForEach(outputs, o => OutputPump.CompleteLike(done, o)),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        OutputPump.CompleteWhenDone(input.Completion, outputs);
         return new OpBlocks([input], outputs);
     }
 }

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Threading.Tasks.Dataflow;
+using BatchFactory.Engine;
+using BatchFactory.Engine.Scopes;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// The head of a loop (Repeat, While). In-port 0 takes entries from before the loop, in-port 1 entries coming back
+/// from the body; out-port 0 leads out of the loop, out-port 1 into the body. Each entry coming back moves to its next
+/// rev. The head counts the entries inside the loop and ends the body's input once the loop's input has ended and the
+/// last entry has left, so the run completes even though the wires form a cycle.
+/// </summary>
+internal sealed class LoopHeadOp : Op
+{
+    private readonly LoopRule _rule;
+    private readonly int _maxIterations;
+    private readonly int _bodyConcurrency;
+
+    public LoopHeadOp(string kind, LoopRule rule, int maxIterations, int bodyConcurrency)
+        : base(kind, 2, 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIterations, 1);
+        _rule = rule;
+        _maxIterations = maxIterations;
+        _bodyConcurrency = bodyConcurrency;
+    }
+
+    internal override bool IsLoopBack(int inPort) => inPort == 1;
+
+    private protected override string Describe() =>
+        _rule.Describe() + $", max {_maxIterations.ToString(CultureInfo.InvariantCulture)}";
+
+    internal override OpBlocks Materialize(OpContext context)
+    {
+        // Into the body: unbounded, so entries coming back never wait (which could deadlock the cycle); the scope's
+        // window bounds how many entries are inside the loop instead.
+        var body = new BufferBlock<Entry>(new DataflowBlockOptions { CancellationToken = context.Token });
+        var exit = new BufferBlock<Entry>(context.Buffer);
+        var scope = new LoopScope(Math.Max(context.Run.Options.BoundedCapacity, 2 * _bodyConcurrency), body.Complete);
+        var outer = new ActionBlock<Entry>(
+            async entry =>
+            {
+                context.Counters.AddIn();
+                await scope.EnterAsync(context.Token).ConfigureAwait(false);
+                entry.Frame = new ScopeFrame(scope, entry.Frame);
+                await RouteAsync(context, entry, body, exit).ConfigureAwait(false);
+            },
+            context.Serial);
+        var back = new ActionBlock<Entry>(
+            async entry =>
+            {
+                entry.NextRev();
+                entry.Frame = entry.Frame!.NextRound();
+                await RouteAsync(context, entry, body, exit).ConfigureAwait(false);
+            },
+            new ExecutionDataflowBlockOptions { CancellationToken = context.Token });
+        _ = outer.Completion.ContinueWith(
+            done =>
+            {
+                if (done.IsCompletedSuccessfully)
+                {
+                    scope.InputDone();
+                }
+                else
+                {
+                    OutputPump.CompleteLike(done, body);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        OutputPump.CompleteWhenDone(Task.WhenAll(outer.Completion, back.Completion), exit);
+        return new OpBlocks([outer, back], [exit, body]);
+    }
+
+    // Sends the entry into the body for one more round, or out of the loop (then it no longer counts as inside).
+    private async Task RouteAsync(OpContext context, Entry entry, BufferBlock<Entry> body, BufferBlock<Entry> exit)
+    {
+        var frame = entry.Frame!;
+        bool again;
+        try
+        {
+            again = _rule.Continues(entry, frame.Round, _maxIterations);
+            if (again)
+            {
+                _rule.Starting(entry, frame.Round + 1);
+            }
+            else
+            {
+                _rule.Leaving(entry, frame.Round);
+            }
+        }
+        catch (Exception ex)
+        {
+            throw context.Fail(entry, ex);
+        }
+
+        if (again)
+        {
+            body.Post(entry);
+            return;
+        }
+
+        entry.Frame = frame.Parent;
+        if (await exit.SendAsync(entry, context.Token).ConfigureAwait(false))
+        {
+            context.Counters.AddOut();
+        }
+
+        frame.Scope.Add(-1);
+    }
+}
