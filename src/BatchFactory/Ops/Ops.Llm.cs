@@ -134,5 +134,5 @@ public static partial class Ops
         return new EmbedTextOp(inputKey, ModelSpec.Parse(model), outputKey, format, concurrency, onFailure, extraAttempts);
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 }

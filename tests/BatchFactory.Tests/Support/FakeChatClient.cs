@@ -12,9 +12,17 @@ public sealed class FakeChatClient : IChatClient
 
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>Every request's messages as (role, text), in the order the requests arrived.</summary>
+    public List<(string Role, string Text)[]> Received { get; } = [];
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
+        lock (Received)
+        {
+            Received.Add([.. messages.Select(m => (m.Role.Value, m.Text))]);
+        }
+
         var prompt = messages.Last(m => m.Role == ChatRole.User).Text;
         var text = await Answer(prompt, cancellationToken);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, text))

@@ -40,8 +40,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
                 switch (onFailure)
                 {
                     case OnCallFailure.Emit:
-                        entry.Data["status"] = "failed";
-                        entry.Data["error"] = ex.Message;
+                        Operators.FailedCall.Mark(entry, ex.Message);
                         return (null, true);
                     case OnCallFailure.FailRun:
                         throw;

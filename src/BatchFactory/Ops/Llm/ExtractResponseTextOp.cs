@@ -13,7 +13,7 @@ internal sealed partial class ExtractResponseTextOp(string responseKey, string o
 
     protected override Entry? Process(Entry entry)
     {
-        if (!entry.Has(responseKey) && entry.Data["status"] is JsonValue status && status.TryGetValue<string>(out var state) && state == "failed")
+        if (FailedCall.Lacks(entry, responseKey))
         {
             return entry;
         }

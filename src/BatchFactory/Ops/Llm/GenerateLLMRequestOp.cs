@@ -19,8 +19,11 @@ internal sealed class GenerateLLMRequestOp : EntryOp
     private readonly string? _historyKey;
     private readonly LlmOptions? _options;
     private readonly int _sample;
+    private readonly string? _speaker;
 
-    public GenerateLLMRequestOp(Func<Entry, string> prompt, string describe, ModelSpec model, string requestKey, string? systemPrompt, string? historyKey, LlmOptions? options, int sample)
+    // speaker: for a character in a chat, whose history holds turns by speaker name. The speaker's own turns are sent
+    // as the assistant's and everyone else's as the user's, and a missing history is an empty one.
+    public GenerateLLMRequestOp(Func<Entry, string> prompt, string describe, ModelSpec model, string requestKey, string? systemPrompt, string? historyKey, LlmOptions? options, int sample, string? speaker = null)
         : base("GenerateLLMRequest")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestKey);
@@ -33,6 +36,7 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         _historyKey = historyKey;
         _options = options;
         _sample = sample;
+        _speaker = speaker;
     }
 
     private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
@@ -60,11 +64,11 @@ internal sealed class GenerateLLMRequestOp : EntryOp
             messages.Add(("system", _systemPrompt));
         }
 
-        if (_historyKey is not null)
+        if (_historyKey is not null && (_speaker is null || entry.Has(_historyKey)))
         {
             foreach (var message in entry.Get<List<ChatTurn>>(_historyKey))
             {
-                messages.Add((message.Role, message.Content));
+                messages.Add((RoleOf(message), message.Content));
             }
         }
 
@@ -72,4 +76,6 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         entry.Data[_requestKey] = ChatRequest.Create(_model, messages, _options, _sample);
         return entry;
     }
+
+    private string RoleOf(ChatTurn turn) => _speaker is null ? turn.Role : turn.Role == _speaker ? "assistant" : "user";
 }
