@@ -3,8 +3,10 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
 // See benchmarks/README.md.
+using BatchFactory.Benchmarks.ControlFlow;
 using BatchFactory.Benchmarks.Ledger;
 using BatchFactory.Benchmarks.Llm;
 using BatchFactory.Benchmarks.Throughput;
@@ -26,6 +28,11 @@ internal static class Program
         if (args.Contains("--ledger"))
         {
             return await RunLedgerAsync(args);
+        }
+
+        if (args.Contains("--control-flow"))
+        {
+            return await RunControlFlowAsync(args);
         }
 
         if (args.Contains("--llm"))
@@ -64,6 +71,20 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync(LedgerHarnessOptions.Usage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunControlFlowAsync(string[] args)
+    {
+        try
+        {
+            return await ControlFlowHarness.RunAsync(ControlFlowHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(ControlFlowHarnessOptions.Usage);
             return 2;
         }
     }

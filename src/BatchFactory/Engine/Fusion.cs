@@ -9,17 +9,20 @@ namespace BatchFactory.Engine;
 /// </summary>
 internal static class Fusion
 {
-    /// <summary>Every maximal chain of an entry op followed by one or more entry ops or a sink, as node indexes from first to last.</summary>
-    public static List<int[]> FindChains(Graph graph)
+    /// <summary>
+    /// Every maximal chain of an entry op followed by one or more entry ops or a sink, as node indexes from first to
+    /// last, leaving out the nodes in <paramref name="taken"/> (bodies of inline loops).
+    /// </summary>
+    public static List<int[]> FindChains(Graph graph, IReadOnlySet<int> taken)
     {
         var count = graph.Ops.Count;
         var next = Enumerable.Repeat(-1, count).ToArray();
         var hasPrevious = new bool[count];
         foreach (var edge in graph.Edges)
         {
-            if (edge.Source is EntryOp && edge.Target is EntryOp or SinkOp)
+            int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
+            if (edge.Source is EntryOp && edge.Target is EntryOp or SinkOp && !taken.Contains(source) && !taken.Contains(target))
             {
-                int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
                 next[source] = target;
                 hasPrevious[target] = true;
             }
@@ -44,4 +47,34 @@ internal static class Fusion
 
         return chains;
     }
+
+    /// <summary>
+    /// Every loop whose body is a chain of entry ops (or empty), which a run executes inside the loop head's block:
+    /// each entry goes all its rounds in one go, with no hand-off per round. Returns each head's node and its body's
+    /// nodes in order.
+    /// </summary>
+    public static List<(int Head, int[] Body)> FindInlineLoops(Graph graph)
+    {
+        var loops = new List<(int Head, int[] Body)>();
+        foreach (var head in graph.Ops.OfType<LoopHeadOp>())
+        {
+            var body = new List<int>();
+            var next = Follow(graph, head, 1);
+            while (next is { Target: EntryOp op, InPort: 0 })
+            {
+                body.Add(graph.IndexOf(op));
+                next = Follow(graph, op, 0);
+            }
+
+            if (next is { } back && back.Target == head && back.InPort == 1)
+            {
+                loops.Add((graph.IndexOf(head), [.. body]));
+            }
+        }
+
+        return loops;
+    }
+
+    private static Edge? Follow(Graph graph, Op source, int outPort) =>
+        graph.Edges.FirstOrDefault(e => e.Source == source && e.OutPort == outPort);
 }

@@ -21,8 +21,10 @@ internal static class GraphRunner
             await context.Op.PrepareAsync(context).ConfigureAwait(false);
         }
 
-        var (blocks, fusedEdges) = Materialize(contexts, options.FuseEntryOps ? Fusion.FindChains(graph) : []);
-        var pumpTargets = Link(graph, blocks, fusedEdges);
+        var loops = options.FuseEntryOps ? Fusion.FindInlineLoops(graph) : [];
+        var chains = options.FuseEntryOps ? Fusion.FindChains(graph, loops.SelectMany(l => l.Body).ToHashSet()) : [];
+        var (blocks, internalWires) = Materialize(contexts, chains, loops);
+        var pumpTargets = Link(graph, blocks, internalWires);
 
         var all = blocks.SelectMany(b => b.All).Distinct().ToList();
         options.OnMaterialized?.Invoke(all);
@@ -46,12 +48,24 @@ internal static class GraphRunner
 
     /// <summary>
     /// Builds every op's blocks. A fused chain becomes one block: its first op holds the block's input, its last op
-    /// the output, and the wires inside the chain (returned by source node) need no link.
+    /// the output. An inline loop becomes one block held by its head, its body ops none. The wires inside either
+    /// (returned as source node and out-port) need no link.
     /// </summary>
-    private static (OpBlocks[] Blocks, HashSet<int> FusedEdges) Materialize(OpContext[] contexts, List<int[]> chains)
+    private static (OpBlocks[] Blocks, HashSet<(int Node, int Port)> InternalWires) Materialize(OpContext[] contexts, List<int[]> chains, List<(int Head, int[] Body)> loops)
     {
         var blocks = new OpBlocks?[contexts.Length];
-        var fusedEdges = new HashSet<int>();
+        var internalWires = new HashSet<(int Node, int Port)>();
+        foreach (var (head, body) in loops)
+        {
+            blocks[head] = ((LoopHeadOp)contexts[head].Op).MaterializeInline(contexts[head], [.. body.Select(node => contexts[node])]);
+            internalWires.Add((head, 1));
+            foreach (var node in body)
+            {
+                blocks[node] = new OpBlocks([], []);
+                internalWires.Add((node, 0));
+            }
+        }
+
         foreach (var chain in chains)
         {
             var fused = EntryOp.Materialize([.. chain.Select(node => contexts[node])]);
@@ -62,14 +76,14 @@ internal static class GraphRunner
                 blocks[node] = new OpBlocks([], []);
             }
 
-            fusedEdges.UnionWith(chain[..^1]);
+            internalWires.UnionWith(chain[..^1].Select(node => (node, 0)));
         }
 
-        return ([.. blocks.Select((b, node) => b ?? contexts[node].Op.Materialize(contexts[node]))], fusedEdges);
+        return ([.. blocks.Select((b, node) => b ?? contexts[node].Op.Materialize(contexts[node]))], internalWires);
     }
 
     /// <summary>Links every wire; returns each source's pump with the block it feeds (a null target when unwired).</summary>
-    private static List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> Link(Graph graph, OpBlocks[] blocks, HashSet<int> fusedEdges)
+    private static List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> Link(Graph graph, OpBlocks[] blocks, HashSet<(int Node, int Port)> internalWires)
     {
         var linkOptions = new DataflowLinkOptions { PropagateCompletion = true };
         var wiredIn = new HashSet<(int Node, int Port)>();
@@ -78,7 +92,7 @@ internal static class GraphRunner
         foreach (var edge in graph.Edges)
         {
             int source = graph.IndexOf(edge.Source), target = graph.IndexOf(edge.Target);
-            if (fusedEdges.Contains(source))
+            if (internalWires.Contains((source, edge.OutPort)))
             {
                 continue;
             }

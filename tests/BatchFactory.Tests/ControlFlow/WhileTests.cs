@@ -5,35 +5,41 @@ namespace BatchFactory.Tests.ControlFlow;
 
 public class WhileTests
 {
-    [Fact]
-    public async Task While_HalvesUntilOdd_EachEntryGoingRoundItsOwnNumberOfTimes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task While_HalvesUntilOdd_EachEntryGoingRoundItsOwnNumberOfTimes(bool inline)
     {
         var g = FromList([1, 12, 40, 7], outputKey: "n")
             | While<int>(n => n % 2 == 0, "n", MapField<int, int>(n => n / 2, "n"))
             | OutputEntries();
 
-        var result = await g.RunCheckedAsync(null, TestRuns.Token);
+        var result = await g.RunCheckedAsync(Loops.Options(inline), TestRuns.Token);
 
         Assert.Equal([1, 3, 5, 7], result.Entries.Select(e => e.Get<int>("n")));
         Assert.Equal([0, 2, 3, 0], result.Entries.Select(e => e.Rev));
     }
 
-    [Fact]
-    public async Task While_ConditionThatNeverEnds_FailsAtMaxIterationsNamingOpAndIdx()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task While_ConditionThatNeverEnds_FailsAtMaxIterationsNamingOpAndIdx(bool inline)
     {
         var g = FromList([new { id = "spinner", n = 1 }], idxKey: "id")
             | While<int>(n => n > 0, "n", MapField<int, int>(n => n + 1, "n"), maxIterations: 25)
             | OutputEntries();
 
-        var error = await g.RunFailingAsync<OpException>(null, TestRuns.Token);
+        var error = await g.RunFailingAsync<OpException>(Loops.Options(inline), TestRuns.Token);
 
         Assert.Equal("While", error.OpName);
         Assert.Equal("spinner", error.Idx);
         Assert.Contains("25 times", error.Message);
     }
 
-    [Fact]
-    public async Task While_NestedRepeatInsideListParallelInsideWhile_GivesTheExpectedValues()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task While_NestedRepeatInsideListParallelInsideWhile_GivesTheExpectedValues(bool inline)
     {
         // Each entry holds a list; each round doubles every item twice (Repeat 2 inside ListParallel) until the sum passes 100.
         var quadruple = Repeat(MapField<int, int>(v => v * 2, "v"), 2, roundsKey: "inner");
@@ -41,7 +47,7 @@ public class WhileTests
             | While<int[]>(items => items.Sum() <= 100, "items", ListParallel(quadruple, "items", "v", "v", "items"))
             | OutputEntries();
 
-        var result = await g.RunCheckedAsync(new RunOptions { BoundedCapacity = 2 }, TestRuns.Token);
+        var result = await g.RunCheckedAsync(Loops.Options(inline, boundedCapacity: 2), TestRuns.Token);
 
         Assert.Equal([[64, 128], [200]], result.Entries.Select(e => e.Get<int[]>("items")));
         Assert.Equal([3, 1], result.Entries.Select(e => e.Rev));

@@ -74,29 +74,70 @@ internal sealed class LoopHeadOp : Op
         return new OpBlocks([outer, back], [exit, body]);
     }
 
-    // Sends the entry into the body for one more round, or out of the loop (then it no longer counts as inside).
-    private async Task RouteAsync(OpContext context, Entry entry, BufferBlock<Entry> body, BufferBlock<Entry> exit)
+    /// <summary>
+    /// Builds the loop as one block when its body is a chain of entry ops (<paramref name="body"/>, first to last): each
+    /// entry goes all its rounds inside the block, running the body ops' steps in turn, with the same counts, revs,
+    /// rounds field and errors as the loop of blocks, and no hand-off per round.
+    /// </summary>
+    internal OpBlocks MaterializeInline(OpContext context, IReadOnlyList<OpContext> body)
     {
-        var frame = entry.Frame!;
-        bool again;
+        var steps = body.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var block = new TransformBlock<Entry, Entry>(
+            // A null result is an entry a body op dropped (and counted): the link below swallows it.
+            entry => RunInline(context, steps, entry)!,
+            context.PerEntry);
+        block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
+        return new OpBlocks([block], [block]);
+    }
+
+    private Entry? RunInline(OpContext context, Func<Entry, Entry?>[] steps, Entry entry)
+    {
+        context.Counters.AddIn();
+        for (var round = 0; ; round++)
+        {
+            if (!Decide(context, entry, round))
+            {
+                context.Counters.AddOut();
+                return entry;
+            }
+
+            if (EntryOp.RunSteps(steps, entry) is null)
+            {
+                return null;
+            }
+
+            entry.NextRev();
+        }
+    }
+
+    // Whether the entry goes round again after roundsDone rounds; sets the rounds field either way.
+    private bool Decide(OpContext context, Entry entry, int roundsDone)
+    {
         try
         {
-            again = _rule.Continues(entry, frame.Round, _maxIterations);
+            var again = _rule.Continues(entry, roundsDone, _maxIterations);
             if (again)
             {
-                _rule.Starting(entry, frame.Round + 1);
+                _rule.Starting(entry, roundsDone + 1);
             }
             else
             {
-                _rule.Leaving(entry, frame.Round);
+                _rule.Leaving(entry, roundsDone);
             }
+
+            return again;
         }
         catch (Exception ex)
         {
             throw context.Fail(entry, ex);
         }
+    }
 
-        if (again)
+    // Sends the entry into the body for one more round, or out of the loop (then it no longer counts as inside).
+    private async Task RouteAsync(OpContext context, Entry entry, BufferBlock<Entry> body, BufferBlock<Entry> exit)
+    {
+        var frame = entry.Frame!;
+        if (Decide(context, entry, frame.Round))
         {
             body.Post(entry);
             return;

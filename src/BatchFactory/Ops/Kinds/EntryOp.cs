@@ -69,7 +69,7 @@ internal abstract class EntryOp : Op
     }
 
     // Runs the entry through each step until one drops it (returns null).
-    private static Entry? RunSteps(Func<Entry, Entry?>[] steps, Entry entry)
+    internal static Entry? RunSteps(Func<Entry, Entry?>[] steps, Entry entry)
     {
         Entry? current = entry;
         for (var i = 0; i < steps.Length && current is not null; i++)
@@ -81,7 +81,7 @@ internal abstract class EntryOp : Op
     }
 
     /// <summary>This op's work on one entry for one run, with its counts and its errors naming the op and idx.</summary>
-    private Func<Entry, Entry?> Step(OpContext context)
+    internal Func<Entry, Entry?> Step(OpContext context)
     {
         var process = Bind(context);
         var counters = context.Counters;
