@@ -29,7 +29,7 @@ internal sealed class LoopHeadOp : Op
     internal override bool IsLoopBack(int inPort) => inPort == 1;
 
     private protected override string Describe() =>
-        _rule.Describe() + $", max {_maxIterations.ToString(CultureInfo.InvariantCulture)}";
+        _rule.Bounded ? _rule.Describe() : _rule.Describe() + $", max {_maxIterations.ToString(CultureInfo.InvariantCulture)}";
 
     internal override OpBlocks Materialize(OpContext context)
     {

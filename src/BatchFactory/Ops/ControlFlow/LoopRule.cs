@@ -16,6 +16,9 @@ internal abstract class LoopRule
     {
     }
 
+    /// <summary>Whether the rule itself bounds the rounds (a fixed count), so the runaway guard never comes into play.</summary>
+    public virtual bool Bounded => false;
+
     /// <summary>The rule's arguments for the op's description.</summary>
     public abstract string Describe();
 }

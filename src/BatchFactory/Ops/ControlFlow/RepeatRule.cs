@@ -28,6 +28,8 @@ internal sealed class RepeatRule(int? rounds, string? roundsFromKey, string roun
         return roundsDone < wanted;
     }
 
+    public override bool Bounded => rounds is not null;
+
     public override void Starting(Entry entry, int round) => entry.Data[roundsKey] = round;
 
     public override void Leaving(Entry entry, int roundsDone) => entry.Data[roundsKey] = roundsDone;
