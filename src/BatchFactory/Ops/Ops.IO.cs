@@ -31,4 +31,75 @@ public static partial class Ops
     /// <param name="idxKey">Also write each entry's idx under this field (first), so that <c>ReadJsonl(path, idxKey)</c> gets the same idx back. Default <see langword="null"/>: not written.</param>
     /// <returns>The op (one in-port, one out-port).</returns>
     public static Op WriteJsonl(string path, string[]? keys = null, string? idxKey = null) => new WriteJsonlOp(path, keys, idxKey);
+
+    /// <summary>
+    /// A source that reads a Markdown file line by line: each non-empty line that is not a heading becomes an entry with
+    /// the line in <paramref name="keywordKey"/> (a list marker such as <c>- </c>, <c>* </c> or <c>1. </c> removed) and the
+    /// texts of the headings above it, outermost first, in <paramref name="headingsKey"/> (a list of strings, empty
+    /// above the first heading). Streams line by line. Each idx is derived from the entry's content.
+    /// </summary>
+    /// <param name="path">The file. Checked before the run starts.</param>
+    /// <param name="keywordKey">The field for the line. Default <c>keyword</c>.</param>
+    /// <param name="headingsKey">The field for the heading path. Default <c>headings</c>.</param>
+    /// <returns>The source op.</returns>
+    public static Op ReadMarkdownLines(string path, string keywordKey = "keyword", string headingsKey = "headings") =>
+        new ReadMarkdownLinesOp(path, keywordKey, headingsKey);
+
+    /// <summary>
+    /// A source that reads a Markdown file section by section: the text under each heading, up to the next heading of any
+    /// level, becomes an entry with the text in <paramref name="textKey"/> (blank lines at its ends removed), the heading
+    /// path in <paramref name="headingsKey"/> and the deepest heading in <paramref name="keywordKey"/>. Sections with no
+    /// text give no entry; text before the first heading gives an entry with no headings and no keyword. Streams.
+    /// </summary>
+    /// <param name="path">The file. Checked before the run starts.</param>
+    /// <param name="textKey">The field for the text. Default <c>text</c>.</param>
+    /// <param name="headingsKey">The field for the heading path, outermost first. Default <c>headings</c>.</param>
+    /// <param name="keywordKey">The field for the deepest heading. Default <c>keyword</c>.</param>
+    /// <returns>The source op.</returns>
+    public static Op ReadMarkdownEntries(string path, string textKey = "text", string headingsKey = "headings", string keywordKey = "keyword") =>
+        new ReadMarkdownEntriesOp(path, textKey, headingsKey, keywordKey);
+
+    /// <summary>
+    /// Writes each entry's <paramref name="keywordKey"/> as a list item (<c>- keyword</c>) under headings built from its
+    /// <paramref name="headingsKey"/> (a heading level per item; entries in a row with the same headings share them), in
+    /// stream order, and passes the entries on. <see cref="ReadMarkdownLines"/> reads the file back into the same
+    /// keywords and headings. Written atomically when the input ends, like <see cref="WriteJsonl"/>.
+    /// </summary>
+    /// <param name="path">The file; replaced if it exists.</param>
+    /// <param name="keywordKey">The field written as a list item; must be one non-blank line. Default <c>keyword</c>.</param>
+    /// <param name="headingsKey">The field with the heading path (a list of strings; missing or null means none). Default <c>headings</c>.</param>
+    /// <returns>The op (one in-port, one out-port).</returns>
+    /// <remarks>Entries without headings must come first (<see cref="SortMarkdownEntries"/> puts them there); otherwise the run fails naming the entry.</remarks>
+    public static Op WriteMarkdownLines(string path, string keywordKey = "keyword", string headingsKey = "headings") =>
+        new WriteMarkdownLinesOp(path, keywordKey, headingsKey);
+
+    /// <summary>
+    /// Writes each entry's <paramref name="textKey"/> as a section under headings built from its
+    /// <paramref name="headingsKey"/>, in stream order, and passes the entries on. Consecutive entries share the headings
+    /// they have in common; an entry with the same headings as the one before gets its last heading again, so that
+    /// <see cref="ReadMarkdownEntries"/> reads back the same entries. A text line that would read as a heading is written
+    /// with a backslash before its <c>#</c>. Written atomically when the input ends, like <see cref="WriteJsonl"/>.
+    /// </summary>
+    /// <param name="path">The file; or, with <paramref name="fileKey"/>, the folder of the files. Replaced if it exists.</param>
+    /// <param name="textKey">The field with the text. Default <c>text</c>.</param>
+    /// <param name="headingsKey">The field with the heading path (a list of strings; missing or null means none). Default <c>headings</c>.</param>
+    /// <param name="fileKey">
+    /// Write one file per value of this field, <c>&lt;path&gt;/&lt;value&gt;.md</c>, each with its entries in stream
+    /// order; a value that would lead outside the folder fails the run. Default <see langword="null"/>: one file.
+    /// </param>
+    /// <returns>The op (one in-port, one out-port).</returns>
+    /// <remarks>Entries without headings must come first in each file (<see cref="SortMarkdownEntries"/> puts them there).</remarks>
+    public static Op WriteMarkdownEntries(string path, string textKey = "text", string headingsKey = "headings", string? fileKey = null) =>
+        new WriteMarkdownEntriesOp(path, textKey, headingsKey, fileKey);
+
+    /// <summary>
+    /// Sorts the whole stream by heading path, heading by heading (ordinal; a path sorts before the paths inside it,
+    /// missing headings count as none), then by keyword (ordinal; a missing keyword first), so that
+    /// <see cref="WriteMarkdownEntries"/> writes each heading once. Ties keep stream order. Waits for its whole input.
+    /// </summary>
+    /// <param name="headingsKey">The field with the heading path. Default <c>headings</c>.</param>
+    /// <param name="keywordKey">The field with the keyword. Default <c>keyword</c>.</param>
+    /// <returns>The op.</returns>
+    public static Op SortMarkdownEntries(string headingsKey = "headings", string keywordKey = "keyword") =>
+        new SortMarkdownEntriesOp(headingsKey, keywordKey);
 }
