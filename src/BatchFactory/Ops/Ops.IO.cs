@@ -102,4 +102,32 @@ public static partial class Ops
     /// <returns>The op.</returns>
     public static Op SortMarkdownEntries(string headingsKey = "headings", string keywordKey = "keyword") =>
         new SortMarkdownEntriesOp(headingsKey, keywordKey);
+
+    /// <summary>
+    /// A source that reads the text files of <paramref name="folder"/> that match <paramref name="pattern"/>: one entry per
+    /// file, in ordinal order of their paths, with the path relative to the folder (<c>/</c> between folders) in
+    /// <paramref name="fileKey"/> and the whole text in <paramref name="textKey"/>. Files are read one at a time.
+    /// </summary>
+    /// <param name="folder">The folder. Checked before the run starts: a missing folder fails it with a <see cref="DirectoryNotFoundException"/>.</param>
+    /// <param name="pattern"><c>*</c> and <c>?</c> within a name, <c>**</c> for any number of folders: <c>*.txt</c> (the default), <c>**/*.txt</c>, <c>notes/*.md</c>. Case-sensitive.</param>
+    /// <param name="textKey">The field for the text. Default <c>text</c>.</param>
+    /// <param name="fileKey">The field for the relative path. Default <c>filename</c>.</param>
+    /// <param name="idxKey">Take each idx from this field (e.g. <c>filename</c>). Default <see langword="null"/>: derived from the content.</param>
+    /// <returns>The source op.</returns>
+    /// <remarks>Files must be UTF-8; anything else fails the run naming the file and the line of the first invalid byte.</remarks>
+    public static Op ReadTxtFolder(string folder, string pattern = "*.txt", string textKey = "text", string fileKey = "filename", string? idxKey = null) =>
+        new ReadTxtFolderOp(folder, pattern, textKey, fileKey, idxKey);
+
+    /// <summary>
+    /// Writes each entry's <paramref name="textKey"/> to its own UTF-8 file in <paramref name="folder"/>, named by
+    /// <paramref name="fileKey"/> (a path relative to the folder; subfolders are created), and passes the entries on in
+    /// stream order. The files are written when the input ends, each to a temporary file, and all are renamed into place
+    /// only once every one is written: a failed or cancelled run changes none of them.
+    /// </summary>
+    /// <param name="folder">The folder; created if needed. Files already there that no entry names are left alone.</param>
+    /// <param name="textKey">The field with the text. Default <c>text</c>.</param>
+    /// <param name="fileKey">The field with the file name. A name leading outside the folder, or two entries naming one file, fails the run naming the entry. Default <c>filename</c>.</param>
+    /// <returns>The op (one in-port, one out-port).</returns>
+    public static Op WriteTxtFolder(string folder, string textKey = "text", string fileKey = "filename") =>
+        new WriteTxtFolderOp(folder, textKey, fileKey);
 }

@@ -1,3 +1,5 @@
+using BatchFactory.Projects;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Checks, before a run starts, that the files and folders reader ops read exist.</summary>
@@ -33,6 +35,20 @@ internal static class FileChecks
             var full = System.IO.Path.GetFullPath(path);
             throw new DirectoryNotFoundException(
                 $"{opName}: the folder '{full}' does not exist (relative paths start from the current folder, '{Environment.CurrentDirectory}').");
+        }
+    }
+
+    /// <summary>The full path of an output file that an entry's field names, inside <paramref name="folder"/> (a full path).</summary>
+    /// <exception cref="EntryFieldException">The name leads outside the folder (<c>..</c>, an absolute path, a link pointing out).</exception>
+    public static string InFolder(string opName, string folder, string name, Entry entry, string field)
+    {
+        try
+        {
+            return SafePaths.Resolve(folder, name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EntryFieldException(entry.Idx, field, $"{opName}: the value '{name}' of field '{field}' of entry '{entry.Idx}' cannot name a file in '{folder}': {ex.Message}", ex);
         }
     }
 }

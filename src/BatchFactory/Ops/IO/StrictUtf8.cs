@@ -26,7 +26,8 @@ internal static class StrictUtf8
     {
         try
         {
-            return File.ReadAllText(path, Encoding);
+            using var reader = OpenText(path);
+            return reader.ReadToEnd();
         }
         catch (DecoderFallbackException ex)
         {

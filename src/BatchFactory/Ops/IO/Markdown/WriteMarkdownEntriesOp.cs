@@ -1,5 +1,3 @@
-using BatchFactory.Projects;
-
 namespace BatchFactory.Operators;
 
 /// <summary>
@@ -39,22 +37,9 @@ internal sealed class WriteMarkdownEntriesOp : WriterOp
         }
 
         var folder = System.IO.Path.GetFullPath(Path);
-        foreach (var group in entries.GroupBy(FileOf, StringComparer.Ordinal))
+        foreach (var group in entries.GroupBy(e => FileChecks.InFolder(Kind, folder, e.Get<string>(_fileKey) + ".md", e, _fileKey), StringComparer.Ordinal))
         {
             await MarkdownFiles.WriteAsync(files, group.Key, group, Write, cancellationToken).ConfigureAwait(false);
-        }
-
-        string FileOf(Entry entry)
-        {
-            var value = entry.Get<string>(_fileKey);
-            try
-            {
-                return SafePaths.Resolve(folder, value + ".md");
-            }
-            catch (ArgumentException ex)
-            {
-                throw new EntryFieldException(entry.Idx, _fileKey, $"{Kind}: the value '{value}' of field '{_fileKey}' of entry '{entry.Idx}' cannot name a file in '{folder}': {ex.Message}", ex);
-            }
         }
     }
 
