@@ -130,4 +130,37 @@ public static partial class Ops
     /// <returns>The op (one in-port, one out-port).</returns>
     public static Op WriteTxtFolder(string folder, string textKey = "text", string fileKey = "filename") =>
         new WriteTxtFolderOp(folder, textKey, fileKey);
+
+    /// <summary>
+    /// A source that reads a CSV file (RFC 4180, UTF-8) with a header row, streaming record by record: one entry per
+    /// record, with a field per column named by the header. Columns are typed: as declared in <paramref name="types"/>,
+    /// or inferred from all of the column's values (a first pass over the file): long if every non-empty value is an
+    /// integer, else double if every one is a number, else bool if every one is <c>true</c> or <c>false</c>, else string.
+    /// An empty value is null in every column; a number with a leading zero (<c>007</c>) counts as text.
+    /// </summary>
+    /// <param name="path">The file. Checked before the run starts.</param>
+    /// <param name="types">Column types to use instead of inferring them: <see cref="string"/>, <see cref="long"/>, <see cref="int"/> (read as long), <see cref="double"/>, <see cref="float"/>, <see cref="decimal"/> or <see cref="bool"/>. Default: every column inferred.</param>
+    /// <param name="idxKey">Take each entry's idx from this column (must be unique). Default <see langword="null"/>: derived from the content.</param>
+    /// <param name="onBadRow">
+    /// What to do with a record with bad quoting, a number of fields other than the header's, or a value that is not of
+    /// its declared type. Default <see cref="BadRows.Fail"/>: the run fails naming the file and line (an
+    /// <see cref="InputFileException"/> inside the <see cref="OpException"/>). <see cref="BadRows.Skip"/> skips it and
+    /// counts it as dropped.
+    /// </param>
+    /// <param name="separator">The field separator. Default <c>,</c>.</param>
+    /// <returns>The source op.</returns>
+    public static Op ReadCsv(string path, IReadOnlyDictionary<string, Type>? types = null, string? idxKey = null, BadRows onBadRow = BadRows.Fail, char separator = ',') =>
+        new ReadCsvOp(path, types, idxKey, onBadRow, separator);
+
+    /// <summary>
+    /// Writes every entry to a CSV file (RFC 4180: CRLF line ends, quotes where needed; UTF-8) with a header row, in
+    /// stream order, and passes the entries on in that order. Missing and null values are empty fields; strings are
+    /// written as they are; numbers and booleans as in JSON; lists and objects as their JSON text. Written atomically
+    /// when the input ends, like <see cref="WriteJsonl"/>.
+    /// </summary>
+    /// <param name="path">The file; replaced if it exists.</param>
+    /// <param name="keys">The columns, in this order. Default <see langword="null"/>: every field of any entry, in order of first appearance.</param>
+    /// <param name="separator">The field separator. Default <c>,</c>.</param>
+    /// <returns>The op (one in-port, one out-port).</returns>
+    public static Op WriteCsv(string path, string[]? keys = null, char separator = ',') => new WriteCsvOp(path, keys, separator);
 }
