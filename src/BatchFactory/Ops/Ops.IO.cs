@@ -163,4 +163,29 @@ public static partial class Ops
     /// <param name="separator">The field separator. Default <c>,</c>.</param>
     /// <returns>The op (one in-port, one out-port).</returns>
     public static Op WriteCsv(string path, string[]? keys = null, char separator = ',') => new WriteCsvOp(path, keys, separator);
+
+    /// <summary>
+    /// A source that reads a Parquet file row group by row group (one group in memory at a time): one entry per row, a
+    /// field per column. Primitive columns and lists of primitives are read, nulls included; dates and times become
+    /// ISO 8601 strings, binary values base64 strings. Columns nested deeper (structs, maps, lists of lists) fail the run
+    /// unless <paramref name="columns"/> leaves them out.
+    /// </summary>
+    /// <param name="path">The file. Checked before the run starts.</param>
+    /// <param name="columns">The columns to read, in this order. Default <see langword="null"/>: every column.</param>
+    /// <param name="idxKey">Take each entry's idx from this column (must be unique). Default <see langword="null"/>: derived from the content.</param>
+    /// <returns>The source op.</returns>
+    public static Op ReadParquet(string path, string[]? columns = null, string? idxKey = null) => new ReadParquetOp(path, columns, idxKey);
+
+    /// <summary>
+    /// Writes every entry to a Parquet file in stream order, in row groups of <paramref name="rowGroupSize"/> rows, and
+    /// passes the entries on in that order. Each field becomes a nullable column whose type is inferred from all its
+    /// values: long (integers), double (when any number has a fraction), bool, string (objects are written as their JSON
+    /// text), or a list of one of those. Missing fields are nulls. A field with values of different kinds fails the run
+    /// naming it and the entry. Written atomically when the input ends, like <see cref="WriteJsonl"/>.
+    /// </summary>
+    /// <param name="path">The file; replaced if it exists.</param>
+    /// <param name="keys">The columns, in this order. Default <see langword="null"/>: every field of any entry, in order of first appearance.</param>
+    /// <param name="rowGroupSize">Rows per row group; at least 1. Default 100,000.</param>
+    /// <returns>The op (one in-port, one out-port).</returns>
+    public static Op WriteParquet(string path, string[]? keys = null, int rowGroupSize = 100_000) => new WriteParquetOp(path, keys, rowGroupSize);
 }
