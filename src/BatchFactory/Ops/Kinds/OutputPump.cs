@@ -11,11 +11,10 @@ internal static class OutputPump
     /// <paramref name="output"/> and completes it. With <paramref name="assignOrder"/>, the i-th entry's stream
     /// position becomes (op node, i). A failure faults the output and stops the run; cancellation just completes it.
     /// </summary>
-    public static async Task PumpAsync(OpContext context, IEnumerable<Entry> entries, ITargetBlock<Entry> output, bool assignOrder)
-    {
-        var position = 0;
-        try
+    public static Task PumpAsync(OpContext context, IEnumerable<Entry> entries, ITargetBlock<Entry> output, bool assignOrder) =>
+        GuardAsync(context, output, async () =>
         {
+            var position = 0;
             foreach (var entry in entries)
             {
                 if (assignOrder)
@@ -30,7 +29,34 @@ internal static class OutputPump
 
                 context.Counters.AddOut();
             }
+        });
 
+    /// <summary>
+    /// Like <see cref="PumpAsync(OpContext, IEnumerable{Entry}, ITargetBlock{Entry}, bool)"/> for a source that reads
+    /// asynchronously: the i-th entry's stream position becomes (op node, i).
+    /// </summary>
+    public static Task PumpAsync(OpContext context, IAsyncEnumerable<Entry> entries, ITargetBlock<Entry> output) =>
+        GuardAsync(context, output, async () =>
+        {
+            var position = 0;
+            await foreach (var entry in entries.WithCancellation(context.Token).ConfigureAwait(false))
+            {
+                entry.Order = OrderKey.Root(context.Node, position++);
+                if (!await output.SendAsync(entry, context.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                context.Counters.AddOut();
+            }
+        });
+
+    // Completes the output once sending ends; a failure faults it and stops the run, cancellation just completes it.
+    private static async Task GuardAsync(OpContext context, ITargetBlock<Entry> output, Func<Task> send)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
             output.Complete();
         }
         catch (OperationCanceledException) when (context.Token.IsCancellationRequested)

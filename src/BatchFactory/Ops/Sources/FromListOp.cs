@@ -30,8 +30,7 @@ internal sealed class FromListOp<T> : SourceOp
     protected override IEnumerable<Entry> Produce(OpContext context)
     {
         var scratch = new JsonScratch();
-        var contentIdx = _idxKey is null ? new ContentIdx() : null;
-        var seenIdx = _idxKey is null ? null : new HashSet<string>(StringComparer.Ordinal);
+        var idxs = new SourceIdx("FromList", _idxKey);
         var position = 0;
         foreach (var item in _items)
         {
@@ -44,12 +43,12 @@ internal sealed class FromListOp<T> : SourceOp
                 {
                     var json = scratch.Write(item);
                     data = AsObject(JsonNode.Parse(json), item, position);
-                    idx = contentIdx?.Next(json);
+                    idx = idxs.UsesContent ? idxs.FromContent(json) : null;
                 }
                 else
                 {
                     data = _outputKey is null ? AsObject(JsonFieldCodec.ToNode(item), item, position) : new JsonObject { [_outputKey] = JsonFieldCodec.ToNode(item) };
-                    idx = contentIdx?.Next(scratch.Write(data));
+                    idx = idxs.UsesContent ? idxs.FromContent(scratch.Write(data)) : null;
                 }
             }
             catch (ArgumentException ex)
@@ -57,7 +56,7 @@ internal sealed class FromListOp<T> : SourceOp
                 throw new ArgumentException($"FromList: item {position} cannot become an entry: {ex.Message}", ex);
             }
 
-            yield return new Entry(idx ?? IdxFromField(data, position, seenIdx!), data);
+            yield return new Entry(idx ?? idxs.Next(data, $"item {position}"), data);
             position++;
         }
     }
@@ -67,21 +66,5 @@ internal sealed class FromListOp<T> : SourceOp
         return node as JsonObject ?? throw new InvalidDataException(
             $"FromList: item {position} is {JsonFieldCodec.Preview(node)} ({(item is null ? "null" : JsonFieldCodec.Describe(item.GetType()))}), not an object with fields; " +
             "pass outputKey: to store each item under a field.");
-    }
-
-    private string IdxFromField(JsonObject data, int position, HashSet<string> seen)
-    {
-        if (!data.TryGetPropertyValue(_idxKey!, out var node) || node is not JsonValue value)
-        {
-            throw new ArgumentException($"FromList: item {position} has no field '{_idxKey}' to take its idx from (idxKey: '{_idxKey}').");
-        }
-
-        var idx = value.TryGetValue<string>(out var text) ? text : value.ToJsonString();
-        if (string.IsNullOrEmpty(idx))
-        {
-            throw new ArgumentException($"FromList: item {position} has an empty idx in field '{_idxKey}'.");
-        }
-
-        return seen.Add(idx) ? idx : throw new ArgumentException($"FromList: item {position} repeats idx '{idx}' (field '{_idxKey}'); each entry needs a unique idx.");
     }
 }

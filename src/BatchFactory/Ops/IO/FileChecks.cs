@@ -1,0 +1,54 @@
+using BatchFactory.Projects;
+
+namespace BatchFactory.Operators;
+
+/// <summary>Checks, before a run starts, that the files and folders reader ops read exist.</summary>
+internal static class FileChecks
+{
+    /// <summary>Refuses an empty path when the op is made.</summary>
+    public static string Path(string? path, string opName, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException($"{opName}: give the path of the file or folder (a project path such as project[\"out/x.jsonl\"] works too).", paramName);
+        }
+
+        return path;
+    }
+
+    /// <exception cref="FileNotFoundException">The file does not exist; the message names the op and the full path.</exception>
+    public static void FileExists(string opName, string path)
+    {
+        if (!File.Exists(path))
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            var hint = Directory.Exists(path) ? "it is a folder, not a file" : $"relative paths start from the current folder, '{Environment.CurrentDirectory}'";
+            throw new FileNotFoundException($"{opName}: the file '{full}' does not exist ({hint}).", full);
+        }
+    }
+
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names the op and the full path.</exception>
+    public static void FolderExists(string opName, string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            throw new DirectoryNotFoundException(
+                $"{opName}: the folder '{full}' does not exist (relative paths start from the current folder, '{Environment.CurrentDirectory}').");
+        }
+    }
+
+    /// <summary>The full path of an output file that an entry's field names, inside <paramref name="folder"/> (a full path).</summary>
+    /// <exception cref="EntryFieldException">The name leads outside the folder (<c>..</c>, an absolute path, a link pointing out).</exception>
+    public static string InFolder(string opName, string folder, string name, Entry entry, string field)
+    {
+        try
+        {
+            return SafePaths.Resolve(folder, name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EntryFieldException(entry.Idx, field, $"{opName}: the value '{name}' of field '{field}' of entry '{entry.Idx}' cannot name a file in '{folder}': {ex.Message}", ex);
+        }
+    }
+}

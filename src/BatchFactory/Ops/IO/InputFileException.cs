@@ -1,0 +1,27 @@
+namespace BatchFactory;
+
+/// <summary>
+/// A file a reader op reads is not what it expects: a malformed JSONL line or CSV record, text that is not UTF-8, a
+/// Parquet column it cannot read. The message names the file and, when known, the 1-based line. While a graph runs it
+/// reaches you as the <see cref="Exception.InnerException"/> of an <see cref="OpException"/>, which names the op.
+/// </summary>
+public sealed class InputFileException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="line">The 1-based line where the problem is, or <see langword="null"/> when it is not about one line.</param>
+    /// <param name="problem">What is wrong and what to do.</param>
+    /// <param name="innerException">The original error, if any.</param>
+    public InputFileException(string path, long? line, string problem, Exception? innerException = null)
+        : base(line is null ? $"'{path}': {problem}" : $"'{path}', line {line}: {problem}", innerException)
+    {
+        FilePath = path;
+        Line = line;
+    }
+
+    /// <summary>The file that could not be read.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The 1-based line where the problem is, or <see langword="null"/> when it is not about one line.</summary>
+    public long? Line { get; }
+}
