@@ -168,6 +168,14 @@ public class RepeatTests
         Assert.Contains("loop body", error.Message);
     }
 
+    [Fact]
+    public void While_WithAFileWriterInTheBody_IsRefusedWhenBuilt()
+    {
+        var error = Assert.Throws<GraphException>(() => While(_ => true, MapField((int x) => x, "x") | WriteJsonl("out.jsonl")));
+
+        Assert.Contains("WriteJsonl", error.Message);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

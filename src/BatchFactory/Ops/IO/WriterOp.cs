@@ -17,6 +17,8 @@ internal abstract class WriterOp : Op
         Path = path;
     }
 
+    internal sealed override bool WaitsForAllInput => true;
+
     /// <summary>The file or folder written, as given.</summary>
     protected string Path { get; }
 
