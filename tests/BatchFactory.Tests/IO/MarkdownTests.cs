@@ -138,6 +138,25 @@ public sealed class MarkdownTests : IDisposable
         Assert.Equal(["v", "u", "x", "y", "w", "z"], result.Values<string>());
     }
 
+    [Fact]
+    public async Task ReadmeExample_KeywordsBecomeDeepestHeadingsOfTheirSections()
+    {
+        File.WriteAllText(_dir["topics.md"], "# Nature\n- sea\n- moon\n# City\n- rain\n");
+        var g = ReadMarkdownLines(_dir["topics.md"])
+              | MapField((string k) => $"A poem about {k}.", "keyword", "text")
+              | MapField((string[] headings, string keyword) => headings.Append(keyword).ToArray(), ["headings", "keyword"], "headings")
+              | SortMarkdownEntries()
+              | WriteMarkdownEntries(_dir["poems.md"]);
+        await g.RunCheckedAsync(null, TestRuns.Token);
+
+        var read = await (ReadMarkdownEntries(_dir["poems.md"]) | ToList("keyword", "text")).RunCheckedAsync(null, TestRuns.Token);
+
+        Assert.Equal("# City\n\n## rain\n\nA poem about rain.\n\n# Nature\n\n## moon\n\nA poem about moon.\n\n## sea\n\nA poem about sea.\n", File.ReadAllText(_dir["poems.md"]));
+        Assert.Equal([new Poem("rain", "A poem about rain."), new Poem("moon", "A poem about moon."), new Poem("sea", "A poem about sea.")], read.Values<Poem>());
+    }
+
+    private sealed record Poem(string keyword, string text);
+
     private sealed record Line(string keyword, string[] headings);
 
     private sealed record Section(string text, string[] headings);

@@ -51,4 +51,18 @@ internal static class FileChecks
             throw new EntryFieldException(entry.Idx, field, $"{opName}: the value '{name}' of field '{field}' of entry '{entry.Idx}' cannot name a file in '{folder}': {ex.Message}", ex);
         }
     }
+
+    /// <summary>Checks an optional list of fields or columns: when given, each is named once.</summary>
+    public static string[]? Keys(string opName, string[]? keys, string paramName)
+    {
+        if (keys is not null)
+        {
+            KeyChecks.Distinct(opName, keys, paramName);
+        }
+
+        return keys;
+    }
+
+    /// <summary>A file op's description: its path, then the fields it is limited to, if any.</summary>
+    public static string Describe(string path, string[]? keys) => keys is null ? path : $"{path}: {string.Join(", ", keys)}";
 }

@@ -18,16 +18,11 @@ internal sealed class WriteCsvOp : WriterOp
     public WriteCsvOp(string path, string[]? keys, char separator)
         : base("WriteCsv", FileChecks.Path(path, "WriteCsv", nameof(path)))
     {
-        if (keys is not null)
-        {
-            KeyChecks.Distinct(Kind, keys, nameof(keys));
-        }
-
-        _keys = keys;
+        _keys = FileChecks.Keys(Kind, keys, nameof(keys));
         _separator = separator;
     }
 
-    private protected override string Describe() => Path + (_keys is null ? string.Empty : $": {string.Join(", ", _keys)}");
+    private protected override string Describe() => FileChecks.Describe(Path, _keys);
 
     protected override Task WriteAsync(IReadOnlyList<Entry> entries, AtomicFiles files, CancellationToken cancellationToken)
     {

@@ -14,17 +14,12 @@ internal sealed class WriteJsonlOp : WriterOp
     public WriteJsonlOp(string path, string[]? keys, string? idxKey)
         : base("WriteJsonl", FileChecks.Path(path, "WriteJsonl", nameof(path)))
     {
-        if (keys is not null)
-        {
-            KeyChecks.Distinct(Kind, keys, nameof(keys));
-        }
-
-        _keys = keys;
+        _keys = FileChecks.Keys(Kind, keys, nameof(keys));
         _idxKey = idxKey;
     }
 
     private protected override string Describe() =>
-        Path + (_keys is null ? string.Empty : $": {string.Join(", ", _keys)}") + (_idxKey is null ? string.Empty : $", idx as {_idxKey}");
+        FileChecks.Describe(Path, _keys) + (_idxKey is null ? string.Empty : $", idx as {_idxKey}");
 
     protected override Task WriteAsync(IReadOnlyList<Entry> entries, AtomicFiles files, CancellationToken cancellationToken) =>
         files.WriteAsync(Path, (stream, token) => WriteLinesAsync(entries, stream, token), cancellationToken);

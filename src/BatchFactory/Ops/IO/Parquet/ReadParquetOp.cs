@@ -18,17 +18,12 @@ internal sealed class ReadParquetOp : AsyncSourceOp
         : base("ReadParquet")
     {
         _path = FileChecks.Path(path, Kind, nameof(path));
-        if (columns is not null)
-        {
-            KeyChecks.Distinct(Kind, columns, nameof(columns));
-        }
-
-        _columns = columns;
+        _columns = FileChecks.Keys(Kind, columns, nameof(columns));
         _idxKey = idxKey;
     }
 
     private protected override string Describe() =>
-        _path + (_columns is null ? string.Empty : $": {string.Join(", ", _columns)}") + (_idxKey is null ? string.Empty : $", idx from {_idxKey}");
+        FileChecks.Describe(_path, _columns) + (_idxKey is null ? string.Empty : $", idx from {_idxKey}");
 
     internal override ValueTask PrepareAsync(OpContext context)
     {

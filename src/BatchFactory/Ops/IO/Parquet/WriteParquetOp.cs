@@ -12,18 +12,13 @@ internal sealed class WriteParquetOp : WriterOp
     public WriteParquetOp(string path, string[]? keys, int rowGroupSize)
         : base("WriteParquet", FileChecks.Path(path, "WriteParquet", nameof(path)))
     {
-        if (keys is not null)
-        {
-            KeyChecks.Distinct(Kind, keys, nameof(keys));
-        }
-
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupSize, 1);
-        _keys = keys;
+        _keys = FileChecks.Keys(Kind, keys, nameof(keys));
         _rowGroupSize = rowGroupSize;
     }
 
     private protected override string Describe() =>
-        Path + (_keys is null ? string.Empty : $": {string.Join(", ", _keys)}") + $", row groups of {_rowGroupSize}";
+        FileChecks.Describe(Path, _keys) + $", row groups of {_rowGroupSize}";
 
     protected override Task WriteAsync(IReadOnlyList<Entry> entries, AtomicFiles files, CancellationToken cancellationToken)
     {
