@@ -56,6 +56,18 @@ public static partial class Ops
         return MapFieldOp.Create(inKeys, outKeys, e => func(e.Get<T1>(inKeys[0]), e.Get<T2>(inKeys[1])));
     }
 
+    /// <summary>Applies <paramref name="func"/> to three fields and stores the result in <paramref name="outKey"/>.</summary>
+    /// <typeparam name="T1">The first input field's type.</typeparam>
+    /// <typeparam name="T2">The second input field's type.</typeparam>
+    /// <typeparam name="T3">The third input field's type.</typeparam>
+    /// <typeparam name="TResult">The result's type.</typeparam>
+    /// <param name="func">The function.</param>
+    /// <param name="inKeys">The three input fields, in argument order.</param>
+    /// <param name="outKey">The output field.</param>
+    /// <returns>The op.</returns>
+    public static Op MapField<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, string[] inKeys, string outKey) =>
+        MapField(func, inKeys, [outKey]);
+
     /// <summary>Applies <paramref name="func"/> to three fields; its result (a tuple when there are several output keys) goes to <paramref name="outKeys"/>.</summary>
     /// <typeparam name="T1">The first input field's type.</typeparam>
     /// <typeparam name="T2">The second input field's type.</typeparam>

@@ -1,0 +1,85 @@
+namespace BatchFactory.Demos;
+
+/// <summary>What every demo does around its graph: parse options, run, and report where the output went and what the run cost.</summary>
+public static class Demo
+{
+    /// <summary>
+    /// Parses the options, opens the demo's project folder, lets <paramref name="body"/> build and run its graphs
+    /// (through <see cref="DemoRun.RunAsync"/>, which prints each graph), then prints the run summaries (calls made,
+    /// served from the ledger, failed; tokens; cost) and the files the demo wrote.
+    /// </summary>
+    /// <param name="name">The demo's name, also its project folder's name.</param>
+    /// <param name="description">One line saying what the demo shows, for <c>--help</c>.</param>
+    /// <param name="defaultModel">The model when none is chosen, e.g. <c>gpt-4o-mini@offline</c>.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="body">Builds and runs the demo's graphs; returns the files it wrote.</param>
+    /// <param name="output">Where to print.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The process exit code: 0, or 2 for bad options or model configuration.</returns>
+    public static async Task<int> RunAsync(
+        string name,
+        string description,
+        string defaultModel,
+        string[] args,
+        Func<DemoRun, Task<string[]>> body,
+        TextWriter output,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(output);
+        DemoOptions options;
+        try
+        {
+            options = DemoOptions.Parse(args, defaultModel);
+        }
+        catch (ArgumentException ex)
+        {
+            await output.WriteLineAsync($"error: {ex.Message}\n{Usage(name, description, defaultModel)}");
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            await output.WriteLineAsync(Usage(name, description, defaultModel));
+            return 0;
+        }
+
+        await using var project = options.OpenProject(name.ToLowerInvariant());
+        await output.WriteLineAsync($"{name} with {options.Model}; project folder {Relative(project.FullPath)}");
+        var run = new DemoRun(options, project, output, cancellationToken);
+        string[] files;
+        try
+        {
+            files = await body(run);
+        }
+        catch (ModelConfigurationException ex)
+        {
+            await output.WriteLineAsync($"error: {ex.Message}");
+            return 2;
+        }
+
+        foreach (var result in run.Results)
+        {
+            await output.WriteLineAsync();
+            await output.WriteAsync(result.Summary());
+        }
+
+        await output.WriteLineAsync();
+        foreach (var file in files)
+        {
+            await output.WriteLineAsync($"Wrote {Relative(file)}");
+        }
+
+        return 0;
+    }
+
+    private static string Usage(string name, string description, string defaultModel) =>
+        $"{name}: {description}\n" +
+        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR]\n" +
+        $"  --model     default: ${DemoOptions.ModelVariable}, else {defaultModel} (offline, no key needed);\n" +
+        "              e.g. gpt-4o-mini@openai uses OPENAI_API_KEY and OPENAI_BASE_URL\n" +
+        "  --data-dir  where project folders go (default ./data)";
+
+    private static string Relative(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path);
+}

@@ -1,0 +1,50 @@
+namespace BatchFactory.Demos;
+
+/// <summary>
+/// The options every demo takes: <c>--model model@provider</c> (default: the <c>BATCHFACTORY_MODEL</c> environment
+/// variable, else an offline model, so no key is needed) and <c>--data-dir</c> (where project folders go, default
+/// <c>./data</c>).
+/// </summary>
+public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHelp)
+{
+    /// <summary>The environment variable that picks the model when <c>--model</c> is not given.</summary>
+    public const string ModelVariable = "BATCHFACTORY_MODEL";
+
+    /// <summary>Reads the options from the command line and the environment.</summary>
+    /// <param name="args">The demo's arguments.</param>
+    /// <param name="defaultModel">The model when neither <c>--model</c> nor <see cref="ModelVariable"/> names one.</param>
+    /// <exception cref="ArgumentException">An unknown option, or an option without its value.</exception>
+    public static DemoOptions Parse(string[] args, string defaultModel)
+    {
+        string? model = null, dataDirectory = null;
+        var help = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--model":
+                    model = Value(args, ref i);
+                    break;
+                case "--data-dir":
+                    dataDirectory = Value(args, ref i);
+                    break;
+                case "-h" or "--help":
+                    help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}'.");
+            }
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
+        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help);
+    }
+
+    /// <summary>Opens the demo's project folder, <c>&lt;data dir&gt;/&lt;name&gt;/1</c>.</summary>
+    /// <param name="name">The demo's project name.</param>
+    /// <returns>The open project; dispose it when done.</returns>
+    public ProjectFolder OpenProject(string name) => ProjectFolder.Open(name, "1", new ProjectFolderOptions { DataDirectory = DataDirectory });
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+}

@@ -1,0 +1,41 @@
+namespace BatchFactory.Demos;
+
+/// <summary>One run of a demo: its options and project folder, and a way to run graphs in it that keeps their results.</summary>
+public sealed class DemoRun
+{
+    private readonly TextWriter _output;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<RunResult> _results = [];
+
+    internal DemoRun(DemoOptions options, ProjectFolder project, TextWriter output, CancellationToken cancellationToken)
+    {
+        Options = options;
+        Project = project;
+        _output = output;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The demo's options.</summary>
+    public DemoOptions Options { get; }
+
+    /// <summary>The demo's open project folder.</summary>
+    public ProjectFolder Project { get; }
+
+    /// <summary>The model chosen for the demo.</summary>
+    public string Model => Options.Model;
+
+    /// <summary>The results of the graphs run so far.</summary>
+    public IReadOnlyList<RunResult> Results => _results;
+
+    /// <summary>Prints the graph, then runs it with the project folder; printing ops write to the demo's output.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <returns>The run's result.</returns>
+    public async Task<RunResult> RunAsync(Graph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        await _output.WriteLineAsync(graph.ToString());
+        var result = await graph.RunAsync(new RunOptions { Project = Project, Output = _output }, _cancellationToken);
+        _results.Add(result);
+        return result;
+    }
+}
