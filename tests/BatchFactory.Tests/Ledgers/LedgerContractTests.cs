@@ -142,6 +142,39 @@ public abstract class LedgerContractTests : IDisposable
     }
 
     [Fact]
+    public async Task TryGet_AfterTheFileGrewSeveralMegabytes_FindsOldAndNewRecords_AndAfterCompactingAndReopening()
+    {
+        // Enough data that a JSONL ledger's read map is made, outgrown and made again while records keep coming.
+        var filler = new string('x', 1000);
+        await using (var ledger = await OpenAsync())
+        {
+            for (var i = 0; i < 4000; i++)
+            {
+                await ledger.AppendAsync($"k{i}", new JsonObject { ["i"] = i, ["pad"] = filler }, TestRuns.Token);
+                if (i % 500 == 0)
+                {
+                    Assert.Equal(i / 2, (await ledger.TryGetAsync($"k{i / 2}", TestRuns.Token))!["i"]!.GetValue<int>());
+                }
+            }
+
+            for (var i = 0; i < 4000; i += 97)
+            {
+                Assert.Equal(i, (await ledger.TryGetAsync($"k{i}", TestRuns.Token))!["i"]!.GetValue<int>());
+            }
+
+            await ledger.AppendAsync("k0", new JsonObject { ["i"] = -1 }, TestRuns.Token);
+            await ledger.CompactAsync(TestRuns.Token);
+            Assert.Equal(-1, (await ledger.TryGetAsync("k0", TestRuns.Token))!["i"]!.GetValue<int>());
+            Assert.Equal(3999, (await ledger.TryGetAsync("k3999", TestRuns.Token))!["i"]!.GetValue<int>());
+        }
+
+        await using var reopened = await OpenAsync();
+        Assert.Equal(4000, reopened.Count);
+        Assert.Equal(1234, (await reopened.TryGetAsync("k1234", TestRuns.Token))!["i"]!.GetValue<int>());
+        Assert.Equal(-1, (await reopened.TryGetAsync("k0", TestRuns.Token))!["i"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Append_LargeValue_RoundTripsAfterReopen()
     {
         var big = string.Concat(Enumerable.Range(0, 200_000).Select(i => (char)('a' + i % 26))) + "\n\"end\"";

@@ -64,6 +64,22 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
         }
     }
 
+    /// <summary>
+    /// The answer stored in the ledger for <paramref name="key"/>, counted as served from it and marked cached; or
+    /// <see langword="null"/> when there is none (or no ledger), for the caller to make the call.
+    /// </summary>
+    public static async ValueTask<JsonObject?> StoredAsync(OpContext context, ILedger? ledger, string key, ModelSpec model)
+    {
+        if (ledger is null || await ledger.TryGetAsync(key, context.Token).ConfigureAwait(false) is not JsonObject stored)
+        {
+            return null;
+        }
+
+        context.Broker!.Served(model.ToString());
+        stored["cached"] = true;
+        return stored;
+    }
+
     private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,15 +8,32 @@ namespace BatchFactory.Brokers;
 /// <summary>JSON in one canonical form, for hashing: object properties sorted by ordinal name, no whitespace.</summary>
 internal static class Canonical
 {
-    public static byte[] Utf8(JsonNode node)
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
+
+    /// <summary>A content address: <paramref name="prefix"/>, a colon, and the SHA-256 of the canonical form in lowercase hex.</summary>
+    public static string Key(string prefix, JsonNode node)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Write(node), hash);
+        return string.Concat(prefix, ":", Convert.ToHexStringLower(hash));
+    }
+
+    // Writes the canonical form into this thread's scratch buffer (reused: keys are made for every entry) and returns it.
+    private static ReadOnlySpan<byte> Write(JsonNode node)
+    {
+        var (buffer, writer) = _scratch ??= CreateScratch();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        Write(writer, node);
+        writer.Flush();
+        return buffer.WrittenSpan;
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateScratch()
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, node);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     // Objects made by our own code are built in key order; only others need sorting.

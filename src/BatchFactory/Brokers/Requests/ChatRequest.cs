@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -36,7 +35,7 @@ internal static class ChatRequest
     }
 
     /// <summary>The cache key: the key version and the SHA-256 of the request's canonical JSON (object keys sorted).</summary>
-    public static string Key(JsonObject request) => $"{KeyVersion}:{Convert.ToHexStringLower(SHA256.HashData(Canonical.Utf8(request)))}";
+    public static string Key(JsonObject request) => Canonical.Key(KeyVersion, request);
 
     public static ModelSpec Model(JsonObject request) => ModelSpec.Parse(request["model"]!.GetValue<string>());
 

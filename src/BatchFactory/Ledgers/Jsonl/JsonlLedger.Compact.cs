@@ -132,6 +132,8 @@ public sealed partial class JsonlLedger
         _guard.EnterWriteLock();
         try
         {
+            _map?.Dispose();
+            _map = null;
             _file.Dispose();
             try
             {
@@ -144,6 +146,7 @@ public sealed partial class JsonlLedger
                 _handle = _file.SafeFileHandle;
                 _out = _options.WrapStream?.Invoke(_file) ?? _file;
                 _file.Position = _end;
+                Remap();
                 File.Delete(temporary);
                 throw;
             }
@@ -155,6 +158,7 @@ public sealed partial class JsonlLedger
             _index = index;
             _dataStart = JsonlFormat.Header.Length;
             _end = written;
+            Remap();
             _generation++;
         }
         finally

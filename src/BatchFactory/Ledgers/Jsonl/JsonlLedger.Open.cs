@@ -16,6 +16,7 @@ public sealed partial class JsonlLedger
             file = OpenFile(path);
             var ledger = new JsonlLedger(path, options, lockFile, file);
             ledger.Replay(cancellationToken);
+            ledger.Remap();
             return ledger;
         }
         catch

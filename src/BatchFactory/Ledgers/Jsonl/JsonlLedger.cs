@@ -26,6 +26,7 @@ public sealed partial class JsonlLedger : ILedger
     private SafeFileHandle _handle;
     private Stream _out;
     private JsonlIndex _index;
+    private JsonlReadMap? _map;
     private long _dataStart;
     private long _end;
     private int _generation;
@@ -166,6 +167,8 @@ public sealed partial class JsonlLedger : ILedger
         finally
         {
             _guard.EnterWriteLock();
+            _map?.Dispose();
+            _map = null;
             _file.Dispose();
             _guard.ExitWriteLock();
             _lock.Dispose();
@@ -184,7 +187,7 @@ public sealed partial class JsonlLedger : ILedger
         var line = ArrayPool<byte>.Shared.Rent(slot.Length);
         try
         {
-            JsonlLines.ReadAt(_handle, slot.Offset, line.AsSpan(0, slot.Length));
+            ReadAt(slot, line.AsSpan(0, slot.Length));
             return JsonlFormat.ReadValueIfKey(line.AsSpan(0, slot.Length), key);
         }
         finally
@@ -193,7 +196,38 @@ public sealed partial class JsonlLedger : ILedger
         }
     }
 
-    private string ReadKeyAt(Slot slot) => JsonlFormat.ReadKey(JsonlLines.ReadAt(_handle, slot.Offset, slot.Length));
+    private string ReadKeyAt(Slot slot)
+    {
+        var line = new byte[slot.Length];
+        ReadAt(slot, line);
+        return JsonlFormat.ReadKey(line);
+    }
+
+    // From the memory map when it covers the record, else from the file. Under the guard (read or write).
+    private void ReadAt(Slot slot, Span<byte> destination)
+    {
+        if (_map is null || !_map.TryRead(slot.Offset, destination))
+        {
+            JsonlLines.ReadAt(_handle, slot.Offset, destination);
+        }
+    }
+
+    // Under the write guard: maps the file up to its current end (records appended later are read from the file until
+    // the next remap, which happens once the unmapped part has grown as large as the mapped one).
+    private void Remap()
+    {
+        _map?.Dispose();
+        _map = JsonlReadMap.Create(_handle, _end);
+    }
+
+    private void RemapIfGrown()
+    {
+        var mapped = _map?.Length ?? 0;
+        if (_end - mapped >= Math.Max(mapped, 1 << 20))
+        {
+            Remap();
+        }
+    }
 
     // The group commit's writer: one write (and at most one fsync) for the whole batch, then the index learns the offsets.
     private ValueTask WriteBatch(List<PendingRecord> batch)
@@ -238,6 +272,7 @@ public sealed partial class JsonlLedger : ILedger
             }
 
             _end = offset;
+            RemapIfGrown();
         }
         finally
         {

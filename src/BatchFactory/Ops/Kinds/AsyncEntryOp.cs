@@ -8,6 +8,12 @@ namespace BatchFactory.Operators;
 /// entries at once: its own <see cref="Concurrency"/>, independent of the run's degree of parallelism, because the work
 /// waits rather than computes. Entries leave as soon as they are done; returning <see langword="null"/> drops one.
 /// </summary>
+/// <remarks>
+/// An op that can often answer at once from what it has stored (<see cref="ServesFromStore"/>) runs in two stages: every
+/// entry first goes through <see cref="TryServeAsync"/> on as many workers as there are cores, and only the entries it
+/// cannot serve wait for one of the <see cref="Concurrency"/> slots of <see cref="ProcessAsync"/>. A rerun served from the
+/// ledger then runs at the speed of the lookups, not of dozens of workers fighting over two cores.
+/// </remarks>
 internal abstract class AsyncEntryOp : Op
 {
     protected AsyncEntryOp(string kind, int concurrency)
@@ -20,8 +26,15 @@ internal abstract class AsyncEntryOp : Op
     /// <summary>How many entries the op works on at once.</summary>
     public int Concurrency { get; }
 
+    /// <summary>Whether <see cref="TryServeAsync"/> is worth trying first for every entry.</summary>
+    protected virtual bool ServesFromStore => false;
+
     /// <summary>Handles one entry; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
     protected abstract Task<Entry?> ProcessAsync(Entry entry, OpContext context);
+
+    /// <summary>Serves the entry at once if that needs no waiting on the outside world (e.g. an answer in the ledger).</summary>
+    /// <returns>Whether it was served; if so it passes on as it is now.</returns>
+    protected virtual ValueTask<bool> TryServeAsync(Entry entry, OpContext context) => ValueTask.FromResult(false);
 
     internal sealed override OpBlocks Materialize(OpContext context)
     {
@@ -33,29 +46,75 @@ internal abstract class AsyncEntryOp : Op
             CancellationToken = context.Token,
         };
         context.Counters.OutIsInLessDropped = true;
-        var block = new TransformBlock<Entry, Entry>(
+        if (!ServesFromStore)
+        {
+            var block = new TransformBlock<Entry, Entry>(
+                async entry =>
+                {
+                    context.Counters.AddIn();
+                    return (await ProcessCountedAsync(entry, context).ConfigureAwait(false))!;
+                },
+                options);
+            block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
+            return new OpBlocks([block], [block]);
+        }
+
+        var output = new BufferBlock<Entry>(new DataflowBlockOptions { BoundedCapacity = options.BoundedCapacity, CancellationToken = context.Token });
+        var slow = new ActionBlock<Entry>(
+            async entry =>
+            {
+                if (await ProcessCountedAsync(entry, context).ConfigureAwait(false) is { } result)
+                {
+                    await output.SendAsync(result, context.Token).ConfigureAwait(false);
+                }
+            },
+            options);
+        var fast = new ActionBlock<Entry>(
             async entry =>
             {
                 context.Counters.AddIn();
-                Entry? result;
+                bool served;
                 try
                 {
-                    result = await ProcessAsync(entry, context).ConfigureAwait(false);
+                    served = await TryServeAsync(entry, context).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
                     throw context.Fail(entry, ex);
                 }
 
-                if (result is null)
-                {
-                    context.Dropped(entry);
-                }
-
-                return result!;
+                await (served ? (ITargetBlock<Entry>)output : slow).SendAsync(entry, context.Token).ConfigureAwait(false);
             },
-            options);
-        block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
-        return new OpBlocks([block], [block]);
+            new ExecutionDataflowBlockOptions
+            {
+                MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, Concurrency),
+                BoundedCapacity = context.Run.Options.BoundedCapacity,
+                EnsureOrdered = false,
+                CancellationToken = context.Token,
+            });
+        OutputPump.CompleteWhenDone(fast.Completion, slow);
+        OutputPump.CompleteWhenDone(slow.Completion, output);
+        return new OpBlocks([fast], [output]);
+    }
+
+    // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
+    private async Task<Entry?> ProcessCountedAsync(Entry entry, OpContext context)
+    {
+        Entry? result;
+        try
+        {
+            result = await ProcessAsync(entry, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw context.Fail(entry, ex);
+        }
+
+        if (result is null)
+        {
+            context.Dropped(entry);
+        }
+
+        return result;
     }
 }

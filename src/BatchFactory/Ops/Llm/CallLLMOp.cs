@@ -26,15 +26,24 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         }
     }
 
-    protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
+    protected override bool ServesFromStore => true;
+
+    protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
-        if (entry.Data[requestKey] is not JsonObject request)
+        var request = Request(entry);
+        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), ChatRequest.Model(request)).ConfigureAwait(false);
+        if (answer is null)
         {
-            throw entry.Has(requestKey)
-                ? new EntryFieldException(entry.Idx, requestKey, $"Field '{requestKey}' of entry '{entry.Idx}' is not an LLM request object; make it with GenerateLLMRequest.")
-                : entry.MissingField(requestKey);
+            return false;
         }
 
+        entry.Data[responseKey] = answer;
+        return true;
+    }
+
+    protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
+    {
+        var request = Request(entry);
         var model = ChatRequest.Model(request);
         var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
         var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(clients.Chat(model), model, request, ct), entry).ConfigureAwait(false);
@@ -45,6 +54,11 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
         return passOn ? entry : null;
     }
+
+    private JsonObject Request(Entry entry) =>
+        entry.Data[requestKey] as JsonObject ?? throw (entry.Has(requestKey)
+            ? new EntryFieldException(entry.Idx, requestKey, $"Field '{requestKey}' of entry '{entry.Idx}' is not an LLM request object; make it with GenerateLLMRequest.")
+            : entry.MissingField(requestKey));
 
     private static async Task<JsonObject> AskAsync(IChatClient client, ModelSpec model, JsonObject request, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
@@ -37,10 +36,24 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
         }
     }
 
+    protected override bool ServesFromStore => true;
+
+    protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
+    {
+        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, Key(entry.Get<string>(inputKey)), model).ConfigureAwait(false);
+        if (answer is null)
+        {
+            return false;
+        }
+
+        Store(entry, answer);
+        return true;
+    }
+
     protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
     {
         var text = entry.Get<string>(inputKey);
-        var key = $"{KeyVersion}:{Convert.ToHexStringLower(SHA256.HashData(Canonical.Utf8(new JsonObject { ["model"] = model.ToString(), ["input"] = text })))}";
+        var key = Key(text);
         var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
         var (answer, passOn) = await _call.AnswerAsync(
             context,
@@ -61,12 +74,20 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
             entry).ConfigureAwait(false);
         if (answer is not null)
         {
-            var base64 = answer["vector"]!.GetValue<string>();
-            entry.Data[outputKey] = format == EmbeddingFormat.Base64
-                ? base64
-                : new JsonArray([.. MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(base64)).ToArray().Select(f => (JsonNode)f)]);
+            Store(entry, answer);
         }
 
         return passOn ? entry : null;
+    }
+
+    private string Key(string text) =>
+        Canonical.Key(KeyVersion, new JsonObject { ["model"] = model.ToString(), ["input"] = text });
+
+    private void Store(Entry entry, JsonObject answer)
+    {
+        var base64 = answer["vector"]!.GetValue<string>();
+        entry.Data[outputKey] = format == EmbeddingFormat.Base64
+            ? base64
+            : new JsonArray([.. MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(base64)).ToArray().Select(f => (JsonNode)f)]);
     }
 }
