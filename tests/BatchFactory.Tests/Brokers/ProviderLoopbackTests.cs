@@ -88,16 +88,7 @@ public sealed class ProviderLoopbackTests : IAsyncLifetime
 
     private async Task<RunResult> RunAsync(Graph graph)
     {
-        var environment = new Dictionary<string, string>
-        {
-            [OpenAIProvider.ApiKeyVariable] = Key,
-            [OpenAIProvider.BaseUrlVariable] = _server.BaseUri.ToString(),
-            [AzureOpenAIProvider.ApiKeyVariable] = Key,
-            [AzureOpenAIProvider.EndpointVariable] = _server.Root.ToString(),
-        };
-        var models = ModelProviders.Default
-            .With(new OpenAIProvider(environment.GetValueOrDefault))
-            .With(new AzureOpenAIProvider(environment.GetValueOrDefault));
+        var models = LoopbackModels.For(_server, Key);
         await using var project = ProjectFolder.Open("loopback", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
         return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = FastRetries } }, TestRuns.Token);
     }

@@ -106,12 +106,7 @@ public sealed class AICharacterTests : IAsyncLifetime
 
     private async Task<RunResult> RunAgainstServerAsync(Graph graph)
     {
-        var environment = new Dictionary<string, string>
-        {
-            [OpenAIProvider.ApiKeyVariable] = Key,
-            [OpenAIProvider.BaseUrlVariable] = _server!.BaseUri.ToString(),
-        };
-        var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
+        var models = LoopbackModels.For(_server!, Key);
         await using var project = ProjectFolder.Open("dialogue", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
         return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
     }
