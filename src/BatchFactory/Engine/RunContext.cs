@@ -58,5 +58,14 @@ internal sealed class RunContext : IDisposable
         }
     }
 
-    public void Dispose() => _cts.Dispose();
+    /// <summary>Ends the run's state: disposes the services that need it (e.g. the model clients the run made).</summary>
+    public void Dispose()
+    {
+        foreach (var service in _services.Values.OfType<IDisposable>())
+        {
+            service.Dispose();
+        }
+
+        _cts.Dispose();
+    }
 }

@@ -37,7 +37,8 @@ public sealed class FakeChatClient : IChatClient
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
-    public void Dispose()
-    {
-    }
+    /// <summary>Whether anyone disposed the client.</summary>
+    public bool Disposed { get; private set; }
+
+    public void Dispose() => Disposed = true;
 }

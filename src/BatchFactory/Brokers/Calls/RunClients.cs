@@ -7,9 +7,9 @@ namespace BatchFactory.Brokers;
 /// The run's clients, one per model, made on first use from <see cref="RunOptions.Models"/> and shared by every op,
 /// each wrapped in the model's retries and rate limits (<see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>),
 /// so limits hold across ops. A local provider (<see cref="IModelProvider.IsLocal"/>) is called directly: it has nothing
-/// to pace or retry.
+/// to pace or retry. Disposed with the run, which disposes every client it made.
 /// </summary>
-internal sealed class RunClients(RunOptions options)
+internal sealed class RunClients(RunOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _chat = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
@@ -49,6 +49,19 @@ internal sealed class RunClients(RunOptions options)
 
     /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>
     public bool IsLocal(ModelSpec model) => options.Models.Resolve(model).IsLocal;
+
+    public void Dispose()
+    {
+        foreach (var client in _chat.Values.Where(c => c.IsValueCreated))
+        {
+            client.Value.Dispose();
+        }
+
+        foreach (var generator in _embedding.Values.Where(g => g.IsValueCreated))
+        {
+            generator.Value.Dispose();
+        }
+    }
 
     private BrokerOptions BrokerOf(ModelSpec model) => options.BrokerFor?.GetValueOrDefault(model.ToString()) ?? options.Broker;
 }

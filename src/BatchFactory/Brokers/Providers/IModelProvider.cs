@@ -24,9 +24,9 @@ public interface IModelProvider
     /// </summary>
     bool IsLocal => false;
 
-    /// <summary>The chat client for <paramref name="model"/>. Called once per run and model.</summary>
+    /// <summary>The chat client for <paramref name="model"/>. Called once per run and model; the run disposes it when it ends.</summary>
     IChatClient CreateChatClient(string model);
 
-    /// <summary>The embedding generator for <paramref name="model"/>. Called once per run and model.</summary>
+    /// <summary>The embedding generator for <paramref name="model"/>. Called once per run and model; the run disposes it when it ends.</summary>
     IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model);
 }

@@ -66,7 +66,7 @@ public sealed class ModelProviders
         {
         }
 
-        public IChatClient CreateChatClient(string model) => createClient(model);
+        public IChatClient CreateChatClient(string model) => new Brokers.BorrowedChatClient(createClient(model));
 
         public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
             throw new ModelConfigurationException($"The provider '{name}' was registered with a chat client only, so it cannot embed text with '{model}@{name}'. Register an IModelProvider to embed.");
