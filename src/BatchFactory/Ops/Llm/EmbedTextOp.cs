@@ -41,7 +41,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
     {
         var text = entry.Get<string>(inputKey);
         var key = $"{KeyVersion}:{Convert.ToHexStringLower(SHA256.HashData(Canonical.Utf8(new JsonObject { ["model"] = model.ToString(), ["input"] = text })))}";
-        var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
+        var clients = RunClients.Of(context.Run);
         var (answer, passOn) = await _call.AnswerAsync(
             context,
             (ILedger?)context.Prepared,
@@ -58,7 +58,8 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
                     ["usage"] = new JsonObject { ["input_tokens"] = result.Usage?.InputTokenCount ?? 0, ["output_tokens"] = 0 },
                 };
             },
-            entry).ConfigureAwait(false);
+            entry,
+            text).ConfigureAwait(false);
         if (answer is not null)
         {
             var base64 = answer["vector"]!.GetValue<string>();
