@@ -24,7 +24,7 @@ internal sealed class LiveTableView(IAnsiConsole console) : IObserver<RunEvent>
                     console.Cursor.Hide();
                     break;
                 case RunProgress progress:
-                    Draw(ProgressTable.Build(progress, _ops));
+                    Draw(ProgressTable.Build(progress, _ops, console.Profile.Width));
                     break;
                 case RunEnded ended:
                     console.Cursor.Show();
