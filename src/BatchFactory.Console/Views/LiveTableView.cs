@@ -6,41 +6,23 @@ namespace BatchFactory.Progress;
 /// The terminal view: a table with one line per op, redrawn in place at each progress sample (a few times a second),
 /// left on screen when the run ends, followed by a line saying how it ended.
 /// </summary>
-internal sealed class LiveTableView(IAnsiConsole console) : IObserver<RunEvent>
+internal sealed class LiveTableView(IAnsiConsole console) : RunView
 {
-    private readonly Lock _lock = new();
-    private IReadOnlyList<OpInfo> _ops = [];
     private int _drawnLines;
 
-    public void OnNext(RunEvent value)
+    protected override void Started(RunStarted started)
     {
-        lock (_lock)
-        {
-            switch (value)
-            {
-                case RunStarted started:
-                    _ops = started.Ops;
-                    _drawnLines = 0;
-                    console.Cursor.Hide();
-                    break;
-                case RunProgress progress:
-                    Draw(ProgressTable.Build(progress, _ops, console.Profile.Width));
-                    break;
-                case RunEnded ended:
-                    console.Cursor.Show();
-                    console.MarkupLine(ended is RunCompleted ? "[green]{0}[/]" : "[red]{0}[/]", Markup.Escape(ProgressFormat.Ended(ended)));
-                    _drawnLines = 0;
-                    break;
-            }
-        }
+        _drawnLines = 0;
+        console.Cursor.Hide();
     }
 
-    public void OnError(Exception error)
-    {
-    }
+    protected override void Sampled(RunProgress progress) => Draw(ProgressTable.Build(progress, Ops, console.Profile.Width));
 
-    public void OnCompleted()
+    protected override void Ended(RunEnded ended)
     {
+        console.Cursor.Show();
+        console.MarkupLine(ended is RunCompleted ? "[green]{0}[/]" : "[red]{0}[/]", Markup.Escape(ProgressFormat.Ended(ended)));
+        _drawnLines = 0;
     }
 
     /// <summary>Moves up over the previous drawing, clears it and draws <paramref name="table"/> in its place.</summary>

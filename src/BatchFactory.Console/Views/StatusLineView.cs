@@ -7,49 +7,37 @@ namespace BatchFactory.Progress;
 /// after the final sample, and a line saying how the run ended. Times come from the events, so a run on a fake clock
 /// prints the same lines every time.
 /// </summary>
-internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : IObserver<RunEvent>
+internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : RunView
 {
-    private readonly Lock _lock = new();
-    private IReadOnlyList<OpInfo> _ops = [];
     private TimeSpan _lastPrinted;
 
-    public void OnNext(RunEvent value)
+    protected override void Started(RunStarted started)
     {
-        lock (_lock)
+        _lastPrinted = started.Elapsed;
+        output.WriteLine($"Run started: {started.Ops.Count} ops.");
+    }
+
+    protected override void Sampled(RunProgress progress)
+    {
+        if (progress.IsFinal || progress.Elapsed - _lastPrinted >= interval)
         {
-            switch (value)
-            {
-                case RunStarted started:
-                    _ops = started.Ops;
-                    _lastPrinted = started.Elapsed;
-                    output.WriteLine($"Run started: {started.Ops.Count} ops.");
-                    break;
-                case RunProgress progress when progress.IsFinal || progress.Elapsed - _lastPrinted >= interval:
-                    _lastPrinted = progress.Elapsed;
-                    output.WriteLine(Line(progress));
-                    break;
-                case RunEnded ended:
-                    output.WriteLine(ProgressFormat.Ended(ended));
-                    output.Flush();
-                    break;
-            }
+            _lastPrinted = progress.Elapsed;
+            output.WriteLine(Line(progress));
         }
     }
 
-    public void OnError(Exception error)
+    protected override void Ended(RunEnded ended)
     {
-    }
-
-    public void OnCompleted()
-    {
+        output.WriteLine(ProgressFormat.Ended(ended));
+        output.Flush();
     }
 
     private string Line(RunProgress progress)
     {
         var line = new StringBuilder();
         line.Append('[').Append(ProgressFormat.Time(progress.Elapsed)).Append("] ")
-            .Append(ProgressFormat.Read(progress, _ops)).Append(" entries read");
-        if (_ops.Any(o => o.CallsModel))
+            .Append(ProgressFormat.Read(progress, Ops)).Append(" entries read");
+        if (Ops.Any(o => o.CallsModel))
         {
             var t = progress.Totals;
             line.Append(" | calls ").Append(ProgressFormat.Count(t.Calls)).Append(" made, ")

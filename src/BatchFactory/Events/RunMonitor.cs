@@ -16,8 +16,8 @@ namespace BatchFactory;
 /// Per-entry work is never reported one entry at a time: progress comes from counters the ops keep anyway.
 /// </para>
 /// <para>
-/// Events reach observers in order, one at a time, on a task of the run's own, never on the threads that move
-/// entries: a slow observer does not slow the run. If observers fall more than <see cref="Capacity"/> events behind,
+/// Events reach observers in order, one at a time, on a task of their own, never inside the ops' work: a slow
+/// observer does not slow the run. If observers fall more than <see cref="Capacity"/> events behind,
 /// further call events and samples are dropped (counted in <see cref="DroppedEvents"/>); <see cref="RunStarted"/>, the
 /// final sample and the end of the run are never dropped, and <c>RunAsync</c> returns only after observers have
 /// seen them. An observer that throws is unsubscribed (the exception is logged as a warning); the run and the other

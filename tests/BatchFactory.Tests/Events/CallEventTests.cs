@@ -5,19 +5,17 @@ using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Events;
 
-public sealed class CallEventTests : IDisposable
+public sealed class CallEventTests
 {
-    private readonly TempFolder _data = new();
     private readonly FakeChatClient _fake = new();
-
-    public void Dispose() => _data.Dispose();
 
     private static Graph Ask(params string[] topics) =>
         FromList(topics, outputKey: "topic") | AskLLM("Q {topic}", "priced@fake", "answer") | ToList("answer");
 
-    private async Task<(RunResult Result, EventRecorder Recorder)> RunAsync(Graph graph, RunOptions? extra = null)
+    private async Task<(RunResult Result, EventRecorder Recorder)> RunAsync(Graph graph, RunOptions? extra = null, TempProject? reused = null)
     {
-        await using var project = ProjectFolder.Open("calls", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        await using var fresh = reused is null ? new TempProject("calls") : null;
+        var project = (reused ?? fresh)!.Project;
         using var monitor = new RunMonitor();
         var recorder = new EventRecorder();
         using var subscription = monitor.Subscribe(recorder);
@@ -53,9 +51,10 @@ public sealed class CallEventTests : IDisposable
     [Fact]
     public async Task Rerun_PublishesCachedPerCall_AndNoCallStarted()
     {
-        await RunAsync(Ask("a", "b"));
+        await using var project = new TempProject("calls");
+        await RunAsync(Ask("a", "b"), reused: project);
 
-        var (_, recorder) = await RunAsync(Ask("a", "b"));
+        var (_, recorder) = await RunAsync(Ask("a", "b"), reused: project);
 
         Assert.Equal(2, recorder.Of<CallCached>().Count);
         Assert.Empty(recorder.Of<CallStarted>());

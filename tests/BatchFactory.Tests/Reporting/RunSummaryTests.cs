@@ -3,21 +3,16 @@ using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Reporting;
 
-public sealed class RunSummaryTests : IDisposable
+public sealed class RunSummaryTests
 {
-    private readonly TempFolder _data = new();
-
-    public void Dispose() => _data.Dispose();
-
-    private ProjectFolder Project() => ProjectFolder.Open("summaries", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-
     private static Graph Numbers() =>
         FromList(Enumerable.Range(0, 6).ToList(), outputKey: "n") | Filter((int n) => n > 1, "n") | AskLLM("Q {n}", "gpt-4o-mini@offline", "a") | ToList("a");
 
     [Fact]
     public async Task RunAsync_WithProject_WritesTheSummaryAsJsonUnderRuns()
     {
-        await using var project = Project();
+        await using var temp = new TempProject("summaries");
+        var project = temp.Project;
         var time = new ManualTimeProvider(new DateTimeOffset(2025, 3, 4, 5, 6, 7, 89, TimeSpan.Zero));
 
         var result = await Numbers().RunCheckedAsync(new RunOptions { Project = project, TimeProvider = time }, TestRuns.Token);
@@ -34,7 +29,8 @@ public sealed class RunSummaryTests : IDisposable
     [Fact]
     public async Task RunAsync_TwoRunsStartingAtTheSameTime_WriteTwoFiles()
     {
-        await using var project = Project();
+        await using var temp = new TempProject("summaries");
+        var project = temp.Project;
         var time = new ManualTimeProvider();
 
         await Numbers().RunCheckedAsync(new RunOptions { Project = project, TimeProvider = time }, TestRuns.Token);
@@ -48,7 +44,8 @@ public sealed class RunSummaryTests : IDisposable
     [Fact]
     public async Task RunAsync_Faulted_WritesASummaryWithTheStatusErrorAndEntry()
     {
-        await using var project = Project();
+        await using var temp = new TempProject("summaries");
+        var project = temp.Project;
         var graph = FromList(new[] { new { id = "zero", n = 0 } }, idxKey: "id") | MapField((int n) => 1 / n, "n", "q") | ToList("q");
 
         await graph.RunFailingAsync<OpException>(new RunOptions { Project = project }, TestRuns.Token);
@@ -60,12 +57,12 @@ public sealed class RunSummaryTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_WithoutProject_WritesNothing()
+    public async Task RunAsync_WithoutProject_StillReturnsTheSummary()
     {
         var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
 
         Assert.Equal(RunStatus.Completed, result.ToSummary().Status);
-        Assert.False(Directory.Exists(Path.Combine(_data.Path, "summaries")));
+        Assert.Equal(result.Ops, result.ToSummary().Ops);
     }
 
     [Fact]
