@@ -11,14 +11,17 @@ internal sealed class ProgressSampler : IDisposable
     private readonly ProgressEstimator _estimator;
     private readonly Func<(IReadOnlyList<OpStats> Stats, TimeSpan Elapsed)> _read;
     private readonly Action<RunProgress> _publish;
+    private readonly Action<Exception> _failed;
     private readonly ITimer _timer;
     private bool _stopped;
 
-    public ProgressSampler(IReadOnlyList<OpInfo> ops, TimeProvider time, TimeSpan interval, Func<(IReadOnlyList<OpStats>, TimeSpan)> read, Action<RunProgress> publish)
+    // failed: told when a sample cannot be taken; sampling stops then (the run goes on, the final sample is still taken).
+    public ProgressSampler(IReadOnlyList<OpInfo> ops, TimeProvider time, TimeSpan interval, Func<(IReadOnlyList<OpStats>, TimeSpan)> read, Action<RunProgress> publish, Action<Exception> failed)
     {
         _estimator = new ProgressEstimator(ops);
         _read = read;
         _publish = publish;
+        _failed = failed;
         _timer = time.CreateTimer(static state => ((ProgressSampler)state!).Tick(), this, interval, interval);
     }
 
@@ -51,8 +54,17 @@ internal sealed class ProgressSampler : IDisposable
                 return;
             }
 
-            var (stats, elapsed) = _read();
-            _publish(new RunProgress(elapsed, _estimator.Estimate(stats, elapsed), IsFinal: false));
+            // A timer callback that throws would take the process down.
+            try
+            {
+                var (stats, elapsed) = _read();
+                _publish(new RunProgress(elapsed, _estimator.Estimate(stats, elapsed), IsFinal: false));
+            }
+            catch (Exception ex)
+            {
+                _stopped = true;
+                _failed(ex);
+            }
         }
     }
 }

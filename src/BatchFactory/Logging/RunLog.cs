@@ -30,6 +30,9 @@ internal static partial class RunLog
         Message = "A run event subscriber ({Subscriber}) threw {Error}; it no longer gets events. The run and other subscribers go on.")]
     public static partial void SubscriberFailed(ILogger logger, string subscriber, string error);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Progress sampling stopped: {Error}. The run goes on; its final sample and summary are unaffected.")]
+    public static partial void SamplingFailed(ILogger logger, string error);
+
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
         Message = "{Count} run events were dropped because subscribers fell behind; progress samples and the end of the run are never dropped.")]
     public static partial void EventsDropped(ILogger logger, long count);
