@@ -49,6 +49,24 @@ public sealed class RunMonitorTests
         Assert.Equal(result.ToSummary(), recorder.Of<RunCompleted>().Single().Summary);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_Loop_FinalProgressCountsEachOpInsideTheBodyLikeAnyOp(bool fuse)
+    {
+        using var monitor = new RunMonitor();
+        var recorder = new EventRecorder();
+        using var subscription = monitor.Subscribe(recorder);
+        var graph = FromList(Enumerable.Range(0, 4).ToList(), outputKey: "n") | Repeat(MapField((int n) => n + 1, "n"), 3) | ToList("n");
+
+        var result = await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, FuseEntryOps = fuse }, TestRuns.Token);
+
+        var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
+        Assert.Equal(result.Ops, final.Ops.Select(o => o.Stats));
+        Assert.Equal(12, final.Ops.Single(o => o.Stats.Name == "MapField").Stats.In);
+        Assert.Equal([3, 4, 5, 6], result.Values<int>());
+    }
+
     [Fact]
     public async Task RunAsync_ManualClock_PublishesOneSampleEachIntervalWhileRunning()
     {
