@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -8,6 +9,9 @@ public sealed partial record RunSummary
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+
+        // A file for people and tools, never embedded in HTML: keep '>' and non-ASCII text readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
