@@ -1,5 +1,6 @@
 // Quickstart: read topics, pick five at random (the same five every run), ask a model for a poem about each, and
 // write them to the project folder. Offline by default; run it twice and the second run makes no call.
+// While it runs, a live table shows each op's progress (a status line every few seconds when output is redirected).
 // From the repository root:  dotnet run --project demos/Quickstart [-- --model gpt-4o-mini@openai] [--data-dir ./data]
 using System.Text;
 using BatchFactory;
@@ -19,7 +20,6 @@ var g = FromList(topics, outputKey: "keyword")
     | Shuffle(seed: 42)
     | TakeFirstN(5)
     | AskLLM("Write a four-line poem about {keyword}.", model, outputKey: "poem", systemPrompt: "You are a poet who writes short, concrete poems.")
-    | PrintField("poem")
     | ToList("keyword", "poem");
 
 Console.WriteLine(g);
@@ -28,7 +28,9 @@ Console.WriteLine();
 RunResult result;
 try
 {
-    result = await g.RunAsync(new RunOptions { Project = project });
+    // Monitor: the console progress view (BatchFactory.Console). The run also writes its summary to
+    // the project folder as runs/<start time>.summary.json.
+    result = await g.RunAsync(new RunOptions { Project = project, Monitor = ConsoleProgress.Create() });
 }
 catch (ModelConfigurationException ex)
 {
@@ -39,6 +41,7 @@ catch (ModelConfigurationException ex)
 var markdown = new StringBuilder("# Poems\n");
 foreach (var poem in result.Values<Poem>())
 {
+    Console.WriteLine($"{poem.keyword}:\n{poem.poem}\n");
     markdown.Append("\n## ").Append(poem.keyword).Append("\n\n").Append(poem.poem).Append('\n');
 }
 

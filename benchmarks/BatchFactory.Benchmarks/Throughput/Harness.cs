@@ -31,7 +31,7 @@ internal static class Harness
         var warmupRows = rows.Take(options.Warmup).ToList();
         var warmupExpected = Data.Expected(warmupRows);
 
-        var scenarios = new Scenario[]
+        var scenarios = options.Subscriber ? SubscriberScenarios() : new Scenario[]
         {
             new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", "raw",
                 KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true)),
@@ -67,7 +67,7 @@ internal static class Harness
                 var scenario = scenarios[(k + round) % scenarios.Length];
                 var m = await MeasureAsync(scenario, rows);
                 Console.WriteLine(
-                    $"  round {round + 1}/{options.Rounds}  {scenario.Name,-14} {m.Seconds,6:F2} s {rows.Count / m.Seconds,11:N0} entries/s" +
+                    $"  round {round + 1}/{options.Rounds}  {scenario.Name,-25} {m.Seconds,6:F2} s {rows.Count / m.Seconds,11:N0} entries/s" +
                     $"  cpu {m.CpuSeconds,5:F2} s  gc pause {m.GcPauseSeconds,5:F2} s  peak {Mb(m.PeakHeap),4:F0} MB, after GC {Mb(m.PeakHeapAfterGc),4:F0} MB  alloc {Mb(m.Allocated),5:F0} MB" +
                     $"  GCs {m.Gen0}/{m.Gen1}/{m.Gen2}");
                 if (!Check(scenario, m, expected, $"round {round + 1}"))
@@ -80,7 +80,7 @@ internal static class Harness
         }
 
         Console.WriteLine();
-        PrintTable(scenarios, samples, rows.Count, baseline);
+        PrintTable(scenarios, samples, rows.Count, baseline, options.Subscriber);
         Console.WriteLine();
         Console.WriteLine($"Medians of {options.Rounds} runs per scenario. Total time {total.Elapsed.TotalSeconds:F0} s.");
         return 0;
@@ -140,11 +140,12 @@ internal static class Harness
         Console.WriteLine();
     }
 
-    private static void PrintTable(Scenario[] scenarios, Dictionary<Scenario, List<Measurement>> samples, int entries, long baseline)
+    private static void PrintTable(Scenario[] scenarios, Dictionary<Scenario, List<Measurement>> samples, int entries, long baseline, bool subscriber)
     {
         var medians = scenarios.ToDictionary(s => s.Name, s => Median(samples[s].Select(m => m.Seconds)));
         var byName = scenarios.ToDictionary(s => s.Name);
-        Console.WriteLine("| scenario | entries | entries/s | ours/raw | CPU µs/entry | GC pause % | alloc B/entry | peak heap MB | peak heap after GC MB |");
+        var ratioName = subscriber ? "watched/unwatched" : "ours/raw";
+        Console.WriteLine($"| scenario | entries | entries/s | {ratioName} | CPU µs/entry | GC pause % | alloc B/entry | peak heap MB | peak heap after GC MB |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
         {
@@ -170,11 +171,26 @@ internal static class Harness
             Console.WriteLine($"  {s.Name}: {s.Description}");
         }
 
-        Console.WriteLine("  ours/raw: ours entries/s divided by raw entries/s, per round, median over rounds (1.00 = as fast as hand-written Dataflow).");
+        Console.WriteLine(subscriber
+            ? "  watched/unwatched: entries/s with one subscriber divided by entries/s without, per round, median over rounds (1.00 = watching costs nothing)."
+            : "  ours/raw: ours entries/s divided by raw entries/s, per round, median over rounds (1.00 = as fast as hand-written Dataflow).");
         Console.WriteLine("  CPU µs/entry: process CPU time (all threads, including the GC) per input entry; GC pause %: share of wall time the GC paused the process.");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  peak heap: GC.GetTotalMemory(false) sampled every 10 ms, so it includes garbage not yet collected; peak heap after GC: the largest heap size right after a GC during the run. Both include the {Mb(baseline):F0} MB input list."));
     }
+
+    /// <summary>Ours with and without one subscriber watching (see <see cref="CountingSubscriber"/>); each ratio is watched ÷ unwatched speed.</summary>
+    private static Scenario[] SubscriberScenarios() =>
+    [
+        new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", null,
+            KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true)),
+        new("ours, subscriber", "the same with a RunMonitor (250 ms samples) and one subscriber", "ours",
+            KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true, watched: true)),
+        new("ours, bounded", "same ops, no ToList", null,
+            KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false)),
+        new("ours, bounded, subscriber", "the same with a RunMonitor and one subscriber", "ours, bounded",
+            KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false, watched: true)),
+    ];
 
     private static string Describe(RawFilter filter) => filter switch
     {

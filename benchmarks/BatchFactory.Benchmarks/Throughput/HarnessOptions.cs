@@ -11,6 +11,8 @@ internal sealed record HarnessOptions
           --warmup N         entries in the warm-up run of each scenario (default 100,000, at most --entries)
           --raw-filter KIND  how the raw Dataflow chain filters: 'null' (TransformBlock returning null + LinkTo
                              predicate, the default) or 'many' (TransformManyBlock returning 0 or 1 items)
+          --subscriber       measure what watching a run costs instead: ours and ours, bounded, each with and without a
+                             RunMonitor with one subscriber; the ratio is with / without, per round
           --micro [ARGS]     run the BenchmarkDotNet micro-benchmarks instead; ARGS go to BenchmarkSwitcher
         """;
 
@@ -21,6 +23,9 @@ internal sealed record HarnessOptions
     public int Warmup { get; init; } = 100_000;
 
     public RawFilter RawFilter { get; init; } = RawFilter.NullPlusPredicate;
+
+    /// <summary>Run the subscriber-overhead scenarios instead of the comparison with raw Dataflow.</summary>
+    public bool Subscriber { get; init; }
 
     public bool ShowHelp { get; init; }
 
@@ -51,6 +56,9 @@ internal sealed record HarnessOptions
                             var other => throw new ArgumentException($"--raw-filter takes 'null' or 'many', not '{other}'."),
                         },
                     };
+                    break;
+                case "--subscriber":
+                    options = options with { Subscriber = true };
                     break;
                 case "--help" or "-h" or "-?":
                     options = options with { ShowHelp = true };

@@ -19,11 +19,22 @@ internal static class OursPipeline
         return collect ? g | ToList(Data.Len) : g;
     }
 
-    /// <summary>Builds and runs the graph (building takes microseconds); returns the number of entries that reached the end.</summary>
-    public static async Task<Outcome> RunAsync(IReadOnlyList<Row> rows, bool collect)
+    /// <summary>
+    /// Builds and runs the graph (building takes microseconds); returns the number of entries that reached the end.
+    /// With <paramref name="watched"/>, the run has a <see cref="RunMonitor"/> with one subscriber (<see cref="CountingSubscriber"/>).
+    /// </summary>
+    public static async Task<Outcome> RunAsync(IReadOnlyList<Row> rows, bool collect, bool watched = false)
     {
         var graph = Build(rows, collect);
-        var result = await graph.RunAsync(new RunOptions());
+        using var monitor = watched ? new RunMonitor() : null;
+        var subscriber = new CountingSubscriber();
+        using var subscription = monitor?.Subscribe(subscriber);
+        var result = await graph.RunAsync(new RunOptions { Monitor = monitor });
+        if (watched && subscriber.LastIn != result.Ops[^1].In)
+        {
+            throw new InvalidOperationException($"The subscriber's final sample counted {subscriber.LastIn} entries into the last op; the run counted {result.Ops[^1].In}.");
+        }
+
         if (collect)
         {
             return new Outcome(result.Output.Count, () => result.Output.Values<int>().Sum(v => (long)v));

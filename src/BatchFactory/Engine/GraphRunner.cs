@@ -14,7 +14,6 @@ internal static class GraphRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var run = new RunContext(options, cancellationToken);
-        var started = options.TimeProvider.GetTimestamp();
         var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
         foreach (var context in contexts)
         {
@@ -29,6 +28,24 @@ internal static class GraphRunner
         var all = blocks.SelectMany(b => b.All).Distinct().ToList();
         options.OnMaterialized?.Invoke(all);
 
+        await run.Telemetry.StartedAsync(graph, contexts).ConfigureAwait(false);
+        try
+        {
+            await FlowAsync(run, blocks, all, pumpTargets, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var cancelled = ex is OperationCanceledException && run.Failure is null && cancellationToken.IsCancellationRequested;
+            await run.Telemetry.EndAsync(ex, cancelled).ConfigureAwait(false);
+            throw;
+        }
+
+        return new RunResult(run.Outputs(), await run.Telemetry.EndAsync(null, cancelled: false).ConfigureAwait(false));
+    }
+
+    /// <summary>Starts the sources and waits until every block is done; throws how the run failed, if it did.</summary>
+    private static async Task FlowAsync(RunContext run, OpBlocks[] blocks, List<IDataflowBlock> all, List<(Func<ITargetBlock<Entry>, Task> Pump, ITargetBlock<Entry> Target)> pumpTargets, CancellationToken cancellationToken)
+    {
         var sources = pumpTargets.Select(p => Task.Run(() => p.Pump(p.Target), CancellationToken.None))
             .Concat(blocks.Select(b => b.Finishing).OfType<Task>()).ToList();
         await Task.WhenAll(all.Select(b => b.Completion).Concat(sources)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -40,10 +57,6 @@ internal static class GraphRunner
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfAnyFaulted(all, sources);
-
-        var elapsed = options.TimeProvider.GetElapsedTime(started);
-        var stats = contexts.Select(c => new OpStats(c.Node, c.Op.Name, c.Op.ToString(), c.Counters.In, c.Counters.Out, c.Counters.Dropped, c.Broker?.Snapshot(options.Prices))).ToList();
-        return new RunResult(run.Outputs(), stats, elapsed);
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ namespace BatchFactory.Engine;
 /// <summary>What an op gets when it is materialised for one run: its place in the graph, block options and failure reporting.</summary>
 internal sealed class OpContext
 {
+    private string? _description;
+
     public OpContext(Op op, int node, RunContext run)
     {
         Op = op;
@@ -40,6 +42,9 @@ internal sealed class OpContext
 
     public Op Op { get; }
 
+    /// <summary>The op with its arguments, as in <see cref="Graph.ToString"/> (made once).</summary>
+    public string Description => _description ??= Op.ToString();
+
     /// <summary>The op's node index in the graph; also the first element of the order keys it creates.</summary>
     public int Node { get; }
 
@@ -69,6 +74,9 @@ internal sealed class OpContext
 
     /// <summary>What <see cref="Op.PrepareAsync"/> got for this run, for <see cref="Op.Materialize"/> to use.</summary>
     public object? Prepared { get; set; }
+
+    /// <summary>The op's counts so far; exact once the run has stopped.</summary>
+    public OpStats Stats(ModelPrices prices) => new(Node, Op.Name, Description, Counters.In, Counters.Out, Counters.Dropped, Broker?.Snapshot(prices));
 
     /// <summary>Records that the op failed on <paramref name="entry"/> and stops the run.</summary>
     /// <returns>The exception to throw from the block, so that it faults.</returns>

@@ -14,10 +14,14 @@ internal sealed class RunContext : IDisposable
     public RunContext(RunOptions options, CancellationToken cancellationToken)
     {
         Options = options;
+        Telemetry = new Events.RunTelemetry(options);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
     public RunOptions Options { get; }
+
+    /// <summary>The run's events, logs, failures and summary.</summary>
+    public Events.RunTelemetry Telemetry { get; }
 
     /// <summary>The run's token: cancelled when the user asked to stop or an op failed. Every block uses it.</summary>
     public CancellationToken Token => _cts.Token;

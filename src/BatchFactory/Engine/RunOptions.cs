@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
 
 namespace BatchFactory;
 
@@ -56,8 +57,24 @@ public sealed class RunOptions
     /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
     public ModelPrices Prices { get; init; } = ModelPrices.Default;
 
-    /// <summary>The clock used to time the run. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>The clock used to time the run and to sample its progress for <see cref="Monitor"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Receives the run's events (start, per-op progress samples, each model call, end) for its observers, e.g. a console
+    /// view (<c>ConsoleProgress.Create()</c> in BatchFactory.Console) or your own code; see <see cref="RunMonitor"/>.
+    /// Default <see langword="null"/>: no events. Watching costs the run next to nothing: progress is sampled from the
+    /// ops' counters, and events reach observers on a task of their own.
+    /// </summary>
+    public RunMonitor? Monitor { get; init; }
+
+    /// <summary>
+    /// Where the run logs: its start and end (category <c>BatchFactory.Run</c>, Information), each model call
+    /// (<c>BatchFactory.Calls</c>: retries at Information, failures at Warning, calls made at Debug, answers from the
+    /// ledger at Trace, prompts and answers at Trace only). API keys are removed from everything logged.
+    /// Default <see langword="null"/>: nothing is logged, and nothing is printed.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Test hook: receives every Dataflow block of the run once it is built.</summary>
     internal Action<IReadOnlyList<IDataflowBlock>>? OnMaterialized { get; init; }
@@ -78,5 +95,6 @@ public sealed class RunOptions
         ArgumentNullException.ThrowIfNull(Models, nameof(Models));
         ArgumentNullException.ThrowIfNull(Prices, nameof(Prices));
         ArgumentNullException.ThrowIfNull(Broker, nameof(Broker));
+        Monitor?.Validate();
     }
 }

@@ -2,24 +2,30 @@ using System.Text.Json.Nodes;
 
 namespace BatchFactory;
 
-/// <summary>The result of a run: what each output op collected, per-op counts and the wall time.</summary>
+/// <summary>
+/// The result of a run: what each output op collected, per-op counts, calls, tokens, cost, failures and the wall time
+/// (<see cref="ToSummary"/> has them as one object; <see cref="Summary"/> prints them).
+/// </summary>
 public sealed partial class RunResult
 {
-    internal RunResult(IReadOnlyList<RunOutput> outputs, IReadOnlyList<OpStats> ops, TimeSpan elapsed)
+    private readonly RunSummary _summary;
+    private readonly CallTotals _totals;
+
+    internal RunResult(IReadOnlyList<RunOutput> outputs, RunSummary summary)
     {
         Outputs = outputs;
-        Ops = ops;
-        Elapsed = elapsed;
+        _summary = summary;
+        _totals = summary.Totals;
     }
 
     /// <summary>The outputs of every <c>ToList</c> and <c>OutputEntries</c> op, by node index.</summary>
     public IReadOnlyList<RunOutput> Outputs { get; }
 
     /// <summary>Per-op counts, by node index.</summary>
-    public IReadOnlyList<OpStats> Ops { get; }
+    public IReadOnlyList<OpStats> Ops => _summary.Ops;
 
     /// <summary>How long the run took.</summary>
-    public TimeSpan Elapsed { get; }
+    public TimeSpan Elapsed => _summary.Elapsed;
 
     /// <summary>The output of the graph's only output op.</summary>
     /// <exception cref="InvalidOperationException">The graph has no output op, or several (then use <see cref="OutputOf(string)"/>).</exception>

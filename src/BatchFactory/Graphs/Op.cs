@@ -80,6 +80,9 @@ public abstract class Op
     /// </summary>
     internal virtual bool IsLoopBack(int inPort) => false;
 
+    /// <summary>For a source that knows how many entries it will emit (a list), that number; for progress estimates.</summary>
+    internal virtual long? KnownCount => null;
+
     /// <summary>
     /// Whether the op holds entries until its whole input has ended (Sort, Shuffle, TakeFirstN). Such an op cannot be
     /// inside a loop, whose input ends only when the loop is empty.

@@ -21,10 +21,18 @@ public sealed class ListLogger : ILogger
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => true;
+    /// <summary>The least severe level kept; below it the logger is disabled. Default Trace: everything.</summary>
+    public LogLevel MinLevel { get; init; } = LogLevel.Trace;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= MinLevel;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        if (!IsEnabled(logLevel))
+        {
+            return;
+        }
+
         lock (_entries)
         {
             _entries.Add((logLevel, formatter(state, exception)));

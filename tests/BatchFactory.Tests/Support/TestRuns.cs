@@ -20,6 +20,9 @@ internal static class TestRuns
             Prices = options.Prices,
             Broker = options.Broker,
             BrokerFor = options.BrokerFor,
+            TimeProvider = options.TimeProvider,
+            Monitor = options.Monitor,
+            LoggerFactory = options.LoggerFactory,
             OnMaterialized = b => blocks = b,
         };
         try

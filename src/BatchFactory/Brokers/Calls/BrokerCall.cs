@@ -15,18 +15,21 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
     /// The answer (<see langword="null"/> when the request failed), and whether the entry goes on: yes with an answer or
     /// with <see cref="OnCallFailure.Emit"/> (which marks the entry failed), no when it stays.
     /// </summary>
+    /// <remarks>The last argument is what is asked (a request object, a text), for Trace logs only.</remarks>
     /// <exception cref="Exception">The request failed and the op fails the run.</exception>
-    public async Task<(JsonObject? Answer, bool PassOn)> AnswerAsync(OpContext context, ILedger? ledger, string key, ModelSpec model, Func<CancellationToken, Task<JsonObject>> call, Entry entry)
+    public async Task<(JsonObject? Answer, bool PassOn)> AnswerAsync(OpContext context, ILedger? ledger, string key, ModelSpec model, Func<CancellationToken, Task<JsonObject>> call, Entry entry, object? request)
     {
         var cache = context.Run.Service(() => new CallCache());
         var counters = context.Broker!;
+        var telemetry = context.Run.Telemetry;
+        var send = telemetry.TracksCalls ? ct => telemetry.CallAsync(context, entry.Idx, model, request, call, ct) : call;
         for (var attempt = 0; ; attempt++)
         {
             JsonObject answer;
             bool fresh;
             try
             {
-                (answer, fresh) = await cache.GetAsync(key, ledger, call, context.Token).ConfigureAwait(false);
+                (answer, fresh) = await cache.GetAsync(key, ledger, send, context.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
             {
@@ -36,6 +39,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
                 }
 
                 counters.Failed();
+                telemetry.Failed(context, entry.Idx, model, ex);
                 await TryRecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
                 switch (onFailure)
                 {
@@ -51,12 +55,13 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
             if (fresh)
             {
-                var local = context.Run.Service(context.Run.Options, static options => new RunClients(options)).IsLocal(model);
+                var local = RunClients.Of(context.Run).IsLocal(model);
                 counters.Called(model.ToString(), local, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
             else
             {
                 counters.Served(model.ToString());
+                telemetry.Cached(context, entry.Idx, model);
             }
 
             answer["cached"] = !fresh;
@@ -68,7 +73,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
     /// The answer stored in the ledger for <paramref name="key"/>, counted as served from it and marked cached; or
     /// <see langword="null"/> when there is none (or no ledger), for the caller to make the call.
     /// </summary>
-    public static async ValueTask<JsonObject?> StoredAsync(OpContext context, ILedger? ledger, string key, ModelSpec model)
+    public static async ValueTask<JsonObject?> StoredAsync(OpContext context, ILedger? ledger, string key, ModelSpec model, Entry entry)
     {
         if (ledger is null || await ledger.TryGetAsync(key, context.Token).ConfigureAwait(false) is not JsonObject stored)
         {
@@ -76,11 +81,13 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
         }
 
         context.Broker!.Served(model.ToString());
+        context.Run.Telemetry.Cached(context, entry.Idx, model);
         stored["cached"] = true;
         return stored;
     }
 
-    private static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
+    /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>
+    internal static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
     // error reached whoever wrote first) must not replace it.

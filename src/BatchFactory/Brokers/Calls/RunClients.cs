@@ -9,10 +9,13 @@ namespace BatchFactory.Brokers;
 /// so limits hold across ops. A local provider (<see cref="IModelProvider.IsLocal"/>) is called directly: it has nothing
 /// to pace or retry. Disposed with the run, which disposes every client it made.
 /// </summary>
-internal sealed class RunClients(RunOptions options) : IDisposable
+internal sealed class RunClients(RunOptions options, Events.RunTelemetry telemetry) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _chat = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
+
+    /// <summary>The clients of <paramref name="run"/>, made on first use.</summary>
+    public static RunClients Of(Engine.RunContext run) => run.Service(run, static r => new RunClients(r.Options, r.Telemetry));
 
     public IChatClient Chat(ModelSpec model) =>
         _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
@@ -44,7 +47,7 @@ internal sealed class RunClients(RunOptions options) : IDisposable
             client = limit(client, limits);
         }
 
-        return broker.Retry is { } retries ? retry(client, retries) : client;
+        return broker.Retry is { } retries ? retry(client, telemetry.TracksCalls ? retries.AlsoOnRetry(telemetry.Retried) : retries) : client;
     }
 
     /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>

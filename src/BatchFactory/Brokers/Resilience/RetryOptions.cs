@@ -57,6 +57,27 @@ public sealed class RetryOptions
     /// <summary>Test hook: the source of jitter, numbers in [0, 1). Default Polly's.</summary>
     internal Func<double>? Randomizer { get; init; }
 
+    /// <summary>A copy of these options whose <see cref="OnRetry"/> also calls <paramref name="also"/>, after the user's.</summary>
+    internal RetryOptions AlsoOnRetry(Action<RetryEvent> also)
+    {
+        var mine = OnRetry;
+        return new RetryOptions
+        {
+            MaxRetries = MaxRetries,
+            BaseDelay = BaseDelay,
+            MaxDelay = MaxDelay,
+            UseJitter = UseJitter,
+            MaxRetryAfter = MaxRetryAfter,
+            TimeProvider = TimeProvider,
+            Randomizer = Randomizer,
+            OnRetry = mine is null ? also : e =>
+            {
+                mine(e);
+                also(e);
+            },
+        };
+    }
+
     /// <summary>Throws if an option is out of range.</summary>
     internal void Validate()
     {

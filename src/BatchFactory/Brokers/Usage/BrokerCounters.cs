@@ -29,12 +29,16 @@ internal sealed class BrokerCounters
 
     public void Failed() => Interlocked.Increment(ref _failed);
 
+    /// <summary>What a call to <paramref name="model"/> (without <c>@provider</c>) cost: 0 on a local provider, <see langword="null"/> without a price.</summary>
+    public static decimal? CostOf(ModelPrices prices, string model, bool local, long inputTokens, long outputTokens) =>
+        local ? 0m : prices.Cost(model, inputTokens, outputTokens);
+
     public BrokerStats Snapshot(ModelPrices prices)
     {
         var model = Volatile.Read(ref _model);
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
         var name = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model).Model : model;
-        var cost = Volatile.Read(ref _local) ? 0m : prices.Cost(name, input, output);
+        var cost = CostOf(prices, name, Volatile.Read(ref _local), input, output);
         return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
         var request = Request(entry);
-        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), ChatRequest.Model(request)).ConfigureAwait(false);
+        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), ChatRequest.Model(request), entry).ConfigureAwait(false);
         if (answer is null)
         {
             return false;
@@ -45,8 +45,8 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     {
         var request = Request(entry);
         var model = ChatRequest.Model(request);
-        var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
-        var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(clients.Chat(model), model, request, ct), entry).ConfigureAwait(false);
+        var clients = RunClients.Of(context.Run);
+        var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(clients.Chat(model), model, request, ct), entry, request).ConfigureAwait(false);
         if (answer is not null)
         {
             entry.Data[responseKey] = answer;

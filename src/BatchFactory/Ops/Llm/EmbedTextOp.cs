@@ -40,7 +40,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
-        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, Key(entry.Get<string>(inputKey)), model).ConfigureAwait(false);
+        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, Key(entry.Get<string>(inputKey)), model, entry).ConfigureAwait(false);
         if (answer is null)
         {
             return false;
@@ -54,7 +54,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
     {
         var text = entry.Get<string>(inputKey);
         var key = Key(text);
-        var clients = context.Run.Service(context.Run.Options, static options => new RunClients(options));
+        var clients = RunClients.Of(context.Run);
         var (answer, passOn) = await _call.AnswerAsync(
             context,
             (ILedger?)context.Prepared,
@@ -71,7 +71,8 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
                     ["usage"] = new JsonObject { ["input_tokens"] = result.Usage?.InputTokenCount ?? 0, ["output_tokens"] = 0 },
                 };
             },
-            entry).ConfigureAwait(false);
+            entry,
+            text).ConfigureAwait(false);
         if (answer is not null)
         {
             Store(entry, answer);

@@ -19,6 +19,13 @@ internal sealed class FromListOp<T> : SourceOp
         _idxKey = idxKey;
     }
 
+    internal override long? KnownCount => _items switch
+    {
+        ICollection c => c.Count,
+        IReadOnlyCollection<T> r => r.Count,
+        _ => null,
+    };
+
     private protected override string Describe()
     {
         var count = _items is ICollection c ? $"{c.Count} items" : "items";

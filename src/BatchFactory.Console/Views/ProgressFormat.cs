@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace BatchFactory.Progress;
+
+/// <summary>How the console views write numbers, money, rates and times: invariant culture, compact.</summary>
+internal static class ProgressFormat
+{
+    private static readonly CultureInfo s_culture = CultureInfo.InvariantCulture;
+
+    public static string Count(long n) => n.ToString("N0", s_culture);
+
+    public static string Rate(double perSecond) => perSecond.ToString(perSecond >= 100 ? "N0" : "0.0", s_culture);
+
+    /// <summary>US dollars with up to four decimals, or <c>?</c> when the model has no price.</summary>
+    public static string Cost(decimal? dollars) => dollars is { } d ? "$" + d.ToString("0.####", s_culture) : "?";
+
+    /// <summary><c>hh:mm:ss</c> (days counted in hours), or <c>-</c> when unknown.</summary>
+    public static string Time(TimeSpan? time) => time is { } t
+        ? string.Create(s_culture, $"{(long)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}")
+        : "-";
+
+    /// <summary>What the sources have emitted, over what they will emit when every source knows its size: <c>1,200/5,000</c>.</summary>
+    public static string Read(RunProgress progress, IReadOnlyList<OpInfo> ops)
+    {
+        var sources = ops.Where(o => o.Inputs.Count == 0 && o.Node < progress.Ops.Count).ToList();
+        var read = Count(sources.Sum(o => progress.Ops[o.Node].Stats.Out));
+        return sources.Count > 0 && sources.All(o => o.KnownCount is not null) ? $"{read}/{Count(sources.Sum(o => o.KnownCount!.Value))}" : read;
+    }
+
+    /// <summary>How a run ended, in a sentence.</summary>
+    public static string Ended(RunEnded ended) => ended switch
+    {
+        RunCompleted => string.Create(s_culture, $"Run finished in {ended.Elapsed.TotalSeconds:F2} s."),
+        RunCancelled => string.Create(s_culture, $"Run cancelled after {ended.Elapsed.TotalSeconds:F2} s."),
+        _ => string.Create(s_culture, $"Run failed after {ended.Elapsed.TotalSeconds:F2} s: {ended.Summary.Error}"),
+    };
+}

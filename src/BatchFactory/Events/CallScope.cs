@@ -1,0 +1,18 @@
+using BatchFactory.Engine;
+
+namespace BatchFactory.Events;
+
+/// <summary>
+/// The request a model client is working on, carried along the async flow of the call, so that a retry deep inside a
+/// client shared by every op of the run can say which op and entry it is for.
+/// </summary>
+internal sealed record CallScope(OpContext Context, string Idx, string Model)
+{
+    private static readonly AsyncLocal<CallScope?> s_current = new();
+
+    public static CallScope? Current
+    {
+        get => s_current.Value;
+        set => s_current.Value = value;
+    }
+}

@@ -1,0 +1,18 @@
+namespace BatchFactory;
+
+/// <summary>
+/// A sample of every op's counts, taken every <see cref="RunMonitor.SampleInterval"/> while the run goes and once more
+/// when it ends (<see cref="IsFinal"/>), so the last sample's counts are the run's exact totals. Counts are totals so
+/// far, not changes since the previous sample: a subscriber that misses a sample loses nothing.
+/// </summary>
+/// <param name="Elapsed">Time since the run started.</param>
+/// <param name="Ops">Every op, by node index.</param>
+/// <param name="IsFinal">Whether this is the sample taken after every op stopped.</param>
+public sealed record RunProgress(TimeSpan Elapsed, IReadOnlyList<OpProgress> Ops, bool IsFinal) : RunEvent(Elapsed)
+{
+    /// <summary>Calls, tokens and cost so far, over every op.</summary>
+    public CallTotals Totals => CallTotals.Of(Ops.Select(o => o.Stats));
+
+    /// <summary>The longest estimated time left of any op; <see langword="null"/> when no op has an estimate.</summary>
+    public TimeSpan? Eta => Ops.Max(o => o.Eta);
+}

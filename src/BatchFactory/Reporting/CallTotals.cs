@@ -1,0 +1,32 @@
+namespace BatchFactory;
+
+/// <summary>Model calls, tokens and cost summed over several ops.</summary>
+/// <param name="Calls">Requests sent to providers and answered.</param>
+/// <param name="Cached">Requests answered from the ledger or by an identical request in flight, without a call.</param>
+/// <param name="Failed">Requests that failed after retries.</param>
+/// <param name="InputTokens">Input tokens of the calls made.</param>
+/// <param name="OutputTokens">Output tokens of the calls made.</param>
+/// <param name="Cost">What the calls cost in US dollars, over the ops whose models have a price.</param>
+public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost)
+{
+    /// <summary>Sums the model calls of <paramref name="ops"/> (ops that call no model add nothing).</summary>
+    /// <param name="ops">Per-op counts.</param>
+    /// <returns>The totals.</returns>
+    public static CallTotals Of(IEnumerable<OpStats> ops)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        long calls = 0, cached = 0, failed = 0, input = 0, output = 0;
+        var cost = 0m;
+        foreach (var b in ops.Select(o => o.Broker).OfType<BrokerStats>())
+        {
+            calls += b.Calls;
+            cached += b.Cached;
+            failed += b.Failed;
+            input += b.InputTokens;
+            output += b.OutputTokens;
+            cost += b.Cost ?? 0m;
+        }
+
+        return new CallTotals(calls, cached, failed, input, output, cost);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace BatchFactory;
+
+public sealed partial record RunSummary
+{
+    private const int FailuresShown = 10;
+
+    /// <summary>
+    /// A few lines for people: how the run ended and its wall time, one line per op with its counts and, for ops that call
+    /// a model, calls made, served from the ledger and failed, tokens and cost; then the totals and the first failures.
+    /// </summary>
+    /// <returns>The text, ending with a line break.</returns>
+    public string Format()
+    {
+        var text = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        var ended = Status switch { RunStatus.Completed => "finished", RunStatus.Cancelled => "was cancelled", _ => "failed" };
+        text.Append(culture, $"Run {ended} in {Elapsed.TotalSeconds:F2} s.").AppendLine();
+        foreach (var op in Ops)
+        {
+            text.Append(culture, $"  [{op.Node}] {op.Name}: {op.In:N0} in, {op.Out:N0} out");
+            if (op.Dropped > 0)
+            {
+                text.Append(culture, $", {op.Dropped:N0} dropped");
+            }
+
+            if (op.Broker is { } b)
+            {
+                text.Append(culture, $"; {b.Model}: {b.Calls:N0} calls, {b.Cached:N0} from the ledger, {b.Failed:N0} failed, {b.InputTokens:N0} tokens in, {b.OutputTokens:N0} out, {FormatCost(b.Cost)}");
+            }
+
+            text.AppendLine();
+        }
+
+        if (Ops.Any(o => o.Broker is not null))
+        {
+            var t = Totals;
+            text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}.").AppendLine();
+        }
+
+        AppendFailures(text, culture);
+        return text.ToString();
+    }
+
+    /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>
+    internal static string FormatCost(decimal? cost) =>
+        cost is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.####}") : "cost unknown (no price for the model)";
+
+    private void AppendFailures(StringBuilder text, CultureInfo culture)
+    {
+        if (Error is { } error)
+        {
+            text.Append(culture, $"Stopped by: {error}").AppendLine();
+        }
+
+        var count = Failures.Count + FailuresNotListed;
+        if (Failures.Count == 0 || (Failures.Count == 1 && Error is not null && FailuresNotListed == 0))
+        {
+            return;
+        }
+
+        text.Append(culture, $"Failures ({count:N0}):").AppendLine();
+        foreach (var failure in Failures.Take(FailuresShown))
+        {
+            var entry = failure.Idx is null ? string.Empty : $", entry '{failure.Idx}'";
+            text.Append(culture, $"  [{failure.Node}] {failure.OpName}{entry}: {failure.Error}").AppendLine();
+        }
+
+        if (count > FailuresShown)
+        {
+            text.Append(culture, $"  … and {count - FailuresShown:N0} more (see the run's summary JSON)").AppendLine();
+        }
+    }
+}

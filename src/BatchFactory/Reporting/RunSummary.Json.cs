@@ -1,0 +1,34 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BatchFactory;
+
+public sealed partial record RunSummary
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+
+        // A file for people and tools, never embedded in HTML: keep '>' and non-ASCII text readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>
+    /// The summary as indented JSON with camel-case names (<c>status</c>, <c>startedAt</c>, <c>elapsed</c> as
+    /// <c>hh:mm:ss.fffffff</c>, <c>ops</c>, <c>failures</c>, <c>totals</c>…), as written to the project folder.
+    /// </summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    /// <summary>Reads a summary written by <see cref="ToJson"/>, e.g. to compare two runs.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="JsonException">The text is not a run summary.</exception>
+    public static RunSummary FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return JsonSerializer.Deserialize<RunSummary>(json, s_json) ?? throw new JsonException("The JSON text is null, not a run summary.");
+    }
+}

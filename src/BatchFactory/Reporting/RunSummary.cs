@@ -1,0 +1,33 @@
+namespace BatchFactory;
+
+/// <summary>
+/// What a run did, for people (<see cref="Format"/>) and for comparing runs (<see cref="ToJson"/>): how it ended, its wall
+/// time, per-op counts with calls, tokens and cost, and the entries that failed. <c>RunAsync</c> returns it as
+/// <see cref="RunResult.ToSummary"/>, the last run event carries it (<see cref="RunEnded.Summary"/>), and a run with a
+/// <see cref="RunOptions.Project"/> writes it to <c>runs/&lt;start time&gt;.summary.json</c> in the project folder.
+/// </summary>
+/// <param name="Status">How the run ended.</param>
+/// <param name="StartedAt">When the run started, on the run's <see cref="RunOptions.TimeProvider"/>.</param>
+/// <param name="Elapsed">The run's wall time.</param>
+/// <param name="Ops">Per-op counts, by node index.</param>
+/// <param name="Failures">
+/// Entries that failed: model requests that failed after retries (the run went on) and the error that stopped a faulted
+/// run, in the order they happened; at most <see cref="MaxListedFailures"/>.
+/// </param>
+/// <param name="FailuresNotListed">Failures beyond the first <see cref="MaxListedFailures"/>, counted but not listed.</param>
+/// <param name="Error">Why a faulted run stopped (API keys removed); <see langword="null"/> otherwise.</param>
+public sealed partial record RunSummary(
+    RunStatus Status,
+    DateTimeOffset StartedAt,
+    TimeSpan Elapsed,
+    IReadOnlyList<OpStats> Ops,
+    IReadOnlyList<EntryFailure> Failures,
+    long FailuresNotListed,
+    string? Error)
+{
+    /// <summary>How many failures a summary lists; further ones are only counted, so a run with a million failures stays small.</summary>
+    public const int MaxListedFailures = 1000;
+
+    /// <summary>Calls made, served from the ledger and failed, tokens and cost, over every op.</summary>
+    public CallTotals Totals => CallTotals.Of(Ops);
+}

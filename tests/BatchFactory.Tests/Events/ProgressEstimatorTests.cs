@@ -1,0 +1,61 @@
+using BatchFactory.Events;
+
+namespace BatchFactory.Tests.Events;
+
+public sealed class ProgressEstimatorTests
+{
+    // FromList(1,000) -> Filter -> ToList
+    private static readonly OpInfo[] s_ops =
+    [
+        new(0, "FromList", "FromList", false, 1000, []),
+        new(1, "Filter", "Filter", false, null, [0]),
+        new(2, "ToList", "ToList", false, null, [1]),
+    ];
+
+    private static OpStats[] Counts(long read, long filtered, long kept) =>
+    [
+        new(0, "FromList", "FromList", 0, read, 0),
+        new(1, "Filter", "Filter", filtered, kept, filtered - kept),
+        new(2, "ToList", "ToList", kept, 0, 0),
+    ];
+
+    [Fact]
+    public void Estimate_SourceOfKnownSize_GivesRateAndTimeLeft()
+    {
+        var estimator = new ProgressEstimator(s_ops);
+        estimator.Estimate(Counts(0, 0, 0), TimeSpan.Zero);
+
+        var ops = estimator.Estimate(Counts(100, 100, 50), TimeSpan.FromSeconds(1));
+
+        Assert.Equal((100.0, 1000L, TimeSpan.FromSeconds(9)), (ops[0].EntriesPerSecond, ops[0].ExpectedIn, ops[0].Eta));
+        Assert.Equal(1000, ops[1].ExpectedIn);
+        Assert.Equal(500, ops[2].ExpectedIn);
+        Assert.Equal(TimeSpan.FromSeconds(9), ops[2].Eta);
+    }
+
+    [Fact]
+    public void Estimate_FirstSample_HasNoRateAndNoTimeLeft()
+    {
+        var ops = new ProgressEstimator(s_ops).Estimate(Counts(10, 10, 5), TimeSpan.FromSeconds(1));
+
+        Assert.Equal((0.0, (TimeSpan?)null), (ops[0].EntriesPerSecond, ops[0].Eta));
+    }
+
+    [Fact]
+    public void Estimate_SourceOfUnknownSize_LeavesEverythingDownstreamUnknown()
+    {
+        OpInfo[] ops = [s_ops[0] with { KnownCount = null }, s_ops[1], s_ops[2]];
+
+        var progress = new ProgressEstimator(ops).Estimate(Counts(10, 10, 5), TimeSpan.FromSeconds(1));
+
+        Assert.All(progress, p => Assert.Null(p.ExpectedIn));
+    }
+
+    [Fact]
+    public void Estimate_AllDone_GivesZeroTimeLeft()
+    {
+        var ops = new ProgressEstimator(s_ops).Estimate(Counts(1000, 1000, 500), TimeSpan.FromSeconds(1));
+
+        Assert.All(ops, p => Assert.Equal(TimeSpan.Zero, p.Eta));
+    }
+}
