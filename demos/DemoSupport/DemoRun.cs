@@ -24,17 +24,25 @@ public sealed class DemoRun
     /// <summary>The model chosen for the demo.</summary>
     public string Model => Options.Model;
 
+    /// <summary>Where the demo prints.</summary>
+    public TextWriter Output => _output;
+
     /// <summary>The results of the graphs run so far.</summary>
     public IReadOnlyList<RunResult> Results => _results;
 
-    /// <summary>Prints the graph, then runs it with the project folder; printing ops write to the demo's output.</summary>
+    /// <summary>
+    /// Prints the graph, then runs it with the project folder and the console progress view (a live table in a
+    /// terminal, status lines otherwise); printing ops write to the demo's output.
+    /// </summary>
     /// <param name="graph">The graph.</param>
     /// <returns>The run's result.</returns>
     public async Task<RunResult> RunAsync(Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
         await _output.WriteLineAsync(graph.ToString());
-        var result = await graph.RunAsync(new RunOptions { Project = Project, Output = _output }, _cancellationToken);
+        var toConsole = ReferenceEquals(_output, Console.Out);
+        using var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = toConsole ? null : _output });
+        var result = await graph.RunAsync(new RunOptions { Project = Project, Output = _output, Monitor = monitor }, _cancellationToken);
         _results.Add(result);
         return result;
     }

@@ -24,11 +24,18 @@ public static class EmbeddingsDemo
 
         // 2. Score every pair and write them ranked, most similar first.
         var output = run.Project["out/similar_pairs.csv"];
-        await run.RunAsync(
+        var ranked = await run.RunAsync(
             FromList(Pairs(topics))
             | Sort("similarity", descending: true)
-            | PrintEntry(first: 5)
-            | WriteCsv(output, ["first", "second", "similarity"]));
+            | WriteCsv(output, ["first", "second", "similarity"])
+            | TakeFirstN(5)
+            | ToList("first", "second", "similarity"));
+        await run.Output.WriteLineAsync("\nMost similar pairs:");
+        foreach (var pair in ranked.Output.Values())
+        {
+            await run.Output.WriteLineAsync($"  {pair!["similarity"]}  {pair["first"]} / {pair["second"]}");
+        }
+
         return [output];
     }
 

@@ -13,6 +13,18 @@ public sealed class DemoGalleryTests : IDisposable
     private delegate Task<int> DemoMain(string[] args, TextWriter output, CancellationToken cancellationToken);
 
     [Fact]
+    public async Task Quickstart_WritesFivePoems_AndTheSecondRunMakesNoCall()
+    {
+        var (first, second) = await RunTwiceAsync(QuickstartDemo.RunAsync);
+
+        var markdown = await File.ReadAllTextAsync(Output("quickstart", "out/poems.md"), TestRuns.Token);
+        Assert.StartsWith("# Poems", markdown);
+        Assert.Equal(5, Count(markdown, "\n## "));
+        Assert.Contains("Calls: 5 made, 0 served from the ledger, 0 failed", first);
+        Assert.Contains("Calls: 0 made, 5 served from the ledger, 0 failed", second);
+    }
+
+    [Fact]
     public async Task Roleplay_WritesEachDialogueWithFiveTeacherAndThreeStudentTurns_AndRerunsFromTheLedger()
     {
         var (first, second) = await RunTwiceAsync(RoleplayDemo.RunAsync);
