@@ -84,8 +84,8 @@ public abstract class Op
     internal virtual long? KnownCount => null;
 
     /// <summary>
-    /// Whether the op holds entries until its whole input has ended (Sort, Shuffle, TakeFirstN). Such an op cannot be
-    /// inside a loop, whose input ends only when the loop is empty.
+    /// Whether the op may hold entries until its whole input has ended (Sort, Shuffle, TakeFirstN, file writers,
+    /// CollectField). Such an op cannot be inside a loop, whose input ends only when the loop is empty.
     /// </summary>
     internal virtual bool WaitsForAllInput => false;
 

@@ -166,7 +166,8 @@ public static partial class Ops
     /// <summary>
     /// Copies <paramref name="keys"/> from each entry on in-port 1 onto the entry with the same idx on in-port 0, which
     /// then leaves; e.g. after <see cref="Replicate(int)"/> sent a copy down another branch. When both inputs have ended,
-    /// in-port 0 entries that met no partner leave unchanged. Inside a loop, both copies must reach the op.
+    /// in-port 0 entries that met no partner leave unchanged. It cannot be inside a loop body (it is refused when the
+    /// loop is built): a partner dropped inside the loop would keep its entry waiting for the end of the input.
     /// </summary>
     /// <param name="keys">The fields to copy (a field the partner lacks becomes null).</param>
     /// <returns>The op.</returns>

@@ -28,10 +28,10 @@ internal sealed class CollectAllToListOp : Op
     internal override OpBlocks Materialize(OpContext context)
     {
         var output = new BufferBlock<Entry>(context.Buffer);
-        var late = new LateSends();
+        var held = new HeldMasters();
 
         // When the last child is dropped rather than delivered, no block is handling the master: send it from here.
-        void OnReady(SpawnGroup group) => late.Track(PassOnAsync(context, output, group));
+        void OnReady(SpawnGroup group) => _ = PassOnHeldAsync(context, output, group, held);
 
         var masters = new ActionBlock<Entry>(
             async master =>
@@ -39,9 +39,10 @@ internal sealed class CollectAllToListOp : Op
                 context.Counters.AddIn();
                 var group = master.Spawned ?? throw context.Fail(master, new InvalidOperationException(
                     $"Entry '{master.Idx}' reached in-port 0 of {Name} but was not spawned from; wire SpawnFromList's out-port 0 here."));
+                held.Hold();
                 if (group.MasterArrived(OnReady))
                 {
-                    await PassOnAsync(context, output, group).ConfigureAwait(false);
+                    await PassOnHeldAsync(context, output, group, held).ConfigureAwait(false);
                 }
             },
             context.Serial);
@@ -64,27 +65,35 @@ internal sealed class CollectAllToListOp : Op
 
                 if (group.ChildArrived(child.Order, values))
                 {
-                    await PassOnAsync(context, output, group).ConfigureAwait(false);
+                    await PassOnHeldAsync(context, output, group, held).ConfigureAwait(false);
                 }
             },
             context.Serial);
-        OutputPump.CompleteWhenDone(late.AfterAsync(Task.WhenAll(masters.Completion, children.Completion)), output);
+        OutputPump.CompleteWhenDone(held.AfterAsync(Task.WhenAll(masters.Completion, children.Completion)), output);
         return new OpBlocks([masters, children], [output]);
     }
 
-    private async Task PassOnAsync(OpContext context, ITargetBlock<Entry> output, SpawnGroup group)
+    // Fills the master's lists and passes it on; the collector's output does not end before this is done.
+    private async Task PassOnHeldAsync(OpContext context, ITargetBlock<Entry> output, SpawnGroup group, HeldMasters held)
     {
-        var master = group.Master;
-        master.Spawned = null;
-        var results = group.ResultsInOrder();
-        for (var k = 0; k < _listKeys.Length; k++)
+        try
         {
-            master.Data[_listKeys[k]] = new JsonArray([.. results.Select(r => r[k])]);
-        }
+            var master = group.Master;
+            master.Spawned = null;
+            var results = group.ResultsInOrder();
+            for (var k = 0; k < _listKeys.Length; k++)
+            {
+                master.Data[_listKeys[k]] = new JsonArray([.. results.Select(r => r[k])]);
+            }
 
-        if (await output.SendAsync(master, context.Token).ConfigureAwait(false))
+            await OutputPump.SendCountedAsync(context, output, master).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
         {
-            context.Counters.AddOut();
+        }
+        finally
+        {
+            held.Release();
         }
     }
 }

@@ -6,7 +6,8 @@ namespace BatchFactory.Operators;
 /// <summary>
 /// Merges fields back onto entries: an entry on in-port 1 gives its <c>keys</c> to the entry with the same idx on
 /// in-port 0, which then leaves; whichever comes first waits for the other. When both inputs have ended, entries on
-/// in-port 0 that never met a partner leave unchanged, and unmatched in-port 1 entries are dropped.
+/// in-port 0 that never met a partner leave unchanged, and unmatched in-port 1 entries are dropped. Because of that last
+/// step it cannot be inside a loop body: a partner dropped in the loop would keep its entry, and so the loop, waiting.
 /// </summary>
 internal sealed class CollectFieldOp : Op
 {
@@ -20,6 +21,8 @@ internal sealed class CollectFieldOp : Op
     }
 
     private protected override string Describe() => string.Join(", ", _keys);
+
+    internal override bool WaitsForAllInput => true;
 
     internal override OpBlocks Materialize(OpContext context)
     {
@@ -41,7 +44,7 @@ internal sealed class CollectFieldOp : Op
                 }
 
                 OpContext.Consumed(donor);
-                await SendAsync(context, output, target).ConfigureAwait(false);
+                await OutputPump.SendCountedAsync(context, output, target).ConfigureAwait(false);
             },
             context.Serial)).ToArray();
         var done = FlushUnmatchedAsync(context, Task.WhenAll(inputs.Select(i => i.Completion)), waiting, output);
@@ -79,7 +82,7 @@ internal sealed class CollectFieldOp : Op
         await inputsDone.ConfigureAwait(false);
         foreach (var entry in waiting[0].Values.SelectMany(q => q).OrderBy(e => e.Order))
         {
-            await SendAsync(context, output, entry).ConfigureAwait(false);
+            await OutputPump.SendCountedAsync(context, output, entry).ConfigureAwait(false);
         }
 
         foreach (var entry in waiting[1].Values.SelectMany(q => q))
@@ -88,11 +91,4 @@ internal sealed class CollectFieldOp : Op
         }
     }
 
-    private static async Task SendAsync(OpContext context, ITargetBlock<Entry> output, Entry entry)
-    {
-        if (await output.SendAsync(entry, context.Token).ConfigureAwait(false))
-        {
-            context.Counters.AddOut();
-        }
-    }
 }

@@ -25,10 +25,7 @@ internal sealed class IfRouterOp(Func<Entry, bool> predicate, string describe) :
                     throw context.Fail(entry, ex);
                 }
 
-                if (await outputs[holds ? 0 : 1].SendAsync(entry, context.Token).ConfigureAwait(false))
-                {
-                    context.Counters.AddOut();
-                }
+                await OutputPump.SendCountedAsync(context, outputs[holds ? 0 : 1], entry).ConfigureAwait(false);
             },
             context.PerEntry);
         OutputPump.CompleteWhenDone(input.Completion, outputs);

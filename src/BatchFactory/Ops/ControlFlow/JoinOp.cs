@@ -15,10 +15,7 @@ internal sealed class JoinOp() : Op("EndIf", 2, 1)
             async entry =>
             {
                 context.Counters.AddIn();
-                if (await output.SendAsync(entry, context.Token).ConfigureAwait(false))
-                {
-                    context.Counters.AddOut();
-                }
+                await OutputPump.SendCountedAsync(context, output, entry).ConfigureAwait(false);
             },
             context.Serial)).ToArray();
         OutputPump.CompleteWhenDone(Task.WhenAll(inputs.Select(i => i.Completion)), output);

@@ -144,10 +144,7 @@ internal sealed class LoopHeadOp : Op
         }
 
         entry.Frame = frame.Parent;
-        if (await exit.SendAsync(entry, context.Token).ConfigureAwait(false))
-        {
-            context.Counters.AddOut();
-        }
+        await OutputPump.SendCountedAsync(context, exit, entry).ConfigureAwait(false);
 
         frame.Scope.Add(-1);
     }

@@ -43,10 +43,10 @@ internal sealed class SpawnFromListOp : Op
                     throw context.Fail(master, ex);
                 }
 
-                await SendAsync(context, masters, master).ConfigureAwait(false);
+                await OutputPump.SendCountedAsync(context, masters, master).ConfigureAwait(false);
                 foreach (var child in spawned)
                 {
-                    await SendAsync(context, children, child).ConfigureAwait(false);
+                    await OutputPump.SendCountedAsync(context, children, child).ConfigureAwait(false);
                 }
             },
             context.Serial);
@@ -54,13 +54,6 @@ internal sealed class SpawnFromListOp : Op
         return new OpBlocks([input], [masters, children]);
     }
 
-    private static async Task SendAsync(OpContext context, ITargetBlock<Entry> target, Entry entry)
-    {
-        if (await target.SendAsync(entry, context.Token).ConfigureAwait(false))
-        {
-            context.Counters.AddOut();
-        }
-    }
 
     private List<Entry> Spawn(Entry master)
     {

@@ -45,14 +45,19 @@ internal abstract class AsyncEntryOp : Op
             EnsureOrdered = false,
             CancellationToken = context.Token,
         };
-        context.Counters.OutIsInLessDropped = true;
         if (!ServesFromStore)
         {
             var block = new TransformBlock<Entry, Entry>(
                 async entry =>
                 {
                     context.Counters.AddIn();
-                    return (await ProcessCountedAsync(entry, context).ConfigureAwait(false))!;
+                    var result = await ProcessCountedAsync(entry, context).ConfigureAwait(false);
+                    if (result is not null)
+                    {
+                        context.Counters.AddOut();
+                    }
+
+                    return result!;
                 },
                 options);
             block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
@@ -65,7 +70,7 @@ internal abstract class AsyncEntryOp : Op
             {
                 if (await ProcessCountedAsync(entry, context).ConfigureAwait(false) is { } result)
                 {
-                    await output.SendAsync(result, context.Token).ConfigureAwait(false);
+                    await OutputPump.SendCountedAsync(context, output, result).ConfigureAwait(false);
                 }
             },
             options);
@@ -83,7 +88,14 @@ internal abstract class AsyncEntryOp : Op
                     throw context.Fail(entry, ex);
                 }
 
-                await (served ? (ITargetBlock<Entry>)output : slow).SendAsync(entry, context.Token).ConfigureAwait(false);
+                if (served)
+                {
+                    await OutputPump.SendCountedAsync(context, output, entry).ConfigureAwait(false);
+                }
+                else
+                {
+                    await slow.SendAsync(entry, context.Token).ConfigureAwait(false);
+                }
             },
             new ExecutionDataflowBlockOptions
             {
@@ -96,6 +108,7 @@ internal abstract class AsyncEntryOp : Op
         OutputPump.CompleteWhenDone(slow.Completion, output);
         return new OpBlocks([fast], [output]);
     }
+
 
     // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
     private async Task<Entry?> ProcessCountedAsync(Entry entry, OpContext context)

@@ -89,4 +89,13 @@ internal static class OutputPump
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+
+    /// <summary>Sends <paramref name="entry"/> on with backpressure and counts it as out if the target took it.</summary>
+    public static async Task SendCountedAsync(OpContext context, ITargetBlock<Entry> target, Entry entry)
+    {
+        if (await target.SendAsync(entry, context.Token).ConfigureAwait(false))
+        {
+            context.Counters.AddOut();
+        }
+    }
 }
