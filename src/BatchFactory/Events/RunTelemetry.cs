@@ -32,13 +32,14 @@ internal sealed partial class RunTelemetry
         _callLog = loggers.CreateLogger(CallLog.Category);
         _startTimestamp = options.TimeProvider.GetTimestamp();
         _startedAt = options.TimeProvider.GetUtcNow();
+        Secrets = new SecretRedactor(more: options.Models.Secrets);
 
         // Tracking a call costs a closure and an async-local; worth it only when someone listens.
         TracksCalls = options.Monitor is not null || _callLog.IsEnabled(LogLevel.Information);
     }
 
     /// <summary>Removes API keys from what is logged, published and summarised.</summary>
-    public SecretRedactor Secrets { get; } = new();
+    public SecretRedactor Secrets { get; }
 
     /// <summary>Whether model calls are wrapped to report their start, end and retries.</summary>
     public bool TracksCalls { get; }

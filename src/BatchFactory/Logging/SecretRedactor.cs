@@ -1,9 +1,10 @@
 namespace BatchFactory.Logging;
 
 /// <summary>
-/// Removes API keys from text that goes to logs, run events and summaries: the values of the environment variables
-/// the built-in providers read keys from (<c>OPENAI_API_KEY</c>, <c>AZURE_OPENAI_API_KEY</c>), wherever they appear.
-/// A provider's error message may quote the key it was given; this keeps it out.
+/// Removes API keys from text that goes to logs, run events, summaries, ledgers and entries: the values of the
+/// environment variables the built-in providers read keys from (<c>OPENAI_API_KEY</c>, <c>AZURE_OPENAI_API_KEY</c>) and
+/// the keys the run's providers were given some other way, wherever they appear. A provider's error message may quote
+/// the key it was given; this keeps it out.
 /// </summary>
 internal sealed class SecretRedactor
 {
@@ -16,11 +17,11 @@ internal sealed class SecretRedactor
 
     private readonly string[] _secrets;
 
-    /// <summary>Reads the keys with <paramref name="environment"/> (default: the process environment) once, now.</summary>
-    public SecretRedactor(Func<string, string?>? environment = null)
+    /// <summary>Reads the keys with <paramref name="environment"/> (default: the process environment) once, now, and adds <paramref name="more"/>.</summary>
+    public SecretRedactor(Func<string, string?>? environment = null, IEnumerable<string>? more = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        _secrets = [.. s_variables.Select(environment).OfType<string>().Where(s => s.Length >= MinSecretLength).Distinct(StringComparer.Ordinal)];
+        _secrets = [.. s_variables.Select(environment).OfType<string>().Concat(more ?? []).Where(s => s.Length >= MinSecretLength).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary><paramref name="text"/> with every key replaced by <c>***</c>.</summary>

@@ -40,11 +40,11 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
                 counters.Failed();
                 telemetry.Failed(context, entry.Idx, model, ex);
-                await TryRecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
+                await TryRecordFailureAsync(ledger, key, model, telemetry.Secrets.Describe(ex)).ConfigureAwait(false);
                 switch (onFailure)
                 {
                     case OnCallFailure.Emit:
-                        Operators.FailedCall.Mark(entry, ex.Message);
+                        Operators.FailedCall.Mark(entry, telemetry.Secrets.Redact(ex.Message));
                         return (null, true);
                     case OnCallFailure.FailRun:
                         throw;
@@ -91,7 +91,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
     // error reached whoever wrote first) must not replace it.
-    private static async Task TryRecordFailureAsync(ILedger? ledger, string key, ModelSpec model, Exception ex)
+    private static async Task TryRecordFailureAsync(ILedger? ledger, string key, ModelSpec model, string error)
     {
         if (ledger is null)
         {
@@ -100,19 +100,19 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
         try
         {
-            await RecordFailureAsync(ledger, key, model, ex).ConfigureAwait(false);
+            await RecordFailureAsync(ledger, key, model, error).ConfigureAwait(false);
         }
         catch (LedgerException)
         {
         }
     }
 
-    private static async Task RecordFailureAsync(ILedger ledger, string key, ModelSpec model, Exception ex)
+    private static async Task RecordFailureAsync(ILedger ledger, string key, ModelSpec model, string error)
     {
         var record = new JsonObject
         {
             ["model"] = model.ToString(),
-            ["error"] = $"{ex.GetType().Name}: {ex.Message}",
+            ["error"] = error,
             ["at"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         await ledger.AppendAsync(key + "#failed", record, CancellationToken.None).ConfigureAwait(false);

@@ -15,7 +15,7 @@ namespace BatchFactory;
 /// Calls go through the SDK's Microsoft.Extensions.AI adapter (<c>AsIChatClient</c>): with OpenAI 2.15 loaded beside
 /// Azure.AI.OpenAI 2.1.0 that path works, while the Azure SDK's own <c>CompleteChatAsync</c> does not.
 /// </remarks>
-public sealed class AzureOpenAIProvider : IModelProvider
+public sealed class AzureOpenAIProvider : IModelProvider, Brokers.IHoldsSecrets
 {
     /// <summary>The environment variable holding the resource's endpoint.</summary>
     public const string EndpointVariable = "AZURE_OPENAI_ENDPOINT";
@@ -31,6 +31,9 @@ public sealed class AzureOpenAIProvider : IModelProvider
     {
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
+
+    /// <inheritdoc/>
+    IEnumerable<string> Brokers.IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
 
     /// <inheritdoc/>
     public string Name => "azure";
