@@ -7,4 +7,5 @@ namespace BatchFactory;
 /// <param name="CallsModel">Whether the op calls a model (CallLLM, EmbedText), so its progress has call counts.</param>
 /// <param name="KnownCount">For a source whose items are a collection, how many entries it emits; otherwise <see langword="null"/>.</param>
 /// <param name="Inputs">The nodes wired into the op's in-ports, without the wires that close a loop.</param>
-public sealed record OpInfo(int Node, string Name, string Description, bool CallsModel, long? KnownCount, IReadOnlyList<int> Inputs);
+/// <param name="OutputPorts">How many out-ports the op has; an op with several (If, Replicate, a loop, a spawn) splits what it passes on among them.</param>
+public sealed record OpInfo(int Node, string Name, string Description, bool CallsModel, long? KnownCount, IReadOnlyList<int> Inputs, int OutputPorts = 1);

@@ -4,7 +4,9 @@ namespace BatchFactory.Events;
 /// Turns a run's successive counts into rates and times left. Rates are taken over the last <see cref="Window"/> of
 /// samples. An op's expected total is its source's size for a source that knows it, otherwise what the ops wired into it
 /// are expected to pass on (their expected input scaled by their out-to-in ratio so far): an estimate that firms up as
-/// the run goes, and that is unknown downstream of a source of unknown size.
+/// the run goes, and that is unknown downstream of a source of unknown size. It is unknown downstream of an op with
+/// several out-ports too (If, Replicate, loops, spawns, checkpoints): counts are kept per op, not per port, so how its
+/// output splits between the ports, or how often an entry goes round a loop, cannot be told.
 /// </summary>
 internal sealed class ProgressEstimator(IReadOnlyList<OpInfo> ops)
 {
@@ -77,6 +79,11 @@ internal sealed class ProgressEstimator(IReadOnlyList<OpInfo> ops)
         if (!done[node])
         {
             done[node] = true;
+            if (ops[node].OutputPorts > 1)
+            {
+                return expectedOut[node] = null;
+            }
+
             var expected = Expected(node, stats, expectedOut, done);
             var s = stats[node];
             expectedOut[node] = ops[node].Inputs.Count == 0 || s.In == 0 || expected is null

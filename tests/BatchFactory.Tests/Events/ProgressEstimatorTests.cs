@@ -52,6 +52,32 @@ public sealed class ProgressEstimatorTests
     }
 
     [Fact]
+    public void Estimate_DownstreamOfAnOpWithSeveralOutPorts_IsUnknown_ButTheOpItselfIsEstimated()
+    {
+        // FromList(1,000) -> If (2 out-ports) -> EndIf (both branches) -> ToList
+        OpInfo[] ops =
+        [
+            new(0, "FromList", "FromList", false, 1000, []),
+            new(1, "If", "If", false, null, [0], OutputPorts: 2),
+            new(2, "EndIf", "EndIf", false, null, [1, 1]),
+            new(3, "ToList", "ToList", false, null, [2]),
+        ];
+        OpStats[] counts =
+        [
+            new(0, "FromList", "FromList", 0, 100, 0),
+            new(1, "If", "If", 100, 100, 0),
+            new(2, "EndIf", "EndIf", 100, 100, 0),
+            new(3, "ToList", "ToList", 100, 0, 0),
+        ];
+
+        var progress = new ProgressEstimator(ops).Estimate(counts, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1000, progress[1].ExpectedIn);
+        Assert.Null(progress[2].ExpectedIn);
+        Assert.Null(progress[3].ExpectedIn);
+    }
+
+    [Fact]
     public void Estimate_AllDone_GivesZeroTimeLeft()
     {
         var ops = new ProgressEstimator(s_ops).Estimate(Counts(1000, 1000, 500), TimeSpan.FromSeconds(1));
