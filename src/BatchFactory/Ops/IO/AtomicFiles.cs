@@ -8,7 +8,7 @@ namespace BatchFactory.Operators;
 internal sealed class AtomicFiles : IDisposable
 {
     private readonly List<(string Temp, string Target)> _pending = [];
-    private readonly HashSet<string> _targets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _targets = new(FileChecks.Names);
     private bool _committed;
 
     /// <summary>Writes the future content of <paramref name="path"/> (creating its folder) to a temporary file beside it.</summary>

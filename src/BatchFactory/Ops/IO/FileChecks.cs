@@ -5,6 +5,13 @@ namespace BatchFactory.Operators;
 /// <summary>Checks, before a run starts, that the files and folders reader ops read exist.</summary>
 internal static class FileChecks
 {
+    /// <summary>
+    /// How the file system tells file names apart: without case on Windows and macOS (where <c>Notes.txt</c> and
+    /// <c>notes.txt</c> are one file), with case elsewhere.
+    /// </summary>
+    public static StringComparer Names { get; } =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
     /// <summary>Refuses an empty path when the op is made.</summary>
     public static string Path(string? path, string opName, string paramName)
     {

@@ -37,7 +37,7 @@ internal sealed class WriteMarkdownEntriesOp : WriterOp
         }
 
         var folder = System.IO.Path.GetFullPath(Path);
-        foreach (var group in entries.GroupBy(e => FileChecks.InFolder(Kind, folder, e.Get<string>(_fileKey) + ".md", e, _fileKey), StringComparer.Ordinal))
+        foreach (var group in entries.GroupBy(e => FileChecks.InFolder(Kind, folder, e.Get<string>(_fileKey) + ".md", e, _fileKey), FileChecks.Names))
         {
             await MarkdownFiles.WriteAsync(files, group.Key, group, Write, cancellationToken).ConfigureAwait(false);
         }

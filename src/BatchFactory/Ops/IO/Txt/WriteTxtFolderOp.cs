@@ -20,7 +20,7 @@ internal sealed class WriteTxtFolderOp : WriterOp
     protected override async Task WriteAsync(IReadOnlyList<Entry> entries, AtomicFiles files, CancellationToken cancellationToken)
     {
         var folder = System.IO.Path.GetFullPath(Path);
-        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        var written = new Dictionary<string, string>(FileChecks.Names);
         foreach (var entry in entries)
         {
             var name = entry.Get<string>(_fileKey);
