@@ -7,21 +7,22 @@ namespace BatchFactory.Brokers.Resilience;
 internal static class RetryPipeline
 {
     /// <summary>
-    /// A pipeline that retries <see cref="TransientFailure"/>s with exponential backoff and jitter, honouring
-    /// <c>Retry-After</c> up to <see cref="RetryOptions.MaxRetryAfter"/>; <see cref="ResiliencePipeline.Empty"/> when
-    /// <see cref="RetryOptions.MaxRetries"/> is 0.
+    /// A runner that retries <see cref="TransientFailure"/>s with exponential backoff and jitter, honouring
+    /// <c>Retry-After</c> up to <see cref="RetryOptions.MaxRetryAfter"/> (no retries when <see cref="RetryOptions.MaxRetries"/>
+    /// is 0). A 429 also pauses every other call through the runner until its retry is due (<see cref="CoolDown"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public static ResiliencePipeline Create(RetryOptions options)
+    public static RetryRunner Create(RetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var time = options.TimeProvider;
+        var coolDown = new CoolDown(time);
         if (options.MaxRetries == 0)
         {
-            return ResiliencePipeline.Empty;
+            return new RetryRunner(ResiliencePipeline.Empty, coolDown);
         }
 
-        var time = options.TimeProvider;
         var baseDelay = options.BaseDelay;
         var maxDelay = options.MaxDelay;
         var maxRetryAfter = options.MaxRetryAfter;
@@ -43,9 +44,19 @@ internal static class RetryPipeline
                     : null),
             OnRetry = args =>
             {
-                if (onRetry is not null && args.Outcome.Exception is { } exception)
+                if (args.Outcome.Exception is not { } exception)
                 {
-                    TransientFailure.TryClassify(exception, args.Context.CancellationToken, out var failure);
+                    return default;
+                }
+
+                TransientFailure.TryClassify(exception, args.Context.CancellationToken, out var failure);
+                if (failure.StatusCode == 429)
+                {
+                    coolDown.PauseUntil(time.GetUtcNow() + args.RetryDelay);
+                }
+
+                if (onRetry is not null)
+                {
                     onRetry(new RetryEvent
                     {
                         Attempt = args.AttemptNumber + 1,
@@ -65,7 +76,7 @@ internal static class RetryPipeline
             retry.Randomizer = randomizer;
         }
 
-        return new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build();
+        return new RetryRunner(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build(), coolDown);
     }
 
     /// <summary>The backoff without jitter before retry <paramref name="attempt"/> + 1: base × 2^attempt, capped.</summary>

@@ -18,7 +18,7 @@ namespace BatchFactory;
 /// </remarks>
 public sealed class RetryingChatClient : DelegatingChatClient
 {
-    private readonly ResiliencePipeline _pipeline;
+    private readonly RetryRunner _pipeline;
 
     /// <summary>Wraps <paramref name="innerClient"/> in retries as <paramref name="options"/> says.</summary>
     /// <param name="innerClient">The client each attempt goes to.</param>

@@ -16,7 +16,7 @@ namespace BatchFactory;
 /// </remarks>
 public sealed class RetryingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly ResiliencePipeline _pipeline;
+    private readonly RetryRunner _pipeline;
 
     /// <summary>Wraps <paramref name="innerGenerator"/> in retries as <paramref name="options"/> says.</summary>
     /// <param name="innerGenerator">The generator each attempt goes to.</param>

@@ -36,7 +36,8 @@ public sealed class ResilienceBuilderExtensionsTests
     [Fact]
     public async Task UseBatchFactoryResilience_WhileACallWaitsToRetry_ItHoldsNoConcurrencySlot()
     {
-        RefuseFirstAttemptOf("refused", retryAfterSeconds: 10);
+        // A 503: unlike a 429, it does not pause the other calls, so "other" can go out while "refused" waits.
+        RefuseFirstAttemptOf("refused", retryAfterSeconds: 10, status: 503);
         using var client = new ChatClientBuilder(_inner)
             .UseBatchFactoryResilience(new RateLimitOptions { MaxConcurrency = 1, TimeProvider = _time }, Retries())
             .Build();
@@ -99,7 +100,7 @@ public sealed class ResilienceBuilderExtensionsTests
 
     private RetryOptions Retries() => new() { BaseDelay = TimeSpan.FromMilliseconds(100), UseJitter = false, TimeProvider = _time };
 
-    private void RefuseFirstAttemptOf(string prompt, int retryAfterSeconds)
+    private void RefuseFirstAttemptOf(string prompt, int retryAfterSeconds, int status = 429)
     {
         var refused = 0;
         _inner.OnGetResponse = (_, messages, _, _) =>
@@ -107,7 +108,7 @@ public sealed class ResilienceBuilderExtensionsTests
             var text = messages.Single().Text;
             _attempts.Enqueue((text, _time.Elapsed));
             return text == prompt && Interlocked.Exchange(ref refused, 1) == 0
-                ? Task.FromException<ChatResponse>(ProviderErrors.Status(429, ("Retry-After", retryAfterSeconds.ToString())))
+                ? Task.FromException<ChatResponse>(ProviderErrors.Status(status, ("Retry-After", retryAfterSeconds.ToString())))
                 : Task.FromResult(FakeChatClient.Reply());
         };
     }

@@ -33,6 +33,40 @@ public sealed class RetryingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_After429_OtherCallsWaitOutTheSamePause_InsteadOfHittingTheProvider()
+    {
+        FailFirst(1, _ => ProviderErrors.Status(429, ("Retry-After", "3")));
+        using var client = new RetryingChatClient(_inner, Options());
+        var refused = client.GetResponseAsync("first", cancellationToken: Token);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the refused call waits to retry");
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var later = client.GetResponseAsync("second", cancellationToken: Token);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 2, "the new call waits for the pause");
+        Assert.Equal(1, _inner.Calls);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.Within(refused);
+        await Eventually.Within(later);
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)], _attemptsAt.Order());
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ServerErrors_DoNotPauseOtherCalls()
+    {
+        FailFirst(1, _ => ProviderErrors.Status(503));
+        using var client = new RetryingChatClient(_inner, Options(baseDelay: TimeSpan.FromSeconds(2)));
+        var failing = client.GetResponseAsync("first", cancellationToken: Token);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the failed call waits to retry");
+
+        await Eventually.Within(client.GetResponseAsync("second", cancellationToken: Token));
+
+        Assert.Equal(2, _inner.Calls);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.Within(failing);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RetryAfterMs_IsPreferredToRetryAfter()
     {
         FailFirst(1, _ => ProviderErrors.Status(429, ("Retry-After", "2"), ("retry-after-ms", "1500")));

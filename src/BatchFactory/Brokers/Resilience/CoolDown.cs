@@ -1,0 +1,42 @@
+namespace BatchFactory.Brokers.Resilience;
+
+/// <summary>
+/// A pause shared by every call through one retrying client: when the provider answers 429 and says how long to wait,
+/// no call through the client goes out before then, not only the one that was refused. Without it, the other calls in
+/// flight keep hitting a provider that is already refusing, and each earns its own 429.
+/// </summary>
+internal sealed class CoolDown(TimeProvider time)
+{
+    private long _untilTicks;
+
+    /// <summary>When the pause ends (in the past when there is none).</summary>
+    public DateTimeOffset Until => new(Volatile.Read(ref _untilTicks), TimeSpan.Zero);
+
+    /// <summary>Pauses calls until <paramref name="until"/>, unless a longer pause is already set.</summary>
+    public void PauseUntil(DateTimeOffset until)
+    {
+        var ticks = until.UtcTicks;
+        var current = Volatile.Read(ref _untilTicks);
+        while (ticks > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _untilTicks, ticks, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Waits until no pause is set (at once when there is none).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan left;
+        while ((left = Until - time.GetUtcNow()) > TimeSpan.Zero)
+        {
+            await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
