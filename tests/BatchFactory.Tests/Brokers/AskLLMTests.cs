@@ -75,6 +75,29 @@ public sealed class AskLLMTests : IDisposable
     }
 
     [Fact]
+    public async Task IdenticalRequestsFailingTogether_AreRecordedAsFailedOncePerRequestSent()
+    {
+        var release = new TaskCompletionSource();
+        _fake.Answer = async (prompt, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            throw new InvalidOperationException("the model is down");
+        };
+        var run = RunResultAsync(FromList(Enumerable.Range(0, 10), outputKey: "n") | AskLLM("Same question for everyone", "m@fake", "answer") | ToList("answer"));
+        SpinWait.SpinUntil(() => _fake.Calls > 0, TimeSpan.FromSeconds(30));
+        await Task.Delay(50, TestRuns.Token);
+        release.SetResult();
+
+        var result = await run;
+
+        // Every entry failed; each request actually sent (normally one, shared by all) left one failure record.
+        Assert.Equal(10, result.FailedCalls);
+        var ledger = Directory.GetFiles(_data.Path, "llm.jsonl", SearchOption.AllDirectories).Single();
+        Assert.Equal(_fake.Calls, File.ReadLines(ledger).Count(line => line.Contains("#failed", StringComparison.Ordinal)));
+        Assert.True(_fake.Calls < 10, "identical requests in flight together were not shared");
+    }
+
+    [Fact]
     public async Task Samples_OfOnePrompt_AreSeparateCalls()
     {
         await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "s0", sample: 0) | AskLLM("Q {topic}", "m@fake", "s1", sample: 1) | AskLLM("Q {topic}", "m@fake", "s0b", sample: 0) | ToList("s1"));

@@ -29,7 +29,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
             bool fresh;
             try
             {
-                (answer, fresh) = await cache.GetAsync(key, ledger, send, context.Token).ConfigureAwait(false);
+                (answer, fresh) = await cache.GetAsync(key, ledger, send, ex => ex is ModelConfigurationException ? Task.CompletedTask : TryRecordFailureAsync(ledger, key, model, telemetry.Secrets.Describe(ex)), context.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
             {
@@ -40,7 +40,6 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
                 counters.Failed();
                 telemetry.Failed(context, entry.Idx, model, ex);
-                await TryRecordFailureAsync(ledger, key, model, telemetry.Secrets.Describe(ex)).ConfigureAwait(false);
                 switch (onFailure)
                 {
                     case OnCallFailure.Emit:

@@ -16,8 +16,12 @@ internal sealed class CallCache
     /// <param name="key">The request's content address.</param>
     /// <param name="ledger">Where answers are kept across runs; <see langword="null"/> to share only within the run.</param>
     /// <param name="call">Makes the request; its answer is stored under <paramref name="key"/>.</param>
+    /// <param name="failed">
+    /// Told when the request this caller made fails (once per request sent: callers that waited for it share its
+    /// failure without being told), before anyone sees the failure; e.g. to record it.
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting; a call already made still lands in the ledger.</param>
-    public async Task<(JsonObject Answer, bool Fresh)> GetAsync(string key, ILedger? ledger, Func<CancellationToken, Task<JsonObject>> call, CancellationToken cancellationToken)
+    public async Task<(JsonObject Answer, bool Fresh)> GetAsync(string key, ILedger? ledger, Func<CancellationToken, Task<JsonObject>> call, Func<Exception, Task> failed, CancellationToken cancellationToken)
     {
         if (await StoredAsync(key, ledger, cancellationToken).ConfigureAwait(false) is { } stored)
         {
@@ -51,6 +55,11 @@ internal sealed class CallCache
         }
         catch (Exception ex)
         {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                await failed(ex).ConfigureAwait(false);
+            }
+
             mine.SetException(ex);
             throw;
         }
