@@ -87,6 +87,36 @@ public class OutputTests
     }
 
     [Fact]
+    public async Task ToList_ValuesOfEveryJsonKind_ComeBackExactlyAsTheyWere_WithTheirIdxs()
+    {
+        var values = new JsonNode?[]
+        {
+            "plain", "naïve café ✓ 日本", "quote \" and \\ backslash", 0, -17, 1234567890123, 2.5, 1e-7, true, false, null,
+            new JsonArray(1, "two", null), new JsonObject { ["nested"] = new JsonObject { ["deep"] = new JsonArray() } },
+        };
+        var g = FromList(values.Select((v, i) => new JsonObject { ["id"] = $"e{i}", ["v"] = v?.DeepClone() }), idxKey: "id") | ToList("v");
+
+        var output = (await g.RunCheckedAsync(null, TestRuns.Token)).Output;
+
+        Assert.Equal(values.Select(v => v?.ToJsonString() ?? "null"), output.Values().Select(v => v?.ToJsonString() ?? "null"));
+        Assert.Equal(values.Select((_, i) => $"e{i}"), output.Idxs);
+        Assert.Equal("naïve café ✓ 日本", output.Values()[1]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ToList_EntriesArrivingOutOfOrder_ComeOutInSourceOrder_WithIdxsAlongside()
+    {
+        var g = FromList(Enumerable.Range(0, 500).Select(i => new { id = $"e{i}", n = i }), idxKey: "id")
+            | Apply(e => Thread.SpinWait(Random.Shared.Next(0, 2000)))
+            | ToList("n");
+
+        var output = (await g.RunCheckedAsync(new RunOptions { MaxDegreeOfParallelism = 4, FuseEntryOps = false }, TestRuns.Token)).Output;
+
+        Assert.Equal(Enumerable.Range(0, 500), output.Values<int>());
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"e{i}"), output.Idxs);
+    }
+
+    [Fact]
     public async Task ToList_NullField_IsCollectedAsNull()
     {
         var g = FromList(new[] { new JsonObject { ["v"] = null }, new JsonObject { ["v"] = "x" } }) | ToList("v");

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
@@ -75,23 +78,32 @@ internal abstract class SinkOp : Op
         await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (inputDone.IsCompletedSuccessfully)
         {
-            kept.PutInStreamOrder();
-            context.Run.AddOutput(new RunOutput(context.Node, Name, Keys, kept.Idxs, kept.Values, kept.Entries));
+            context.Run.AddOutput(kept.Publish(context.Node, Name, Keys));
         }
     }
 
-    /// <summary>What a sink kept in one run, in parallel lists (cheaper than a list of rows for millions of entries).</summary>
-    private sealed class Kept(bool keepEntries)
+    /// <summary>
+    /// What a sink kept in one run. OutputEntries keeps the entries; ToList keeps each idx and value as UTF-8 in packed
+    /// chunks (no object per entry, so keeping a million values does not burden the garbage collector), and the output
+    /// turns them back into strings and JSON nodes when it is first read.
+    /// </summary>
+    private sealed class Kept
     {
-        private List<OrderKey> _orders = [];
+        private readonly List<OrderKey> _orders = [];
+        private readonly List<Entry>? _entries;
+        private readonly PackedList _idxs = new();
+        private readonly PackedList _values = new();
+        private readonly ArrayBufferWriter<byte> _scratch = new(256);
+        private readonly Utf8JsonWriter _writer;
         private bool _inOrder = true;
 
-        public List<string> Idxs { get; private set; } = [];
+        public Kept(bool keepEntries)
+        {
+            _entries = keepEntries ? [] : null;
+            _writer = new Utf8JsonWriter(_scratch);
+        }
 
-        public List<JsonNode?> Values { get; private set; } = [];
-
-        public List<Entry>? Entries { get; private set; } = keepEntries ? [] : null;
-
+        /// <summary>Keeps the entry (OutputEntries) or its idx and <paramref name="value"/> (ToList). Called under a lock.</summary>
         public void Add(Entry entry, JsonNode? value)
         {
             if (_orders.Count > 0 && entry.Order.CompareTo(_orders[^1]) < 0)
@@ -100,26 +112,70 @@ internal abstract class SinkOp : Op
             }
 
             _orders.Add(entry.Order);
-            Idxs.Add(entry.Idx);
-            Values.Add(value);
-            Entries?.Add(entry);
-        }
-
-        // Entries usually arrive in stream order (one worker per op); reorder only when some did not.
-        public void PutInStreamOrder()
-        {
-            if (_inOrder)
+            if (_entries is not null)
             {
+                _entries.Add(entry);
                 return;
             }
 
+            Encoding.UTF8.GetBytes(entry.Idx, _idxs.Reserve(Encoding.UTF8.GetByteCount(entry.Idx)));
+            _scratch.ResetWrittenCount();
+            _writer.Reset(_scratch);
+            if (value is null)
+            {
+                _writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(_writer);
+            }
+
+            _writer.Flush();
+            _values.Add(_scratch.WrittenSpan);
+        }
+
+        /// <summary>The output, in stream order.</summary>
+        public RunOutput Publish(int node, string name, IReadOnlyList<string> keys)
+        {
+            var order = StreamOrder();
+            if (_entries is not null)
+            {
+                List<Entry> entries = order is null ? _entries : [.. order.Select(i => _entries[i])];
+                return new RunOutput(node, name, keys, [.. entries.Select(e => e.Idx)], [.. entries.Select(e => (JsonNode?)e.Data)], entries);
+            }
+
+            var count = _orders.Count;
+            return new RunOutput(
+                node,
+                name,
+                keys,
+                new LazyList<string>(count, () => Decode(count, order, i => Encoding.UTF8.GetString(_idxs[i]))),
+                new LazyList<JsonNode?>(count, () => Decode(count, order, i => JsonNode.Parse(_values[i]))),
+                null);
+        }
+
+        private static List<T> Decode<T>(int count, int[]? order, Func<int, T> item)
+        {
+            var items = new List<T>(count);
+            for (var k = 0; k < count; k++)
+            {
+                items.Add(item(order?[k] ?? k));
+            }
+
+            return items;
+        }
+
+        // Entries usually arrive in stream order (one worker per op); sort positions only when some did not.
+        private int[]? StreamOrder()
+        {
+            if (_inOrder)
+            {
+                return null;
+            }
+
             var order = Enumerable.Range(0, _orders.Count).ToArray();
-            var keys = _orders.ToArray();
-            Array.Sort(keys, order);
-            Idxs = [.. order.Select(i => Idxs[i])];
-            Values = [.. order.Select(i => Values[i])];
-            Entries = Entries is null ? null : [.. order.Select(i => Entries[i])];
-            _orders = [.. keys];
+            Array.Sort(_orders.ToArray(), order);
+            return order;
         }
     }
 }
