@@ -17,4 +17,25 @@ internal static class Cli
             ? value
             : throw new ArgumentException($"{name} takes a positive whole number, not '{text}'.");
     }
+
+    /// <summary>
+    /// Reads <paramref name="args"/> into <paramref name="options"/>: <paramref name="mode"/> (the harness's own switch)
+    /// is skipped, and each other option must be a key of <paramref name="valued"/>, which applies the value after it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown option, an option without its value, or a value the option refuses.</exception>
+    public static T Parse<T>(string[] args, string mode, T options, IReadOnlyDictionary<string, Func<T, string, T>> valued)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == mode)
+            {
+                continue;
+            }
+
+            var apply = valued.GetValueOrDefault(args[i]) ?? throw new ArgumentException($"unknown argument '{args[i]}'.");
+            options = apply(options, Value(args, ref i));
+        }
+
+        return options;
+    }
 }

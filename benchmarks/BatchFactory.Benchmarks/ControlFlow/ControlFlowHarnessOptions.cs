@@ -6,23 +6,13 @@ internal sealed record ControlFlowHarnessOptions(int Masters, int Items, int Ent
     public const string Usage =
         "usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow [--masters N] [--items N] [--entries N] [--loop-rounds N] [--repeats N]";
 
-    public static ControlFlowHarnessOptions Parse(string[] args)
-    {
-        var options = new ControlFlowHarnessOptions(10_000, 10, 100_000, 10, 5);
-        for (var i = 0; i < args.Length; i++)
+    public static ControlFlowHarnessOptions Parse(string[] args) =>
+        Cli.Parse(args, "--control-flow", new ControlFlowHarnessOptions(10_000, 10, 100_000, 10, 5), new Dictionary<string, Func<ControlFlowHarnessOptions, string, ControlFlowHarnessOptions>>
         {
-            options = args[i] switch
-            {
-                "--control-flow" => options,
-                "--masters" => options with { Masters = Cli.PositiveInt("--masters", Cli.Value(args, ref i)) },
-                "--items" => options with { Items = Cli.PositiveInt("--items", Cli.Value(args, ref i)) },
-                "--entries" => options with { Entries = Cli.PositiveInt("--entries", Cli.Value(args, ref i)) },
-                "--loop-rounds" => options with { Rounds = Cli.PositiveInt("--loop-rounds", Cli.Value(args, ref i)) },
-                "--repeats" => options with { Repeats = Cli.PositiveInt("--repeats", Cli.Value(args, ref i)) },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'."),
-            };
-        }
-
-        return options;
-    }
+            ["--masters"] = (o, v) => o with { Masters = Cli.PositiveInt("--masters", v) },
+            ["--items"] = (o, v) => o with { Items = Cli.PositiveInt("--items", v) },
+            ["--entries"] = (o, v) => o with { Entries = Cli.PositiveInt("--entries", v) },
+            ["--loop-rounds"] = (o, v) => o with { Rounds = Cli.PositiveInt("--loop-rounds", v) },
+            ["--repeats"] = (o, v) => o with { Repeats = Cli.PositiveInt("--repeats", v) },
+        });
 }

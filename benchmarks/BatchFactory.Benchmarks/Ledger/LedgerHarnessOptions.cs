@@ -32,23 +32,16 @@ internal sealed record LedgerHarnessOptions
 
     public static LedgerHarnessOptions Parse(string[] args)
     {
-        var options = new LedgerHarnessOptions();
-        for (var i = 0; i < args.Length; i++)
+        var options = Cli.Parse(args, "--ledger", new LedgerHarnessOptions(), new Dictionary<string, Func<LedgerHarnessOptions, string, LedgerHarnessOptions>>
         {
-            var arg = args[i];
-            options = arg switch
-            {
-                "--ledger" => options,
-                "--records" => options with { Records = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--sequential" => options with { Sequential = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--durable" => options with { Durable = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--writers" => options with { Writers = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--lookups" => options with { Lookups = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--backend" => options with { Backend = Cli.Value(args, ref i) is "jsonl" or "sqlite" or "all" ? args[i] : throw new ArgumentException("--backend takes jsonl, sqlite or all.") },
-                "--dir" => options with { Directory = Cli.Value(args, ref i) },
-                _ => throw new ArgumentException($"unknown argument '{arg}'."),
-            };
-        }
+            ["--records"] = (o, v) => o with { Records = Cli.PositiveInt("--records", v) },
+            ["--sequential"] = (o, v) => o with { Sequential = Cli.PositiveInt("--sequential", v) },
+            ["--durable"] = (o, v) => o with { Durable = Cli.PositiveInt("--durable", v) },
+            ["--writers"] = (o, v) => o with { Writers = Cli.PositiveInt("--writers", v) },
+            ["--lookups"] = (o, v) => o with { Lookups = Cli.PositiveInt("--lookups", v) },
+            ["--backend"] = (o, v) => o with { Backend = v is "jsonl" or "sqlite" or "all" ? v : throw new ArgumentException("--backend takes jsonl, sqlite or all.") },
+            ["--dir"] = (o, v) => o with { Directory = v },
+        });
 
         return options with { Sequential = Math.Min(options.Sequential, options.Records), Durable = Math.Min(options.Durable, options.Records), Lookups = Math.Min(options.Lookups, options.Records) };
     }

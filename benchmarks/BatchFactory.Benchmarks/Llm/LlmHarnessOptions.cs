@@ -22,23 +22,12 @@ internal sealed record LlmHarnessOptions
     /// <summary>Requests per minute for the rate-limit scenario; <see langword="null"/> runs the throughput scenarios.</summary>
     public int? RateLimit { get; init; }
 
-    public static LlmHarnessOptions Parse(string[] args)
-    {
-        var options = new LlmHarnessOptions();
-        for (var i = 0; i < args.Length; i++)
+    public static LlmHarnessOptions Parse(string[] args) =>
+        Cli.Parse(args, "--llm", new LlmHarnessOptions(), new Dictionary<string, Func<LlmHarnessOptions, string, LlmHarnessOptions>>
         {
-            var arg = args[i];
-            options = arg switch
-            {
-                "--llm" => options,
-                "--requests" => options with { Requests = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--concurrency" => options with { Concurrency = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--rate-limit" => options with { RateLimit = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                "--latency" => options with { LatencyMs = Cli.PositiveInt(arg, Cli.Value(args, ref i)) },
-                _ => throw new ArgumentException($"unknown argument '{arg}'."),
-            };
-        }
-
-        return options;
-    }
+            ["--requests"] = (o, v) => o with { Requests = Cli.PositiveInt("--requests", v) },
+            ["--concurrency"] = (o, v) => o with { Concurrency = Cli.PositiveInt("--concurrency", v) },
+            ["--rate-limit"] = (o, v) => o with { RateLimit = Cli.PositiveInt("--rate-limit", v) },
+            ["--latency"] = (o, v) => o with { LatencyMs = Cli.PositiveInt("--latency", v) },
+        });
 }

@@ -59,8 +59,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
             }
             else
             {
-                counters.Served(model.ToString());
-                telemetry.Cached(context, entry.Idx, model);
+                Served(context, model, entry);
             }
 
             answer["cached"] = !fresh;
@@ -79,10 +78,15 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
             return null;
         }
 
-        context.Broker!.Served(model.ToString());
-        context.Run.Telemetry.Cached(context, entry.Idx, model);
+        Served(context, model, entry);
         stored["cached"] = true;
         return stored;
+    }
+
+    private static void Served(OpContext context, ModelSpec model, Entry entry)
+    {
+        context.Broker!.Served(model.ToString());
+        context.Run.Telemetry.Cached(context, entry.Idx, model);
     }
 
     /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>

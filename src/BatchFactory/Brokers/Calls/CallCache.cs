@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 namespace BatchFactory.Brokers;
 
 /// <summary>
-/// Makes each distinct request once per run and once ever: an answer already in the ledger is served from it, and a
-/// request identical to one in flight waits for that one instead of being sent again. A fresh answer is appended to
+/// Makes each distinct request once per run and once ever: a request identical to one in flight waits for that one
+/// instead of being sent again, and the caller that would send it looks in the ledger first (its callers have usually
+/// looked already, before taking a call slot; this look covers an answer that landed since). A fresh answer is appended to
 /// the ledger as soon as it arrives, before anyone gets it. One per run, shared by every op that calls a model.
 /// </summary>
 internal sealed class CallCache
@@ -23,11 +24,6 @@ internal sealed class CallCache
     /// <param name="cancellationToken">Cancels waiting; a call already made still lands in the ledger.</param>
     public async Task<(JsonObject Answer, bool Fresh)> GetAsync(string key, ILedger? ledger, Func<CancellationToken, Task<JsonObject>> call, Func<Exception, Task> failed, CancellationToken cancellationToken)
     {
-        if (await StoredAsync(key, ledger, cancellationToken).ConfigureAwait(false) is { } stored)
-        {
-            return (stored, false);
-        }
-
         var mine = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
         var winner = _inFlight.GetOrAdd(key, mine.Task);
         if (winner != mine.Task)
@@ -37,7 +33,7 @@ internal sealed class CallCache
 
         try
         {
-            // Another caller may have finished and left between the ledger check and taking the slot.
+            // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
             if (await StoredAsync(key, ledger, cancellationToken).ConfigureAwait(false) is { } late)
             {
                 mine.SetResult(late);

@@ -16,8 +16,11 @@ internal sealed class CollectFieldOp : Op
     public CollectFieldOp(string[] keys)
         : base("CollectField", 2, 1)
     {
-        KeyChecks.Pairs(Kind, keys, keys, nameof(keys), nameof(keys));
-        _keys = keys;
+        ArgumentNullException.ThrowIfNull(keys);
+        _keys = keys.Length > 0 && !keys.Any(string.IsNullOrEmpty)
+            ? keys
+            : throw new ArgumentException("CollectField: name at least one field to copy, none empty.", nameof(keys));
+        KeyChecks.Distinct(Kind, keys, nameof(keys));
     }
 
     private protected override string Describe() => string.Join(", ", _keys);

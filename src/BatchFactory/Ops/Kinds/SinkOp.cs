@@ -34,17 +34,24 @@ internal abstract class SinkOp : Op
     /// </summary>
     internal Action<Entry> Step(OpContext context, out Func<Task, Task> publish)
     {
-        var kept = new Kept(keepEntries: Keys.Count == 0);
+        var kept = new Kept(Keys);
         publish = inputDone => PublishWhenCompleteAsync(context, inputDone, kept);
         return entry =>
         {
             context.Counters.AddIn();
             try
             {
-                var value = Keys.Count == 0 ? entry.Data : Value(entry);
+                foreach (var key in Keys)
+                {
+                    if (!entry.Has(key))
+                    {
+                        throw entry.MissingField(key);
+                    }
+                }
+
                 lock (kept)
                 {
-                    kept.Add(entry, value);
+                    kept.Add(entry);
                 }
 
                 OpContext.Consumed(entry);
@@ -54,23 +61,6 @@ internal abstract class SinkOp : Op
                 throw context.Fail(entry, ex);
             }
         };
-    }
-
-    // The entry ends here, so its nodes move to the output without a copy.
-    private JsonNode? Value(Entry entry)
-    {
-        if (Keys.Count == 1)
-        {
-            return entry.Take(Keys[0]);
-        }
-
-        var row = new JsonObject();
-        foreach (var key in Keys)
-        {
-            row[key] = entry.Take(key);
-        }
-
-        return row;
     }
 
     private async Task PublishWhenCompleteAsync(OpContext context, Task inputDone, Kept kept)
@@ -89,6 +79,7 @@ internal abstract class SinkOp : Op
     /// </summary>
     private sealed class Kept
     {
+        private readonly IReadOnlyList<string> _keys;
         private readonly List<OrderKey> _orders = [];
         private readonly List<Entry>? _entries;
         private readonly PackedList _idxs = new();
@@ -97,14 +88,19 @@ internal abstract class SinkOp : Op
         private readonly Utf8JsonWriter _writer;
         private bool _inOrder = true;
 
-        public Kept(bool keepEntries)
+        /// <param name="keys">The fields ToList keeps; empty for OutputEntries, which keeps whole entries.</param>
+        public Kept(IReadOnlyList<string> keys)
         {
-            _entries = keepEntries ? [] : null;
+            _keys = keys;
+            _entries = keys.Count == 0 ? [] : null;
             _writer = new Utf8JsonWriter(_scratch);
         }
 
-        /// <summary>Keeps the entry (OutputEntries) or its idx and <paramref name="value"/> (ToList). Called under a lock.</summary>
-        public void Add(Entry entry, JsonNode? value)
+        /// <summary>
+        /// Keeps the entry (OutputEntries) or its idx and the value of its fields (ToList: the field's value for one key,
+        /// an object of the fields for several). Called under a lock, with every field present.
+        /// </summary>
+        public void Add(Entry entry)
         {
             if (_orders.Count > 0 && entry.Order.CompareTo(_orders[^1]) < 0)
             {
@@ -121,6 +117,28 @@ internal abstract class SinkOp : Op
             Encoding.UTF8.GetBytes(entry.Idx, _idxs.Reserve(Encoding.UTF8.GetByteCount(entry.Idx)));
             _scratch.ResetWrittenCount();
             _writer.Reset(_scratch);
+            if (_keys.Count == 1)
+            {
+                Write(entry.Data[_keys[0]]);
+            }
+            else
+            {
+                _writer.WriteStartObject();
+                foreach (var key in _keys)
+                {
+                    _writer.WritePropertyName(key);
+                    Write(entry.Data[key]);
+                }
+
+                _writer.WriteEndObject();
+            }
+
+            _writer.Flush();
+            _values.Add(_scratch.WrittenSpan);
+        }
+
+        private void Write(JsonNode? value)
+        {
             if (value is null)
             {
                 _writer.WriteNullValue();
@@ -129,9 +147,6 @@ internal abstract class SinkOp : Op
             {
                 value.WriteTo(_writer);
             }
-
-            _writer.Flush();
-            _values.Add(_scratch.WrittenSpan);
         }
 
         /// <summary>The output, in stream order.</summary>
