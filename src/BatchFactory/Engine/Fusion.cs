@@ -75,6 +75,48 @@ internal static class Fusion
         return loops;
     }
 
+    /// <summary>
+    /// Every op that serves entries from a store (CallLLM, EmbedText) with the per-entry ops right before and after it
+    /// that are safe to run on several workers at once (<see cref="EntryOp.SafeInParallel"/>: GenerateLLMRequest from a
+    /// template, ExtractResponseText, CleanupLLMData …), and a sink ending the chain after it. A run executes each
+    /// group in the model op's own stages, so an answer from the ledger goes from request to output with no hand-off.
+    /// Returns the nodes of each group before the model op, the model op's node, and the nodes after it; groups with
+    /// nothing to absorb are left out. An op between two model ops goes with only one of them; ops in <paramref name="taken"/>
+    /// (bodies of inline loops) go with none.
+    /// </summary>
+    public static List<(int[] Before, int Model, int[] After)> FindModelGroups(Graph graph, IReadOnlySet<int> taken)
+    {
+        var groups = new List<(int[] Before, int Model, int[] After)>();
+        var claimed = new HashSet<int>(taken);
+        foreach (var model in graph.Ops.OfType<AsyncEntryOp>().Where(op => op.ServesFromStore))
+        {
+            var before = new List<int>();
+            for (var edge = Into(graph, model); edge is { Source: EntryOp { SafeInParallel: true } op } && !claimed.Contains(graph.IndexOf(op)); edge = Into(graph, op))
+            {
+                before.Insert(0, graph.IndexOf(op));
+            }
+
+            var after = new List<int>();
+            var next = Follow(graph, model, 0);
+            while (next is { Target: EntryOp { SafeInParallel: true } or SinkOp } edge && !claimed.Contains(graph.IndexOf(edge.Target)))
+            {
+                after.Add(graph.IndexOf(edge.Target));
+                next = edge.Target is SinkOp ? null : Follow(graph, edge.Target, 0);
+            }
+
+            if (before.Count + after.Count > 0)
+            {
+                claimed.UnionWith(before.Concat(after));
+                groups.Add(([.. before], graph.IndexOf(model), [.. after]));
+            }
+        }
+
+        return groups;
+    }
+
+    private static Edge? Into(Graph graph, Op target) =>
+        graph.Edges.FirstOrDefault(e => e.Target == target && e.InPort == 0);
+
     private static Edge? Follow(Graph graph, Op source, int outPort) =>
         graph.Edges.FirstOrDefault(e => e.Source == source && e.OutPort == outPort);
 }

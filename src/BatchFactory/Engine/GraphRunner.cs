@@ -21,8 +21,11 @@ internal static class GraphRunner
         }
 
         var loops = options.FuseEntryOps ? Fusion.FindInlineLoops(graph) : [];
-        var chains = options.FuseEntryOps ? Fusion.FindChains(graph, loops.SelectMany(l => l.Body).ToHashSet()) : [];
-        var (blocks, internalWires) = Materialize(contexts, chains, loops);
+        var taken = loops.SelectMany(l => l.Body).ToHashSet();
+        var groups = options.FuseEntryOps ? Fusion.FindModelGroups(graph, taken) : [];
+        taken.UnionWith(groups.SelectMany(g => g.Before.Append(g.Model).Concat(g.After)));
+        var chains = options.FuseEntryOps ? Fusion.FindChains(graph, taken) : [];
+        var (blocks, internalWires) = Materialize(contexts, chains, loops, groups);
         var pumpTargets = Link(graph, blocks, internalWires);
 
         var all = blocks.SelectMany(b => b.All).Distinct().ToList();
@@ -60,11 +63,11 @@ internal static class GraphRunner
     }
 
     /// <summary>
-    /// Builds every op's blocks. A fused chain becomes one block: its first op holds the block's input, its last op
-    /// the output. An inline loop becomes one block held by its head, its body ops none. The wires inside either
-    /// (returned as source node and out-port) need no link.
+    /// Builds every op's blocks. A fused chain, or a model op with the ops it absorbs, becomes one set of blocks: its
+    /// first op holds the input, its last op the output. An inline loop becomes one block held by its head, its body
+    /// ops none. The wires inside either (returned as source node and out-port) need no link.
     /// </summary>
-    private static (OpBlocks[] Blocks, HashSet<(int Node, int Port)> InternalWires) Materialize(OpContext[] contexts, List<int[]> chains, List<(int Head, int[] Body)> loops)
+    private static (OpBlocks[] Blocks, HashSet<(int Node, int Port)> InternalWires) Materialize(OpContext[] contexts, List<int[]> chains, List<(int Head, int[] Body)> loops, List<(int[] Before, int Model, int[] After)> groups)
     {
         var blocks = new OpBlocks?[contexts.Length];
         var internalWires = new HashSet<(int Node, int Port)>();
@@ -81,18 +84,36 @@ internal static class GraphRunner
 
         foreach (var chain in chains)
         {
-            var fused = EntryOp.Materialize([.. chain.Select(node => contexts[node])]);
-            blocks[chain[0]] = new OpBlocks(fused.Inputs, []) { Finishing = fused.Finishing };
-            blocks[chain[^1]] = new OpBlocks([], fused.Outputs);
-            foreach (var node in chain[1..^1])
+            Place(blocks, internalWires, chain, EntryOp.Materialize([.. chain.Select(node => contexts[node])]));
+        }
+
+        foreach (var (before, model, after) in groups)
+        {
+            (Action<Entry> Keep, Func<Task, Task> Publish)? sink = null;
+            if (after.Length > 0 && contexts[after[^1]].Op is SinkOp end)
             {
-                blocks[node] = new OpBlocks([], []);
+                sink = (end.Step(contexts[after[^1]], out var publish), publish);
             }
 
-            internalWires.UnionWith(chain[..^1].Select(node => (node, 0)));
+            var steps = (IEnumerable<int> nodes) => nodes.Select(node => ((EntryOp)contexts[node].Op).Step(contexts[node])).ToArray();
+            var fused = ((AsyncEntryOp)contexts[model].Op).Materialize(contexts[model], steps(before), steps(sink is null ? after : after[..^1]), sink);
+            Place(blocks, internalWires, [.. before, model, .. after], fused);
         }
 
         return ([.. blocks.Select((b, node) => b ?? contexts[node].Op.Materialize(contexts[node]))], internalWires);
+    }
+
+    // Gives the blocks of ops run together to the first op (input) and the last (output); the wires between them are internal.
+    private static void Place(OpBlocks?[] blocks, HashSet<(int Node, int Port)> internalWires, int[] nodes, OpBlocks fused)
+    {
+        blocks[nodes[0]] = new OpBlocks(fused.Inputs, []) { Finishing = fused.Finishing };
+        blocks[nodes[^1]] = new OpBlocks([], fused.Outputs);
+        foreach (var node in nodes[1..^1])
+        {
+            blocks[node] = new OpBlocks([], []);
+        }
+
+        internalWires.UnionWith(nodes[..^1].Select(node => (node, 0)));
     }
 
     /// <summary>Links every wire; returns each source's pump with the block it feeds (a null target when unwired).</summary>

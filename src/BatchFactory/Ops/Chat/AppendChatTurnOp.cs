@@ -8,6 +8,8 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class AppendChatTurnOp(string speaker, string replyKey, string historyKey) : EntryOp("AppendChatTurn")
 {
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => $"{speaker}: {replyKey} -> {historyKey}";
 
     protected override Entry? Process(Entry entry)

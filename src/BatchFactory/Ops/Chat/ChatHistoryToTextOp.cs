@@ -5,6 +5,8 @@ namespace BatchFactory.Operators;
 /// <summary>Renders a chat history field as text, one template instance per message (<c>{role}</c> and <c>{content}</c> filled in).</summary>
 internal sealed class ChatHistoryToTextOp(string template, string historyKey, string outputKey) : EntryOp("ChatHistoryToText")
 {
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => $"{historyKey} -> {outputKey}";
 
     protected override Entry? Process(Entry entry)

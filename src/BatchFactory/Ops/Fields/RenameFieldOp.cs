@@ -15,6 +15,8 @@ internal sealed class RenameFieldOp : EntryOp
         }
     }
 
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => string.Join(", ", _renames.Select(r => $"{r.Key} -> {r.Value}"));
 
     protected override Entry? Process(Entry entry)

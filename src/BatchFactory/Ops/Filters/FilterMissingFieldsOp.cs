@@ -12,6 +12,8 @@ internal sealed class FilterMissingFieldsOp : EntryOp
         _keys = keys.Length > 0 ? keys : throw new ArgumentException("FilterMissingFields: name at least one field.", nameof(keys));
     }
 
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => string.Join(", ", _keys);
 
     protected override bool CanDrop => true;

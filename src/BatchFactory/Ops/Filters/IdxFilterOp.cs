@@ -14,6 +14,8 @@ internal sealed class IdxFilterOp : EntryOp
         _keepListed = keepListed;
     }
 
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => _idxs.Count <= 3 ? string.Join(", ", _idxs) : $"{_idxs.Count} idx";
 
     protected override bool CanDrop => true;

@@ -24,6 +24,8 @@ internal sealed class SampleProportionOp : EntryOp
         _seed = seed;
     }
 
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => string.Create(CultureInfo.InvariantCulture, $"{_proportion}, seed {_seed}");
 
     protected override bool CanDrop => true;

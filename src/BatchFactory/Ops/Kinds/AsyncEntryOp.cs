@@ -27,7 +27,7 @@ internal abstract class AsyncEntryOp : Op
     public int Concurrency { get; }
 
     /// <summary>Whether <see cref="TryServeAsync"/> is worth trying first for every entry.</summary>
-    protected virtual bool ServesFromStore => false;
+    protected internal virtual bool ServesFromStore => false;
 
     /// <summary>Handles one entry; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
     protected abstract Task<Entry?> ProcessAsync(Entry entry, OpContext context);
@@ -36,7 +36,16 @@ internal abstract class AsyncEntryOp : Op
     /// <returns>Whether it was served; if so it passes on as it is now.</returns>
     protected virtual ValueTask<bool> TryServeAsync(Entry entry, OpContext context) => ValueTask.FromResult(false);
 
-    internal sealed override OpBlocks Materialize(OpContext context)
+    internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
+
+    /// <summary>
+    /// Builds the op's blocks; for an op that <see cref="ServesFromStore"/>, with the per-entry ops next to it run in
+    /// its own stages (see <see cref="Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
+    /// arrives, <paramref name="after"/> on each entry once answered, and then <paramref name="sink"/>, if the chain
+    /// after ends in one, instead of an out-port. An entry served from the store then goes all the way in one go, on
+    /// one worker, and the large answer it carries is never queued.
+    /// </summary>
+    internal OpBlocks Materialize(OpContext context, Func<Entry, Entry?>[] before, Func<Entry, Entry?>[] after, (Action<Entry> Keep, Func<Task, Task> Publish)? sink)
     {
         var options = new ExecutionDataflowBlockOptions
         {
@@ -64,37 +73,68 @@ internal abstract class AsyncEntryOp : Op
             return new OpBlocks([block], [block]);
         }
 
-        var output = new BufferBlock<Entry>(new DataflowBlockOptions { BoundedCapacity = options.BoundedCapacity, CancellationToken = context.Token });
+        var output = sink is null ? new BufferBlock<Entry>(new DataflowBlockOptions { BoundedCapacity = options.BoundedCapacity, CancellationToken = context.Token }) : null;
+
+        // An answered entry: counted out of this op, through the ops after it, then kept or sent on.
+        async Task PassOnAsync(Entry entry)
+        {
+            if (after.Length == 0 && sink is null)
+            {
+                await OutputPump.SendCountedAsync(context, output!, entry).ConfigureAwait(false);
+                return;
+            }
+
+            context.Counters.AddOut();
+            if (EntryOp.RunSteps(after, entry) is not { } done)
+            {
+                return;
+            }
+
+            if (sink is { } end)
+            {
+                end.Keep(done);
+            }
+            else
+            {
+                await output!.SendAsync(done, context.Token).ConfigureAwait(false);
+            }
+        }
+
         var slow = new ActionBlock<Entry>(
             async entry =>
             {
                 if (await ProcessCountedAsync(entry, context).ConfigureAwait(false) is { } result)
                 {
-                    await OutputPump.SendCountedAsync(context, output, result).ConfigureAwait(false);
+                    await PassOnAsync(result).ConfigureAwait(false);
                 }
             },
             options);
         var fast = new ActionBlock<Entry>(
             async entry =>
             {
+                if (EntryOp.RunSteps(before, entry) is not { } arrived)
+                {
+                    return;
+                }
+
                 context.Counters.AddIn();
                 bool served;
                 try
                 {
-                    served = await TryServeAsync(entry, context).ConfigureAwait(false);
+                    served = await TryServeAsync(arrived, context).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    throw context.Fail(entry, ex);
+                    throw context.Fail(arrived, ex);
                 }
 
                 if (served)
                 {
-                    await OutputPump.SendCountedAsync(context, output, entry).ConfigureAwait(false);
+                    await PassOnAsync(arrived).ConfigureAwait(false);
                 }
                 else
                 {
-                    await slow.SendAsync(entry, context.Token).ConfigureAwait(false);
+                    await slow.SendAsync(arrived, context.Token).ConfigureAwait(false);
                 }
             },
             new ExecutionDataflowBlockOptions
@@ -105,10 +145,14 @@ internal abstract class AsyncEntryOp : Op
                 CancellationToken = context.Token,
             });
         OutputPump.CompleteWhenDone(fast.Completion, slow);
+        if (output is null)
+        {
+            return new OpBlocks([fast], []) { Finishing = sink!.Value.Publish(slow.Completion) };
+        }
+
         OutputPump.CompleteWhenDone(slow.Completion, output);
         return new OpBlocks([fast], [output]);
     }
-
 
     // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
     private async Task<Entry?> ProcessCountedAsync(Entry entry, OpContext context)

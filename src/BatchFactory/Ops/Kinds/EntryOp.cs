@@ -20,6 +20,13 @@ internal abstract class EntryOp : Op
     /// <summary>Whether <see cref="Process"/> may return <see langword="null"/> to drop an entry (filters).</summary>
     protected virtual bool CanDrop => false;
 
+    /// <summary>
+    /// Whether <see cref="Process"/> may run on several entries at once even when the run's MaxDegreeOfParallelism is 1:
+    /// it calls no user code and shares no state between entries. Such ops next to a model call run in the call's own
+    /// workers (see <see cref="Engine.Fusion.FindModelGroups"/>).
+    /// </summary>
+    internal virtual bool SafeInParallel => false;
+
     /// <summary>Returns the per-entry function for one run; override to keep per-run state.</summary>
     protected virtual Func<Entry, Entry?> Bind(OpContext context) => Process;
 

@@ -26,7 +26,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         }
     }
 
-    protected override bool ServesFromStore => true;
+    protected internal override bool ServesFromStore => true;
 
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {

@@ -36,7 +36,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
         }
     }
 
-    protected override bool ServesFromStore => true;
+    protected internal override bool ServesFromStore => true;
 
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {

@@ -9,6 +9,8 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed partial class ExtractResponseTextOp(string responseKey, string outputKey, bool removeThinking) : EntryOp("ExtractResponseText")
 {
+    internal override bool SafeInParallel => true;
+
     private protected override string Describe() => $"{responseKey} -> {outputKey}{(removeThinking ? ", without <think>" : "")}";
 
     protected override Entry? Process(Entry entry)

@@ -39,6 +39,9 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         _speaker = speaker;
     }
 
+    // A template only reads the entry; a prompt builder is user code, which runs one entry at a time unless the run says otherwise.
+    internal override bool SafeInParallel => _prompt.Target is PromptTemplate;
+
     private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
 
     /// <summary>Checks the model before the run: provider registered, key set.</summary>
