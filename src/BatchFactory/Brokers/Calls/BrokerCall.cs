@@ -55,7 +55,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
             if (fresh)
             {
                 var local = RunClients.Of(context.Run).IsLocal(model);
-                counters.Called(model.ToString(), local, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+                counters.Called(model, local, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
             else
             {
@@ -85,7 +85,7 @@ internal sealed class BrokerCall(OnCallFailure onFailure, int extraAttempts)
 
     private static void Served(OpContext context, ModelSpec model, Entry entry)
     {
-        context.Broker!.Served(model.ToString());
+        context.Broker!.Served(model);
         context.Run.Telemetry.Cached(context, entry.Idx, model);
     }
 

@@ -8,6 +8,8 @@ namespace BatchFactory.Brokers;
 /// <summary>JSON in one canonical form, for hashing: object properties sorted by ordinal name, no whitespace.</summary>
 internal static class Canonical
 {
+    private const int MaxPrefixLength = 64;
+
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
 
@@ -16,7 +18,17 @@ internal static class Canonical
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Write(node), hash);
-        return string.Concat(prefix, ":", Convert.ToHexStringLower(hash));
+        if (prefix.Length > MaxPrefixLength)
+        {
+            return string.Concat(prefix, ":", Convert.ToHexStringLower(hash));
+        }
+
+        // Built in place: one string per key rather than the hex digits and then the key.
+        Span<char> key = stackalloc char[prefix.Length + 1 + (2 * SHA256.HashSizeInBytes)];
+        prefix.CopyTo(key);
+        key[prefix.Length] = ':';
+        Convert.TryToHexStringLower(hash, key[(prefix.Length + 1)..], out _);
+        return new string(key);
     }
 
     // Writes the canonical form into this thread's scratch buffer (reused: keys are made for every entry) and returns it.
@@ -36,18 +48,15 @@ internal static class Canonical
         return (buffer, new Utf8JsonWriter(buffer));
     }
 
-    // Objects made by our own code are built in key order; only others need sorting.
+    // Objects made by our own code are built in key order; only others need sorting. (Indexing, unlike foreach, allocates nothing.)
     private static bool IsSorted(JsonObject obj)
     {
-        string? previous = null;
-        foreach (var (name, _) in obj)
+        for (var i = 1; i < obj.Count; i++)
         {
-            if (previous is not null && string.CompareOrdinal(previous, name) >= 0)
+            if (string.CompareOrdinal(obj.GetAt(i - 1).Key, obj.GetAt(i).Key) >= 0)
             {
                 return false;
             }
-
-            previous = name;
         }
 
         return true;
@@ -59,19 +68,31 @@ internal static class Canonical
         {
             case JsonObject obj:
                 writer.WriteStartObject();
-                foreach (var (name, value) in IsSorted(obj) ? (IEnumerable<KeyValuePair<string, JsonNode?>>)obj : obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                if (IsSorted(obj))
                 {
-                    writer.WritePropertyName(name);
-                    Write(writer, value);
+                    for (var i = 0; i < obj.Count; i++)
+                    {
+                        var (name, value) = obj.GetAt(i);
+                        writer.WritePropertyName(name);
+                        Write(writer, value);
+                    }
+                }
+                else
+                {
+                    foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        writer.WritePropertyName(name);
+                        Write(writer, value);
+                    }
                 }
 
                 writer.WriteEndObject();
                 break;
             case JsonArray array:
                 writer.WriteStartArray();
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    Write(writer, item);
+                    Write(writer, array[i]);
                 }
 
                 writer.WriteEndArray();

@@ -13,15 +13,20 @@ internal static class ChatRequest
     /// <summary>Bump when the canonical form changes, so old cache entries are not mistaken for new requests.</summary>
     public const string KeyVersion = "chat-v1";
 
-    public static JsonObject Create(ModelSpec model, IEnumerable<(string Role, string Content)> messages, LlmOptions? options, int sample)
+    /// <summary>
+    /// A request of <paramref name="model"/> (its <c>model@provider</c> text) with the <paramref name="messages"/> (see
+    /// <see cref="Message"/>) and <paramref name="settings"/> (see <see cref="Settings"/>; <see langword="null"/> for the
+    /// provider's defaults), which it takes as its own, and the <paramref name="sample"/> index (0 is left out).
+    /// </summary>
+    public static JsonObject Create(string model, JsonArray messages, JsonObject? settings, int sample)
     {
         // Keys in ordinal order, the canonical form, so hashing needs no sorting.
         var request = new JsonObject
         {
-            ["messages"] = new JsonArray([.. messages.Select(m => (JsonNode)new JsonObject { ["content"] = m.Content, ["role"] = m.Role })]),
-            ["model"] = model.ToString(),
+            ["messages"] = messages,
+            ["model"] = model,
         };
-        if (options is not null && JsonSerializer.SerializeToNode(options, OptionsJson) is JsonObject settings && settings.Count > 0)
+        if (settings is not null)
         {
             request["options"] = settings;
         }
@@ -34,10 +39,15 @@ internal static class ChatRequest
         return request;
     }
 
+    /// <summary>One message of a request.</summary>
+    public static JsonObject Message(string role, string content) => new() { ["content"] = content, ["role"] = role };
+
+    /// <summary>The settings part of a request; <see langword="null"/> when none is set.</summary>
+    public static JsonObject? Settings(LlmOptions? options) =>
+        options is not null && JsonSerializer.SerializeToNode(options, OptionsJson) is JsonObject settings && settings.Count > 0 ? settings : null;
+
     /// <summary>The cache key: the key version and the SHA-256 of the request's canonical JSON (object keys sorted).</summary>
     public static string Key(JsonObject request) => Canonical.Key(KeyVersion, request);
-
-    public static ModelSpec Model(JsonObject request) => ModelSpec.Parse(request["model"]!.GetValue<string>());
 
     public static List<ChatMessage> Messages(JsonObject request) =>
         [.. request["messages"]!.AsArray().Select(m => new ChatMessage(new ChatRole(m!["role"]!.GetValue<string>()), m["content"]!.GetValue<string>()))];

@@ -8,11 +8,11 @@ internal sealed class BrokerCounters
     private long _failed;
     private long _inputTokens;
     private long _outputTokens;
-    private string _model = "";
+    private ModelSpec? _model;
     private bool _local;
 
     // local: whether the model's provider is local, so its calls cost nothing.
-    public void Called(string model, bool local, long inputTokens, long outputTokens)
+    public void Called(ModelSpec model, bool local, long inputTokens, long outputTokens)
     {
         Volatile.Write(ref _model, model);
         Volatile.Write(ref _local, local);
@@ -21,7 +21,7 @@ internal sealed class BrokerCounters
         Interlocked.Add(ref _outputTokens, outputTokens);
     }
 
-    public void Served(string model)
+    public void Served(ModelSpec model)
     {
         Volatile.Write(ref _model, model);
         Interlocked.Increment(ref _cached);
@@ -37,8 +37,7 @@ internal sealed class BrokerCounters
     {
         var model = Volatile.Read(ref _model);
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
-        var name = model.Contains('@', StringComparison.Ordinal) ? ModelSpec.Parse(model).Model : model;
-        var cost = CostOf(prices, name, Volatile.Read(ref _local), input, output);
-        return new BrokerStats(model, Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
+        var cost = CostOf(prices, model?.Model ?? "", Volatile.Read(ref _local), input, output);
+        return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
     }
 }

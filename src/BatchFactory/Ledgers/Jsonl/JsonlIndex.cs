@@ -24,6 +24,9 @@ internal sealed class JsonlIndex
 
     public long Count => _byHash.Count + _collided.Count;
 
+    /// <summary>Makes room for <paramref name="keys"/> keys at once, so that a large index is not regrown step by step.</summary>
+    public void EnsureCapacity(int keys) => _byHash.EnsureCapacity(keys);
+
     /// <summary>Records that the last record of the key with <paramref name="hash"/> is at <paramref name="slot"/>.</summary>
     /// <param name="hash">The key's hash.</param>
     /// <param name="slot">Where the record's line is.</param>

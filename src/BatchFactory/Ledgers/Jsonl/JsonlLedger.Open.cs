@@ -39,6 +39,9 @@ public sealed partial class JsonlLedger
         }
     }
 
+    // How many records Replay reads before sizing the index for the whole file.
+    private const int SizingSample = 256;
+
     // Reads the whole file once: checks the header, indexes every record, and repairs a torn last line.
     private void Replay(CancellationToken cancellationToken)
     {
@@ -78,6 +81,13 @@ public sealed partial class JsonlLedger
                 }
 
                 return true;
+            }
+
+            if (number == SizingSample + 2)
+            {
+                // The first records tell how many the file holds, give or take.
+                var perRecord = (double)(offset - _dataStart) / SizingSample;
+                _index.EnsureCapacity((int)Math.Min(1 << 28, (length - _dataStart) / perRecord * 1.1));
             }
 
             var hash = JsonlFormat.TryReadKeyHash(line, out var error);

@@ -14,6 +14,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     : AsyncEntryOp("CallLLM", concurrency)
 {
     private readonly BrokerCall _call = new(onFailure, extraAttempts);
+    private readonly ModelReader _models = new();
 
     private protected override string Describe() => $"{requestKey} -> {responseKey}";
 
@@ -31,7 +32,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
         var request = Request(entry);
-        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), ChatRequest.Model(request), entry).ConfigureAwait(false);
+        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), _models.Read(request), entry).ConfigureAwait(false);
         if (answer is null)
         {
             return false;
@@ -44,7 +45,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
     {
         var request = Request(entry);
-        var model = ChatRequest.Model(request);
+        var model = _models.Read(request);
         var clients = RunClients.Of(context.Run);
         var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(clients.Chat(model), model, request, ct), entry, request).ConfigureAwait(false);
         if (answer is not null)

@@ -14,10 +14,11 @@ internal sealed class GenerateLLMRequestOp : EntryOp
     private readonly Func<Entry, string> _prompt;
     private readonly string _describe;
     private readonly ModelSpec _model;
+    private readonly string _modelText;
+    private readonly JsonObject? _settings;
     private readonly string _requestKey;
     private readonly string? _systemPrompt;
     private readonly string? _historyKey;
-    private readonly LlmOptions? _options;
     private readonly int _sample;
     private readonly string? _speaker;
 
@@ -31,10 +32,11 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         _prompt = prompt;
         _describe = describe;
         _model = model;
+        _modelText = model.ToString();
+        _settings = ChatRequest.Settings(options);
         _requestKey = requestKey;
         _systemPrompt = systemPrompt;
         _historyKey = historyKey;
-        _options = options;
         _sample = sample;
         _speaker = speaker;
     }
@@ -61,22 +63,22 @@ internal sealed class GenerateLLMRequestOp : EntryOp
 
     protected override Entry? Process(Entry entry)
     {
-        var messages = new List<(string Role, string Content)>();
+        var messages = new JsonArray();
         if (_systemPrompt is not null)
         {
-            messages.Add(("system", _systemPrompt));
+            messages.Add(ChatRequest.Message("system", _systemPrompt));
         }
 
         if (_historyKey is not null && (_speaker is null || entry.Has(_historyKey)))
         {
             foreach (var message in entry.Get<List<ChatTurn>>(_historyKey))
             {
-                messages.Add((RoleOf(message), message.Content));
+                messages.Add(ChatRequest.Message(RoleOf(message), message.Content));
             }
         }
 
-        messages.Add(("user", _prompt(entry)));
-        entry.Data[_requestKey] = ChatRequest.Create(_model, messages, _options, _sample);
+        messages.Add(ChatRequest.Message("user", _prompt(entry)));
+        entry.Data[_requestKey] = ChatRequest.Create(_modelText, messages, (JsonObject?)_settings?.DeepClone(), _sample);
         return entry;
     }
 

@@ -10,6 +10,11 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class PromptTemplate
 {
+    private const int MaxKeptCapacity = 1 << 16;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     private readonly List<(string Text, bool IsField)> _parts;
 
     public PromptTemplate(string template)
@@ -27,7 +32,9 @@ internal sealed class PromptTemplate
     /// <summary>Fills in the placeholders from <paramref name="entry"/>; a missing field names the field and the entry idx.</summary>
     public string Render(Entry entry)
     {
-        var text = new StringBuilder(Text.Length + 64);
+        // One builder per thread, reused: a prompt is rendered for every entry.
+        var text = t_builder ??= new StringBuilder(256);
+        text.Clear();
         foreach (var (part, isField) in _parts)
         {
             if (!isField)
@@ -40,7 +47,13 @@ internal sealed class PromptTemplate
             text.Append(value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value?.ToJsonString() ?? "null");
         }
 
-        return text.ToString();
+        var prompt = text.ToString();
+        if (text.Capacity > MaxKeptCapacity)
+        {
+            t_builder = null;
+        }
+
+        return prompt;
     }
 
     private static List<(string, bool)> Parse(string template)
