@@ -39,9 +39,6 @@ public sealed partial class JsonlLedger
         }
     }
 
-    // How many records Replay reads before sizing the index for the whole file.
-    private const int SizingSample = 256;
-
     // Reads the whole file once: checks the header, indexes every record, and repairs a torn last line.
     private void Replay(CancellationToken cancellationToken)
     {
@@ -52,58 +49,27 @@ public sealed partial class JsonlLedger
             return;
         }
 
-        Bad? bad = null;
-        long? version = null;
-        JsonlLines.Read(_handle, 0, length, 1, (line, offset, number, terminated) =>
+        var torn = ReadHeader(length);
+        if (torn is null)
         {
-            if (bad is { } earlier)
+            var data = JsonlReplay.Read(_handle, _dataStart, length, 2, cancellationToken);
+            _index.EnsureCapacity(data.Count);
+            foreach (var record in data.Parts.SelectMany(part => part))
             {
-                throw Corrupt(earlier);
+                _index.Set(record.Hash, record.Slot);
             }
 
-            if (number == 1)
+            if (data.Bad is { } bad && data.LinesAfterBad)
             {
-                version = JsonlFormat.TryReadHeader(line);
-                _dataStart = offset + line.Length + 1;
-                if (terminated && version > JsonlFormat.Version)
-                {
-                    throw LedgerFiles.NewerFormat(Location, version.Value, JsonlFormat.Version);
-                }
-
-                if (!terminated && JsonlFormat.Header.AsSpan().StartsWith(line))
-                {
-                    // The header of a new ledger, torn by a crash right after the file was created.
-                    bad = new Bad(number, offset, line.Length, terminated, "it is a torn header");
-                }
-                else if (version is null || !terminated)
-                {
-                    throw NotALedger();
-                }
-
-                return true;
+                throw Corrupt(bad);
             }
 
-            if (number == SizingSample + 2)
-            {
-                // The first records tell how many the file holds, give or take.
-                var perRecord = (double)(offset - _dataStart) / SizingSample;
-                _index.EnsureCapacity((int)Math.Min(1 << 28, (length - _dataStart) / perRecord * 1.1));
-            }
+            torn = data.Bad;
+        }
 
-            var hash = JsonlFormat.TryReadKeyHash(line, out var error);
-            if (hash is null || !terminated)
-            {
-                bad = new Bad(number, offset, line.Length, terminated, error ?? "it does not end in a newline");
-                return true;
-            }
-
-            _index.Set(hash.Value, new Slot(offset, line.Length));
-            return true;
-        }, cancellationToken);
-
-        if (bad is { } torn)
+        if (torn is { } last)
         {
-            RepairTornTail(torn, length);
+            RepairTornTail(last, length);
         }
         else
         {
@@ -111,6 +77,34 @@ public sealed partial class JsonlLedger
         }
 
         _file.Position = _end;
+    }
+
+    // Checks line 1 and sets where the records start; returns the header itself when a crash tore it (it is the only line).
+    private JsonlReplay.BadLine? ReadHeader(long length)
+    {
+        JsonlReplay.BadLine? torn = null;
+        JsonlLines.Read(_handle, 0, length, 1, (line, offset, number, terminated) =>
+        {
+            var version = JsonlFormat.TryReadHeader(line);
+            _dataStart = offset + line.Length + 1;
+            if (terminated && version > JsonlFormat.Version)
+            {
+                throw LedgerFiles.NewerFormat(Location, version.Value, JsonlFormat.Version);
+            }
+
+            if (!terminated && JsonlFormat.Header.AsSpan().StartsWith(line))
+            {
+                // The header of a new ledger, torn by a crash right after the file was created.
+                torn = new JsonlReplay.BadLine(number, offset, line.Length, terminated, "it is a torn header");
+            }
+            else if (version is null || !terminated)
+            {
+                throw NotALedger();
+            }
+
+            return false;
+        });
+        return torn;
     }
 
     private void WriteHeader()
@@ -123,7 +117,7 @@ public sealed partial class JsonlLedger
     private LedgerCorruptException NotALedger() =>
         new(Location, 1, 0, $"'{Location}' is not a BatchFactory ledger: line 1 is not a ledger header. Nothing was changed; point the ledger at another file.");
 
-    private void RepairTornTail(Bad torn, long length)
+    private void RepairTornTail(JsonlReplay.BadLine torn, long length)
     {
         var sidecar = Location + ".torn";
         var tail = JsonlLines.ReadAt(_handle, torn.Offset, (int)(length - torn.Offset));
@@ -145,7 +139,7 @@ public sealed partial class JsonlLedger
         }
     }
 
-    private LedgerCorruptException Corrupt(Bad bad) => new(
+    private LedgerCorruptException Corrupt(JsonlReplay.BadLine bad) => new(
         Location,
         bad.Number,
         bad.Offset,
@@ -155,6 +149,4 @@ public sealed partial class JsonlLedger
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger {Path}: the last record (line {Line}, byte {Offset}, {Length} bytes) was torn by an interrupted write. It was moved to {Sidecar} and cut from the ledger, which is whole again.")]
     private static partial void LogTornRecord(ILogger logger, string path, long line, long offset, int length, string sidecar);
-
-    private readonly record struct Bad(long Number, long Offset, int Length, bool Terminated, string Error);
 }
