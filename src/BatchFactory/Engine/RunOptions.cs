@@ -26,6 +26,10 @@ public sealed class RunOptions
     /// Whether a chain of per-entry ops wired one after another (MapField, Filter, SetField, Apply, …) runs in one
     /// Dataflow block, each entry going through the whole chain in one go. Default <see langword="true"/>: handing
     /// entries between blocks costs more than cheap ops do. Each op still counts and reports its own errors.
+    /// Likewise a model call (CallLLM, EmbedText) runs the built-in ops beside it that are safe on several entries at
+    /// once (GenerateLLMRequest from a template, ExtractResponseText, CleanupLLMData, RenameField, a ToList right after,
+    /// …) in its own workers, so an answer from the ledger goes from request to output with no hand-off; your own
+    /// functions (a prompt builder, MapField, Filter, Apply) are never run that way.
     /// Set <see langword="false"/> to give each op its own block, so that slow ops in a chain work on different
     /// entries at the same time even with <see cref="MaxDegreeOfParallelism"/> 1.
     /// </summary>

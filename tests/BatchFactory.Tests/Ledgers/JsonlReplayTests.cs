@@ -107,6 +107,19 @@ public sealed class JsonlReplayTests : IDisposable
         Assert.Contains("line 12001", ex.Message);
     }
 
+    [Fact]
+    public async Task LedgerThatRewritesFewKeys_HoldsAnIndexForItsKeys_NotForItsRecords()
+    {
+        var lines = Enumerable.Range(0, 50_000).Select(i => Encoding.UTF8.GetString(JsonlFormat.Line($"key-{i % 10}", new JsonObject { ["n"] = i }))[..^1]).ToArray();
+        Write(lines);
+
+        await using var ledger = await JsonlLedger.OpenAsync(LedgerPath, null, TestRuns.Token);
+
+        Assert.Equal(10, ledger.Count);
+        Assert.Equal(49_990, (await ledger.TryGetAsync("key-0", TestRuns.Token))!["n"]!.GetValue<int>());
+        Assert.True(ledger.IndexCapacity < 1_000, $"the index has room for {ledger.IndexCapacity} keys, for 10 keys");
+    }
+
     private static string[] Lines() =>
         [.. Enumerable.Range(0, Records).Select(i => Encoding.UTF8.GetString(JsonlFormat.Line($"key-{i}", new JsonObject { ["n"] = i, ["text"] = new string('t', i % 50) }))[..^1])];
 

@@ -24,8 +24,14 @@ internal sealed class JsonlIndex
 
     public long Count => _byHash.Count + _collided.Count;
 
+    /// <summary>How many keys the index has room for without growing.</summary>
+    public int Capacity => _byHash.EnsureCapacity(0);
+
     /// <summary>Makes room for <paramref name="keys"/> keys at once, so that a large index is not regrown step by step.</summary>
     public void EnsureCapacity(int keys) => _byHash.EnsureCapacity(keys);
+
+    /// <summary>Gives back the room beyond the keys it holds (after sizing it for more, e.g. records that rewrite keys).</summary>
+    public void TrimExcess() => _byHash.TrimExcess();
 
     /// <summary>Records that the last record of the key with <paramref name="hash"/> is at <paramref name="slot"/>.</summary>
     /// <param name="hash">The key's hash.</param>

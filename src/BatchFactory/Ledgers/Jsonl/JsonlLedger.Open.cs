@@ -59,6 +59,12 @@ public sealed partial class JsonlLedger
                 _index.Set(record.Hash, record.Slot);
             }
 
+            // Sized for every record; a file that rewrites its keys (checkpoints, failures retried) needs room for fewer.
+            if (_index.Count < data.Count * 3L / 4)
+            {
+                _index.TrimExcess();
+            }
+
             if (data.Bad is { } bad && data.LinesAfterBad)
             {
                 throw Corrupt(bad);

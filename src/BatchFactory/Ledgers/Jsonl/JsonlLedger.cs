@@ -47,6 +47,23 @@ public sealed partial class JsonlLedger : ILedger
     /// <inheritdoc/>
     public string Location { get; }
 
+    /// <summary>How many keys the in-memory index has room for (it holds about 40 bytes per key of room).</summary>
+    internal int IndexCapacity
+    {
+        get
+        {
+            _guard.EnterReadLock();
+            try
+            {
+                return _index.Capacity;
+            }
+            finally
+            {
+                _guard.ExitReadLock();
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public long Count
     {
