@@ -88,7 +88,7 @@ internal static class Fusion
     {
         var groups = new List<(int[] Before, int Model, int[] After)>();
         var claimed = new HashSet<int>(taken);
-        foreach (var model in graph.Ops.OfType<AsyncEntryOp>().Where(op => op.ServesFromStore))
+        foreach (var model in graph.Ops.OfType<AsyncEntryOp>())
         {
             var before = new List<int>();
             for (var edge = Into(graph, model); edge is { Source: EntryOp { SafeInParallel: true } op } && !claimed.Contains(graph.IndexOf(op)); edge = Into(graph, op))

@@ -8,8 +8,6 @@ namespace BatchFactory.Brokers;
 /// <summary>JSON in one canonical form, for hashing: object properties sorted by ordinal name, no whitespace.</summary>
 internal static class Canonical
 {
-    private const int MaxPrefixLength = 64;
-
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
 
@@ -18,12 +16,7 @@ internal static class Canonical
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Write(node), hash);
-        if (prefix.Length > MaxPrefixLength)
-        {
-            return string.Concat(prefix, ":", Convert.ToHexStringLower(hash));
-        }
-
-        // Built in place: one string per key rather than the hex digits and then the key.
+        // Built in place (prefixes are short constants such as "chat-v1"): one string per key rather than the hex digits and then the key.
         Span<char> key = stackalloc char[prefix.Length + 1 + (2 * SHA256.HashSizeInBytes)];
         prefix.CopyTo(key);
         key[prefix.Length] = ':';

@@ -85,11 +85,15 @@ public sealed partial class JsonlLedger
         _file.Position = _end;
     }
 
+    private const int HeaderWindow = 4096;
+
     // Checks line 1 and sets where the records start; returns the header itself when a crash tore it (it is the only line).
     private JsonlReplay.BadLine? ReadHeader(long length)
     {
         JsonlReplay.BadLine? torn = null;
-        JsonlLines.Read(_handle, 0, length, 1, (line, offset, number, terminated) =>
+
+        // A header is a few dozen bytes: a line 1 not ended within the first few KB is no header either way.
+        JsonlLines.Read(_handle, 0, Math.Min(length, HeaderWindow), 1, (line, offset, number, terminated) =>
         {
             var version = JsonlFormat.TryReadHeader(line);
             _dataStart = offset + line.Length + 1;

@@ -9,7 +9,7 @@ namespace BatchFactory.Operators;
 /// waits rather than computes. Entries leave as soon as they are done; returning <see langword="null"/> drops one.
 /// </summary>
 /// <remarks>
-/// An op that can often answer at once from what it has stored (<see cref="ServesFromStore"/>) runs in two stages: every
+/// Such an op can often answer at once from what it has stored, so it runs in two stages: every
 /// entry first goes through <see cref="TryServeAsync"/> on as many workers as there are cores, and only the entries it
 /// cannot serve wait for one of the <see cref="Concurrency"/> slots of <see cref="ProcessAsync"/>. A rerun served from the
 /// ledger then runs at the speed of the lookups, not of dozens of workers fighting over two cores.
@@ -26,21 +26,17 @@ internal abstract class AsyncEntryOp : Op
     /// <summary>How many entries the op works on at once.</summary>
     public int Concurrency { get; }
 
-    /// <summary>Whether <see cref="TryServeAsync"/> is worth trying first for every entry.</summary>
-    protected internal virtual bool ServesFromStore => false;
-
     /// <summary>Handles one entry; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
     protected abstract Task<Entry?> ProcessAsync(Entry entry, OpContext context);
 
     /// <summary>Serves the entry at once if that needs no waiting on the outside world (e.g. an answer in the ledger).</summary>
     /// <returns>Whether it was served; if so it passes on as it is now.</returns>
-    protected virtual ValueTask<bool> TryServeAsync(Entry entry, OpContext context) => ValueTask.FromResult(false);
+    protected abstract ValueTask<bool> TryServeAsync(Entry entry, OpContext context);
 
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
 
     /// <summary>
-    /// Builds the op's blocks; for an op that <see cref="ServesFromStore"/>, with the per-entry ops next to it run in
-    /// its own stages (see <see cref="Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
+    /// Builds the op's blocks, with the per-entry ops next to it run in its own stages (see <see cref="Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
     /// arrives, <paramref name="after"/> on each entry once answered, and then <paramref name="sink"/>, if the chain
     /// after ends in one, instead of an out-port. An entry served from the store then goes all the way in one go, on
     /// one worker, and the large answer it carries is never queued.
@@ -54,25 +50,6 @@ internal abstract class AsyncEntryOp : Op
             EnsureOrdered = false,
             CancellationToken = context.Token,
         };
-        if (!ServesFromStore)
-        {
-            var block = new TransformBlock<Entry, Entry>(
-                async entry =>
-                {
-                    context.Counters.AddIn();
-                    var result = await ProcessCountedAsync(entry, context).ConfigureAwait(false);
-                    if (result is not null)
-                    {
-                        context.Counters.AddOut();
-                    }
-
-                    return result!;
-                },
-                options);
-            block.LinkTo(DataflowBlock.NullTarget<Entry>(), static e => e is null);
-            return new OpBlocks([block], [block]);
-        }
-
         var output = sink is null ? new BufferBlock<Entry>(new DataflowBlockOptions { BoundedCapacity = options.BoundedCapacity, CancellationToken = context.Token }) : null;
 
         // An answered entry: counted out of this op, through the ops after it, then kept or sent on.

@@ -27,8 +27,6 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         }
     }
 
-    protected internal override bool ServesFromStore => true;
-
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
         var request = Request(entry);

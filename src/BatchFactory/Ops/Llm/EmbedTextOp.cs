@@ -36,8 +36,6 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
         }
     }
 
-    protected internal override bool ServesFromStore => true;
-
     protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
     {
         var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, Key(entry.Get<string>(inputKey)), model, entry).ConfigureAwait(false);
