@@ -95,7 +95,7 @@ internal static class GraphRunner
                 sink = (end.Step(contexts[after[^1]], out var publish), publish);
             }
 
-            var steps = (IEnumerable<int> nodes) => nodes.Select(node => ((EntryOp)contexts[node].Op).Step(contexts[node])).ToArray();
+            var steps = (IEnumerable<int> nodes) => EntryOp.Steps(nodes.Select(node => contexts[node]));
             var fused = ((AsyncEntryOp)contexts[model].Op).Materialize(contexts[model], steps(before), steps(sink is null ? after : after[..^1]), sink);
             Place(blocks, internalWires, [.. before, model, .. after], fused);
         }

@@ -81,7 +81,7 @@ internal sealed class LoopHeadOp : Op
     /// </summary>
     internal OpBlocks MaterializeInline(OpContext context, IReadOnlyList<OpContext> body)
     {
-        var steps = body.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var steps = EntryOp.Steps(body);
         var block = new TransformBlock<Entry, Entry>(
             // A null result is an entry a body op dropped (and counted): the link below swallows it.
             entry => RunInline(context, steps, entry)!,

@@ -45,7 +45,7 @@ internal abstract class EntryOp : Op
             return MaterializeIntoSink(chain.Take(chain.Count - 1).ToList(), sink.Step(chain[^1], out var publish), publish);
         }
 
-        var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var steps = Steps(chain);
         var canDrop = chain.Any(c => ((EntryOp)c.Op).CanDrop);
         var block = new TransformBlock<Entry, Entry>(
             // A null result is a dropped entry: the link below swallows it.
@@ -62,7 +62,7 @@ internal abstract class EntryOp : Op
     // A chain that ends in a sink: one ActionBlock runs the entry ops, then hands the entry to the sink.
     private static OpBlocks MaterializeIntoSink(IReadOnlyList<OpContext> chain, Action<Entry> keep, Func<Task, Task> publish)
     {
-        var steps = chain.Select(c => ((EntryOp)c.Op).Step(c)).ToArray();
+        var steps = Steps(chain);
         var block = new ActionBlock<Entry>(
             entry =>
             {
@@ -74,6 +74,9 @@ internal abstract class EntryOp : Op
             chain[0].PerEntry);
         return new OpBlocks([block], []) { Finishing = publish(block.Completion) };
     }
+
+    /// <summary>The <see cref="Step"/> of each entry op in <paramref name="chain"/>, in order.</summary>
+    internal static Func<Entry, Entry?>[] Steps(IEnumerable<OpContext> chain) => [.. chain.Select(c => ((EntryOp)c.Op).Step(c))];
 
     // Runs the entry through each step until one drops it (returns null).
     internal static Entry? RunSteps(Func<Entry, Entry?>[] steps, Entry entry)
