@@ -15,7 +15,7 @@ internal sealed class CountingSubscriber : IObserver<RunEvent>
         Events++;
         if (value is RunProgress progress)
         {
-            LastIn = progress.Ops[^1].Stats.In;
+            LastIn = progress.Nodes[^1].Stats.In;
         }
     }
 

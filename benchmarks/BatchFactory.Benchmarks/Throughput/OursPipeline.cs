@@ -30,9 +30,9 @@ internal static class OursPipeline
         var subscriber = new CountingSubscriber();
         using var subscription = monitor?.Subscribe(subscriber);
         var result = await graph.RunAsync(new RunOptions { Monitor = monitor });
-        if (watched && subscriber.LastIn != result.Ops[^1].In)
+        if (watched && subscriber.LastIn != result.Nodes[^1].In)
         {
-            throw new InvalidOperationException($"The subscriber's final sample counted {subscriber.LastIn} entries into the last op; the run counted {result.Ops[^1].In}.");
+            throw new InvalidOperationException($"The subscriber's final sample counted {subscriber.LastIn} entries into the last op; the run counted {result.Nodes[^1].In}.");
         }
 
         if (collect)
@@ -41,7 +41,7 @@ internal static class OursPipeline
         }
 
         // The "counting sink": the tail MapField's out-port has no wire, so its Out count is what reached the end.
-        var tail = result.Ops[graph.IndexOf(graph.Tail!)];
+        var tail = result.Nodes[graph.IndexOf(graph.Tail!)];
         return new Outcome(checked((int)tail.Out), null);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class LiveTableView(IAnsiConsole console) : RunView
         console.Cursor.Hide();
     }
 
-    protected override void Sampled(RunProgress progress) => Draw(ProgressTable.Build(progress, Ops, console.Profile.Width));
+    protected override void Sampled(RunProgress progress) => Draw(ProgressTable.Build(progress, Nodes, console.Profile.Width));
 
     protected override void Ended(RunEnded ended)
     {

@@ -22,8 +22,8 @@ internal static class ProgressFormat
     /// <summary>What the sources have emitted, over what they will emit when every source knows its size: <c>1,200/5,000</c>.</summary>
     public static string Read(RunProgress progress, IReadOnlyList<OpInfo> ops)
     {
-        var sources = ops.Where(o => o.Inputs.Count == 0 && o.Node < progress.Ops.Count).ToList();
-        var read = Count(sources.Sum(o => progress.Ops[o.Node].Stats.Out));
+        var sources = ops.Where(o => o.Inputs.Count == 0 && o.Node < progress.Nodes.Count).ToList();
+        var read = Count(sources.Sum(o => progress.Nodes[o.Node].Stats.Out));
         return sources.Count > 0 && sources.All(o => o.KnownCount is not null) ? $"{read}/{Count(sources.Sum(o => o.KnownCount!.Value))}" : read;
     }
 

@@ -47,7 +47,7 @@ internal static class ProgressTable
             table.AddColumn(new TableColumn(column.Header) { Alignment = Justify.Right, NoWrap = true });
         }
 
-        foreach (var op in progress.Ops)
+        foreach (var op in progress.Nodes)
         {
             table.AddRow([Markup.Escape($"[{op.Stats.Node}] {op.Stats.Name}"), .. columns.Select(c => c.Cell(op))]);
         }

@@ -9,7 +9,7 @@ internal abstract class RunView : IObserver<RunEvent>
     private readonly Lock _lock = new();
 
     /// <summary>The ops of the run being shown, from its <see cref="RunStarted"/>.</summary>
-    protected IReadOnlyList<OpInfo> Ops { get; private set; } = [];
+    protected IReadOnlyList<OpInfo> Nodes { get; private set; } = [];
 
     public void OnNext(RunEvent value)
     {
@@ -18,7 +18,7 @@ internal abstract class RunView : IObserver<RunEvent>
             switch (value)
             {
                 case RunStarted started:
-                    Ops = started.Ops;
+                    Nodes = started.Nodes;
                     Started(started);
                     break;
                 case RunProgress progress:

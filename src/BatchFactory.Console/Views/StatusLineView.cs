@@ -14,7 +14,7 @@ internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : Run
     protected override void Started(RunStarted started)
     {
         _lastPrinted = started.Elapsed;
-        output.WriteLine($"Run started: {started.Ops.Count} ops.");
+        output.WriteLine($"Run started: {started.Nodes.Count} ops.");
     }
 
     protected override void Sampled(RunProgress progress)
@@ -36,8 +36,8 @@ internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : Run
     {
         var line = new StringBuilder();
         line.Append('[').Append(ProgressFormat.Time(progress.Elapsed)).Append("] ")
-            .Append(ProgressFormat.Read(progress, Ops)).Append(" entries read");
-        if (Ops.Any(o => o.CallsModel))
+            .Append(ProgressFormat.Read(progress, Nodes)).Append(" entries read");
+        if (Nodes.Any(o => o.CallsModel))
         {
             var t = progress.Totals;
             line.Append(" | calls ").Append(ProgressFormat.Count(t.Calls)).Append(" made, ")
@@ -46,7 +46,7 @@ internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : Run
                 .Append(ProgressFormat.Count(t.InputTokens)).Append(" in, ")
                 .Append(ProgressFormat.Count(t.OutputTokens)).Append(" out | ")
                 .Append(ProgressFormat.Cost(t.Cost)).Append(" | ")
-                .Append(ProgressFormat.Rate(progress.Ops.Sum(o => o.CallsPerSecond))).Append(" calls/s");
+                .Append(ProgressFormat.Rate(progress.Nodes.Sum(o => o.CallsPerSecond))).Append(" calls/s");
         }
 
         if (!progress.IsFinal)

@@ -15,7 +15,7 @@ internal static class Fusion
     /// </summary>
     public static List<int[]> FindChains(Graph graph, IReadOnlySet<int> taken)
     {
-        var count = graph.Ops.Count;
+        var count = graph.Nodes.Count;
         var next = Enumerable.Repeat(-1, count).ToArray();
         var hasPrevious = new bool[count];
         foreach (var edge in graph.Edges)
@@ -31,7 +31,7 @@ internal static class Fusion
         var chains = new List<int[]>();
         for (var node = 0; node < count; node++)
         {
-            if (graph.Ops[node] is not EntryOp || hasPrevious[node] || next[node] < 0)
+            if (graph.Nodes[node] is not EntryOp || hasPrevious[node] || next[node] < 0)
             {
                 continue;
             }
@@ -56,7 +56,7 @@ internal static class Fusion
     public static List<(int Head, int[] Body)> FindInlineLoops(Graph graph)
     {
         var loops = new List<(int Head, int[] Body)>();
-        foreach (var head in graph.Ops.OfType<LoopHeadOp>())
+        foreach (var head in graph.Nodes.OfType<LoopHeadOp>())
         {
             var body = new List<int>();
             var next = Follow(graph, head, 1);
@@ -88,7 +88,7 @@ internal static class Fusion
     {
         var groups = new List<(int[] Before, int Model, int[] After)>();
         var claimed = new HashSet<int>(taken);
-        foreach (var model in graph.Ops.OfType<AsyncEntryOp>())
+        foreach (var model in graph.Nodes.OfType<AsyncEntryOp>())
         {
             var before = new List<int>();
             for (var edge = Into(graph, model); edge is { Source: EntryOp { SafeInParallel: true } op } && !claimed.Contains(graph.IndexOf(op)); edge = Into(graph, op))

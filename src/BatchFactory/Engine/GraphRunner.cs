@@ -14,7 +14,7 @@ internal static class GraphRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var run = new RunContext(options, cancellationToken);
-        var contexts = graph.Ops.Select((op, node) => new OpContext(op, node, run)).ToArray();
+        var contexts = graph.Nodes.Select((op, node) => new OpContext(op, node, run)).ToArray();
         foreach (var context in contexts)
         {
             await context.Op.PrepareAsync(context).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed partial class RunResult
     public IReadOnlyList<RunOutput> Outputs { get; }
 
     /// <summary>Per-op counts, by node index.</summary>
-    public IReadOnlyList<OpStats> Ops => _summary.Ops;
+    public IReadOnlyList<OpStats> Nodes => _summary.Nodes;
 
     /// <summary>How long the run took.</summary>
     public TimeSpan Elapsed => _summary.Elapsed;

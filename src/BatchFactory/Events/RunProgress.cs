@@ -6,13 +6,13 @@ namespace BatchFactory;
 /// far, not changes since the previous sample: a subscriber that misses a sample loses nothing.
 /// </summary>
 /// <param name="Elapsed">Time since the run started.</param>
-/// <param name="Ops">Every op, by node index.</param>
+/// <param name="Nodes">Every op, by node index.</param>
 /// <param name="IsFinal">Whether this is the sample taken after every op stopped.</param>
-public sealed record RunProgress(TimeSpan Elapsed, IReadOnlyList<OpProgress> Ops, bool IsFinal) : RunEvent(Elapsed)
+public sealed record RunProgress(TimeSpan Elapsed, IReadOnlyList<OpProgress> Nodes, bool IsFinal) : RunEvent(Elapsed)
 {
     /// <summary>Calls, tokens and cost so far, over every op.</summary>
-    public CallTotals Totals => CallTotals.Of(Ops.Select(o => o.Stats));
+    public CallTotals Totals => CallTotals.Of(Nodes.Select(o => o.Stats));
 
     /// <summary>The longest estimated time left of any op; <see langword="null"/> when no op has an estimate.</summary>
-    public TimeSpan? Eta => Ops.Max(o => o.Eta);
+    public TimeSpan? Eta => Nodes.Max(o => o.Eta);
 }

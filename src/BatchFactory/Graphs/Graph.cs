@@ -35,7 +35,7 @@ public sealed partial class Graph
     public static Graph Empty { get; } = new();
 
     /// <summary>The ops of the graph in the order they were added; an op's position is its node index.</summary>
-    public IReadOnlyList<Op> Ops => _ops;
+    public IReadOnlyList<Op> Nodes => _ops;
 
     /// <summary>The wires between ops.</summary>
     public IReadOnlyList<Edge> Edges => _edges;
@@ -158,7 +158,7 @@ public sealed partial class Graph
 
     /// <summary>The node index of <paramref name="op"/>, or -1 when it is not in the graph.</summary>
     /// <param name="op">The op to look for.</param>
-    /// <returns>The index into <see cref="Ops"/>.</returns>
+    /// <returns>The index into <see cref="Nodes"/>.</returns>
     public int IndexOf(Op op) => _ops.IndexOf(op);
 
     private static void CheckPorts(Edge edge, Graph sourceGraph, Graph targetGraph)

@@ -184,14 +184,14 @@ public static partial class Ops
     private static Graph Loop(string kind, LoopRule rule, int maxIterations, Graph body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (body.Ops.FirstOrDefault(op => op.WaitsForAllInput) is { } waiting)
+        if (body.Nodes.FirstOrDefault(op => op.WaitsForAllInput) is { } waiting)
         {
             throw new GraphException(
                 $"{kind}: {waiting} cannot be inside a loop body: it waits for its whole input, which inside a loop ends only " +
                 "when the loop is empty. Put it before or after the loop.");
         }
 
-        var concurrency = body.Ops.OfType<AsyncEntryOp>().Select(op => op.Concurrency).DefaultIfEmpty(0).Max();
+        var concurrency = body.Nodes.OfType<AsyncEntryOp>().Select(op => op.Concurrency).DefaultIfEmpty(0).Max();
         var head = new LoopHeadOp(kind, rule, maxIterations, concurrency);
         return Through(head, head, 1, body, head, 1).WithEnds(head, head);
     }

@@ -18,7 +18,7 @@ public sealed partial record RunSummary
         var culture = CultureInfo.InvariantCulture;
         var ended = Status switch { RunStatus.Completed => "finished", RunStatus.Cancelled => "was cancelled", _ => "failed" };
         text.Append(culture, $"Run {ended} in {Elapsed.TotalSeconds:F2} s.").AppendLine();
-        foreach (var op in Ops)
+        foreach (var op in Nodes)
         {
             text.Append(culture, $"  [{op.Node}] {op.Name}: {op.In:N0} in, {op.Out:N0} out");
             if (op.Dropped > 0)
@@ -34,7 +34,7 @@ public sealed partial record RunSummary
             text.AppendLine();
         }
 
-        if (Ops.Any(o => o.Broker is not null))
+        if (Nodes.Any(o => o.Broker is not null))
         {
             var t = Totals;
             text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}.").AppendLine();

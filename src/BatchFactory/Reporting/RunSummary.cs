@@ -9,7 +9,7 @@ namespace BatchFactory;
 /// <param name="Status">How the run ended.</param>
 /// <param name="StartedAt">When the run started, on the run's <see cref="RunOptions.TimeProvider"/>.</param>
 /// <param name="Elapsed">The run's wall time.</param>
-/// <param name="Ops">Per-op counts, by node index.</param>
+/// <param name="Nodes">Per-op counts, by node index (<c>ops</c> in the JSON).</param>
 /// <param name="Failures">
 /// Entries that failed: model requests that failed after retries (the run went on) and the error that stopped a faulted
 /// run, in the order they happened; at most <see cref="MaxListedFailures"/>.
@@ -20,7 +20,7 @@ public sealed partial record RunSummary(
     RunStatus Status,
     DateTimeOffset StartedAt,
     TimeSpan Elapsed,
-    IReadOnlyList<OpStats> Ops,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ops")] IReadOnlyList<OpStats> Nodes,
     IReadOnlyList<EntryFailure> Failures,
     long FailuresNotListed,
     string? Error)
@@ -29,5 +29,5 @@ public sealed partial record RunSummary(
     public const int MaxListedFailures = 1000;
 
     /// <summary>Calls made, served from the ledger and failed, tokens and cost, over every op.</summary>
-    public CallTotals Totals => CallTotals.Of(Ops);
+    public CallTotals Totals => CallTotals.Of(Nodes);
 }

@@ -34,9 +34,9 @@ public sealed class AskLLMTests : IDisposable
 
         Assert.Equal(3, _fake.Calls);
         Assert.Equal(first.Values<string>(), second.Values<string>());
-        var stats = second.Ops.Single(o => o.Broker is not null).Broker!;
+        var stats = second.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((0L, 3L, 0L), (stats.Calls, stats.Cached, stats.Failed));
-        Assert.Equal(3, first.Ops.Single(o => o.Broker is not null).Broker!.Calls);
+        Assert.Equal(3, first.Nodes.Single(o => o.Broker is not null).Broker!.Calls);
         Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
         Assert.Equal((0L, 3L), (second.Calls, second.CachedCalls));
     }
@@ -155,7 +155,7 @@ public sealed class AskLLMTests : IDisposable
         var first = await RunResultAsync(Topics("good", "bad") | AskLLM("Q {topic}", "m@fake", "answer") | ToList("answer"));
 
         Assert.Equal(["ok Q good"], first.Values<string>());
-        Assert.Equal(1, first.Ops.Single(o => o.Broker is not null).Broker!.Failed);
+        Assert.Equal(1, first.Nodes.Single(o => o.Broker is not null).Broker!.Failed);
         await using (var project = OpenProject())
         {
             var ledger = await project.OpenLedgerAsync("llm", TestRuns.Token);
@@ -175,7 +175,7 @@ public sealed class AskLLMTests : IDisposable
         var second = await RunResultAsync(Topics("good", "bad") | AskLLM("Q {topic}", "m@fake", "answer") | ToList("answer"));
 
         Assert.Equal(["ok Q good", "ok Q bad"], second.Values<string>());
-        Assert.Equal((1L, 1L), (second.Ops.Single(o => o.Broker is not null).Broker!.Calls, second.Ops.Single(o => o.Broker is not null).Broker!.Cached));
+        Assert.Equal((1L, 1L), (second.Nodes.Single(o => o.Broker is not null).Broker!.Calls, second.Nodes.Single(o => o.Broker is not null).Broker!.Cached));
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class AskLLMTests : IDisposable
 
         var result = await (Topics("a", "b") | AskLLM("Q {topic}", "priced@fake") | ToList("response")).RunAsync(new RunOptions { Project = project, Models = models, Prices = prices, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
-        var stats = result.Ops.Single(o => o.Broker is not null).Broker!;
+        var stats = result.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((2000L, 4000L), (stats.InputTokens, stats.OutputTokens));
         Assert.Equal(0.042m, stats.Cost);
     }

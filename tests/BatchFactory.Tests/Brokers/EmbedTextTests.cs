@@ -38,7 +38,7 @@ public sealed class EmbedTextTests : IDisposable
 
         var second = await RunAsync(Words("a", "b") | EmbedText("word", "tiny:8@offline") | ToList("embedding"));
 
-        var stats = second.Ops.Single(o => o.Broker is not null).Broker!;
+        var stats = second.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((0L, 2L), (stats.Calls, stats.Cached));
     }
 

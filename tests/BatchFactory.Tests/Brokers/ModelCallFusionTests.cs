@@ -32,10 +32,10 @@ public sealed class ModelCallFusionTests : IDisposable
 
         Assert.Equal(reference.Output.Idxs, result.Output.Idxs);
         Assert.Equal(reference.Values<string>(), result.Values<string>());
-        Assert.Equal(reference.Ops.Select(o => (o.Name, o.In, o.Out, o.Dropped)), result.Ops.Select(o => (o.Name, o.In, o.Out, o.Dropped)));
-        var broker = result.Ops.Single(o => o.Broker is not null).Broker!;
+        Assert.Equal(reference.Nodes.Select(o => (o.Name, o.In, o.Out, o.Dropped)), result.Nodes.Select(o => (o.Name, o.In, o.Out, o.Dropped)));
+        var broker = result.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.True(broker.Cached is > 40 and < 100, $"expected about 70 answers from the ledger, got {broker.Cached}");
-        Assert.Equal(result.Ops.Single(o => o.Name == "CallLLM").In, broker.Calls + broker.Cached);
+        Assert.Equal(result.Nodes.Single(o => o.Name == "CallLLM").In, broker.Calls + broker.Cached);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ModelCallFusionTests : IDisposable
         Assert.Equal(100, _fake.Calls);
         Assert.Equal(first.Values<string>(), second.Values<string>());
         Assert.Equal("answer to again: answer to q 7", second.Values<string>()[7]);
-        Assert.All(second.Ops.Where(o => o.Broker is not null), o => Assert.Equal((0L, 50L), (o.Broker!.Calls, o.Broker.Cached)));
+        Assert.All(second.Nodes.Where(o => o.Broker is not null), o => Assert.Equal((0L, 50L), (o.Broker!.Calls, o.Broker.Cached)));
     }
 
     private async Task<RunResult> RunAsync(Graph graph, bool fuse, string dataDir = "main")

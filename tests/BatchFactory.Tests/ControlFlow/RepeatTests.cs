@@ -215,11 +215,11 @@ public class RepeatTests
 
         var result = await g.RunCheckedAsync(Loops.Options(inline), TestRuns.Token);
 
-        var loop = result.Ops.Single(o => o.Name == "Repeat");
-        var cut = result.Ops.Single(o => o.Name == "Cut");
+        var loop = result.Nodes.Single(o => o.Name == "Repeat");
+        var cut = result.Nodes.Single(o => o.Name == "Cut");
         Assert.Equal(30, loop.In);
         Assert.Equal(result.Values<int>().Count, loop.Out);
         Assert.Equal(30 - result.Values<int>().Count, cut.Dropped);
-        Assert.Equal(result.Ops.Single(o => o.Name == "Step").In, cut.In);
+        Assert.Equal(result.Nodes.Single(o => o.Name == "Step").In, cut.In);
     }
 }

@@ -166,11 +166,11 @@ public class GraphRunnerTests
         var result = await g.RunCheckedAsync(cancellationToken: TestRuns.Token);
 
         Assert.Equal([0, 2, 4], result.Values<int>());
-        Assert.Equal((0L, 10L, 0L), (result.Ops[0].In, result.Ops[0].Out, result.Ops[0].Dropped));
-        Assert.Equal((10L, 5L, 5L), (result.Ops[1].In, result.Ops[1].Out, result.Ops[1].Dropped));
-        Assert.Equal((5L, 3L, 2L), (result.Ops[2].In, result.Ops[2].Out, result.Ops[2].Dropped));
-        Assert.Equal(3L, result.Ops[3].In);
-        Assert.Equal("Filter(n)", result.Ops[1].Description);
+        Assert.Equal((0L, 10L, 0L), (result.Nodes[0].In, result.Nodes[0].Out, result.Nodes[0].Dropped));
+        Assert.Equal((10L, 5L, 5L), (result.Nodes[1].In, result.Nodes[1].Out, result.Nodes[1].Dropped));
+        Assert.Equal((5L, 3L, 2L), (result.Nodes[2].In, result.Nodes[2].Out, result.Nodes[2].Dropped));
+        Assert.Equal(3L, result.Nodes[3].In);
+        Assert.Equal("Filter(n)", result.Nodes[1].Description);
     }
 
     [Theory]
@@ -196,8 +196,8 @@ public class GraphRunnerTests
 
         var expected = Enumerable.Range(0, 300).Select(n => n * 2).Where(d => d % 3 != 0).OrderDescending().Select(d => d + 1);
         Assert.Equal(expected, result.Values<int>());
-        Assert.Equal([300L, 300L, 200L, 200L, 200L, 200L], result.Ops.Take(6).Select(o => o.Out));
-        Assert.Equal((300L, 200L, 100L), (result.Ops[2].In, result.Ops[2].Out, result.Ops[2].Dropped));
+        Assert.Equal([300L, 300L, 200L, 200L, 200L, 200L], result.Nodes.Take(6).Select(o => o.Out));
+        Assert.Equal((300L, 200L, 100L), (result.Nodes[2].In, result.Nodes[2].Out, result.Nodes[2].Dropped));
         Assert.Equal((3, "r250"), (ex.Node, ex.Idx));
     }
 
@@ -209,7 +209,7 @@ public class GraphRunnerTests
         var result = await g.RunCheckedAsync(new RunOptions { BoundedCapacity = 2 }, TestRuns.Token);
 
         Assert.Empty(result.Outputs);
-        Assert.Equal(3000L, result.Ops[1].Out);
+        Assert.Equal(3000L, result.Nodes[1].Out);
         Assert.Throws<InvalidOperationException>(() => result.Output);
     }
 

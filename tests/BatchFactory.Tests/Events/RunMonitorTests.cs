@@ -28,9 +28,9 @@ public sealed class RunMonitorTests
 
         var events = recorder.Events;
         var started = Assert.IsType<RunStarted>(events[0]);
-        Assert.Equal(["FromList", "Filter", "MapField", "ToList"], started.Ops.Select(o => o.Name));
-        Assert.Equal([[], [0], [1], [2]], started.Ops.Select(o => o.Inputs.ToArray()));
-        Assert.Equal(10, started.Ops[0].KnownCount);
+        Assert.Equal(["FromList", "Filter", "MapField", "ToList"], started.Nodes.Select(o => o.Name));
+        Assert.Equal([[], [0], [1], [2]], started.Nodes.Select(o => o.Inputs.ToArray()));
+        Assert.Equal(10, started.Nodes[0].KnownCount);
         Assert.True(Assert.IsType<RunProgress>(events[^2]).IsFinal);
         Assert.Equal(RunStatus.Completed, Assert.IsType<RunCompleted>(events[^1]).Summary.Status);
         Assert.Single(events, e => e is RunProgress { IsFinal: true });
@@ -42,10 +42,10 @@ public sealed class RunMonitorTests
         var (result, recorder) = await RunWatchedAsync(Numbers(10));
 
         var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
-        Assert.Equal(result.Ops, final.Ops.Select(o => o.Stats));
+        Assert.Equal(result.Nodes, final.Nodes.Select(o => o.Stats));
         Assert.Equal(
             [(0L, 10L, 0L), (10L, 5L, 5L), (5L, 5L, 0L), (5L, 0L, 0L)],
-            final.Ops.Select(o => (o.Stats.In, o.Stats.Out, o.Stats.Dropped)));
+            final.Nodes.Select(o => (o.Stats.In, o.Stats.Out, o.Stats.Dropped)));
         Assert.Equal(result.ToSummary(), recorder.Of<RunCompleted>().Single().Summary);
     }
 
@@ -62,8 +62,8 @@ public sealed class RunMonitorTests
         var result = await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, FuseEntryOps = fuse }, TestRuns.Token);
 
         var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
-        Assert.Equal(result.Ops, final.Ops.Select(o => o.Stats));
-        Assert.Equal(12, final.Ops.Single(o => o.Stats.Name == "MapField").Stats.In);
+        Assert.Equal(result.Nodes, final.Nodes.Select(o => o.Stats));
+        Assert.Equal(12, final.Nodes.Single(o => o.Stats.Name == "MapField").Stats.In);
         Assert.Equal([3, 4, 5, 6], result.Values<int>());
     }
 
@@ -87,7 +87,7 @@ public sealed class RunMonitorTests
         var samples = recorder.Of<RunProgress>();
         Assert.Equal([1.0, 2.0, 3.0, 3.0], samples.Select(s => s.Elapsed.TotalSeconds));
         Assert.Equal([false, false, false, true], samples.Select(s => s.IsFinal));
-        Assert.Equal(3, samples[^1].Ops[2].Stats.In);
+        Assert.Equal(3, samples[^1].Nodes[2].Stats.In);
     }
 
     [Fact]

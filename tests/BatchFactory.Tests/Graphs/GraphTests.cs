@@ -10,7 +10,7 @@ public class GraphTests
     {
         var g = FromList(new[] { 1, 2 }, outputKey: "n") | MapField((int n) => n * 2, "n", "twice") | ToList("twice");
 
-        Assert.Equal(3, g.Ops.Count);
+        Assert.Equal(3, g.Nodes.Count);
         Assert.Equal(2, g.Edges.Count);
         Assert.Equal(
             """
@@ -31,8 +31,8 @@ public class GraphTests
         g |= SetField("x", 1);
         g |= RemoveField("x");
 
-        Assert.Single(before.Ops);
-        Assert.Equal(3, g.Ops.Count);
+        Assert.Single(before.Nodes);
+        Assert.Equal(3, g.Nodes.Count);
         Assert.Equal("RemoveField", g.Tail!.Kind);
         Assert.Equal("FromList", g.Head!.Kind);
     }
@@ -45,7 +45,7 @@ public class GraphTests
 
         var g = a.Then(b);
 
-        Assert.Equal([a, b], g.Ops);
+        Assert.Equal([a, b], g.Nodes);
         Assert.Equal(new Edge(a, 0, b, 0), Assert.Single(g.Edges));
     }
 
@@ -165,7 +165,7 @@ public class GraphTests
 
         var g = front | back;
 
-        Assert.Equal(4, g.Ops.Count);
+        Assert.Equal(4, g.Nodes.Count);
         Assert.Equal(3, g.Edges.Count);
         Assert.Same(front.Head, g.Head);
         Assert.Same(back.Tail, g.Tail);

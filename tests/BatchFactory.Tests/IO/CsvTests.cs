@@ -71,7 +71,7 @@ public sealed class CsvTests : IDisposable
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal([new Row(1, "a"), new Row(3, "d")], result.Values<Row>());
-        Assert.Equal(3, result.Ops.Single(o => o.Name == "ReadCsv").Dropped);
+        Assert.Equal(3, result.Nodes.Single(o => o.Name == "ReadCsv").Dropped);
     }
 
     [Fact]

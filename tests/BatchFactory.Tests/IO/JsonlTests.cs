@@ -86,7 +86,7 @@ public sealed class JsonlTests : IDisposable
         var result = await (ReadJsonl(_dir["in.jsonl"], onBadRow: BadRows.Skip) | ToList("n", "s")).RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal([new Row(1, "a"), new Row(2, "b")], result.Values<Row>());
-        var stats = result.Ops.Single(o => o.Name == "ReadJsonl");
+        var stats = result.Nodes.Single(o => o.Name == "ReadJsonl");
         Assert.Equal(2, stats.Dropped);
         Assert.Equal(2, stats.Out);
     }

@@ -146,7 +146,7 @@ public class ExplodeListTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(["x", "y", "z"], result.Values<string>());
-        Assert.Equal(new OpStats(1, "ExplodeList", "ExplodeList(words -> word)", 3, 3, 1), result.Ops[1]);
+        Assert.Equal(new OpStats(1, "ExplodeList", "ExplodeList(words -> word)", 3, 3, 1), result.Nodes[1]);
     }
 
     [Fact]

@@ -230,7 +230,7 @@ public class FieldOpsTests
 
         Assert.Equal(2, result.Entries.Count);
         Assert.All(result.Entries, e => Assert.Empty(e.Data));
-        Assert.Equal(0, result.Ops[1].Dropped);
+        Assert.Equal(0, result.Nodes[1].Dropped);
     }
 
     [Fact]

@@ -27,12 +27,12 @@ public class FilterTests
 
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
-        var stats = result.Ops[1];
+        var stats = result.Nodes[1];
         Assert.Equal("Filter", stats.Name);
         Assert.Equal(10, stats.In);
         Assert.Equal(4, stats.Out);
         Assert.Equal(6, stats.Dropped);
-        Assert.Equal(4, result.Ops[2].In);
+        Assert.Equal(4, result.Nodes[2].In);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(["apple", "banana", "kiwi"], result.Values<string>());
-        Assert.Equal(1, result.Ops[1].Dropped);
+        Assert.Equal(1, result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Empty(result.Values<int>());
-        Assert.Equal(5, result.Ops[1].Dropped);
+        Assert.Equal(5, result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(["full", "null-b"], result.Values<string>());
-        Assert.Equal(2, result.Ops[1].Dropped);
-        Assert.Equal(2, result.Ops[1].Out);
+        Assert.Equal(2, result.Nodes[1].Dropped);
+        Assert.Equal(2, result.Nodes[1].Out);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(["b", "d"], result.Values<string>());
-        Assert.Equal(2, result.Ops[1].Dropped);
+        Assert.Equal(2, result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -156,8 +156,8 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(["b", "d"], result.Values<string>());
-        Assert.Equal(2, result.Ops[1].Dropped);
-        Assert.Equal("ExcludeIdx", result.Ops[1].Name);
+        Assert.Equal(2, result.Nodes[1].Dropped);
+        Assert.Equal("ExcludeIdx", result.Nodes[1].Name);
     }
 
     [Fact]
@@ -215,8 +215,8 @@ public class FilterTests
 
         var kept = result.Values<int>().Count / 10_000.0;
         Assert.InRange(kept, proportion - 0.03, proportion + 0.03);
-        Assert.Equal(10_000, result.Ops[1].In);
-        Assert.Equal(10_000, result.Ops[1].Out + result.Ops[1].Dropped);
+        Assert.Equal(10_000, result.Nodes[1].In);
+        Assert.Equal(10_000, result.Nodes[1].Out + result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Empty(result.Values<int>());
-        Assert.Equal(1000, result.Ops[1].Dropped);
+        Assert.Equal(1000, result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public class FilterTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal(Enumerable.Range(0, 1000), result.Values<int>());
-        Assert.Equal(0, result.Ops[1].Dropped);
+        Assert.Equal(0, result.Nodes[1].Dropped);
     }
 
     [Theory]

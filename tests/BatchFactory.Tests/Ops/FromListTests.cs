@@ -319,7 +319,7 @@ public class FromListTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Empty(result.Values<int>());
-        Assert.Equal(0, result.Ops[0].Out);
+        Assert.Equal(0, result.Nodes[0].Out);
     }
 
     [Fact]
@@ -330,6 +330,6 @@ public class FromListTests
         var result = await g.RunCheckedAsync(new RunOptions { BoundedCapacity = 16 }, TestRuns.Token);
 
         Assert.Equal(Enumerable.Range(0, 5000), result.Values<int>());
-        Assert.Equal(5000, result.Ops[0].Out);
+        Assert.Equal(5000, result.Nodes[0].Out);
     }
 }

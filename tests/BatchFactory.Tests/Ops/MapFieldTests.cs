@@ -265,7 +265,7 @@ public class MapFieldTests
 
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
-        Assert.Equal(new OpStats(1, "MapField", "MapField(n -> n)", 3, 3, 0), result.Ops[1]);
+        Assert.Equal(new OpStats(1, "MapField", "MapField(n -> n)", 3, 3, 0), result.Nodes[1]);
     }
 
     [Fact]

@@ -68,9 +68,9 @@ public class PrintTests
 
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
-        Assert.Equal(4, result.Ops[1].In);
-        Assert.Equal(4, result.Ops[1].Out);
-        Assert.Equal(0, result.Ops[1].Dropped);
+        Assert.Equal(4, result.Nodes[1].In);
+        Assert.Equal(4, result.Nodes[1].Out);
+        Assert.Equal(0, result.Nodes[1].Dropped);
     }
 
     [Fact]

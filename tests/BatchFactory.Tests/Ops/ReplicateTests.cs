@@ -72,8 +72,8 @@ public class ReplicateTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.All(new[] { "p0", "p1", "p2" }, name => Assert.Equal([1, 2], result.OutputOf(name).Values<int>()));
-        Assert.Equal(2, result.Ops[1].In);
-        Assert.Equal(6, result.Ops[1].Out);
+        Assert.Equal(2, result.Nodes[1].In);
+        Assert.Equal(6, result.Nodes[1].Out);
     }
 
     [Fact]

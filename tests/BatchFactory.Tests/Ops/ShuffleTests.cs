@@ -66,7 +66,7 @@ public class ShuffleTests
             Assert.Equal($"e{e.Get<int>("n")}", e.Idx);
             Assert.Equal(e.Get<int>("n") * e.Get<int>("n"), e.Get<int>("sq"));
         });
-        Assert.Equal(new OpStats(1, "Shuffle", "Shuffle(seed 5)", 50, 50, 0), result.Ops[1]);
+        Assert.Equal(new OpStats(1, "Shuffle", "Shuffle(seed 5)", 50, 50, 0), result.Nodes[1]);
     }
 
     [Fact]

@@ -194,9 +194,9 @@ public class SortTests
 
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
-        Assert.Equal(3, result.Ops[1].In);
-        Assert.Equal(3, result.Ops[1].Out);
-        Assert.Equal(0, result.Ops[1].Dropped);
+        Assert.Equal(3, result.Nodes[1].In);
+        Assert.Equal(3, result.Nodes[1].Out);
+        Assert.Equal(0, result.Nodes[1].Dropped);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class TakeFirstNTests
 
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
-        Assert.Equal(new OpStats(1, "TakeFirstN", "TakeFirstN(3)", 10, 3, 7), result.Ops[1]);
+        Assert.Equal(new OpStats(1, "TakeFirstN", "TakeFirstN(3)", 10, 3, 7), result.Nodes[1]);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class TakeFirstNTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Empty(result.Values<int>());
-        Assert.Equal(5, result.Ops[1].Dropped);
+        Assert.Equal(5, result.Nodes[1].Dropped);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class TakeFirstNTests
         var result = await g.RunCheckedAsync(null, TestRuns.Token);
 
         Assert.Equal([0, 1, 2, 3, 4], result.Values<int>());
-        Assert.Equal(0, result.Ops[1].Dropped);
+        Assert.Equal(0, result.Nodes[1].Dropped);
     }
 
     [Fact]

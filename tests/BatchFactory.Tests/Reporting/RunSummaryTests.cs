@@ -21,7 +21,7 @@ public sealed class RunSummaryTests
         Assert.Equal("20250304T050607.089Z.summary.json", Path.GetFileName(file));
         var read = RunSummary.FromJson(await File.ReadAllTextAsync(file, TestRuns.Token));
         Assert.Equal(RunStatus.Completed, read.Status);
-        Assert.Equal(result.Ops, read.Ops);
+        Assert.Equal(result.Nodes, read.Nodes);
         Assert.Equal(new CallTotals(4, 0, 0, result.InputTokens, result.OutputTokens, 0m), read.Totals);
         Assert.Equal(time.GetUtcNow(), read.StartedAt);
     }
@@ -62,7 +62,7 @@ public sealed class RunSummaryTests
         var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
 
         Assert.Equal(RunStatus.Completed, result.ToSummary().Status);
-        Assert.Equal(result.Ops, result.ToSummary().Ops);
+        Assert.Equal(result.Nodes, result.ToSummary().Nodes);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class RunSummaryTests
 
         var read = RunSummary.FromJson(summary.ToJson());
 
-        Assert.Equal(summary with { Ops = read.Ops, Failures = read.Failures }, read);
-        Assert.Equal(summary.Ops, read.Ops);
+        Assert.Equal(summary with { Nodes = read.Nodes, Failures = read.Failures }, read);
+        Assert.Equal(summary.Nodes, read.Nodes);
         Assert.Equal(summary.Failures, read.Failures);
         Assert.Contains("\"status\": \"faulted\"", summary.ToJson(), StringComparison.Ordinal);
     }
