@@ -1,4 +1,5 @@
 using BatchFactory.Engine;
+using BatchFactory.Entries;
 using BenchmarkDotNet.Attributes;
 
 namespace BatchFactory.Benchmarks.Micro;

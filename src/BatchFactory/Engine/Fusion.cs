@@ -1,4 +1,4 @@
-using BatchFactory.Operators;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Engine;
 
@@ -56,7 +56,7 @@ internal static class Fusion
     public static List<(int Head, int[] Body)> FindInlineLoops(Graph graph)
     {
         var loops = new List<(int Head, int[] Body)>();
-        foreach (var head in graph.Nodes.OfType<LoopHeadOp>())
+        foreach (var head in graph.Nodes.OfType<InlineLoopOp>())
         {
             var body = new List<int>();
             var next = Follow(graph, head, 1);

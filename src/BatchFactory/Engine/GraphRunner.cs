@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Dataflow;
-using BatchFactory.Operators;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Engine;
 
@@ -14,7 +14,7 @@ internal static class GraphRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var run = new RunContext(options, cancellationToken);
-        var contexts = graph.Nodes.Select((op, node) => new OpContext(op, node, run)).ToArray();
+        var contexts = graph.Nodes.Select((op, node) => new OpContext((BlockOp)op, node, run)).ToArray();
         foreach (var context in contexts)
         {
             await context.Op.PrepareAsync(context).ConfigureAwait(false);
@@ -73,7 +73,7 @@ internal static class GraphRunner
         var internalWires = new HashSet<(int Node, int Port)>();
         foreach (var (head, body) in loops)
         {
-            blocks[head] = ((LoopHeadOp)contexts[head].Op).MaterializeInline(contexts[head], [.. body.Select(node => contexts[node])]);
+            blocks[head] = ((InlineLoopOp)contexts[head].Op).MaterializeInline(contexts[head], [.. body.Select(node => contexts[node])]);
             internalWires.Add((head, 1));
             foreach (var node in body)
             {

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
-using BatchFactory.Engine.Scopes;
+using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries.Scopes;
 
 namespace BatchFactory.Engine;
 
@@ -8,7 +9,7 @@ internal sealed class OpContext
 {
     private string? _description;
 
-    public OpContext(Op op, int node, RunContext run)
+    public OpContext(BlockOp op, int node, RunContext run)
     {
         Op = op;
         Node = node;
@@ -40,7 +41,7 @@ internal sealed class OpContext
         };
     }
 
-    public Op Op { get; }
+    public BlockOp Op { get; }
 
     /// <summary>The op with its arguments, as in <see cref="Graph.ToString"/> (made once).</summary>
     public string Description => _description ??= Op.ToString();
@@ -72,7 +73,7 @@ internal sealed class OpContext
 
     public CancellationToken Token => Run.Token;
 
-    /// <summary>What <see cref="Op.PrepareAsync"/> got for this run, for <see cref="Op.Materialize"/> to use.</summary>
+    /// <summary>What <see cref="BlockOp.PrepareAsync"/> got for this run, for <see cref="BlockOp.Materialize"/> to use.</summary>
     public object? Prepared { get; set; }
 
     /// <summary>The op's counts so far; exact once the run has stopped.</summary>

@@ -8,20 +8,24 @@ internal sealed class RunContext : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly List<RunOutput> _outputs = [];
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _services = new();
+    private readonly Lazy<Brokers.ModelBroker> _broker;
     private Exception? _failure;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
     {
         Options = options;
-        Telemetry = new Events.RunTelemetry(options);
+        Telemetry = new Telemetry.RunTelemetry(options);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _broker = new(() => new Brokers.ModelBroker(
+            new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
+            Telemetry,
+            Telemetry.Secrets));
     }
 
     public RunOptions Options { get; }
 
     /// <summary>The run's events, logs, failures and summary.</summary>
-    public Events.RunTelemetry Telemetry { get; }
+    public Telemetry.RunTelemetry Telemetry { get; }
 
     /// <summary>The run's token: cancelled when the user asked to stop or an op failed. Every block uses it.</summary>
     public CancellationToken Token => _cts.Token;
@@ -38,13 +42,8 @@ internal sealed class RunContext : IDisposable
         return exception;
     }
 
-    /// <summary>The run's one instance of <typeparamref name="T"/>, made on first use (state shared by several ops, e.g. in-flight LLM calls).</summary>
-    public T Service<T>(Func<T> create)
-        where T : class => (T)_services.GetOrAdd(typeof(T), static (_, make) => make(), create);
-
-    /// <summary>The run's one instance of <typeparamref name="T"/>, made on first use from <paramref name="argument"/> (no closure per call).</summary>
-    public T Service<T, TArgument>(TArgument argument, Func<TArgument, T> create)
-        where T : class => (T)_services.GetOrAdd(typeof(T), static (_, state) => state.create(state.argument)!, (argument, create));
+    /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
+    public Brokers.ModelBroker Broker => _broker.Value;
 
     public void AddOutput(RunOutput output)
     {
@@ -62,12 +61,12 @@ internal sealed class RunContext : IDisposable
         }
     }
 
-    /// <summary>Ends the run's state: disposes the services that need it (e.g. the model clients the run made).</summary>
+    /// <summary>Ends the run's state: disposes the model clients the run made.</summary>
     public void Dispose()
     {
-        foreach (var service in _services.Values.OfType<IDisposable>())
+        if (_broker.IsValueCreated)
         {
-            service.Dispose();
+            _broker.Value.Dispose();
         }
 
         _cts.Dispose();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace BatchFactory;
 
 /// <summary>
-/// How a run is executed. Options are read and validated once, when <see cref="Graph.RunAsync(RunOptions?, CancellationToken)"/>
+/// How a run is executed. Options are read and validated once, when <see cref="GraphRunExtensions.RunAsync(Graph, RunOptions?, CancellationToken)"/>
 /// builds the run, before any entry moves.
 /// </summary>
 public sealed class RunOptions

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Scopes;
+using BatchFactory.Entries.Scopes;
+
+using BatchFactory.Entries;
 
 namespace BatchFactory;
 

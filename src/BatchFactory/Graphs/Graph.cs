@@ -5,7 +5,7 @@ namespace BatchFactory;
 /// <summary>
 /// An immutable description of ops wired together. Build one with <c>|</c> (<see cref="Then(Graph)"/>) and
 /// <see cref="Wire(Op, Op, int, int)"/>, print it with <see cref="ToString"/>, nest it in another graph, and run it
-/// with <see cref="RunAsync(RunOptions?, CancellationToken)"/> as many times as you like: each run is independent.
+/// with <c>RunAsync</c> (<see cref="GraphRunExtensions"/>) as many times as you like: each run is independent.
 /// </summary>
 /// <remarks>
 /// A graph has a <see cref="Head"/> (its first op, whose in-port 0 is where a graph before it connects) and a

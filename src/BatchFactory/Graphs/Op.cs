@@ -1,11 +1,10 @@
-using BatchFactory.Engine;
-
 namespace BatchFactory;
 
 /// <summary>
 /// A node of a graph: an immutable description of one step with numbered in-ports and out-ports.
 /// Ops are made by the factory methods of <see cref="Ops"/> and joined with <c>|</c> (see <see cref="Then(Graph)"/>).
-/// Each run turns an op into fresh Dataflow blocks, so an op holds no run state and can be part of many graphs.
+/// An op is only a description: each run turns it into fresh Dataflow blocks (the engine knows how, by the op's kind),
+/// so an op holds no run state and can be part of many graphs.
 /// </summary>
 public abstract class Op
 {
@@ -69,12 +68,6 @@ public abstract class Op
     private protected abstract string Describe();
 
     /// <summary>
-    /// Gets what the op needs for one run (e.g. opens a ledger) before any block is built or any entry moves, so that
-    /// configuration errors surface first. Keep what you get in <see cref="OpContext.Prepared"/>.
-    /// </summary>
-    internal virtual ValueTask PrepareAsync(OpContext context) => ValueTask.CompletedTask;
-
-    /// <summary>
     /// Whether <paramref name="inPort"/> takes entries coming back round a loop: the one kind of wire allowed to close
     /// a cycle, because the op tracks the entries going round (see <c>Repeat</c> and <c>While</c>).
     /// </summary>
@@ -88,7 +81,4 @@ public abstract class Op
     /// CollectField). Such an op cannot be inside a loop, whose input ends only when the loop is empty.
     /// </summary>
     internal virtual bool WaitsForAllInput => false;
-
-    /// <summary>Builds this op's Dataflow blocks for one run.</summary>
-    internal abstract OpBlocks Materialize(OpContext context);
 }

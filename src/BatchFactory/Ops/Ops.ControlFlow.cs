@@ -1,5 +1,7 @@
 using BatchFactory.Operators;
 
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory;
 
 public static partial class Ops

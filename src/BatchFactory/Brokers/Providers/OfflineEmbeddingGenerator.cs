@@ -2,6 +2,8 @@ using System.Text;
 using BatchFactory.Engine;
 using Microsoft.Extensions.AI;
 
+using BatchFactory.Entries;
+
 namespace BatchFactory;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

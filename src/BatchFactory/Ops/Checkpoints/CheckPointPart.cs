@@ -1,9 +1,10 @@
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
 /// <summary>What both halves of a checkpoint have: the shared store, the description, and getting the ledger before the run.</summary>
-internal abstract class CheckPointPart : Op
+internal abstract class CheckPointPart : BlockOp
 {
     private protected CheckPointPart(string kind, int inputPorts, int outputPorts, CheckPointStore store)
         : base(kind, inputPorts, outputPorts)

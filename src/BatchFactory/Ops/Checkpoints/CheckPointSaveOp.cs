@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

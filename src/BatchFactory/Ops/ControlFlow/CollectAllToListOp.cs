@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Scopes;
+using BatchFactory.Entries.Scopes;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -10,7 +11,7 @@ namespace BatchFactory.Operators;
 /// the children after their work. A master waits until each of its children has arrived or been dropped, then leaves
 /// with one list per item key, in item order (a dropped child is left out).
 /// </summary>
-internal sealed class CollectAllToListOp : Op
+internal sealed class CollectAllToListOp : BlockOp
 {
     private readonly string[] _itemKeys;
     private readonly string[] _listKeys;

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -9,7 +10,7 @@ namespace BatchFactory.Operators;
 /// in-port 0 that never met a partner leave unchanged, and unmatched in-port 1 entries are dropped. Because of that last
 /// step it cannot be inside a loop body: a partner dropped in the loop would keep its entry, and so the loop, waiting.
 /// </summary>
-internal sealed class CollectFieldOp : Op
+internal sealed class CollectFieldOp : BlockOp
 {
     private readonly string[] _keys;
 

@@ -1,10 +1,11 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
 /// <summary>Sends each entry to out-port 0 when the predicate holds (the then branch), else to out-port 1 (the else branch).</summary>
-internal sealed class IfRouterOp(Func<Entry, bool> predicate, string describe) : Op("If", 1, 2)
+internal sealed class IfRouterOp(Func<Entry, bool> predicate, string describe) : BlockOp("If", 1, 2)
 {
     private protected override string Describe() => describe;
 

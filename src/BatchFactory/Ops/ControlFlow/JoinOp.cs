@@ -1,10 +1,11 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
 /// <summary>Passes on the entries of both in-ports (the two branches of an If) through its one out-port; ends when both inputs have.</summary>
-internal sealed class JoinOp() : Op("EndIf", 2, 1)
+internal sealed class JoinOp() : BlockOp("EndIf", 2, 1)
 {
     private protected override string Describe() => string.Empty;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Scopes;
+using BatchFactory.Entries.Scopes;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -11,22 +12,20 @@ namespace BatchFactory.Operators;
 /// rev. The head counts the entries inside the loop and ends the body's input once the loop's input has ended and the
 /// last entry has left, so the run completes even though the wires form a cycle.
 /// </summary>
-internal sealed class LoopHeadOp : Op
+internal sealed class LoopHeadOp : InlineLoopOp
 {
     private readonly LoopRule _rule;
     private readonly int _maxIterations;
     private readonly int _bodyConcurrency;
 
     public LoopHeadOp(string kind, LoopRule rule, int maxIterations, int bodyConcurrency)
-        : base(kind, 2, 2)
+        : base(kind)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxIterations, 1);
         _rule = rule;
         _maxIterations = maxIterations;
         _bodyConcurrency = bodyConcurrency;
     }
-
-    internal override bool IsLoopBack(int inPort) => inPort == 1;
 
     private protected override string Describe() =>
         _rule.Bounded ? _rule.Describe() : _rule.Describe() + $", max {_maxIterations.ToString(CultureInfo.InvariantCulture)}";
@@ -79,7 +78,7 @@ internal sealed class LoopHeadOp : Op
     /// entry goes all its rounds inside the block, running the body ops' steps in turn, with the same counts, revs,
     /// rounds field and errors as the loop of blocks, and no hand-off per round.
     /// </summary>
-    internal OpBlocks MaterializeInline(OpContext context, IReadOnlyList<OpContext> body)
+    internal override OpBlocks MaterializeInline(OpContext context, IReadOnlyList<OpContext> body)
     {
         var steps = EntryOp.Steps(body);
         var block = new TransformBlock<Entry, Entry>(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

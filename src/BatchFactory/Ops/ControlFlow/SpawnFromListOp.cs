@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Scopes;
+using BatchFactory.Entries.Scopes;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -11,7 +12,7 @@ namespace BatchFactory.Operators;
 /// and the master's stream position followed by i. Several lists are zipped; a list of one item, or a field that is not
 /// a list, is given to every child.
 /// </summary>
-internal sealed class SpawnFromListOp : Op
+internal sealed class SpawnFromListOp : BlockOp
 {
     private readonly string[] _listKeys;
     private readonly string[] _itemKeys;

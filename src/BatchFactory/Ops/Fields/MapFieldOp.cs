@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

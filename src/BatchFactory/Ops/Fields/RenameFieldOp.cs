@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Renames fields; a missing source field is an error, an existing target field is replaced.</summary>

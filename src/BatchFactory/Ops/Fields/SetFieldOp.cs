@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Drops entries that lack any of the given fields (a field holding JSON null counts as present).</summary>

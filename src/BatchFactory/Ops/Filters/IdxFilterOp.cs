@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Keeps (IncludeIdx) or drops (ExcludeIdx) the entries whose idx is in a set.</summary>

@@ -1,5 +1,8 @@
 using System.Globalization;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
+
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 

@@ -1,4 +1,5 @@
 using BatchFactory.Projects;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

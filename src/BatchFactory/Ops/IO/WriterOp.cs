@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -9,7 +10,7 @@ namespace BatchFactory.Operators;
 /// <see cref="AtomicFiles"/>, so a failed or cancelled run never leaves a half-written file and never replaces a good
 /// one), then emits them in that same order. With nothing wired after it, it just writes.
 /// </summary>
-internal abstract class WriterOp : Op
+internal abstract class WriterOp : BlockOp
 {
     protected WriterOp(string kind, string path)
         : base(kind, 1, 1)

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
-using Microsoft.Extensions.AI;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -11,41 +11,31 @@ namespace BatchFactory.Operators;
 /// from the project's <c>llm</c> ledger when it has them.
 /// </summary>
 internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts)
-    : AsyncEntryOp("CallLLM", concurrency)
+    : AsyncEntryOp<ChatCall>("CallLLM", concurrency)
 {
-    private readonly BrokerCall _call = new(onFailure, extraAttempts);
+    private readonly ModelCall _call = new(onFailure, extraAttempts);
     private readonly ModelReader _models = new();
 
     private protected override string Describe() => $"{requestKey} -> {responseKey}";
 
-    internal override async ValueTask PrepareAsync(OpContext context)
-    {
-        context.Broker = new BrokerCounters();
-        if (context.Run.Options.Project is { } project)
-        {
-            context.Prepared = await project.OpenLedgerAsync("llm", context.Token).ConfigureAwait(false);
-        }
-    }
+    internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, "llm");
 
-    protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
+    protected override async ValueTask<(bool Served, ChatCall Pending)> TryServeAsync(Entry entry, OpContext context)
     {
         var request = Request(entry);
-        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), _models.Read(request), entry).ConfigureAwait(false);
-        if (answer is null)
+        var call = new ChatCall(request, _models.Read(request));
+        if (await ModelCall.StoredAsync(context, entry, call).ConfigureAwait(false) is not { } answer)
         {
-            return false;
+            return (false, call);
         }
 
         entry.Data[responseKey] = answer;
-        return true;
+        return (true, call);
     }
 
-    protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
+    protected override async Task<Entry?> ProcessAsync(Entry entry, ChatCall call, OpContext context)
     {
-        var request = Request(entry);
-        var model = _models.Read(request);
-        var clients = RunClients.Of(context.Run);
-        var (answer, passOn) = await _call.AnswerAsync(context, (ILedger?)context.Prepared, ChatRequest.Key(request), model, ct => AskAsync(clients.Chat(model), model, request, ct), entry, request).ConfigureAwait(false);
+        var (answer, passOn) = await _call.AnswerAsync(context, entry, call).ConfigureAwait(false);
         if (answer is not null)
         {
             entry.Data[responseKey] = answer;
@@ -58,20 +48,4 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         entry.Data[requestKey] as JsonObject ?? throw (entry.Has(requestKey)
             ? new EntryFieldException(entry.Idx, requestKey, $"Field '{requestKey}' of entry '{entry.Idx}' is not an LLM request object; make it with GenerateLLMRequest.")
             : entry.MissingField(requestKey));
-
-    private static async Task<JsonObject> AskAsync(IChatClient client, ModelSpec model, JsonObject request, CancellationToken cancellationToken)
-    {
-        var response = await client.GetResponseAsync(ChatRequest.Messages(request), ChatRequest.Options(request), cancellationToken).ConfigureAwait(false);
-        return new JsonObject
-        {
-            ["text"] = response.Text,
-            ["model"] = model.ToString(),
-            ["finish_reason"] = response.FinishReason?.Value,
-            ["usage"] = new JsonObject
-            {
-                ["input_tokens"] = response.Usage?.InputTokenCount ?? 0,
-                ["output_tokens"] = response.Usage?.OutputTokenCount ?? 0,
-            },
-        };
-    }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -11,10 +12,9 @@ namespace BatchFactory.Operators;
 /// <c>embeddings</c> ledger, keyed by model and text, so each text is embedded once.
 /// </summary>
 internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outputKey, EmbeddingFormat format, int concurrency, OnCallFailure onFailure, int extraAttempts)
-    : AsyncEntryOp("EmbedText", concurrency)
+    : AsyncEntryOp<EmbeddingCall>("EmbedText", concurrency)
 {
-    private const string KeyVersion = "embed-v1";
-    private readonly BrokerCall _call = new(onFailure, extraAttempts);
+    private readonly ModelCall _call = new(onFailure, extraAttempts);
 
     private protected override string Describe() => $"{inputKey} -> {outputKey}, {model}, {format}";
 
@@ -29,48 +29,24 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
             throw new ModelConfigurationException($"Op '{Name}' (node [{context.Node}]): {ex.Message}", ex);
         }
 
-        context.Broker = new BrokerCounters();
-        if (context.Run.Options.Project is { } project)
-        {
-            context.Prepared = await project.OpenLedgerAsync("embeddings", context.Token).ConfigureAwait(false);
-        }
+        await ModelCall.PrepareAsync(context, "embeddings").ConfigureAwait(false);
     }
 
-    protected override async ValueTask<bool> TryServeAsync(Entry entry, OpContext context)
+    protected override async ValueTask<(bool Served, EmbeddingCall Pending)> TryServeAsync(Entry entry, OpContext context)
     {
-        var answer = await BrokerCall.StoredAsync(context, (ILedger?)context.Prepared, Key(entry.Get<string>(inputKey)), model, entry).ConfigureAwait(false);
-        if (answer is null)
+        var call = new EmbeddingCall(entry.Get<string>(inputKey), model);
+        if (await ModelCall.StoredAsync(context, entry, call).ConfigureAwait(false) is not { } answer)
         {
-            return false;
+            return (false, call);
         }
 
         Store(entry, answer);
-        return true;
+        return (true, call);
     }
 
-    protected override async Task<Entry?> ProcessAsync(Entry entry, OpContext context)
+    protected override async Task<Entry?> ProcessAsync(Entry entry, EmbeddingCall call, OpContext context)
     {
-        var text = entry.Get<string>(inputKey);
-        var key = Key(text);
-        var clients = RunClients.Of(context.Run);
-        var (answer, passOn) = await _call.AnswerAsync(
-            context,
-            (ILedger?)context.Prepared,
-            key,
-            model,
-            async ct =>
-            {
-                var result = await clients.Embedding(model).GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
-                var vector = result[0].Vector.ToArray();
-                return new JsonObject
-                {
-                    ["vector"] = Convert.ToBase64String(MemoryMarshal.AsBytes(vector.AsSpan())),
-                    ["dimensions"] = vector.Length,
-                    ["usage"] = new JsonObject { ["input_tokens"] = result.Usage?.InputTokenCount ?? 0, ["output_tokens"] = 0 },
-                };
-            },
-            entry,
-            text).ConfigureAwait(false);
+        var (answer, passOn) = await _call.AnswerAsync(context, entry, call).ConfigureAwait(false);
         if (answer is not null)
         {
             Store(entry, answer);
@@ -78,9 +54,6 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
         return passOn ? entry : null;
     }
-
-    private string Key(string text) =>
-        Canonical.Key(KeyVersion, new JsonObject { ["model"] = model.ToString(), ["input"] = text });
 
     private void Store(Entry entry, JsonObject answer)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

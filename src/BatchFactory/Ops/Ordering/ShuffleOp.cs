@@ -1,4 +1,7 @@
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
+
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 

@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Collects the values of one or more fields of every entry that reaches it, in stream order.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -9,7 +10,7 @@ namespace BatchFactory.Operators;
 /// Each child keeps the other fields, gets item i of each list under the output keys, and has idx
 /// <c>{parent idx}#{i}</c> and the parent's stream position followed by i. An empty list yields no entries.
 /// </summary>
-internal sealed class ExplodeListOp : Op
+internal sealed class ExplodeListOp : BlockOp
 {
     private readonly string[] _inKeys;
     private readonly string[] _outKeys;

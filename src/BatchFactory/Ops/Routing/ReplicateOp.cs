@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
@@ -7,7 +8,7 @@ namespace BatchFactory.Operators;
 /// Sends a copy of each entry to every out-port (the entry itself to port 0, deep copies to the others).
 /// Copies keep the idx; wire ports other than 0 with <see cref="Graph.Wire(Op, Op, int, int)"/>.
 /// </summary>
-internal sealed class ReplicateOp : Op
+internal sealed class ReplicateOp : BlockOp
 {
     public ReplicateOp(int copies)
         : base("Replicate", 1, copies >= 1 ? copies : throw new ArgumentOutOfRangeException(nameof(copies), copies, "Replicate: make at least one copy."))

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>

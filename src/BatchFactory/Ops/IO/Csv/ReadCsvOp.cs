@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
 using CsvHelper;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

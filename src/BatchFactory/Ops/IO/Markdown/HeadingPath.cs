@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>The headings that enclose the current line of a Markdown file, outermost first, as a reader walks it.</summary>

@@ -1,4 +1,5 @@
 using Parquet.Schema;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parquet;
 using Parquet.Schema;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

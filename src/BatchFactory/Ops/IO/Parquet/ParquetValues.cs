@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Parquet.Data;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

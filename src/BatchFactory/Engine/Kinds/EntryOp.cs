@@ -1,13 +1,13 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>
 /// An op with one in-port and one out-port that handles each entry on its own: it changes the entry in place
 /// and passes it on, or drops it. Runs as one TransformBlock with the run's degree of parallelism.
 /// </summary>
-internal abstract class EntryOp : Op
+internal abstract class EntryOp : BlockOp
 {
     protected EntryOp(string kind)
         : base(kind, 1, 1)

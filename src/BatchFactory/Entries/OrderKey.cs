@@ -1,4 +1,4 @@
-namespace BatchFactory.Engine;
+namespace BatchFactory.Entries;
 
 /// <summary>
 /// An entry's stable position in the stream: (node, position) of the source or re-ordering op that emitted it,

@@ -1,7 +1,9 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+using BatchFactory.Entries;
+
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>Sends a sequence of entries into an op's output buffer with backpressure, then completes it.</summary>
 internal static class OutputPump

@@ -1,13 +1,13 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>
 /// An op that needs the whole stream before it can emit (Sort, Shuffle, TakeFirstN): it collects entries,
 /// and when its input completes it emits its output in a stable order, with backpressure.
 /// </summary>
-internal abstract class BarrierOp : Op
+internal abstract class BarrierOp : BlockOp
 {
     protected BarrierOp(string kind)
         : base(kind, 1, 1)

@@ -1,4 +1,4 @@
-namespace BatchFactory.Engine.Scopes;
+namespace BatchFactory.Entries.Scopes;
 
 /// <summary>
 /// A part of a run that must know when the entries inside it are all gone: a loop (to end when its last entry has

@@ -1,4 +1,4 @@
-namespace BatchFactory.Engine.Scopes;
+namespace BatchFactory.Entries.Scopes;
 
 /// <summary>
 /// The scopes an entry is inside, innermost first, as an immutable linked list carried by the entry. An entry outside

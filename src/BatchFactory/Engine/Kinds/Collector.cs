@@ -1,4 +1,4 @@
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>The per-run state of a barrier op: takes every entry, then yields the op's output once the input ends.</summary>
 internal abstract class Collector

@@ -1,4 +1,4 @@
-namespace BatchFactory.Engine;
+namespace BatchFactory.Entries;
 
 /// <summary>
 /// A fast 64-bit hash of strings that is the same in every process and on every platform

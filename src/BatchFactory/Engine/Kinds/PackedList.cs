@@ -1,4 +1,4 @@
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>
 /// An append-only list of byte strings (UTF-8 text or JSON) kept in large shared chunks, with no object per item. A sink

@@ -1,4 +1,4 @@
-namespace BatchFactory.Engine.Scopes;
+namespace BatchFactory.Entries.Scopes;
 
 /// <summary>
 /// The entries inside one loop during one run. The loop ends (<paramref name="onDrained"/> runs, once) when no more

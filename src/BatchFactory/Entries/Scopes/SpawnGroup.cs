@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace BatchFactory.Engine.Scopes;
+using BatchFactory.Entries;
+
+namespace BatchFactory.Entries.Scopes;
 
 /// <summary>
 /// The children spawned from one master entry during one run, and what came back from them. The group is ready when

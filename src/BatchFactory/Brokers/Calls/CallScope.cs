@@ -1,12 +1,10 @@
-using BatchFactory.Engine;
-
-namespace BatchFactory.Events;
+namespace BatchFactory.Brokers;
 
 /// <summary>
 /// The request a model client is working on, carried along the async flow of the call, so that a retry deep inside a
-/// client shared by every op of the run can say which op and entry it is for.
+/// client shared by every op of the run can say which op, entry and request it is for.
 /// </summary>
-internal sealed record CallScope(OpContext Context, string Idx, string Model)
+internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request)
 {
     private static readonly AsyncLocal<CallScope?> s_current = new();
 

@@ -1,47 +1,29 @@
 using System.Threading.Tasks.Dataflow;
-using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>
-/// An op with one in-port and one out-port that awaits something for each entry (a broker call) and may work on many
-/// entries at once: its own <see cref="Concurrency"/>, independent of the run's degree of parallelism, because the work
-/// waits rather than computes. Entries leave as soon as they are done; returning <see langword="null"/> drops one.
+/// An <see cref="AsyncEntryOp"/> in its two stages: <see cref="TryServeAsync"/> serves an entry from the store when it
+/// can and otherwise says what is pending (e.g. the model request, with its key computed once); only then does the
+/// entry wait for a slot of <see cref="ProcessAsync"/>, which gets that pending work.
 /// </summary>
-/// <remarks>
-/// Such an op can often answer at once from what it has stored, so it runs in two stages: every
-/// entry first goes through <see cref="TryServeAsync"/> on as many workers as there are cores, and only the entries it
-/// cannot serve wait for one of the <see cref="Concurrency"/> slots of <see cref="ProcessAsync"/>. A rerun served from the
-/// ledger then runs at the speed of the lookups, not of dozens of workers fighting over two cores.
-/// </remarks>
-internal abstract class AsyncEntryOp : Op
+/// <typeparam name="TPending">What the first stage hands the second for an entry it could not serve.</typeparam>
+internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
 {
     protected AsyncEntryOp(string kind, int concurrency)
-        : base(kind, 1, 1)
+        : base(kind, concurrency)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
-        Concurrency = concurrency;
     }
 
-    /// <summary>How many entries the op works on at once.</summary>
-    public int Concurrency { get; }
-
-    /// <summary>Handles one entry; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
-    protected abstract Task<Entry?> ProcessAsync(Entry entry, OpContext context);
-
     /// <summary>Serves the entry at once if that needs no waiting on the outside world (e.g. an answer in the ledger).</summary>
-    /// <returns>Whether it was served; if so it passes on as it is now.</returns>
-    protected abstract ValueTask<bool> TryServeAsync(Entry entry, OpContext context);
+    /// <returns>Whether it was served (it then passes on as it is now); if not, the work pending for <see cref="ProcessAsync"/>.</returns>
+    protected abstract ValueTask<(bool Served, TPending Pending)> TryServeAsync(Entry entry, OpContext context);
 
-    internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
+    /// <summary>Handles one entry the first stage could not serve; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
+    protected abstract Task<Entry?> ProcessAsync(Entry entry, TPending pending, OpContext context);
 
-    /// <summary>
-    /// Builds the op's blocks, with the per-entry ops next to it run in its own stages (see <see cref="Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
-    /// arrives, <paramref name="after"/> on each entry once answered, and then <paramref name="sink"/>, if the chain
-    /// after ends in one, instead of an out-port. An entry served from the store then goes all the way in one go, on
-    /// one worker, and the large answer it carries is never queued.
-    /// </summary>
-    internal OpBlocks Materialize(OpContext context, Func<Entry, Entry?>[] before, Func<Entry, Entry?>[] after, (Action<Entry> Keep, Func<Task, Task> Publish)? sink)
+    /// <inheritdoc/>
+    internal sealed override OpBlocks Materialize(OpContext context, Func<Entry, Entry?>[] before, Func<Entry, Entry?>[] after, (Action<Entry> Keep, Func<Task, Task> Publish)? sink)
     {
         var options = new ExecutionDataflowBlockOptions
         {
@@ -77,10 +59,10 @@ internal abstract class AsyncEntryOp : Op
             }
         }
 
-        var slow = new ActionBlock<Entry>(
-            async entry =>
+        var slow = new ActionBlock<(Entry Entry, TPending Pending)>(
+            async work =>
             {
-                if (await ProcessCountedAsync(entry, context).ConfigureAwait(false) is { } result)
+                if (await ProcessCountedAsync(work.Entry, work.Pending, context).ConfigureAwait(false) is { } result)
                 {
                     await PassOnAsync(result).ConfigureAwait(false);
                 }
@@ -95,7 +77,7 @@ internal abstract class AsyncEntryOp : Op
                 }
 
                 context.Counters.AddIn();
-                bool served;
+                (bool Served, TPending Pending) served;
                 try
                 {
                     served = await TryServeAsync(arrived, context).ConfigureAwait(false);
@@ -105,13 +87,13 @@ internal abstract class AsyncEntryOp : Op
                     throw context.Fail(arrived, ex);
                 }
 
-                if (served)
+                if (served.Served)
                 {
                     await PassOnAsync(arrived).ConfigureAwait(false);
                 }
                 else
                 {
-                    await slow.SendAsync(arrived, context.Token).ConfigureAwait(false);
+                    await slow.SendAsync((arrived, served.Pending), context.Token).ConfigureAwait(false);
                 }
             },
             new ExecutionDataflowBlockOptions
@@ -132,12 +114,12 @@ internal abstract class AsyncEntryOp : Op
     }
 
     // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
-    private async Task<Entry?> ProcessCountedAsync(Entry entry, OpContext context)
+    private async Task<Entry?> ProcessCountedAsync(Entry entry, TPending pending, OpContext context)
     {
         Entry? result;
         try
         {
-            result = await ProcessAsync(entry, context).ConfigureAwait(false);
+            result = await ProcessAsync(entry, pending, context).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,9 +1,9 @@
 using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>An op with no in-port that produces entries in a fixed order; each gets an order key from its position.</summary>
-internal abstract class SourceOp : Op
+internal abstract class SourceOp : BlockOp
 {
     protected SourceOp(string kind)
         : base(kind, 0, 1)

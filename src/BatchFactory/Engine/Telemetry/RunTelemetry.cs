@@ -1,10 +1,11 @@
 using BatchFactory.Engine;
+using BatchFactory.Events;
 using BatchFactory.Logging;
 using BatchFactory.Reporting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace BatchFactory.Events;
+namespace BatchFactory.Engine.Telemetry;
 
 /// <summary>
 /// What one run tells the outside: its events (to <see cref="RunOptions.Monitor"/>), its logs (to

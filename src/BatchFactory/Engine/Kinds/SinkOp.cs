@@ -5,13 +5,15 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 
-namespace BatchFactory.Operators;
+using BatchFactory.Entries;
+
+namespace BatchFactory.Engine.Kinds;
 
 /// <summary>
 /// An op with one in-port and no out-port that keeps what reaches it and, when its input ends,
 /// publishes it as a <see cref="RunOutput"/> in stream order.
 /// </summary>
-internal abstract class SinkOp : Op
+internal abstract class SinkOp : BlockOp
 {
     protected SinkOp(string kind)
         : base(kind, 1, 0)

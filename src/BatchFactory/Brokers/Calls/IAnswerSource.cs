@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// How a request the ledger has no answer for gets answered: the broker's one seam. Today a live call to the model
+/// (<see cref="LiveAnswers"/>); a provider's batch API or another machine of the same run answer through it too. The
+/// broker around it shares identical requests in flight, stores every answer under the request's key before anyone
+/// sees it, records failures, counts and reports; a source only answers.
+/// </summary>
+internal interface IAnswerSource
+{
+    /// <summary>
+    /// The answer to <paramref name="request"/>: for a chat request
+    /// <c>{"text","model","finish_reason","usage":{"input_tokens","output_tokens"}}</c>, for an embedding
+    /// <c>{"vector" (base64 of float32),"dimensions","usage"}</c>.
+    /// </summary>
+    /// <exception cref="Exception">The request failed for good (the source's own retries are over).</exception>
+    Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BatchFactory.Logging;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// The one model broker of a run (DESIGN §5), shared by every op that calls a model. It looks a request up in the
+/// ledger; shares a request identical to one in flight instead of sending it again; has the rest answered through its
+/// <see cref="IAnswerSource"/> (live calls, with the retries and rate limits of <see cref="ModelClients"/>); appends each
+/// answer to the ledger before anyone gets it, and each failure under <c>&lt;key&gt;#failed</c>; counts calls, tokens
+/// and cost per op; and tells its <see cref="ICallObserver"/> about every request. It knows nothing of graphs or runs:
+/// an op is a <see cref="CallSite"/> to it.
+/// </summary>
+internal sealed class ModelBroker : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+    private readonly BrokerSetup _setup;
+    private readonly ICallObserver _observer;
+    private readonly ModelClients _clients;
+    private readonly IAnswerSource _answers;
+
+    /// <summary>A broker that answers through <paramref name="answers"/>, by default live calls through its own clients.</summary>
+    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null)
+    {
+        _setup = setup;
+        _observer = observer;
+        Secrets = secrets;
+        _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null);
+        _answers = answers ?? new LiveAnswers(_clients);
+    }
+
+    /// <summary>Removes API keys from errors before they are stored, reported or put in an entry.</summary>
+    public SecretRedactor Secrets { get; }
+
+    /// <summary>
+    /// The answer stored for <paramref name="request"/>, counted as served and marked <c>"cached": true</c>; or
+    /// <see langword="null"/> when the ledger has none (or there is no ledger), for the caller to ask <see cref="AnswerAsync"/>.
+    /// </summary>
+    public async ValueTask<JsonObject?> TryStoredAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (site.Ledger is null || await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is not JsonObject stored)
+        {
+            return null;
+        }
+
+        Served(site, idx, request);
+        stored["cached"] = true;
+        return stored;
+    }
+
+    /// <summary>
+    /// The answer to <paramref name="request"/>, marked <c>"cached"</c> unless this call made it: from a request in
+    /// flight, from the ledger, or asked of the answer source and stored in the ledger before it is returned.
+    /// </summary>
+    /// <param name="site">The op asking.</param>
+    /// <param name="idx">The entry the request is for, for events and logs.</param>
+    /// <param name="request">What to ask.</param>
+    /// <param name="cancellationToken">Cancels waiting; an answer already on its way still lands in the ledger.</param>
+    /// <exception cref="Exception">The request failed; it was recorded under <c>&lt;key&gt;#failed</c> (once per request sent).</exception>
+    public async Task<JsonObject> AnswerAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    {
+        var mine = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var winner = _inFlight.GetOrAdd(request.Key, mine.Task);
+        if (winner != mine.Task)
+        {
+            var shared = (JsonObject)(await winner.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone();
+            return Served(site, idx, request, shared);
+        }
+
+        try
+        {
+            // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
+            if (site.Ledger is not null && await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is JsonObject late)
+            {
+                mine.SetResult(late);
+                return Served(site, idx, request, (JsonObject)late.DeepClone());
+            }
+
+            var answer = await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            if (site.Ledger is not null)
+            {
+                await site.Ledger.AppendAsync(request.Key, answer, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            mine.SetResult(answer);
+            site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            var fresh = (JsonObject)answer.DeepClone();
+            fresh["cached"] = false;
+            return fresh;
+        }
+        catch (Exception ex)
+        {
+            if (!cancellationToken.IsCancellationRequested && ex is not ModelConfigurationException)
+            {
+                await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
+            }
+
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<JsonObject>>(request.Key, mine.Task));
+        }
+    }
+
+    /// <summary>The op gives <paramref name="request"/> up after <paramref name="exception"/>: counted and reported as failed.</summary>
+    /// <returns>The error without API keys, e.g. to mark the entry with.</returns>
+    public string GaveUp(CallSite site, string idx, ModelRequest request, Exception exception)
+    {
+        site.Counters.Failed();
+        _observer.Failed(site, idx, request, Secrets.Describe(exception));
+        return Secrets.Redact(exception.Message);
+    }
+
+    /// <summary>What a call of <paramref name="model"/> with these tokens cost in US dollars: 0 on a local provider, <see langword="null"/> without a price.</summary>
+    public decimal? CostOf(ModelSpec model, long inputTokens, long outputTokens) =>
+        BrokerCounters.CostOf(_setup.Prices, model.Model, _clients.IsLocal(model), inputTokens, outputTokens);
+
+    /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>
+    public static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
+
+    /// <summary>Disposes the clients the broker made.</summary>
+    public void Dispose() => _clients.Dispose();
+
+    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (!_observer.TracksCalls)
+        {
+            return await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        CallScope.Current = new CallScope(site, idx, request);
+        _observer.Started(site, idx, request);
+        var started = _setup.Time.GetTimestamp();
+        var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        var duration = _setup.Time.GetElapsedTime(started);
+        _observer.Finished(site, idx, request, answer, duration, CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens")));
+        return answer;
+    }
+
+    private JsonObject Served(CallSite site, string idx, ModelRequest request, JsonObject answer)
+    {
+        Served(site, idx, request);
+        answer["cached"] = true;
+        return answer;
+    }
+
+    private void Served(CallSite site, string idx, ModelRequest request)
+    {
+        site.Counters.Served(request.Model);
+        _observer.Cached(site, idx, request);
+    }
+
+    private void Retried(RetryEvent retry)
+    {
+        if (CallScope.Current is { } scope)
+        {
+            _observer.Retried(scope.Site, scope.Idx, scope.Request, retry);
+        }
+    }
+
+    // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
+    // error reached whoever wrote first) must not replace it.
+    private async Task TryRecordFailureAsync(ILedger? ledger, ModelRequest request, string error)
+    {
+        if (ledger is null)
+        {
+            return;
+        }
+
+        var record = new JsonObject
+        {
+            ["model"] = request.Model.ToString(),
+            ["error"] = error,
+            ["at"] = _setup.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            await ledger.AppendAsync(request.Key + "#failed", record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LedgerException)
+        {
+        }
+    }
+}

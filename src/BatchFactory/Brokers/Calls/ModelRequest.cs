@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// One request for a model, with its key: the content address its answer is stored under in the ledger, computed once
+/// when the request is made. Identical requests have the same key wherever they come from, so each is answered once.
+/// </summary>
+internal abstract class ModelRequest(string key, ModelSpec model)
+{
+    /// <summary>The request's content address (see <see cref="Canonical.Key"/>).</summary>
+    public string Key { get; } = key;
+
+    /// <summary>The model asked.</summary>
+    public ModelSpec Model { get; } = model;
+
+    /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>A chat request, as <c>GenerateLLMRequest</c> builds it (see <see cref="ChatRequest"/>).</summary>
+internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelRequest(ChatRequest.Key(request), model)
+{
+    /// <summary>The request object: messages, model, options.</summary>
+    public JsonObject Request { get; } = request;
+
+    /// <inheritdoc/>
+    public override string Describe() => Request.ToJsonString();
+}
+
+/// <summary>A text to embed.</summary>
+internal sealed class EmbeddingCall(string text, ModelSpec model)
+    : ModelRequest(Canonical.Key(KeyVersion, new JsonObject { ["model"] = model.ToString(), ["input"] = text }), model)
+{
+    private const string KeyVersion = "embed-v1";
+
+    /// <summary>The text.</summary>
+    public string Text { get; } = text;
+
+    /// <inheritdoc/>
+    public override string Describe() => Text;
+}

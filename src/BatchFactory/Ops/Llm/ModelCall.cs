@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Engine;
+
+namespace BatchFactory.Operators;
+
+/// <summary>
+/// What CallLLM and EmbedText share: their <see cref="CallSite"/> for the run's <see cref="ModelBroker"/>, and what
+/// happens to a request that still fails after the broker's retries, as the op's <see cref="OnCallFailure"/> says: retry
+/// it now (up to <c>extraAttempts</c> more times), pass the entry on marked failed (<see cref="FailedCall"/>), leave it
+/// for a later run, or fail the run. The broker has recorded the failure in the ledger either way.
+/// </summary>
+internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
+{
+    /// <summary>The op's site for this run: its node and name, the ledger it keeps answers in, its counts.</summary>
+    public static CallSite Site(OpContext context) => (CallSite)context.Prepared!;
+
+    /// <summary>Opens the op's ledger and makes its counts; call from the op's <c>PrepareAsync</c>.</summary>
+    public static async ValueTask PrepareAsync(OpContext context, string ledgerName)
+    {
+        var counters = new BrokerCounters();
+        context.Broker = counters;
+        var ledger = context.Run.Options.Project is { } project ? await project.OpenLedgerAsync(ledgerName, context.Token).ConfigureAwait(false) : null;
+        context.Prepared = new CallSite(context.Node, context.Op.Name, ledger, counters);
+    }
+
+    /// <summary>The stored answer to <paramref name="request"/>, counted as served; <see langword="null"/> when there is none.</summary>
+    public static ValueTask<JsonObject?> StoredAsync(OpContext context, Entry entry, ModelRequest request) =>
+        context.Run.Broker.TryStoredAsync(Site(context), entry.Idx, request, context.Token);
+
+    /// <summary>
+    /// The answer (<see langword="null"/> when the request failed), and whether the entry goes on: yes with an answer or
+    /// with <see cref="OnCallFailure.Emit"/> (which marks the entry failed), no when it stays.
+    /// </summary>
+    /// <exception cref="Exception">The request failed and the op fails the run.</exception>
+    public async Task<(JsonObject? Answer, bool PassOn)> AnswerAsync(OpContext context, Entry entry, ModelRequest request)
+    {
+        var broker = context.Run.Broker;
+        var site = Site(context);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await broker.AnswerAsync(site, entry.Idx, request, context.Token).ConfigureAwait(false), true);
+            }
+            catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
+            {
+                if (onFailure == OnCallFailure.Retry && attempt < extraAttempts)
+                {
+                    continue;
+                }
+
+                var error = broker.GaveUp(site, entry.Idx, request, ex);
+                switch (onFailure)
+                {
+                    case OnCallFailure.Emit:
+                        FailedCall.Mark(entry, error);
+                        return (null, true);
+                    case OnCallFailure.FailRun:
+                        throw;
+                    default:
+                        return (null, false);
+                }
+            }
+        }
+    }
+}
