@@ -5,10 +5,17 @@ internal static class LedgerBackends
 {
     public static IReadOnlyList<Backend> All { get; } =
     [
-        new("JSONL", ".jsonl", null, async (path, options) => await JsonlLedger.OpenAsync(path, options)),
-        new("SQLite", ".sqlite", LedgerBaselines.NaiveSqliteName, async (path, options) => await SqliteLedger.OpenAsync(path, options)),
+        new(LedgerBackend.Jsonl, null),
+        new(LedgerBackend.Sqlite, LedgerBaselines.NaiveSqliteName),
     ];
 
-    /// <summary>A backend: its name, file extension, the baseline its appends are compared with, and how to open it.</summary>
-    internal sealed record Backend(string Name, string Extension, string? Baseline, Func<string, LedgerOptions?, Task<ILedger>> Open);
+    /// <summary>A backend and the baseline its appends are compared with.</summary>
+    internal sealed record Backend(LedgerBackend Store, string? Baseline)
+    {
+        public string Name => Store.Name;
+
+        /// <summary>Opens the ledger called <paramref name="name"/> in <paramref name="folder"/>.</summary>
+        public async Task<ILedger> Open(string folder, string name, LedgerOptions? options) =>
+            await Store.OpenAsync(new LedgerLocation("ledger-bench", "1", name, folder), options ?? new LedgerOptions());
+    }
 }

@@ -19,19 +19,18 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
 
         foreach (var backend in backends)
         {
-            var path = Path.Combine(folder, "ledger" + backend.Extension);
-            yield return new($"{backend.Name} append, 1 caller", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, Path.Combine(folder, "sequential" + backend.Extension), options.Sequential, 1, durable: false));
-            yield return new($"{backend.Name} append, {options.Writers} callers", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, path, records.Count, options.Writers, durable: false));
-            yield return new($"{backend.Name} reopen {records.Count:N0} records", null, () => ReopenAsync(backend, path));
-            yield return new($"{backend.Name} lookups, batches of {LookupBatch:N0}", null, () => LookupAsync(backend, path, batched: true));
-            yield return new($"{backend.Name} lookups, one at a time", null, () => LookupAsync(backend, path, batched: false));
-            yield return new($"{backend.Name} append durable, {options.Writers} callers", null, () => AppendAsync(backend, Path.Combine(folder, "durable" + backend.Extension), options.Durable, options.Writers, durable: true));
+            yield return new($"{backend.Name} append, 1 caller", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, "sequential", options.Sequential, 1, durable: false));
+            yield return new($"{backend.Name} append, {options.Writers} callers", backend.Baseline ?? RawBaseline, () => AppendAsync(backend, "ledger", records.Count, options.Writers, durable: false));
+            yield return new($"{backend.Name} reopen {records.Count:N0} records", null, () => ReopenAsync(backend, "ledger"));
+            yield return new($"{backend.Name} lookups, batches of {LookupBatch:N0}", null, () => LookupAsync(backend, "ledger", batched: true));
+            yield return new($"{backend.Name} lookups, one at a time", null, () => LookupAsync(backend, "ledger", batched: false));
+            yield return new($"{backend.Name} append durable, {options.Writers} callers", null, () => AppendAsync(backend, "durable", options.Durable, options.Writers, durable: true));
         }
     }
 
-    private async Task<LedgerOutcome> AppendAsync(LedgerBackends.Backend backend, string path, int count, int writers, bool durable)
+    private async Task<LedgerOutcome> AppendAsync(LedgerBackends.Backend backend, string name, int count, int writers, bool durable)
     {
-        await using var ledger = await backend.Open(path, new LedgerOptions { Durable = durable });
+        await using var ledger = await backend.Open(folder, name, new LedgerOptions { Durable = durable });
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             for (var i = w; i < count; i += writers)
@@ -46,10 +45,10 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
 
     // Memory held is measured as the heap with the reopened ledger minus the heap once it is closed and dropped
     // (both after a full GC), so the harness's own data (the keys) cancels out.
-    private async Task<LedgerOutcome> ReopenAsync(LedgerBackends.Backend backend, string path)
+    private async Task<LedgerOutcome> ReopenAsync(LedgerBackends.Backend backend, string name)
     {
         var clock = Stopwatch.StartNew();
-        var ledger = await backend.Open(path, null);
+        var ledger = await backend.Open(folder, name, null);
         var ready = await ledger.TryGetAsync(records.Keys[records.Count / 2]);
         clock.Stop();
         var count = ledger.Count;
@@ -70,9 +69,9 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
         await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount * 4).Select(_ => Task.Run(() => Thread.Sleep(1))));
     }
 
-    private async Task<LedgerOutcome> LookupAsync(LedgerBackends.Backend backend, string path, bool batched)
+    private async Task<LedgerOutcome> LookupAsync(LedgerBackends.Backend backend, string name, bool batched)
     {
-        await using var ledger = await backend.Open(path, null);
+        await using var ledger = await backend.Open(folder, name, null);
         var random = new Random(7);
         var keys = Enumerable.Range(0, options.Lookups).Select(_ => records.Keys[random.Next(records.Count)]).ToArray();
         var found = 0;

@@ -10,13 +10,13 @@ namespace BatchFactory;
 /// <para>The last record appended under a key wins. Appends from any number of concurrent callers are safe; an append
 /// completes only once its record has been handed to the operating system (it survives the process being killed) or,
 /// with <see cref="LedgerOptions.Durable"/>, written through to the disk (it survives a power cut).</para>
-/// <para>Two backends keep this contract: <see cref="JsonlLedger"/> (one human-readable <c>.jsonl</c> file) and
-/// <see cref="SqliteLedger"/> (a SQLite database in WAL mode). Only one process may open a ledger for writing at a
+/// <para>Two built-in backends keep this contract: <see cref="JsonlLedger"/> (one human-readable <c>.jsonl</c> file) and
+/// <see cref="SqliteLedger"/> (a SQLite database in WAL mode); a <see cref="LedgerBackend"/> of your own opens others. Only one process may open a ledger for writing at a
 /// time; a second one gets a <see cref="LedgerException"/> that says so.</para>
 /// </remarks>
 public interface ILedger : IAsyncDisposable
 {
-    /// <summary>The full path of the ledger's file.</summary>
+    /// <summary>Where the ledger is kept: for the built-in backends, the full path of its file; for others, what names the ledger in messages.</summary>
     string Location { get; }
 
     /// <summary>How many distinct keys the ledger holds.</summary>

@@ -14,6 +14,6 @@ public class LedgerException : Exception
         Path = path;
     }
 
-    /// <summary>The full path of the ledger's file.</summary>
+    /// <summary>Where the ledger is kept (its <see cref="ILedger.Location"/>): for the built-in backends, the full path of its file.</summary>
     public string Path { get; }
 }

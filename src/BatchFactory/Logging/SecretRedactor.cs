@@ -1,10 +1,9 @@
 namespace BatchFactory.Logging;
 
 /// <summary>
-/// Removes API keys from text that goes to logs, run events, summaries, ledgers and entries: the values of the
-/// environment variables the built-in providers read keys from (<c>OPENAI_API_KEY</c>, <c>AZURE_OPENAI_API_KEY</c>) and
-/// the keys the run's providers were given some other way, wherever they appear. A provider's error message may quote
-/// the key it was given; this keeps it out.
+/// Removes secrets from text that goes to logs, run events, summaries, ledgers and entries: the strings it is given,
+/// wherever they appear. A run gives it what its providers declare (<see cref="IHoldsSecrets"/>); a provider's error
+/// message may quote the key it was given, and this keeps it out.
 /// </summary>
 internal sealed class SecretRedactor
 {
@@ -13,15 +12,13 @@ internal sealed class SecretRedactor
     // Values this short would mask ordinary words; real keys are far longer.
     private const int MinSecretLength = 8;
 
-    private static readonly string[] s_variables = [OpenAIProvider.ApiKeyVariable, AzureOpenAIProvider.ApiKeyVariable];
-
     private readonly string[] _secrets;
 
-    /// <summary>Reads the keys with <paramref name="environment"/> (default: the process environment) once, now, and adds <paramref name="more"/>.</summary>
-    public SecretRedactor(Func<string, string?>? environment = null, IEnumerable<string>? more = null)
+    /// <summary>Takes the <paramref name="secrets"/> to remove, once, now; values shorter than 8 characters are ignored.</summary>
+    public SecretRedactor(IEnumerable<string?> secrets)
     {
-        environment ??= Environment.GetEnvironmentVariable;
-        _secrets = [.. s_variables.Select(environment).OfType<string>().Concat(more ?? []).Where(s => s.Length >= MinSecretLength).Distinct(StringComparer.Ordinal)];
+        ArgumentNullException.ThrowIfNull(secrets);
+        _secrets = [.. secrets.OfType<string>().Where(s => s.Length >= MinSecretLength).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
     }
 
     /// <summary><paramref name="text"/> with every key replaced by <c>***</c>.</summary>

@@ -39,7 +39,7 @@ public sealed class ProjectFolder : IAsyncDisposable
     /// <summary>The project folder's full path.</summary>
     public string FullPath { get; }
 
-    /// <summary>The store this project's ledgers use.</summary>
+    /// <summary>The store this project's ledgers use: <see cref="ProjectFolderOptions.Backend"/>, default <see cref="LedgerBackend.Jsonl"/>.</summary>
     public LedgerBackend Backend => _options.Backend;
 
     /// <summary>
@@ -54,7 +54,8 @@ public sealed class ProjectFolder : IAsyncDisposable
     /// <param name="name">The project's name; letters, digits, <c>.</c>, <c>-</c> and <c>_</c>.</param>
     /// <param name="version">The version, e.g. <c>1.0.7</c>; the same characters.</param>
     /// <param name="options">Where the data directory is and which ledger store to use; default <see cref="ProjectFolderOptions"/>.</param>
-    /// <exception cref="ArgumentException">The name or version has characters that cannot name a folder.</exception>
+    /// <exception cref="ArgumentException">The name or version has characters that cannot name a folder, or <paramref name="options"/> has no data directory.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> has a <see langword="null"/> <see cref="ProjectFolderOptions.Backend"/>.</exception>
     /// <exception cref="LedgerException">The folder cannot be created.</exception>
     public static ProjectFolder Open(string name, string version, ProjectFolderOptions? options = null)
     {
@@ -62,6 +63,7 @@ public sealed class ProjectFolder : IAsyncDisposable
         SafePaths.CheckSegment(version, "project version", nameof(version));
         options ??= new ProjectFolderOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DataDirectory, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Backend, nameof(options));
         var path = Path.GetFullPath(Path.Combine(options.DataDirectory, name, version));
         try
         {
@@ -76,12 +78,14 @@ public sealed class ProjectFolder : IAsyncDisposable
     }
 
     /// <summary>
-    /// The project's ledger called <paramref name="name"/> (<c>ledgers/&lt;name&gt;.jsonl</c> or <c>.sqlite</c>), opened
-    /// on first use and shared afterwards; the project closes it when disposed.
+    /// The project's ledger called <paramref name="name"/>, opened by <see cref="Backend"/> on first use and shared
+    /// afterwards; the project closes it when disposed. The built-in backends keep it in <c>ledgers/&lt;name&gt;.jsonl</c>
+    /// or <c>ledgers/&lt;name&gt;.sqlite</c>.
     /// </summary>
     /// <param name="name">The ledger's name; letters, digits, <c>.</c>, <c>-</c> and <c>_</c>.</param>
     /// <param name="cancellationToken">Cancels opening (replaying) the ledger.</param>
-    /// <exception cref="LedgerException">The ledger cannot be opened; see <see cref="JsonlLedger.OpenAsync"/>.</exception>
+    /// <exception cref="ArgumentException">The name has characters that cannot name a file, or the <c>ledgers</c> folder is a symbolic link pointing outside the project folder.</exception>
+    /// <exception cref="LedgerException">The ledger cannot be opened; see <see cref="LedgerBackend.OpenAsync"/>.</exception>
     public async ValueTask<ILedger> OpenLedgerAsync(string name, CancellationToken cancellationToken = default)
     {
         SafePaths.CheckSegment(name, "ledger name", nameof(name));
@@ -91,8 +95,8 @@ public sealed class ProjectFolder : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_ledgers.TryGetValue(name, out opening!) || opening.IsFaulted || opening.IsCanceled)
             {
-                var path = this[$"ledgers/{name}{(Backend == LedgerBackend.Sqlite ? ".sqlite" : ".jsonl")}"];
-                opening = OpenLedgerFileAsync(path, cancellationToken);
+                var location = new LedgerLocation(Name, Version, name, this["ledgers"]);
+                opening = Backend.OpenAsync(location, _options.Ledger, cancellationToken).AsTask();
                 _ledgers[name] = opening;
             }
         }
@@ -140,10 +144,4 @@ public sealed class ProjectFolder : IAsyncDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Version} ({FullPath})";
-
-    private async Task<ILedger> OpenLedgerFileAsync(string path, CancellationToken cancellationToken) => Backend switch
-    {
-        LedgerBackend.Sqlite => await SqliteLedger.OpenAsync(path, _options.Ledger, cancellationToken).ConfigureAwait(false),
-        _ => await JsonlLedger.OpenAsync(path, _options.Ledger, cancellationToken).ConfigureAwait(false),
-    };
 }

@@ -1,4 +1,3 @@
-using BatchFactory.Brokers;
 using BatchFactory.Tests.Support;
 using Microsoft.Extensions.AI;
 using static BatchFactory.Ops;
@@ -8,11 +7,13 @@ namespace BatchFactory.Tests.Brokers;
 public sealed class KeyRedactionTests : IDisposable
 {
     private const string Key = "sk-given-not-from-the-environment-1234";
+    private const string OpenAIKey = "sk-openai-from-the-environment-5678";
+    private const string AzureKey = "azure-from-the-environment-9012";
     private readonly TempFolder _data = new();
 
     public void Dispose() => _data.Dispose();
 
-    /// <summary>A provider given its key by the caller, whose client fails with a message quoting the key.</summary>
+    /// <summary>A user-written provider given its key by the caller, declaring it, whose client fails with a message quoting the key.</summary>
     private sealed class LeakyProvider : IModelProvider, IHoldsSecrets
     {
         public string Name => "leaky";
@@ -44,5 +45,55 @@ public sealed class KeyRedactionTests : IDisposable
         Assert.Contains("#failed", files);
         Assert.DoesNotContain(Key, files);
         Assert.DoesNotContain(Key, result.Summary());
+    }
+
+    [Fact]
+    public async Task Summary_FailureOfAUserWrittenProviderThatDeclaresItsKey_ListsTheFailureWithTheKeyMasked()
+    {
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@leaky", "answer", onFailure: OnCallFailure.Emit) | OutputEntries();
+
+        var result = await g.RunCheckedAsync(new RunOptions { Models = ModelProviders.Default.With(new LeakyProvider()), Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
+
+        var failure = Assert.Single(result.ToSummary().Failures);
+        Assert.Contains("401: key *** was refused", failure.Error);
+        Assert.Contains("401: key *** was refused", result.Summary());
+        Assert.DoesNotContain(Key, result.Summary());
+    }
+
+    [Fact]
+    public async Task Run_KeysInOpenAIAndAzureVariables_AreMaskedEvenWhereAnotherProviderQuotesThem()
+    {
+        Func<string, string?> environment = name => name switch
+        {
+            OpenAIProvider.ApiKeyVariable => OpenAIKey,
+            AzureOpenAIProvider.ApiKeyVariable => AzureKey,
+            _ => null,
+        };
+        var models = ModelProviders.Default
+            .With(new OpenAIProvider(environment))
+            .With(new AzureOpenAIProvider(environment))
+            .WithChatClient("quoting", _ => new FakeChatClient { Answer = (_, _) => throw new InvalidOperationException($"refused {OpenAIKey} and {AzureKey}") });
+        await using var project = ProjectFolder.Open("keys", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@quoting", "answer", onFailure: OnCallFailure.Emit) | OutputEntries();
+
+        var result = await g.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
+
+        Assert.Contains("refused *** and ***", Assert.Single(result.Entries).Get<string>("error"));
+        await project.DisposeAsync();
+        var written = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText)) + result.Summary();
+        Assert.DoesNotContain(OpenAIKey, written);
+        Assert.DoesNotContain(AzureKey, written);
+    }
+
+    [Fact]
+    public void Secrets_BuiltInProviders_DeclareTheKeysInTheirVariablesAndNothingWhenUnset()
+    {
+        Func<string, string?> set = name => name is OpenAIProvider.ApiKeyVariable ? OpenAIKey : name is AzureOpenAIProvider.ApiKeyVariable ? AzureKey : null;
+
+        var declared = ModelProviders.Default.With(new OpenAIProvider(set)).With(new AzureOpenAIProvider(set)).Secrets;
+        var unset = ModelProviders.Default.With(new OpenAIProvider(_ => null)).With(new AzureOpenAIProvider(_ => null)).Secrets;
+
+        Assert.Equal([AzureKey, OpenAIKey], declared.Order(StringComparer.Ordinal));
+        Assert.Empty(unset);
     }
 }

@@ -1,11 +1,13 @@
-using BatchFactory.Tests.Support;
-
 namespace BatchFactory.Tests.Ledgers;
 
-public sealed class JsonlLedgerTests : LedgerContractTests
+public sealed class JsonlLedgerTests() : LedgerContractTests(LedgerBackend.Jsonl)
 {
-    protected override string Extension => ".jsonl";
+    [Fact]
+    public async Task Open_KeepsTheLedgerInNameDotJsonl()
+    {
+        await using var ledger = await OpenAsync();
 
-    protected override async ValueTask<ILedger> OpenAsync(string path, LedgerOptions? options = null) =>
-        await JsonlLedger.OpenAsync(path, options, TestRuns.Token);
+        Assert.Equal(Location.FilePath(".jsonl"), ledger.Location);
+        Assert.IsType<JsonlLedger>(ledger);
+    }
 }

@@ -3,19 +3,31 @@ using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Ledgers;
 
-/// <summary>The ledger contract: every backend derives a test class from this one and must pass all of it.</summary>
-public abstract class LedgerContractTests : IDisposable
+/// <summary>
+/// The ledger contract: every backend derives a test class from this one, giving its <see cref="LedgerBackend"/>, and
+/// must pass all of it.
+/// </summary>
+public abstract class LedgerContractTests(LedgerBackend backend) : IDisposable
 {
     protected TempFolder Folder { get; } = new();
 
-    /// <summary>The file name extension of the backend's ledgers, e.g. ".jsonl".</summary>
-    protected abstract string Extension { get; }
+    /// <summary>The backend under test.</summary>
+    protected LedgerBackend Backend { get; } = backend;
 
-    protected string LedgerPath => Folder["ledger" + Extension];
+    /// <summary>
+    /// Whether the backend keeps each ledger in a file in <see cref="LedgerLocation.Folder"/> whose path is
+    /// <see cref="ILedger.Location"/>; one that is not (a database server) overrides this with <see langword="false"/>
+    /// and skips the checks on files.
+    /// </summary>
+    protected virtual bool FileBased => true;
 
-    protected abstract ValueTask<ILedger> OpenAsync(string path, LedgerOptions? options = null);
+    /// <summary>The ledger most tests open, in <see cref="Folder"/>.</summary>
+    protected LedgerLocation Location => new("contract", "1", "ledger", Folder.Path);
 
-    protected ValueTask<ILedger> OpenAsync() => OpenAsync(LedgerPath);
+    protected ValueTask<ILedger> OpenAsync(LedgerOptions? options = null) => OpenAsync(Location, options);
+
+    protected ValueTask<ILedger> OpenAsync(LedgerLocation location, LedgerOptions? options = null) =>
+        Backend.OpenAsync(location, options ?? new LedgerOptions(), TestRuns.Token);
 
     public void Dispose()
     {
@@ -125,14 +137,14 @@ public abstract class LedgerContractTests : IDisposable
                 await ledger.AppendAsync($"k{i % 30}", new JsonObject { ["i"] = i }, TestRuns.Token);
             }
 
-            var before = new FileInfo(ledger.Location).Length;
+            var before = FileBased ? new FileInfo(ledger.Location).Length : 0;
             await ledger.CompactAsync(TestRuns.Token);
 
             Assert.Equal(30, ledger.Count);
             Assert.Equal(299, (await ledger.TryGetAsync("k29", TestRuns.Token))!["i"]!.GetValue<int>());
             await ledger.AppendAsync("after", 1, TestRuns.Token);
             Assert.Equal(31, ledger.Count);
-            Assert.True(new FileInfo(ledger.Location).Length <= before, "compaction did not shrink the ledger");
+            Assert.True(!FileBased || new FileInfo(ledger.Location).Length <= before, "compaction did not shrink the ledger");
         }
 
         await using var reopened = await OpenAsync();
@@ -290,7 +302,7 @@ public abstract class LedgerContractTests : IDisposable
 
         var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync());
 
-        Assert.Contains(LedgerPath, ex.Message);
+        Assert.Contains(first.Location, ex.Message);
         Assert.Contains("already open", ex.Message);
         await first.AppendAsync("still", "works", TestRuns.Token);
         Assert.Equal(1, first.Count);
@@ -309,18 +321,49 @@ public abstract class LedgerContractTests : IDisposable
     [Fact]
     public async Task Open_FolderCannotBeCreated_ThrowsLedgerExceptionNamingThePath()
     {
+        Assert.SkipUnless(FileBased, "The backend keeps no files.");
         File.WriteAllText(Folder["not-a-folder"], "x");
-        var path = Path.Combine(Folder["not-a-folder"], "ledger" + Extension);
+        var location = new LedgerLocation("contract", "1", "ledger", Folder["not-a-folder"]);
 
-        var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync(path));
+        var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync(location));
 
-        Assert.Contains(path, ex.Message);
+        Assert.Contains(location.Folder, ex.Message);
+    }
+
+    [Fact]
+    public async Task Open_FileBased_KeepsTheLedgerInItsFolderUnderItsName()
+    {
+        Assert.SkipUnless(FileBased, "The backend keeps no files.");
+
+        await using var ledger = await OpenAsync();
+
+        Assert.Equal(Folder.Path, Path.GetDirectoryName(ledger.Location));
+        Assert.StartsWith("ledger.", Path.GetFileName(ledger.Location), StringComparison.Ordinal);
+        Assert.True(File.Exists(ledger.Location));
+    }
+
+    [Fact]
+    public async Task Open_TwoNamesInOneFolder_AreTwoLedgers()
+    {
+        await using var calls = await OpenAsync(new LedgerLocation("contract", "1", "calls", Folder.Path));
+        await using var checkpoints = await OpenAsync(new LedgerLocation("contract", "1", "checkpoints", Folder.Path));
+        await calls.AppendAsync("a", 1, TestRuns.Token);
+
+        Assert.Null(await checkpoints.TryGetAsync("a", TestRuns.Token));
+        Assert.NotEqual(calls.Location, checkpoints.Location);
+    }
+
+    [Fact]
+    public void ToString_GivesTheBackendsName()
+    {
+        Assert.False(string.IsNullOrWhiteSpace(Backend.Name));
+        Assert.Equal(Backend.Name, Backend.ToString());
     }
 
     [Fact]
     public async Task Durable_AppendsAndFlush_AreKeptAfterReopen()
     {
-        await using (var ledger = await OpenAsync(LedgerPath, new LedgerOptions { Durable = true }))
+        await using (var ledger = await OpenAsync(new LedgerOptions { Durable = true }))
         {
             await Task.WhenAll(Enumerable.Range(0, 50).Select(i => ledger.AppendAsync($"k{i}", i, TestRuns.Token).AsTask()));
             await ledger.FlushAsync(TestRuns.Token);

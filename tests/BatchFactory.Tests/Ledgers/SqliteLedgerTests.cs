@@ -7,12 +7,18 @@ using Microsoft.Data.Sqlite;
 namespace BatchFactory.Tests.Ledgers;
 
 /// <summary>The SQLite ledger keeps the ledger contract, plus what only a database file can get wrong.</summary>
-public sealed class SqliteLedgerTests : LedgerContractTests
+public sealed class SqliteLedgerTests() : LedgerContractTests(LedgerBackend.Sqlite)
 {
-    protected override string Extension => ".sqlite";
+    private string LedgerPath => Location.FilePath(".sqlite");
 
-    protected override async ValueTask<ILedger> OpenAsync(string path, LedgerOptions? options = null) =>
-        await SqliteLedger.OpenAsync(path, options, TestRuns.Token);
+    [Fact]
+    public async Task Open_KeepsTheLedgerInNameDotSqlite()
+    {
+        await using var ledger = await OpenAsync();
+
+        Assert.Equal(LedgerPath, ledger.Location);
+        Assert.IsType<SqliteLedger>(ledger);
+    }
 
     [Fact]
     public async Task Dispose_LeavesOneWalModeDatabaseMarkedAsALedgerOfFormat2()

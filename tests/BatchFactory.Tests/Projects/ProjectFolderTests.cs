@@ -1,4 +1,5 @@
 using BatchFactory.Tests.Support;
+using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Projects;
 
@@ -123,6 +124,80 @@ public sealed class ProjectFolderTests : IDisposable
         Assert.Contains(_data["file"], ex.Message);
     }
 
+    [Fact]
+    public void Options_Default_UseTheJsonlBackend()
+    {
+        Assert.Same(LedgerBackend.Jsonl, new ProjectFolderOptions().Backend);
+    }
+
+    [Fact]
+    public async Task OpenLedger_SqliteBackend_KeepsTheLedgerUnderLedgersFolderDotSqlite()
+    {
+        await using var project = ProjectFolder.Open("p", "1", new ProjectFolderOptions { DataDirectory = _data.Path, Backend = LedgerBackend.Sqlite });
+
+        var ledger = await project.OpenLedgerAsync("calls", TestRuns.Token);
+
+        Assert.Same(LedgerBackend.Sqlite, project.Backend);
+        Assert.IsType<SqliteLedger>(ledger);
+        Assert.Equal(Path.Combine(project.FullPath, "ledgers", "calls.sqlite"), ledger.Location);
+    }
+
+    [Fact]
+    public async Task OpenLedger_UserDefinedBackend_IsAskedOnceWithTheProjectsLocation()
+    {
+        var backend = new RecordingBackend();
+        await using var project = ProjectFolder.Open("p", "1.2", new ProjectFolderOptions { DataDirectory = _data.Path, Backend = backend });
+
+        var first = await project.OpenLedgerAsync("calls", TestRuns.Token);
+        var second = await project.OpenLedgerAsync("calls", TestRuns.Token);
+
+        Assert.Same(first, second);
+        var location = Assert.Single(backend.Asked);
+        Assert.Equal(("p", "1.2", "calls", project["ledgers"]), (location.Project, location.Version, location.Name, location.Folder));
+    }
+
+    [Fact]
+    public void Open_BackendNull_IsRefused()
+    {
+        Assert.Throws<ArgumentNullException>(() => ProjectFolder.Open("p", "1", new ProjectFolderOptions { DataDirectory = _data.Path, Backend = null! }));
+    }
+
+    [Fact]
+    public async Task RunAsync_UserDefinedBackend_ServesTheRerunFromItsLedgerAndWritesNoLedgerFile()
+    {
+        var backend = new MemoryLedgerBackend();
+        var fake = new FakeChatClient();
+        async Task<RunResult> RunAsync()
+        {
+            await using var project = ProjectFolder.Open("p", "1", new ProjectFolderOptions { DataDirectory = _data.Path, Backend = backend });
+            var g = FromList(["a", "b", "c"], outputKey: "topic", idxKey: "topic") | AskLLM("Tell me about {topic}", "m@fake", "answer") | ToList("answer");
+            return await g.RunCheckedAsync(new RunOptions { Project = project, Models = ModelProviders.Default.WithChatClient("fake", _ => fake), Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(3, fake.Calls);
+        Assert.Equal(first.Values<string>(), second.Values<string>());
+        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
+        Assert.Equal(2, backend.Opens);
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "p", "1", "ledgers")));
+    }
+
     private ProjectFolder Open(string name, string version) =>
         ProjectFolder.Open(name, version, new ProjectFolderOptions { DataDirectory = _data.Path });
+
+    /// <summary>A backend that notes where it was asked to open a ledger, and keeps it in memory.</summary>
+    private sealed class RecordingBackend() : LedgerBackend("recording")
+    {
+        private readonly MemoryLedgerBackend _memory = new();
+
+        public List<LedgerLocation> Asked { get; } = [];
+
+        public override ValueTask<ILedger> OpenAsync(LedgerLocation location, LedgerOptions options, CancellationToken cancellationToken = default)
+        {
+            Asked.Add(location);
+            return _memory.OpenAsync(location, options, cancellationToken);
+        }
+    }
 }

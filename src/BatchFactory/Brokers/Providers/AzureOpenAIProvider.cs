@@ -15,7 +15,7 @@ namespace BatchFactory;
 /// Calls go through the SDK's Microsoft.Extensions.AI adapter (<c>AsIChatClient</c>): with OpenAI 2.15 loaded beside
 /// Azure.AI.OpenAI 2.1.0 that path works, while the Azure SDK's own <c>CompleteChatAsync</c> does not.
 /// </remarks>
-public sealed class AzureOpenAIProvider : IModelProvider, Brokers.IHoldsSecrets
+public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets
 {
     /// <summary>The environment variable holding the resource's endpoint.</summary>
     public const string EndpointVariable = "AZURE_OPENAI_ENDPOINT";
@@ -32,8 +32,8 @@ public sealed class AzureOpenAIProvider : IModelProvider, Brokers.IHoldsSecrets
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
-    /// <inheritdoc/>
-    IEnumerable<string> Brokers.IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
+    /// <summary>The key in <c>AZURE_OPENAI_API_KEY</c> (read now, through the environment the provider was given), or none when it is unset.</summary>
+    IEnumerable<string> IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
 
     /// <inheritdoc/>
     public string Name => "azure";

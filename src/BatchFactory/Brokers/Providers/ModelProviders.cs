@@ -42,8 +42,8 @@ public sealed class ModelProviders
         return With(new DelegateProvider(name, createClient));
     }
 
-    /// <summary>The API keys the registered providers use, for keeping them out of everything the run writes.</summary>
-    internal IEnumerable<string> Secrets => _providers.Values.OfType<Brokers.IHoldsSecrets>().SelectMany(p => p.Secrets);
+    /// <summary>The secrets the registered providers declare (<see cref="IHoldsSecrets"/>), for keeping them out of everything the run writes.</summary>
+    internal IEnumerable<string> Secrets => _providers.Values.OfType<IHoldsSecrets>().SelectMany(p => p.Secrets);
 
     /// <summary>Finds the provider of <paramref name="model"/> and checks the model can be called, without calling it.</summary>
     /// <exception cref="ModelConfigurationException">The provider is not registered, or the provider refuses the model.</exception>

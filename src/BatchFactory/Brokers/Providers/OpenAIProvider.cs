@@ -11,7 +11,7 @@ namespace BatchFactory;
 /// from <c>OPENAI_BASE_URL</c> (default <c>https://api.openai.com/v1</c>). The SDK's own retries are turned off: the
 /// broker retries, so retries are not multiplied.
 /// </summary>
-public sealed class OpenAIProvider : IModelProvider, Brokers.IHoldsSecrets
+public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "OPENAI_API_KEY";
@@ -31,8 +31,8 @@ public sealed class OpenAIProvider : IModelProvider, Brokers.IHoldsSecrets
         _knownModels = knownModels ?? ModelPrices.Default;
     }
 
-    /// <inheritdoc/>
-    IEnumerable<string> Brokers.IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
+    /// <summary>The key in <c>OPENAI_API_KEY</c> (read now, through the environment the provider was given), or none when it is unset.</summary>
+    IEnumerable<string> IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
 
     /// <inheritdoc/>
     public string Name => "openai";

@@ -33,7 +33,7 @@ internal sealed partial class RunTelemetry
         _callLog = loggers.CreateLogger(CallLog.Category);
         _startTimestamp = options.TimeProvider.GetTimestamp();
         _startedAt = options.TimeProvider.GetUtcNow();
-        Secrets = new SecretRedactor(more: options.Models.Secrets);
+        Secrets = new SecretRedactor(options.Models.Secrets);
 
         // Tracking a call costs a closure and an async-local; worth it only when someone listens.
         TracksCalls = options.Monitor is not null || _callLog.IsEnabled(LogLevel.Information);
