@@ -26,8 +26,11 @@ internal sealed class FolderReferences
                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(f => (Path.GetRelativePath(SourceTree.Library, f).Replace('\\', '/'), File.ReadAllText(f)))));
 
-    private FolderReferences(IReadOnlyList<FolderReference> references, IReadOnlyDictionary<string, IReadOnlySet<string>> typeFolders, int files)
+    private readonly CSharpCompilation _compilation;
+
+    private FolderReferences(CSharpCompilation compilation, IReadOnlyList<FolderReference> references, IReadOnlyDictionary<string, IReadOnlySet<string>> typeFolders, int files)
     {
+        _compilation = compilation;
         References = references;
         TypeFolders = typeFolders;
         Files = files;
@@ -66,8 +69,7 @@ internal sealed class FolderReferences
         {
             var from = FolderOf(tree.FilePath);
             var model = compilation.GetSemanticModel(tree);
-            var root = tree.GetRoot();
-            foreach (var declaration in root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>())
+            foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<BaseTypeDeclarationSyntax>())
             {
                 if (model.GetDeclaredSymbol(declaration) is { } declared)
                 {
@@ -81,22 +83,24 @@ internal sealed class FolderReferences
                 }
             }
 
-            foreach (var node in root.DescendantNodes().Where(n => n is SimpleNameSyntax or ImplicitObjectCreationExpressionSyntax))
-            {
-                foreach (var symbol in Used(model, node))
-                {
-                    foreach (var to in FoldersOf(symbol).Where(to => to != from))
-                    {
-                        references.Add(new FolderReference(from, to, tree.FilePath, symbol.ToDisplayString()));
-                    }
-                }
-            }
+            references.UnionWith(UsesAcross(model));
         }
 
         return new FolderReferences(
+            compilation,
             [.. references.OrderBy(r => r.From, StringComparer.Ordinal).ThenBy(r => r.To, StringComparer.Ordinal).ThenBy(r => r.File, StringComparer.Ordinal)],
             typeFolders.ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value, StringComparer.Ordinal),
             trees.Count - 1);
+    }
+
+    /// <summary>
+    /// The uses across folders of one more file, <paramref name="path"/> (relative to <c>src/BatchFactory</c>), read
+    /// together with these sources: what a change would bring in.
+    /// </summary>
+    public IReadOnlyList<FolderReference> Of(string path, string text)
+    {
+        var tree = CSharpSyntaxTree.ParseText(text, (CSharpParseOptions)_compilation.SyntaxTrees[0].Options, path);
+        return [.. UsesAcross(_compilation.AddSyntaxTrees(tree).GetSemanticModel(tree))];
     }
 
     /// <summary>The top-level folder of a path relative to <c>src/BatchFactory</c>.</summary>
@@ -104,6 +108,22 @@ internal sealed class FolderReferences
     {
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? Root : path[..slash];
+    }
+
+    private static IEnumerable<FolderReference> UsesAcross(SemanticModel model)
+    {
+        var file = model.SyntaxTree.FilePath;
+        var from = FolderOf(file);
+        foreach (var node in model.SyntaxTree.GetRoot().DescendantNodes().Where(n => n is SimpleNameSyntax or ImplicitObjectCreationExpressionSyntax))
+        {
+            foreach (var symbol in Used(model, node))
+            {
+                foreach (var to in FoldersOf(symbol).Where(to => to != from))
+                {
+                    yield return new FolderReference(from, to, file, symbol.ToDisplayString());
+                }
+            }
+        }
     }
 
     // What a name (or a target-typed new) stands for; a name the compiler could not bind exactly still counts through its candidates.
