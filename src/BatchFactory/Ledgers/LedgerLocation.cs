@@ -44,7 +44,8 @@ public sealed class LedgerLocation : IEquatable<LedgerLocation>
 
     /// <summary>The full path of the ledger's file with <paramref name="extension"/>: <c>&lt;Folder&gt;/&lt;Name&gt;&lt;extension&gt;</c>.</summary>
     /// <param name="extension">The file name extension with its dot, e.g. <c>.jsonl</c>.</param>
-    public string FilePath(string extension) => Path.Combine(Folder, Name + extension);
+    /// <exception cref="ArgumentException">The file is a symbolic link that leads outside <see cref="Folder"/>.</exception>
+    public string FilePath(string extension) => Ledgers.SafePaths.Resolve(Folder, Name + extension);
 
     /// <inheritdoc/>
     public bool Equals(LedgerLocation? other) =>

@@ -1,5 +1,5 @@
 using BatchFactory.Operators;
-using BatchFactory.Projects;
+using BatchFactory.Ledgers;
 
 namespace BatchFactory;
 

@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using BatchFactory.Projects;
+using BatchFactory.Ledgers;
 
 namespace BatchFactory;
 

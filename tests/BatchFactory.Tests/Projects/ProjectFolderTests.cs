@@ -70,6 +70,20 @@ public sealed class ProjectFolderTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenLedger_LedgerFileIsASymbolicLinkPointingOutside_IsRefused()
+    {
+        await using var project = Open("p", "1");
+        var outside = Path.Combine(Directory.CreateDirectory(_data["outside"]).FullName, "elsewhere.jsonl");
+        Directory.CreateDirectory(project["ledgers"]);
+        File.CreateSymbolicLink(project["ledgers/llm.jsonl"], outside);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(async () => await project.OpenLedgerAsync("llm", TestRuns.Token));
+
+        Assert.Contains("symbolic link", ex.Message);
+        Assert.False(File.Exists(outside));
+    }
+
+    [Fact]
     public async Task Indexer_ThroughASymbolicLinkStayingInside_IsAllowed()
     {
         await using var project = Open("p", "1");

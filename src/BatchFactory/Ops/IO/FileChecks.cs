@@ -1,4 +1,4 @@
-using BatchFactory.Projects;
+using BatchFactory.Ledgers;
 using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;

@@ -1,4 +1,4 @@
-namespace BatchFactory.Projects;
+namespace BatchFactory.Ledgers;
 
 /// <summary>Resolves paths inside a folder so that nothing (<c>..</c>, an absolute path, a symbolic link) leads out of it.</summary>
 internal static class SafePaths
