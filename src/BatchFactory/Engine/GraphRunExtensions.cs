@@ -29,4 +29,26 @@ public static class GraphRunExtensions
     /// <param name="cancellationToken">Stops the run.</param>
     /// <returns>What the sinks collected and per-op counts.</returns>
     public static Task<RunResult> RunAsync(this Graph graph, CancellationToken cancellationToken) => graph.RunAsync(null, cancellationToken);
+
+    /// <summary>
+    /// How the graph would run with <paramref name="options"/>, without running it: its ops grouped into the stages a
+    /// run materialises (a fused chain of per-entry ops, a model call with the ops that run in its workers, a loop run
+    /// inline, or an op on its own), a stage a line, e.g.
+    /// <code>
+    /// Run plan (2 stages for 4 ops)
+    ///   1. op: [0] FromList(3 items)
+    ///   2. chain: [1] MapField(n -> square) | [2] Filter(square) | [3] ToList(square)
+    /// </code>
+    /// Node numbers are those of <see cref="Graph.ToString"/>.
+    /// </summary>
+    /// <param name="graph">The graph to plan.</param>
+    /// <param name="options">The options the run would use (<see cref="RunOptions.FuseEntryOps"/> changes the plan); <see langword="null"/> for the defaults.</param>
+    /// <returns>A multi-line description.</returns>
+    /// <exception cref="GraphException">The graph has a cycle other than the loops of Repeat and While.</exception>
+    public static string Explain(this Graph graph, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.ValidateForRun();
+        return Engine.Plan.RunPlan.Of(graph, options ?? new RunOptions()).ToString();
+    }
 }

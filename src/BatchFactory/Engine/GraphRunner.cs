@@ -1,10 +1,11 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Engine.Plan;
 
 namespace BatchFactory.Engine;
 
-/// <summary>Materialises a graph as Dataflow blocks, runs it to completion and reports the result.</summary>
+/// <summary>Plans a graph (<see cref="RunPlan"/>), materialises its stages, links them, runs it to completion and reports the result.</summary>
 internal static class GraphRunner
 {
     public static async Task<RunResult> RunAsync(Graph graph, RunOptions options, CancellationToken cancellationToken)
@@ -20,13 +21,9 @@ internal static class GraphRunner
             await context.Op.PrepareAsync(context).ConfigureAwait(false);
         }
 
-        var loops = options.FuseEntryOps ? Fusion.FindInlineLoops(graph) : [];
-        var taken = loops.SelectMany(l => l.Body).ToHashSet();
-        var groups = options.FuseEntryOps ? Fusion.FindModelGroups(graph, taken) : [];
-        taken.UnionWith(groups.SelectMany(g => g.Before.Append(g.Model).Concat(g.After)));
-        var chains = options.FuseEntryOps ? Fusion.FindChains(graph, taken) : [];
-        var (blocks, internalWires) = Materialize(contexts, chains, loops, groups);
-        var pumpTargets = Link(graph, blocks, internalWires);
+        var plan = RunPlan.Of(graph, options);
+        var blocks = StageBuilder.Build(plan, contexts);
+        var pumpTargets = Link(graph, blocks, plan.Stages.SelectMany(s => s.InternalWires).ToHashSet());
 
         var all = blocks.SelectMany(b => b.All).Distinct().ToList();
         options.OnMaterialized?.Invoke(all);
@@ -60,60 +57,6 @@ internal static class GraphRunner
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfAnyFaulted(all, sources);
-    }
-
-    /// <summary>
-    /// Builds every op's blocks. A fused chain, or a model op with the ops it absorbs, becomes one set of blocks: its
-    /// first op holds the input, its last op the output. An inline loop becomes one block held by its head, its body
-    /// ops none. The wires inside either (returned as source node and out-port) need no link.
-    /// </summary>
-    private static (OpBlocks[] Blocks, HashSet<(int Node, int Port)> InternalWires) Materialize(OpContext[] contexts, List<int[]> chains, List<(int Head, int[] Body)> loops, List<(int[] Before, int Model, int[] After)> groups)
-    {
-        var blocks = new OpBlocks?[contexts.Length];
-        var internalWires = new HashSet<(int Node, int Port)>();
-        foreach (var (head, body) in loops)
-        {
-            blocks[head] = ((InlineLoopOp)contexts[head].Op).MaterializeInline(contexts[head], [.. body.Select(node => contexts[node])]);
-            internalWires.Add((head, 1));
-            foreach (var node in body)
-            {
-                blocks[node] = new OpBlocks([], []);
-                internalWires.Add((node, 0));
-            }
-        }
-
-        foreach (var chain in chains)
-        {
-            Place(blocks, internalWires, chain, EntryOp.Materialize([.. chain.Select(node => contexts[node])]));
-        }
-
-        foreach (var (before, model, after) in groups)
-        {
-            (Action<Entry> Keep, Func<Task, Task> Publish)? sink = null;
-            if (after.Length > 0 && contexts[after[^1]].Op is SinkOp end)
-            {
-                sink = (end.Step(contexts[after[^1]], out var publish), publish);
-            }
-
-            var steps = (IEnumerable<int> nodes) => EntryOp.Steps(nodes.Select(node => contexts[node]));
-            var fused = ((AsyncEntryOp)contexts[model].Op).Materialize(contexts[model], steps(before), steps(sink is null ? after : after[..^1]), sink);
-            Place(blocks, internalWires, [.. before, model, .. after], fused);
-        }
-
-        return ([.. blocks.Select((b, node) => b ?? contexts[node].Op.Materialize(contexts[node]))], internalWires);
-    }
-
-    // Gives the blocks of ops run together to the first op (input) and the last (output); the wires between them are internal.
-    private static void Place(OpBlocks?[] blocks, HashSet<(int Node, int Port)> internalWires, int[] nodes, OpBlocks fused)
-    {
-        blocks[nodes[0]] = new OpBlocks(fused.Inputs, []) { Finishing = fused.Finishing };
-        blocks[nodes[^1]] = new OpBlocks([], fused.Outputs);
-        foreach (var node in nodes[1..^1])
-        {
-            blocks[node] = new OpBlocks([], []);
-        }
-
-        internalWires.UnionWith(nodes[..^1].Select(node => (node, 0)));
     }
 
     /// <summary>Links every wire; returns each source's pump with the block it feeds (a null target when unwired).</summary>

@@ -29,7 +29,7 @@ internal abstract class AsyncEntryOp : BlockOp
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
 
     /// <summary>
-    /// Builds the op's blocks, with the per-entry ops next to it run in its own stages (see <see cref="Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
+    /// Builds the op's blocks, with the per-entry ops next to it run in its own stages (see <see cref="Plan.Fusion.FindModelGroups"/>): <paramref name="before"/> on each entry as it
     /// arrives, <paramref name="after"/> on each entry once answered, and then <paramref name="sink"/>, if the chain
     /// after ends in one, instead of an out-port. An entry served from the store then goes all the way in one go, on
     /// one worker, and the large answer it carries is never queued.

@@ -23,7 +23,7 @@ internal abstract class EntryOp : BlockOp
     /// <summary>
     /// Whether <see cref="Process"/> may run on several entries at once even when the run's MaxDegreeOfParallelism is 1:
     /// it calls no user code and shares no state between entries. Such ops next to a model call run in the call's own
-    /// workers (see <see cref="Engine.Fusion.FindModelGroups"/>).
+    /// workers (see <see cref="Plan.Fusion.FindModelGroups"/>).
     /// </summary>
     internal virtual bool SafeInParallel => false;
 

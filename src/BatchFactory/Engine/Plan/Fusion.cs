@@ -1,6 +1,6 @@
 using BatchFactory.Engine.Kinds;
 
-namespace BatchFactory.Engine;
+namespace BatchFactory.Engine.Plan;
 
 /// <summary>
 /// Finds chains of per-entry ops wired one after another (MapField | Filter | SetField …, possibly ending in a sink
