@@ -9,7 +9,8 @@ public sealed class RateLimitingChatClientTests
 {
     private static readonly TimeSpan s_minute = TimeSpan.FromMinutes(1);
     private readonly ManualTimeProvider _time = new();
-    private readonly FakeChatClient _inner = new();
+    // Answers "ok" with no usage unless a test says otherwise.
+    private readonly FakeChatClient _inner = new() { OnGetResponse = (_, _, _, _) => Task.FromResult(FakeChatClient.Reply()) };
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

@@ -8,7 +8,8 @@ namespace BatchFactory.Tests.Brokers.Resilience;
 public sealed class ResilienceBuilderExtensionsTests
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly FakeChatClient _inner = new();
+    // Answers "ok" with no usage unless a test says otherwise.
+    private readonly FakeChatClient _inner = new() { OnGetResponse = (_, _, _, _) => Task.FromResult(FakeChatClient.Reply()) };
     private readonly ConcurrentQueue<(string Prompt, TimeSpan At)> _attempts = new();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

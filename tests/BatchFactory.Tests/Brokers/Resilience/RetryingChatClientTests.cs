@@ -10,7 +10,8 @@ namespace BatchFactory.Tests.Brokers.Resilience;
 public sealed class RetryingChatClientTests
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly FakeChatClient _inner = new();
+    // Answers "ok" with no usage unless a test says otherwise.
+    private readonly FakeChatClient _inner = new() { OnGetResponse = (_, _, _, _) => Task.FromResult(FakeChatClient.Reply()) };
     private readonly ConcurrentQueue<TimeSpan> _attemptsAt = new();
     private readonly ConcurrentQueue<RetryEvent> _retries = new();
 
