@@ -37,7 +37,7 @@ public sealed class AskLLMTests : IDisposable
         var stats = second.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((0L, 3L, 0L), (stats.Calls, stats.Cached, stats.Failed));
         Assert.Equal(3, first.Nodes.Single(o => o.Broker is not null).Broker!.Calls);
-        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
+        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary.ToString());
         Assert.Equal((0L, 3L), (second.Calls, second.CachedCalls));
     }
 
@@ -100,7 +100,7 @@ public sealed class AskLLMTests : IDisposable
     [Fact]
     public async Task Samples_OfOnePrompt_AreSeparateCalls()
     {
-        await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "s0", sample: 0) | AskLLM("Q {topic}", "m@fake", "s1", sample: 1) | AskLLM("Q {topic}", "m@fake", "s0b", sample: 0) | ToList("s1"));
+        await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "s0", new AskOptions { Sample = 0 }) | AskLLM("Q {topic}", "m@fake", "s1", new AskOptions { Sample = 1 }) | AskLLM("Q {topic}", "m@fake", "s0b", new AskOptions { Sample = 0 }) | ToList("s1"));
 
         Assert.Equal(2, _fake.Calls);
     }
@@ -183,7 +183,7 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => throw new HttpRequestException("down");
 
-        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.Emit) | OutputEntries());
+        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries());
 
         var entry = Assert.Single(result.Entries);
         Assert.Equal("failed", entry.Get<string>("status"));
@@ -197,7 +197,7 @@ public sealed class AskLLMTests : IDisposable
         var attempts = 0;
         _fake.Answer = (_, _) => Interlocked.Increment(ref attempts) < 3 ? throw new HttpRequestException("flaky") : Task.FromResult("finally");
 
-        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.Retry) | ToList("answer"));
+        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Retry }) | ToList("answer"));
 
         Assert.Equal(["finally"], answers);
     }
@@ -207,7 +207,7 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => throw new HttpRequestException("down");
 
-        var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.FailRun) | ToList("answer")));
+        var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.FailRun }) | ToList("answer")));
 
         Assert.Equal("CallLLM", ex.OpName);
         Assert.Equal("a", ex.Idx);
@@ -232,7 +232,7 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => Task.FromResult("<think>let me see\nhmm</think>\nThe answer.");
 
-        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", removeThinking: true) | ToList("answer"));
+        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { RemoveThinking = true }) | ToList("answer"));
 
         Assert.Equal(["The answer."], answers);
     }
@@ -240,7 +240,7 @@ public sealed class AskLLMTests : IDisposable
     [Fact]
     public async Task SystemPromptAndOptions_AreSentAndPartOfTheRequest()
     {
-        var g = Topics("a") | GenerateLLMRequest("Q {topic}", "m@offline", systemPrompt: "Be brief.", options: new LlmOptions { Temperature = 0.2, MaxTokens = 50 }) | OutputEntries();
+        var g = Topics("a") | GenerateLLMRequest("Q {topic}", "m@offline", options: new RequestOptions { SystemPrompt = "Be brief.", Llm = new LlmOptions { Temperature = 0.2, MaxTokens = 50 } }) | OutputEntries();
 
         var request = (await RunResultAsync(g)).Entries.Single().Data["llm_request"]!;
 

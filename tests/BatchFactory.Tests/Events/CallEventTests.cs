@@ -72,7 +72,7 @@ public sealed class CallEventTests
         Assert.Equal(("bad", "InvalidOperationException: model refused"), (failed.Idx, failed.Error));
         var failure = Assert.Single(result.Failures);
         Assert.Equal((2, "CallLLM", "bad"), (failure.Node, failure.OpName, failure.Idx));
-        Assert.Contains("[2] CallLLM, entry 'bad': InvalidOperationException: model refused", result.Summary(), StringComparison.Ordinal);
+        Assert.Contains("[2] CallLLM, entry 'bad': InvalidOperationException: model refused", result.Summary.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

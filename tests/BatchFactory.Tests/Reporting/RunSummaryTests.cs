@@ -61,8 +61,8 @@ public sealed class RunSummaryTests
     {
         var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
 
-        Assert.Equal(RunStatus.Completed, result.ToSummary().Status);
-        Assert.Equal(result.Nodes, result.ToSummary().Nodes);
+        Assert.Equal(RunStatus.Completed, result.Summary.Status);
+        Assert.Equal(result.Nodes, result.Summary.Nodes);
     }
 
     [Fact]
