@@ -72,6 +72,6 @@ public static partial class Ops
     {
         var lookup = new CheckPointLookupOp(store);
         var save = Part("CheckPoint", new CheckPointSaveOp(store));
-        return (lookup | (body ?? Graph.Empty) | save).Wire(lookup, save, outPort: 1, inPort: 1);
+        return (lookup | (body?.Scoped("CheckPoint") ?? Graph.Empty) | save).Wire(lookup, save, outPort: 1, inPort: 1);
     }
 }

@@ -129,6 +129,7 @@ public static partial class Ops
     public static Graph ListParallel(Graph body, string[] listKeys, string[] itemKeys, string[]? outputItemKeys = null, string[]? outputListKeys = null)
     {
         ArgumentNullException.ThrowIfNull(body);
+        body = body.Scoped(nameof(ListParallel));
         var spawn = Part(nameof(ListParallel), new SpawnFromListOp(listKeys, itemKeys));
         var collect = Part(nameof(ListParallel), new CollectAllToListOp(outputItemKeys ?? itemKeys, outputListKeys ?? listKeys));
         return Through(spawn, spawn, 1, body, collect, 1).Wire(spawn, collect, 0, 0).WithEnds(spawn, collect);
@@ -179,6 +180,8 @@ public static partial class Ops
     private static Graph If(IfRouterOp router, Graph then, Graph? otherwise)
     {
         ArgumentNullException.ThrowIfNull(then);
+        then = then.Scoped("If");
+        otherwise = otherwise?.Scoped("If");
         var join = Part("If", new JoinOp());
         var graph = Through(router, router, 0, then, join, 0);
         return Through(graph, router, 1, otherwise ?? Graph.Empty, join, 1).WithEnds(router, join);
@@ -187,6 +190,7 @@ public static partial class Ops
     private static Graph Loop(string kind, LoopRule rule, int maxIterations, Graph body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        body = body.Scoped(kind);
         if (body.Nodes.FirstOrDefault(op => op.WaitsForAllInput) is { } waiting)
         {
             throw new GraphException(

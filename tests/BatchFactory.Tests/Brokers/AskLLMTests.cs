@@ -110,9 +110,12 @@ public sealed class AskLLMTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("About {subject}", "m@fake") | ToList("response")));
 
-        Assert.Equal("GenerateLLMRequest", ex.OpName);
+        Assert.Equal("AskLLM › GenerateLLMRequest", ex.OpName);
         Assert.Equal("a", ex.Idx);
         Assert.Equal("subject", ex.Field);
+        Assert.Contains("AskLLM › GenerateLLMRequest", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("subject", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'a'", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Calls);
     }
 
@@ -203,13 +206,57 @@ public sealed class AskLLMTests : IDisposable
     }
 
     [Fact]
+    public async Task FailingRequest_RetryWithExtraAttemptsZero_TriesOnceAndTheEntryStays()
+    {
+        var attempts = 0;
+        _fake.Answer = (_, _) => Interlocked.Increment(ref attempts) < 2 ? throw new HttpRequestException("flaky") : Task.FromResult("later");
+
+        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Retry, ExtraAttempts = 0 }) | ToList("answer"));
+
+        Assert.Empty(result.Values<string>());
+        Assert.Equal(1, result.FailedCalls);
+    }
+
+    [Theory]
+    [InlineData(0, 2, 0, "AskOptions.Concurrency")]
+    [InlineData(64, -1, 0, "AskOptions.ExtraAttempts")]
+    [InlineData(64, 2, -1, "AskOptions.Sample")]
+    public void AskLLM_OptionOutOfRange_ThrowsWhenBuiltNamingTheOption(int concurrency, int extraAttempts, int sample, string option)
+    {
+        var options = new AskOptions { Concurrency = concurrency, ExtraAttempts = extraAttempts, Sample = sample };
+
+        var ex = Assert.Throws<ArgumentException>(() => AskLLM("Q {topic}", "m@fake", "answer", options));
+
+        Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("AskLLM:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelCallOps_OptionOutOfRange_ThrowWhenBuiltNamingTheOption()
+    {
+        Assert.Contains("EmbedOptions.Concurrency", Assert.Throws<ArgumentException>(() => EmbedText("t", "tiny:8@offline", "v", new EmbedOptions { Concurrency = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("CallOptions.ExtraAttempts", Assert.Throws<ArgumentException>(() => CallLLM(options: new CallOptions { ExtraAttempts = -3 })).Message, StringComparison.Ordinal);
+        Assert.Contains("RequestOptions.Sample", Assert.Throws<ArgumentException>(() => GenerateLLMRequest("Q", "m@fake", options: new RequestOptions { Sample = -1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("CharacterOptions.OnFailure", Assert.Throws<ArgumentException>(() => new AICharacter("A", "You are A.", "m@fake", options: new CharacterOptions { OnFailure = (OnCallFailure)42 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromptBuilder_WithOptions_SendsTheSystemPromptAndKeepsOutputKey()
+    {
+        var result = await RunResultAsync(Topics("a") | AskLLM(e => "Q " + e.Get<string>("topic"), "m@fake", "answer", new AskOptions { SystemPrompt = "Be brief." }) | ToList("answer"));
+
+        Assert.Equal(["answer to Q a"], result.Values<string>());
+        Assert.Equal([("system", "Be brief."), ("user", "Q a")], Assert.Single(_fake.Received));
+    }
+
+    [Fact]
     public async Task FailingRequest_FailRun_StopsTheRunNamingTheOpAndIdx()
     {
         _fake.Answer = (_, _) => throw new HttpRequestException("down");
 
         var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.FailRun }) | ToList("answer")));
 
-        Assert.Equal("CallLLM", ex.OpName);
+        Assert.Equal("AskLLM › CallLLM", ex.OpName);
         Assert.Equal("a", ex.Idx);
     }
 

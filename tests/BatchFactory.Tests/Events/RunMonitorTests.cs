@@ -63,7 +63,7 @@ public sealed class RunMonitorTests
 
         var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
         Assert.Equal(result.Nodes, final.Nodes.Select(o => o.Stats));
-        Assert.Equal(12, final.Nodes.Single(o => o.Stats.Name == "MapField").Stats.In);
+        Assert.Equal(12, final.Nodes.Single(o => o.Stats.Name == "Repeat › MapField").Stats.In);
         Assert.Equal([3, 4, 5, 6], result.Values<int>());
     }
 

@@ -66,6 +66,15 @@ public sealed class RunSummaryTests
     }
 
     [Fact]
+    public async Task ToString_PrintsWhatFormatPrints()
+    {
+        var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
+
+        Assert.Equal(result.Summary.Format(), result.Summary.ToString());
+        Assert.StartsWith("Run finished in ", $"{result.Summary}", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToJson_FromJson_RoundTripsEveryField()
     {
         var summary = new RunSummary(
