@@ -36,7 +36,7 @@ public sealed class RunOutput
     /// <summary>The name of the op that produced this output.</summary>
     public string OpName { get; }
 
-    /// <summary>The fields <c>ToList</c> collected; empty for <c>OutputEntries</c>.</summary>
+    /// <summary>The fields <c>ToList</c> collected; empty for <c>OutputEntries</c> and <c>Count</c>.</summary>
     public IReadOnlyList<string> Keys { get; }
 
     /// <summary>The idx of each collected entry, in output order.</summary>
