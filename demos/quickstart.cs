@@ -12,7 +12,7 @@ var model = Environment.GetEnvironmentVariable("BATCHFACTORY_MODEL") ?? "gpt-4o-
 await using var project = ProjectFolder.Open("quickstart-script", "1");
 
 var g = FromList(["autumn rain", "a lighthouse", "morning coffee"], outputKey: "topic")
-    | AskLLM("Write a haiku about {topic}.", model, outputKey: "haiku")
+    | AskLLM("Write a haiku about {topic}.", model, "haiku")
     | ToList("topic", "haiku");
 
 var result = await g.RunAsync(new RunOptions { Project = project });
@@ -21,4 +21,4 @@ foreach (var row in result.Output.Values())
     Console.WriteLine($"{row!["topic"]}: {row["haiku"]}");
 }
 
-Console.Write(result.Summary());
+Console.Write(result.Summary);

@@ -62,7 +62,7 @@ public static class Demo
         foreach (var result in run.Results)
         {
             await output.WriteLineAsync();
-            await output.WriteAsync(result.Summary());
+            await output.WriteAsync(result.Summary.ToString());
         }
 
         await output.WriteLineAsync();

@@ -3,7 +3,7 @@ using BatchFactory;
 using BatchFactory.ResumeProbe;
 using static BatchFactory.Ops;
 
-// Pushes the numbers 0..count-1 through CheckPoint("work", <slow work>) in the project folder "resume-probe" 1 under
+// Pushes the numbers 0..count-1 through CheckPoint(<slow work>, "work") in the project folder "resume-probe" 1 under
 // --data-dir. The work logs one line per entry to the side-effect log, so the tests can see what was done twice.
 // With --llm it asks "Question {n}" of gpt-4o-mini@openai instead (AskLLM with --dop requests in flight; the server
 // and key come from OPENAI_BASE_URL and OPENAI_API_KEY), and the answers, cached in the project's llm ledger, are the
@@ -34,17 +34,17 @@ await using (var project = ProjectFolder.Open("resume-probe", "1", new ProjectFo
 {
     var graph = arguments.Llm
         ? FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
-            | AskLLM("Question {n}", "gpt-4o-mini@openai", "answer", concurrency: arguments.MaxDegreeOfParallelism)
+            | AskLLM("Question {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = arguments.MaxDegreeOfParallelism })
             | ToList("answer")
         : FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
-            | CheckPoint("work", MapField((int n) => Work(n), "n", "result"))
+            | CheckPoint(MapField((int n) => Work(n), "n", "result"), "work")
             | ToList("result");
     try
     {
         var run = await graph.RunAsync(new RunOptions { Project = project, MaxDegreeOfParallelism = arguments.MaxDegreeOfParallelism }, stop.Token);
         if (run.FailedCalls > 0)
         {
-            await Console.Error.WriteLineAsync($"{run.FailedCalls} calls failed.{Environment.NewLine}{run.Summary()}");
+            await Console.Error.WriteLineAsync($"{run.FailedCalls} calls failed.{Environment.NewLine}{run.Summary}");
             return 1;
         }
 

@@ -100,10 +100,10 @@ internal static class LlmHarness
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
         await using var project = ProjectFolder.Open("llm-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
         var g = FromList(Enumerable.Range(0, requests), outputKey: "n")
-            | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", concurrency: concurrency)
+            | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = concurrency })
             | ToList("answer");
         var clock = Stopwatch.StartNew();
         var result = await g.RunAsync(new RunOptions { Project = project, Models = models });
-        return (clock.Elapsed.TotalSeconds, result.Output.Count);
+        return (clock.Elapsed.TotalSeconds, checked((int)result.Count));
     }
 }

@@ -56,7 +56,7 @@ internal static class RateLimitScenario
                 Broker = new BrokerOptions { RateLimit = new RateLimitOptions { RequestsPerMinute = limit, MaxConcurrency = options.Concurrency } },
             };
             var clock = Stopwatch.StartNew();
-            var result = await (FromList(Enumerable.Range(0, requests), outputKey: "n") | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", concurrency: options.Concurrency) | ToList("answer")).RunAsync(run);
+            var result = await (FromList(Enumerable.Range(0, requests), outputKey: "n") | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = options.Concurrency }) | ToList("answer")).RunAsync(run);
             clock.Stop();
 
             var times = server.Requests.Select(r => r.ReceivedAt).Order().ToList();

@@ -37,7 +37,7 @@ internal static class Harness
                 KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true)),
             new("raw", $"hand-written TPL Dataflow chain + List<int> ({Describe(options.RawFilter)})", null,
                 KeepsValues: true, data => RawPipeline.RunAsync(data, collect: true, options.RawFilter)),
-            new("ours, bounded", "same ops, no ToList: the tail's out-port is unwired (entries discarded)", "raw, bounded",
+            new("ours, bounded", "same ops ending in Count() (keeps only the number)", "raw, bounded",
                 KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false)),
             new("raw, bounded", "same raw chain, last block linked to NullTarget", null,
                 KeepsValues: false, data => RawPipeline.RunAsync(data, collect: false, options.RawFilter)),

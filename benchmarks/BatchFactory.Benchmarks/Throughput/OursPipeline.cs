@@ -7,7 +7,7 @@ internal static class OursPipeline
 {
     /// <summary>
     /// FromList(rows) | MapField(N -> double) | Filter(double % 3 != 0) | SetField(tag = "x") | MapField(Name -> len),
-    /// then ToList("len") when <paramref name="collect"/>; otherwise the tail's out-port stays unwired and its entries are discarded.
+    /// then ToList("len") when <paramref name="collect"/>; otherwise Count(), which keeps only the number of entries.
     /// </summary>
     public static Graph Build(IReadOnlyList<Row> rows, bool collect)
     {
@@ -16,7 +16,7 @@ internal static class OursPipeline
             | Filter((int d) => Data.Keep(d), Data.Double)
             | SetField(Data.Tag, "x")
             | MapField((string name) => name.Length, Data.Name, Data.Len);
-        return collect ? g | ToList(Data.Len) : g;
+        return collect ? g | ToList(Data.Len) : g | Count();
     }
 
     /// <summary>
@@ -35,14 +35,9 @@ internal static class OursPipeline
             throw new InvalidOperationException($"The subscriber's final sample counted {subscriber.LastIn} entries into the last op; the run counted {result.Nodes[^1].In}.");
         }
 
-        if (collect)
-        {
-            return new Outcome(result.Output.Count, () => result.Output.Values<int>().Sum(v => (long)v));
-        }
-
-        // The "counting sink": the tail MapField's out-port has no wire, so its Out count is what reached the end.
-        var tail = result.Nodes[graph.IndexOf(graph.Tail!)];
-        return new Outcome(checked((int)tail.Out), null);
+        return collect
+            ? new Outcome(checked((int)result.Count), () => result.Output.Values<int>().Sum(v => (long)v))
+            : new Outcome(checked((int)result.Count), null);
     }
 }
 

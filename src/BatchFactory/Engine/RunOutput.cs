@@ -3,22 +3,31 @@ using System.Text.Json.Nodes;
 namespace BatchFactory;
 
 /// <summary>
-/// What one output op (<c>ToList</c> or <c>OutputEntries</c>) collected in a run, in stream order:
-/// source order, or the order set by the last <c>Sort</c>/<c>Shuffle</c>, never arrival order.
+/// What one output op (<c>ToList</c>, <c>OutputEntries</c> or <c>Count</c>) collected in a run, in stream order:
+/// source order, or the order set by the last <c>Sort</c>/<c>Shuffle</c>, never arrival order. A <c>Count</c> keeps
+/// only <see cref="Count"/>.
 /// </summary>
 public sealed class RunOutput
 {
     private readonly IReadOnlyList<Entry>? _entries;
     private readonly IReadOnlyList<JsonNode?> _values;
+    private readonly IReadOnlyList<string> _idxs;
+    private readonly long? _counted;
 
     internal RunOutput(int node, string opName, IReadOnlyList<string> keys, IReadOnlyList<string> idxs, IReadOnlyList<JsonNode?> values, IReadOnlyList<Entry>? entries)
     {
         Node = node;
         OpName = opName;
         Keys = keys;
-        Idxs = idxs;
+        _idxs = idxs;
         _values = values;
         _entries = entries;
+    }
+
+    private RunOutput(int node, string opName, long count)
+        : this(node, opName, [], [], [], null)
+    {
+        _counted = count;
     }
 
     /// <summary>The node index of the op that produced this output.</summary>
@@ -27,18 +36,19 @@ public sealed class RunOutput
     /// <summary>The name of the op that produced this output.</summary>
     public string OpName { get; }
 
-    /// <summary>The fields <c>ToList</c> collected; empty for <c>OutputEntries</c>.</summary>
+    /// <summary>The fields <c>ToList</c> collected; empty for <c>OutputEntries</c> and <c>Count</c>.</summary>
     public IReadOnlyList<string> Keys { get; }
 
     /// <summary>The idx of each collected entry, in output order.</summary>
-    public IReadOnlyList<string> Idxs { get; }
+    /// <exception cref="InvalidOperationException">This output came from <c>Count</c>, which keeps only the number.</exception>
+    public IReadOnlyList<string> Idxs => _counted is null ? _idxs : throw CountsOnly();
 
-    /// <summary>How many entries were collected.</summary>
-    public int Count => Idxs.Count;
+    /// <summary>How many entries reached the op: those collected, or those counted by <c>Count</c>.</summary>
+    public long Count => _counted ?? _idxs.Count;
 
     /// <summary>The collected entries (from <c>OutputEntries</c>).</summary>
-    /// <exception cref="InvalidOperationException">This output came from <c>ToList</c>, which keeps only field values.</exception>
-    public IReadOnlyList<Entry> Entries => _entries ??
+    /// <exception cref="InvalidOperationException">This output came from <c>ToList</c>, which keeps only field values, or from <c>Count</c>.</exception>
+    public IReadOnlyList<Entry> Entries => _counted is not null ? throw CountsOnly() : _entries ??
         throw new InvalidOperationException($"'{OpName}' keeps only the values of {string.Join(", ", Keys)}; use OutputEntries() to keep whole entries.");
 
     /// <summary>
@@ -46,14 +56,21 @@ public sealed class RunOutput
     /// an object of those fields per entry; for <c>OutputEntries</c>, each entry's data.
     /// </summary>
     /// <returns>One node per entry, in output order.</returns>
-    public IReadOnlyList<JsonNode?> Values() => _values;
+    /// <exception cref="InvalidOperationException">This output came from <c>Count</c>, which keeps only the number.</exception>
+    public IReadOnlyList<JsonNode?> Values() => _counted is null ? _values : throw CountsOnly();
 
     /// <summary>The collected values converted to <typeparamref name="T"/> (see <see cref="Values()"/> for what a value is).</summary>
     /// <typeparam name="T">A scalar for one key; a record or class with matching properties for several keys.</typeparam>
     /// <returns>One value per entry, in output order.</returns>
     /// <exception cref="InvalidCastException">A value is not a <typeparamref name="T"/>; the message names the entry idx.</exception>
+    /// <exception cref="InvalidOperationException">This output came from <c>Count</c>, which keeps only the number.</exception>
     public IReadOnlyList<T> Values<T>()
     {
+        if (_counted is not null)
+        {
+            throw CountsOnly();
+        }
+
         var result = new T[_values.Count];
         for (var i = 0; i < result.Length; i++)
         {
@@ -69,4 +86,9 @@ public sealed class RunOutput
 
         return result;
     }
+
+    internal static RunOutput Counted(int node, string opName, long count) => new(node, opName, count);
+
+    private InvalidOperationException CountsOnly() =>
+        new($"'{OpName}' is a Count() and keeps only the number of entries ({_counted}); read it with Count, or end the graph with ToList(...) or OutputEntries() to keep values.");
 }

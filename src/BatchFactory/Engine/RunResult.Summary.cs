@@ -28,15 +28,8 @@ public sealed partial class RunResult
 
     /// <summary>
     /// The run's summary as one object: status, start time, wall time, per-op counts, calls, tokens, cost and failures.
-    /// The same object the <see cref="RunCompleted"/> event carries and the project folder's summary JSON holds.
+    /// The same object the <see cref="RunCompleted"/> event carries and the project folder's summary JSON holds. Print
+    /// it (<see cref="RunSummary.ToString"/>, the same as <see cref="RunSummary.Format"/>) for a few lines for people.
     /// </summary>
-    /// <returns>The summary.</returns>
-    public RunSummary ToSummary() => _summary;
-
-    /// <summary>
-    /// A few lines for people: wall time, then one line per op with its counts and, for ops that call a model, calls
-    /// made, served from the ledger and failed, tokens and cost; then the totals and the first failures. See <see cref="RunSummary.Format"/>.
-    /// </summary>
-    /// <returns>The text, ending with a line break.</returns>
-    public string Summary() => _summary.Format();
+    public RunSummary Summary => _summary;
 }

@@ -4,7 +4,7 @@ namespace BatchFactory;
 
 /// <summary>
 /// The result of a run: what each output op collected, per-op counts, calls, tokens, cost, failures and the wall time
-/// (<see cref="ToSummary"/> has them as one object; <see cref="Summary"/> prints them).
+/// (<see cref="Summary"/> has them as one object, and prints them with <see cref="RunSummary.ToString"/>).
 /// </summary>
 public sealed partial class RunResult
 {
@@ -18,7 +18,7 @@ public sealed partial class RunResult
         _totals = summary.Totals;
     }
 
-    /// <summary>The outputs of every <c>ToList</c> and <c>OutputEntries</c> op, by node index.</summary>
+    /// <summary>The outputs of every <c>ToList</c>, <c>OutputEntries</c> and <c>Count</c> op, by node index.</summary>
     public IReadOnlyList<RunOutput> Outputs { get; }
 
     /// <summary>Per-op counts, by node index.</summary>
@@ -32,7 +32,7 @@ public sealed partial class RunResult
     public RunOutput Output => Outputs.Count switch
     {
         1 => Outputs[0],
-        0 => throw new InvalidOperationException("The graph has no output op; end it with ToList(...) or OutputEntries() to collect results."),
+        0 => throw new InvalidOperationException("The graph has no output op; end it with ToList(...), OutputEntries() or Count() to collect results."),
         _ => throw new InvalidOperationException(
             $"The graph has {Outputs.Count} output ops ({string.Join(", ", Outputs.Select(o => $"'{o.OpName}'"))}); pick one with OutputOf(name). Name ops with .Named(...)."),
     };
@@ -48,6 +48,16 @@ public sealed partial class RunResult
     /// <typeparam name="T">The type to convert each value to.</typeparam>
     /// <returns>One value per entry, in output order.</returns>
     public IReadOnlyList<T> Values<T>() => Output.Values<T>();
+
+    /// <summary>The number of entries that reached the only output op: what <c>Count()</c> counted, or how many entries <c>ToList</c> or <c>OutputEntries</c> collected.</summary>
+    /// <exception cref="InvalidOperationException">The graph has no output op, or several (then use <see cref="CountOf(string)"/>).</exception>
+    public long Count => Output.Count;
+
+    /// <summary>The number of entries that reached the output op named <paramref name="opName"/>; see <see cref="Count"/>.</summary>
+    /// <param name="opName">The op's <see cref="Op.Name"/>, e.g. set with <c>Count().Named("kept")</c>.</param>
+    /// <returns>The number of entries.</returns>
+    /// <exception cref="KeyNotFoundException">No output op has that name, or several do.</exception>
+    public long CountOf(string opName) => OutputOf(opName).Count;
 
     /// <summary>The output of the output op named <paramref name="opName"/>.</summary>
     /// <param name="opName">The op's <see cref="Op.Name"/>.</param>

@@ -16,6 +16,9 @@ public abstract class Op
         OutputPorts = outputPorts;
     }
 
+    /// <summary>The separator between a composite's name and the name of an op it is made of, as in <c>AskLLM › GenerateLLMRequest</c>.</summary>
+    internal const string PartSeparator = " \u203a ";
+
     /// <summary>The op's kind, e.g. <c>MapField</c>.</summary>
     public string Kind { get; }
 
@@ -60,7 +63,7 @@ public abstract class Op
     public override string ToString()
     {
         var details = Describe();
-        var head = Name == Kind ? Kind : $"{Name}: {Kind}";
+        var head = Name == Kind || Name.EndsWith(PartSeparator + Kind, StringComparison.Ordinal) ? Name : $"{Name}: {Kind}";
         return details.Length == 0 ? head : $"{head}({details})";
     }
 

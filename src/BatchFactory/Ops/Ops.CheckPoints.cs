@@ -16,37 +16,62 @@ public static partial class Ops
     /// <para>The body is any graph with one way in and one way out that keeps each entry's idx and rev (per-entry ops
     /// such as MapField, Apply and Filter). An entry the body drops is not stored, so its work is done again next run.
     /// Entries are told apart by (idx, rev), so give entries distinct idx before a checkpoint.</para>
-    /// <para>Without a body the checkpoint stores the entries that pass and, in later runs, replaces an arriving entry by
-    /// its stored copy: what was seen the first time wins.</para>
+    /// <para><see cref="CheckPoint(string, bool)"/>, without a body, is a marker: it stores the entries that pass and,
+    /// in later runs, replaces an arriving entry by its stored copy: what was seen the first time wins.</para>
     /// </remarks>
+    /// <param name="body">The work to skip for entries already stored.</param>
     /// <param name="name">The checkpoint's name, which also names its ledger; letters, digits, <c>.</c>, <c>-</c> and <c>_</c>.</param>
-    /// <param name="body">The work to skip for entries already stored. Default: none.</param>
     /// <param name="latestRevOnly">
     /// Keep only the latest rev of each idx (the key is the idx alone) instead of every rev. Default <see langword="false"/>.
     /// Useful in loops, where every round would otherwise add a record.
     /// </param>
     /// <returns>A graph: the checkpoint's entrance, the body, and its exit.</returns>
-    public static Graph CheckPoint(string name, Graph? body = null, bool latestRevOnly = false)
+    public static Graph CheckPoint(Graph body, string name, bool latestRevOnly = false)
     {
+        ArgumentNullException.ThrowIfNull(body);
         SafePaths.CheckSegment(name, "checkpoint name", nameof(name));
         return CheckPoint(new CheckPointStore(name, latestRevOnly), body);
     }
 
-    /// <summary>A checkpoint kept in <paramref name="ledger"/>, which the caller opens and disposes. See <see cref="CheckPoint(string, Graph?, bool)"/>.</summary>
+    /// <summary>
+    /// A checkpoint marker with no body: it stores the entries that pass and, in later runs, replaces an arriving entry
+    /// by its stored copy (what was seen the first time wins). See <see cref="CheckPoint(Graph, string, bool)"/>.
+    /// </summary>
+    /// <param name="name">The checkpoint's name, which also names its ledger; letters, digits, <c>.</c>, <c>-</c> and <c>_</c>.</param>
+    /// <param name="latestRevOnly">Keep only the latest rev of each idx. Default <see langword="false"/>.</param>
+    /// <returns>A graph: the checkpoint's entrance and its exit.</returns>
+    public static Graph CheckPoint(string name, bool latestRevOnly = false)
+    {
+        SafePaths.CheckSegment(name, "checkpoint name", nameof(name));
+        return CheckPoint(new CheckPointStore(name, latestRevOnly), null);
+    }
+
+    /// <summary>A checkpoint around <paramref name="body"/> kept in <paramref name="ledger"/>, which the caller opens and disposes. See <see cref="CheckPoint(Graph, string, bool)"/>.</summary>
+    /// <param name="body">The work to skip for entries already stored.</param>
     /// <param name="ledger">The ledger to keep entries in.</param>
-    /// <param name="body">The work to skip for entries already stored. Default: none.</param>
     /// <param name="latestRevOnly">Keep only the latest rev of each idx. Default <see langword="false"/>.</param>
     /// <returns>A graph: the checkpoint's entrance, the body, and its exit.</returns>
-    public static Graph CheckPoint(ILedger ledger, Graph? body = null, bool latestRevOnly = false)
+    public static Graph CheckPoint(Graph body, ILedger ledger, bool latestRevOnly = false)
     {
+        ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(ledger);
         return CheckPoint(new CheckPointStore(ledger, latestRevOnly), body);
+    }
+
+    /// <summary>A checkpoint marker with no body kept in <paramref name="ledger"/>, which the caller opens and disposes. See <see cref="CheckPoint(string, bool)"/>.</summary>
+    /// <param name="ledger">The ledger to keep entries in.</param>
+    /// <param name="latestRevOnly">Keep only the latest rev of each idx. Default <see langword="false"/>.</param>
+    /// <returns>A graph: the checkpoint's entrance and its exit.</returns>
+    public static Graph CheckPoint(ILedger ledger, bool latestRevOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        return CheckPoint(new CheckPointStore(ledger, latestRevOnly), null);
     }
 
     private static Graph CheckPoint(CheckPointStore store, Graph? body)
     {
         var lookup = new CheckPointLookupOp(store);
-        var save = new CheckPointSaveOp(store);
-        return (lookup | (body ?? Graph.Empty) | save).Wire(lookup, save, outPort: 1, inPort: 1);
+        var save = Part("CheckPoint", new CheckPointSaveOp(store));
+        return (lookup | (body?.Scoped("CheckPoint") ?? Graph.Empty) | save).Wire(lookup, save, outPort: 1, inPort: 1);
     }
 }

@@ -76,24 +76,26 @@ public static partial class Ops
     /// round (an entry for which it does not hold at first skips the body). The entry's rev grows by one each time it goes
     /// round. An entry still going round after <paramref name="maxIterations"/> rounds fails the run, naming the op and idx.
     /// </summary>
-    /// <param name="predicate">Whether the entry goes round (again).</param>
     /// <param name="body">The loop body; see <see cref="Repeat(Graph, int, string)"/> for what it may hold.</param>
+    /// <param name="predicate">Whether the entry goes round (again).</param>
     /// <param name="maxIterations">The guard against runaway loops. Default 1000.</param>
     /// <returns>A graph: the loop head and the body, wired in a cycle.</returns>
-    public static Graph While(Func<Entry, bool> predicate, Graph body, int maxIterations = DefaultMaxIterations)
+    /// <exception cref="GraphException">The body holds an op that waits for its whole input.</exception>
+    public static Graph While(Graph body, Func<Entry, bool> predicate, int maxIterations = DefaultMaxIterations)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         return Loop("While", new WhileRule(predicate, "predicate"), maxIterations, body);
     }
 
-    /// <summary>Like <see cref="While(Func{Entry, bool}, Graph, int)"/> with the predicate on one field.</summary>
+    /// <summary>Like <see cref="While(Graph, Func{Entry, bool}, int)"/> with the predicate on one field.</summary>
     /// <typeparam name="T">The field's type.</typeparam>
+    /// <param name="body">The loop body.</param>
     /// <param name="predicate">Whether the entry goes round (again), from the field's value.</param>
     /// <param name="key">The field; a missing field fails the run, naming the field and idx.</param>
-    /// <param name="body">The loop body.</param>
     /// <param name="maxIterations">The guard against runaway loops. Default 1000.</param>
     /// <returns>A graph: the loop head and the body, wired in a cycle.</returns>
-    public static Graph While<T>(Func<T, bool> predicate, string key, Graph body, int maxIterations = DefaultMaxIterations)
+    /// <exception cref="GraphException">The body holds an op that waits for its whole input.</exception>
+    public static Graph While<T>(Graph body, Func<T, bool> predicate, string key, int maxIterations = DefaultMaxIterations)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -106,37 +108,39 @@ public static partial class Ops
     /// gathers each child's <paramref name="outputItemKey"/> back into the list <paramref name="outputListKey"/> on the
     /// entry, in item order. The entry moves on once all its children are back; a child the body drops is left out.
     /// </summary>
+    /// <example><c>ListParallel(AskLLM("Label: {text}", model, "label"), "segments", "text", "label", "labels")</c></example>
     /// <param name="body">The work on each child; any graph with one way in and out.</param>
     /// <param name="listKey">The field holding the list.</param>
     /// <param name="itemKey">The field each child gets its item in. Children hold only this field; idx <c>{idx}#{i}</c>.</param>
-    /// <param name="outputItemKey">The field the body leaves on each child.</param>
-    /// <param name="outputListKey">The list field the results are gathered into.</param>
+    /// <param name="outputItemKey">The field the body leaves on each child. Default: <paramref name="itemKey"/>.</param>
+    /// <param name="outputListKey">The list field the results are gathered into. Default: <paramref name="listKey"/> (the list is replaced).</param>
     /// <returns>A graph: SpawnFromList, the body and CollectAllToList.</returns>
-    public static Graph ListParallel(Graph body, string listKey, string itemKey, string outputItemKey, string outputListKey) =>
-        ListParallel(body, [listKey], [itemKey], [outputItemKey], [outputListKey]);
+    public static Graph ListParallel(Graph body, string listKey, string itemKey, string? outputItemKey = null, string? outputListKey = null) =>
+        ListParallel(body, [listKey], [itemKey], [outputItemKey ?? itemKey], [outputListKey ?? listKey]);
 
     /// <summary>
-    /// Like <see cref="ListParallel(Graph, string, string, string, string)"/> over several lists zipped together (a list
+    /// Like <see cref="ListParallel(Graph, string, string, string?, string?)"/> over several lists zipped together (a list
     /// of one item, or a field that is not a list, goes to every child), gathering several fields back.
     /// </summary>
     /// <param name="body">The work on each child.</param>
     /// <param name="listKeys">The fields holding the lists.</param>
     /// <param name="itemKeys">The field each list's item goes to, one per list.</param>
-    /// <param name="outputItemKeys">The fields the body leaves on each child.</param>
-    /// <param name="outputListKeys">The list fields they are gathered into, one per output item field.</param>
+    /// <param name="outputItemKeys">The fields the body leaves on each child. Default: <paramref name="itemKeys"/>.</param>
+    /// <param name="outputListKeys">The list fields they are gathered into, one per output item field. Default: <paramref name="listKeys"/>.</param>
     /// <returns>A graph: SpawnFromList, the body and CollectAllToList.</returns>
-    public static Graph ListParallel(Graph body, string[] listKeys, string[] itemKeys, string[] outputItemKeys, string[] outputListKeys)
+    public static Graph ListParallel(Graph body, string[] listKeys, string[] itemKeys, string[]? outputItemKeys = null, string[]? outputListKeys = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var spawn = new SpawnFromListOp(listKeys, itemKeys);
-        var collect = new CollectAllToListOp(outputItemKeys, outputListKeys);
+        body = body.Scoped(nameof(ListParallel));
+        var spawn = Part(nameof(ListParallel), new SpawnFromListOp(listKeys, itemKeys));
+        var collect = Part(nameof(ListParallel), new CollectAllToListOp(outputItemKeys ?? itemKeys, outputListKeys ?? listKeys));
         return Through(spawn, spawn, 1, body, collect, 1).Wire(spawn, collect, 0, 0).WithEnds(spawn, collect);
     }
 
     /// <summary>
     /// Spawns one child entry per list item: out-port 0 passes the entry on (wire it to in-port 0 of
     /// <see cref="CollectAllToList(string, string)"/>), out-port 1 sends the children, which hold only the item field,
-    /// with idx <c>{idx}#{i}</c>. <see cref="ListParallel(Graph, string, string, string, string)"/> wires all three for you.
+    /// with idx <c>{idx}#{i}</c>. <see cref="ListParallel(Graph, string, string, string?, string?)"/> wires all three for you.
     /// </summary>
     /// <param name="listKey">The field holding the list.</param>
     /// <param name="itemKey">The field each child gets its item in.</param>
@@ -178,7 +182,9 @@ public static partial class Ops
     private static Graph If(IfRouterOp router, Graph then, Graph? otherwise)
     {
         ArgumentNullException.ThrowIfNull(then);
-        var join = new JoinOp();
+        then = then.Scoped("If");
+        otherwise = otherwise?.Scoped("If");
+        var join = Part("If", new JoinOp());
         var graph = Through(router, router, 0, then, join, 0);
         return Through(graph, router, 1, otherwise ?? Graph.Empty, join, 1).WithEnds(router, join);
     }
@@ -186,6 +192,7 @@ public static partial class Ops
     private static Graph Loop(string kind, LoopRule rule, int maxIterations, Graph body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        body = body.Scoped(kind);
         if (body.Nodes.FirstOrDefault(op => op.WaitsForAllInput) is { } waiting)
         {
             throw new GraphException(

@@ -4,84 +4,84 @@ namespace BatchFactory;
 
 public static partial class Ops
 {
-    /// <summary>Applies <paramref name="func"/> to field <paramref name="inKey"/> and stores the result in <paramref name="outKey"/> (in place when omitted).</summary>
+    /// <summary>Applies <paramref name="func"/> to field <paramref name="inputKey"/> and stores the result in <paramref name="outputKey"/> (in place when omitted).</summary>
     /// <typeparam name="T">The input field's type.</typeparam>
     /// <typeparam name="TResult">The result's type; must round-trip through JSON.</typeparam>
     /// <param name="func">The function; runs once per entry, possibly on several entries at once.</param>
-    /// <param name="inKey">The input field. A missing field fails the run, naming the field and entry idx.</param>
-    /// <param name="outKey">The output field; <paramref name="inKey"/> when <see langword="null"/>.</param>
+    /// <param name="inputKey">The input field. A missing field fails the run, naming the field and entry idx.</param>
+    /// <param name="outputKey">The output field; <paramref name="inputKey"/> when <see langword="null"/>.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T, TResult>(Func<T, TResult> func, string inKey, string? outKey = null)
+    public static Op MapField<T, TResult>(Func<T, TResult> func, string inputKey, string? outputKey = null)
     {
         ArgumentNullException.ThrowIfNull(func);
-        return MapFieldOp.Create([inKey], [outKey ?? inKey], e => func(e.Get<T>(inKey)));
+        return MapFieldOp.Create([inputKey], [outputKey ?? inputKey], e => func(e.Get<T>(inputKey)));
     }
 
     /// <summary>Applies <paramref name="func"/> to one field and spreads the tuple it returns over several fields.</summary>
     /// <typeparam name="T">The input field's type.</typeparam>
     /// <typeparam name="TResult">A tuple with one item per output key, e.g. <c>(string, int)</c>.</typeparam>
     /// <param name="func">The function.</param>
-    /// <param name="inKey">The input field.</param>
-    /// <param name="outKeys">The output fields, one per tuple item.</param>
+    /// <param name="inputKey">The input field.</param>
+    /// <param name="outputKeys">The output fields, one per tuple item.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T, TResult>(Func<T, TResult> func, string inKey, string[] outKeys)
+    public static Op MapField<T, TResult>(Func<T, TResult> func, string inputKey, string[] outputKeys)
     {
         ArgumentNullException.ThrowIfNull(func);
-        return MapFieldOp.Create([inKey], outKeys, e => func(e.Get<T>(inKey)));
+        return MapFieldOp.Create([inputKey], outputKeys, e => func(e.Get<T>(inputKey)));
     }
 
-    /// <summary>Applies <paramref name="func"/> to two fields and stores the result in <paramref name="outKey"/>.</summary>
+    /// <summary>Applies <paramref name="func"/> to two fields and stores the result in <paramref name="outputKey"/>.</summary>
     /// <typeparam name="T1">The first input field's type.</typeparam>
     /// <typeparam name="T2">The second input field's type.</typeparam>
     /// <typeparam name="TResult">The result's type.</typeparam>
     /// <param name="func">The function.</param>
-    /// <param name="inKeys">The two input fields, in argument order, e.g. <c>["headings", "keyword"]</c>.</param>
-    /// <param name="outKey">The output field.</param>
+    /// <param name="inputKeys">The two input fields, in argument order, e.g. <c>["headings", "keyword"]</c>.</param>
+    /// <param name="outputKey">The output field.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T1, T2, TResult>(Func<T1, T2, TResult> func, string[] inKeys, string outKey) =>
-        MapField(func, inKeys, [outKey]);
+    public static Op MapField<T1, T2, TResult>(Func<T1, T2, TResult> func, string[] inputKeys, string outputKey) =>
+        MapField(func, inputKeys, [outputKey]);
 
-    /// <summary>Applies <paramref name="func"/> to two fields; its result (a tuple when there are several output keys) goes to <paramref name="outKeys"/>.</summary>
+    /// <summary>Applies <paramref name="func"/> to two fields; its result (a tuple when there are several output keys) goes to <paramref name="outputKeys"/>.</summary>
     /// <typeparam name="T1">The first input field's type.</typeparam>
     /// <typeparam name="T2">The second input field's type.</typeparam>
     /// <typeparam name="TResult">The result's type: a tuple with one item per output key when there are several.</typeparam>
     /// <param name="func">The function.</param>
-    /// <param name="inKeys">The two input fields, in argument order.</param>
-    /// <param name="outKeys">The output fields.</param>
+    /// <param name="inputKeys">The two input fields, in argument order.</param>
+    /// <param name="outputKeys">The output fields.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T1, T2, TResult>(Func<T1, T2, TResult> func, string[] inKeys, string[] outKeys)
+    public static Op MapField<T1, T2, TResult>(Func<T1, T2, TResult> func, string[] inputKeys, string[] outputKeys)
     {
         ArgumentNullException.ThrowIfNull(func);
-        CheckArity(inKeys, 2);
-        return MapFieldOp.Create(inKeys, outKeys, e => func(e.Get<T1>(inKeys[0]), e.Get<T2>(inKeys[1])));
+        CheckArity(inputKeys, 2);
+        return MapFieldOp.Create(inputKeys, outputKeys, e => func(e.Get<T1>(inputKeys[0]), e.Get<T2>(inputKeys[1])));
     }
 
-    /// <summary>Applies <paramref name="func"/> to three fields and stores the result in <paramref name="outKey"/>.</summary>
+    /// <summary>Applies <paramref name="func"/> to three fields and stores the result in <paramref name="outputKey"/>.</summary>
     /// <typeparam name="T1">The first input field's type.</typeparam>
     /// <typeparam name="T2">The second input field's type.</typeparam>
     /// <typeparam name="T3">The third input field's type.</typeparam>
     /// <typeparam name="TResult">The result's type.</typeparam>
     /// <param name="func">The function.</param>
-    /// <param name="inKeys">The three input fields, in argument order.</param>
-    /// <param name="outKey">The output field.</param>
+    /// <param name="inputKeys">The three input fields, in argument order.</param>
+    /// <param name="outputKey">The output field.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, string[] inKeys, string outKey) =>
-        MapField(func, inKeys, [outKey]);
+    public static Op MapField<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, string[] inputKeys, string outputKey) =>
+        MapField(func, inputKeys, [outputKey]);
 
-    /// <summary>Applies <paramref name="func"/> to three fields; its result (a tuple when there are several output keys) goes to <paramref name="outKeys"/>.</summary>
+    /// <summary>Applies <paramref name="func"/> to three fields; its result (a tuple when there are several output keys) goes to <paramref name="outputKeys"/>.</summary>
     /// <typeparam name="T1">The first input field's type.</typeparam>
     /// <typeparam name="T2">The second input field's type.</typeparam>
     /// <typeparam name="T3">The third input field's type.</typeparam>
     /// <typeparam name="TResult">The result's type: a tuple with one item per output key when there are several.</typeparam>
     /// <param name="func">The function.</param>
-    /// <param name="inKeys">The three input fields, in argument order.</param>
-    /// <param name="outKeys">The output fields.</param>
+    /// <param name="inputKeys">The three input fields, in argument order.</param>
+    /// <param name="outputKeys">The output fields.</param>
     /// <returns>The op.</returns>
-    public static Op MapField<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, string[] inKeys, string[] outKeys)
+    public static Op MapField<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> func, string[] inputKeys, string[] outputKeys)
     {
         ArgumentNullException.ThrowIfNull(func);
-        CheckArity(inKeys, 3);
-        return MapFieldOp.Create(inKeys, outKeys, e => func(e.Get<T1>(inKeys[0]), e.Get<T2>(inKeys[1]), e.Get<T3>(inKeys[2])));
+        CheckArity(inputKeys, 3);
+        return MapFieldOp.Create(inputKeys, outputKeys, e => func(e.Get<T1>(inputKeys[0]), e.Get<T2>(inputKeys[1]), e.Get<T3>(inputKeys[2])));
     }
 
     /// <summary>Sets a field to the same value in every entry (converted to JSON once, copied per entry).</summary>
@@ -128,12 +128,12 @@ public static partial class Ops
         return new ApplyOp(action);
     }
 
-    private static void CheckArity(string[] inKeys, int arity)
+    private static void CheckArity(string[] inputKeys, int arity)
     {
-        ArgumentNullException.ThrowIfNull(inKeys);
-        if (inKeys.Length != arity)
+        ArgumentNullException.ThrowIfNull(inputKeys);
+        if (inputKeys.Length != arity)
         {
-            throw new ArgumentException($"MapField: the function takes {arity} arguments but {inKeys.Length} input keys were given ({string.Join(", ", inKeys)}).", nameof(inKeys));
+            throw new ArgumentException($"MapField: the function takes {arity} arguments but {inputKeys.Length} input keys were given ({string.Join(", ", inputKeys)}).", nameof(inputKeys));
         }
     }
 }

@@ -6,94 +6,86 @@ public static partial class Ops
 {
     private const string DefaultRequestKey = "llm_request";
     private const string DefaultResponseKey = "llm_response";
+    private static readonly AskOptions DefaultAsk = new();
+    private static readonly EmbedOptions DefaultEmbed = new();
+    private static readonly CallOptions DefaultCall = new();
+    private static readonly RequestOptions DefaultRequest = new();
 
     /// <summary>
     /// Asks a model one question per entry and stores the answer text in <paramref name="outputKey"/>:
-    /// GenerateLLMRequest, CallLLM, ExtractResponseText and CleanupLLMData in a row. Answers are cached in the run's
-    /// project ledger by the request's content, so a rerun makes no call and an edited prompt redoes only what changed.
+    /// GenerateLLMRequest, CallLLM, ExtractResponseText and CleanupLLMData in a row, named <c>AskLLM › GenerateLLMRequest</c>
+    /// and so on in errors and summaries. Answers are cached in the run's project ledger by the request's content, so a
+    /// rerun makes no call and an edited prompt redoes only what changed.
     /// </summary>
-    /// <param name="promptTemplate">The user prompt, with <c>{field}</c> placeholders filled from the entry (<c>{{</c>, <c>}}</c> for braces). A missing field fails the run naming the op, field and idx.</param>
+    /// <param name="prompt">The user prompt, with <c>{field}</c> placeholders filled from the entry (<c>{{</c>, <c>}}</c> for braces). A missing field fails the run naming the op, field and idx.</param>
     /// <param name="model"><c>model@provider</c>, e.g. <c>gpt-4o-mini@openai</c> or <c>gpt-4o-mini@offline</c>. Checked before the run starts.</param>
     /// <param name="outputKey">Where the answer text goes. Default <c>response</c>.</param>
-    /// <param name="systemPrompt">A system message sent first. Default none.</param>
-    /// <param name="options">Temperature, max tokens and other settings; all part of the cache key. Default: the provider's.</param>
-    /// <param name="sample">Which sample of the same prompt this is: N samples are N calls. Default 0.</param>
-    /// <param name="concurrency">How many requests the op has in flight at once. Default 64.</param>
-    /// <param name="onFailure">What to do with an entry whose request fails after retries. Default <see cref="OnCallFailure.Stay"/>.</param>
-    /// <param name="removeThinking">Remove <c>&lt;think&gt;…&lt;/think&gt;</c> reasoning from the answer. Default <see langword="false"/>.</param>
+    /// <param name="options">System prompt, model settings, sample, concurrency, failure policy; see <see cref="AskOptions"/> for each default. Default: all defaults.</param>
     /// <returns>A graph of the four ops.</returns>
-    public static Graph AskLLM(string promptTemplate, string model, string outputKey = "response", string? systemPrompt = null, LlmOptions? options = null, int sample = 0, int concurrency = 64, OnCallFailure onFailure = OnCallFailure.Stay, bool removeThinking = false) =>
-        GenerateLLMRequest(promptTemplate, model, DefaultRequestKey, systemPrompt, null, options, sample)
-        | CallLLM(DefaultRequestKey, DefaultResponseKey, concurrency, onFailure)
-        | ExtractResponseText(DefaultResponseKey, outputKey, removeThinking)
-        | CleanupLLMData(DefaultRequestKey, DefaultResponseKey);
-
-    /// <summary>Like <see cref="AskLLM(string, string, string, string?, LlmOptions?, int, int, OnCallFailure, bool)"/>, with the prompt made by <paramref name="promptBuilder"/> for anything a template cannot say.</summary>
-    /// <param name="promptBuilder">Makes the user prompt from the entry.</param>
-    /// <param name="model"><c>model@provider</c>.</param>
-    /// <param name="outputKey">Where the answer text goes. Default <c>response</c>.</param>
-    /// <param name="systemPrompt">A system message sent first. Default none.</param>
-    /// <param name="options">Settings that change the answer. Default: the provider's.</param>
-    /// <param name="sample">Which sample of the same prompt this is. Default 0.</param>
-    /// <param name="concurrency">Requests in flight at once. Default 64.</param>
-    /// <param name="onFailure">What to do with an entry whose request fails. Default <see cref="OnCallFailure.Stay"/>.</param>
-    /// <param name="removeThinking">Remove <c>&lt;think&gt;</c> blocks. Default <see langword="false"/>.</param>
-    /// <returns>A graph of the four ops.</returns>
-    public static Graph AskLLM(Func<Entry, string> promptBuilder, string model, string outputKey = "response", string? systemPrompt = null, LlmOptions? options = null, int sample = 0, int concurrency = 64, OnCallFailure onFailure = OnCallFailure.Stay, bool removeThinking = false) =>
-        GenerateLLMRequest(promptBuilder, model, DefaultRequestKey, systemPrompt, null, options, sample)
-        | CallLLM(DefaultRequestKey, DefaultResponseKey, concurrency, onFailure)
-        | ExtractResponseText(DefaultResponseKey, outputKey, removeThinking)
-        | CleanupLLMData(DefaultRequestKey, DefaultResponseKey);
-
-    /// <summary>Builds an LLM request per entry from a prompt template and stores it in <paramref name="requestKey"/>, for <see cref="CallLLM"/>.</summary>
-    /// <param name="promptTemplate">The user prompt with <c>{field}</c> placeholders.</param>
-    /// <param name="model"><c>model@provider</c>; checked before the run starts.</param>
-    /// <param name="requestKey">Where the request goes. Default <c>llm_request</c>.</param>
-    /// <param name="systemPrompt">A system message sent first. Default none.</param>
-    /// <param name="historyKey">A field holding earlier messages (a list of <see cref="ChatTurn"/>), sent before the prompt. Default none.</param>
-    /// <param name="options">Settings that change the answer. Default: the provider's.</param>
-    /// <param name="sample">Which sample of the same prompt this is. Default 0.</param>
-    /// <returns>The op.</returns>
-    /// <exception cref="ArgumentException">The template has an unmatched brace, or the model names no provider.</exception>
-    public static Op GenerateLLMRequest(string promptTemplate, string model, string requestKey = DefaultRequestKey, string? systemPrompt = null, string? historyKey = null, LlmOptions? options = null, int sample = 0)
+    /// <exception cref="ArgumentException">The template has an unmatched brace, the model names no provider, or an option is out of range.</exception>
+    public static Graph AskLLM(string prompt, string model, string outputKey = "response", AskOptions? options = null)
     {
-        var template = new PromptTemplate(promptTemplate);
-        return new GenerateLLMRequestOp(template.Render, $"\"{Shorten(promptTemplate)}\"", ModelSpec.Parse(model), requestKey, systemPrompt, historyKey, options, sample);
+        var template = new PromptTemplate(prompt);
+        return AskLLM(template.Render, $"\"{Shorten(prompt)}\"", model, outputKey, options);
     }
 
-    /// <summary>Builds an LLM request per entry with a prompt made by <paramref name="promptBuilder"/>.</summary>
-    /// <param name="promptBuilder">Makes the user prompt from the entry.</param>
+    /// <summary>Like <see cref="AskLLM(string, string, string, AskOptions?)"/>, with the prompt made by <paramref name="prompt"/> for anything a template cannot say.</summary>
+    /// <param name="prompt">Makes the user prompt from the entry.</param>
+    /// <param name="model"><c>model@provider</c>; checked before the run starts.</param>
+    /// <param name="outputKey">Where the answer text goes. Default <c>response</c>.</param>
+    /// <param name="options">See <see cref="AskOptions"/> for each setting and its default. Default: all defaults.</param>
+    /// <returns>A graph of the four ops.</returns>
+    /// <exception cref="ArgumentException">The model names no provider, or an option is out of range.</exception>
+    public static Graph AskLLM(Func<Entry, string> prompt, string model, string outputKey = "response", AskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return AskLLM(prompt, "prompt builder", model, outputKey, options);
+    }
+
+    /// <summary>Builds an LLM request per entry from a prompt template and stores it in <paramref name="requestKey"/>, for <see cref="CallLLM"/>.</summary>
+    /// <param name="prompt">The user prompt with <c>{field}</c> placeholders.</param>
     /// <param name="model"><c>model@provider</c>; checked before the run starts.</param>
     /// <param name="requestKey">Where the request goes. Default <c>llm_request</c>.</param>
-    /// <param name="systemPrompt">A system message sent first. Default none.</param>
-    /// <param name="historyKey">A field holding earlier messages. Default none.</param>
-    /// <param name="options">Settings that change the answer. Default: the provider's.</param>
-    /// <param name="sample">Which sample of the same prompt this is. Default 0.</param>
+    /// <param name="options">System prompt, history field, model settings and sample; see <see cref="RequestOptions"/> for each default. Default: all defaults.</param>
     /// <returns>The op.</returns>
-    public static Op GenerateLLMRequest(Func<Entry, string> promptBuilder, string model, string requestKey = DefaultRequestKey, string? systemPrompt = null, string? historyKey = null, LlmOptions? options = null, int sample = 0)
+    /// <exception cref="ArgumentException">The template has an unmatched brace, the model names no provider, or an option is out of range.</exception>
+    public static Op GenerateLLMRequest(string prompt, string model, string requestKey = DefaultRequestKey, RequestOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(promptBuilder);
-        return new GenerateLLMRequestOp(promptBuilder, "prompt builder", ModelSpec.Parse(model), requestKey, systemPrompt, historyKey, options, sample);
+        var template = new PromptTemplate(prompt);
+        return GenerateLLMRequest(template.Render, $"\"{Shorten(prompt)}\"", model, requestKey, options);
+    }
+
+    /// <summary>Builds an LLM request per entry with a prompt made by <paramref name="prompt"/>.</summary>
+    /// <param name="prompt">Makes the user prompt from the entry.</param>
+    /// <param name="model"><c>model@provider</c>; checked before the run starts.</param>
+    /// <param name="requestKey">Where the request goes. Default <c>llm_request</c>.</param>
+    /// <param name="options">See <see cref="RequestOptions"/> for each setting and its default. Default: all defaults.</param>
+    /// <returns>The op.</returns>
+    /// <exception cref="ArgumentException">The model names no provider, or an option is out of range.</exception>
+    public static Op GenerateLLMRequest(Func<Entry, string> prompt, string model, string requestKey = DefaultRequestKey, RequestOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return GenerateLLMRequest(prompt, "prompt builder", model, requestKey, options);
     }
 
     /// <summary>
-    /// Sends each entry's request (from <see cref="GenerateLLMRequest(string, string, string, string?, string?, LlmOptions?, int)"/>)
+    /// Sends each entry's request (from <see cref="GenerateLLMRequest(string, string, string, RequestOptions?)"/>)
     /// and stores the answer in <paramref name="responseKey"/>. Answers already in the run's project ledger (<c>llm</c>)
     /// are served from it; identical requests in flight are sent once; each fresh answer is appended to the ledger as
     /// soon as it arrives.
     /// </summary>
     /// <param name="requestKey">The request field. Default <c>llm_request</c>.</param>
     /// <param name="responseKey">Where the answer goes. Default <c>llm_response</c>.</param>
-    /// <param name="concurrency">Requests in flight at once. Default 64.</param>
-    /// <param name="onFailure">What to do with an entry whose request fails after retries. Default <see cref="OnCallFailure.Stay"/>.</param>
-    /// <param name="extraAttempts">With <see cref="OnCallFailure.Retry"/>: how many more times to try. Default 2.</param>
+    /// <param name="options">Concurrency and failure policy; see <see cref="CallOptions"/> for each default. Default: all defaults.</param>
     /// <returns>The op.</returns>
-    public static Op CallLLM(string requestKey = DefaultRequestKey, string responseKey = DefaultResponseKey, int concurrency = 64, OnCallFailure onFailure = OnCallFailure.Stay, int extraAttempts = 2)
+    /// <exception cref="ArgumentException">A key is empty, or an option is out of range.</exception>
+    public static Op CallLLM(string requestKey = DefaultRequestKey, string responseKey = DefaultResponseKey, CallOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(responseKey);
-        ArgumentOutOfRangeException.ThrowIfNegative(extraAttempts);
-        return new CallLLMOp(requestKey, responseKey, concurrency, onFailure, extraAttempts);
+        options ??= DefaultCall;
+        options.Validate(nameof(CallLLM));
+        return new CallLLMOp(requestKey, responseKey, options.Concurrency, options.OnFailure, options.ExtraAttempts);
     }
 
     /// <summary>Copies the answer text from CallLLM's response field to <paramref name="outputKey"/>.</summary>
@@ -122,16 +114,36 @@ public static partial class Ops
     /// <param name="inputKey">The text field.</param>
     /// <param name="model"><c>model@provider</c>, e.g. <c>text-embedding-3-small@openai</c>; checked before the run starts.</param>
     /// <param name="outputKey">Where the vector goes. Default <c>embedding</c>.</param>
-    /// <param name="format">A list of numbers or compact base64. Default <see cref="EmbeddingFormat.List"/>.</param>
-    /// <param name="concurrency">Requests in flight at once. Default 64.</param>
-    /// <param name="onFailure">What to do with an entry whose request fails. Default <see cref="OnCallFailure.Stay"/>.</param>
-    /// <param name="extraAttempts">With <see cref="OnCallFailure.Retry"/>: how many more times to try. Default 2.</param>
+    /// <param name="options">Vector format, concurrency and failure policy; see <see cref="EmbedOptions"/> for each default. Default: all defaults.</param>
     /// <returns>The op.</returns>
-    public static Op EmbedText(string inputKey, string model, string outputKey = "embedding", EmbeddingFormat format = EmbeddingFormat.List, int concurrency = 64, OnCallFailure onFailure = OnCallFailure.Stay, int extraAttempts = 2)
+    /// <exception cref="ArgumentException">A key is empty, the model names no provider, or an option is out of range.</exception>
+    public static Op EmbedText(string inputKey, string model, string outputKey = "embedding", EmbedOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputKey);
-        return new EmbedTextOp(inputKey, ModelSpec.Parse(model), outputKey, format, concurrency, onFailure, extraAttempts);
+        options ??= DefaultEmbed;
+        options.Validate(nameof(EmbedText));
+        return new EmbedTextOp(inputKey, ModelSpec.Parse(model), outputKey, options.Format, options.Concurrency, options.OnFailure, options.ExtraAttempts);
+    }
+
+    private static Graph AskLLM(Func<Entry, string> prompt, string describe, string model, string outputKey, AskOptions? options)
+    {
+        options ??= DefaultAsk;
+        options.Validate(nameof(AskLLM));
+        var request = new RequestOptions { SystemPrompt = options.SystemPrompt, Llm = options.Llm, Sample = options.Sample };
+        var call = new CallOptions { Concurrency = options.Concurrency, OnFailure = options.OnFailure, ExtraAttempts = options.ExtraAttempts };
+        const string Scope = nameof(AskLLM);
+        return Part(Scope, GenerateLLMRequest(prompt, describe, model, DefaultRequestKey, request))
+            | Part(Scope, CallLLM(DefaultRequestKey, DefaultResponseKey, call))
+            | Part(Scope, ExtractResponseText(DefaultResponseKey, outputKey, options.RemoveThinking))
+            | Part(Scope, CleanupLLMData(DefaultRequestKey, DefaultResponseKey));
+    }
+
+    private static Op GenerateLLMRequest(Func<Entry, string> prompt, string describe, string model, string requestKey, RequestOptions? options)
+    {
+        options ??= DefaultRequest;
+        options.Validate(nameof(GenerateLLMRequest));
+        return new GenerateLLMRequestOp(prompt, describe, ModelSpec.Parse(model), requestKey, options.SystemPrompt, options.HistoryKey, options.Llm, options.Sample);
     }
 
     internal static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";

@@ -17,6 +17,14 @@ public static partial class Ops
     /// <returns>The sink op.</returns>
     public static Op OutputEntries() => new OutputEntriesOp();
 
+    /// <summary>
+    /// A sink that keeps nothing but the number of entries that reach it; read it with <see cref="RunResult.Count"/>
+    /// (the only output op) or <see cref="RunResult.CountOf(string)"/> (named with <see cref="Op.Named(string)"/>). Ends
+    /// a graph or a branch where only "how many" matters, e.g. after a Filter, without holding a million entries.
+    /// </summary>
+    /// <returns>The sink op.</returns>
+    public static Op Count() => new CountOp();
+
     /// <summary>Prints the first <paramref name="first"/> entries that pass (idx, rev and data) and passes every entry on.</summary>
     /// <param name="first">How many to print; negative for all. Default 10.</param>
     /// <param name="writer">Where to print; <see cref="RunOptions.Output"/>, else the console, when <see langword="null"/>.</param>

@@ -8,9 +8,13 @@ public sealed partial record RunSummary
     private const int FailuresShown = 10;
 
     /// <summary>
-    /// A few lines for people: how the run ended and its wall time, one line per op with its counts and, for ops that call
+    /// The summary as a few lines for people (what <see cref="Format"/> gives): how the run ended and its wall time, one line per op with its counts and, for ops that call
     /// a model, calls made, served from the ledger and failed, tokens and cost; then the totals and the first failures.
     /// </summary>
+    /// <returns>The text, ending with a line break.</returns>
+    public override string ToString() => Format();
+
+    /// <summary>The same text as <see cref="ToString"/>: a few lines for people about the run.</summary>
     /// <returns>The text, ending with a line break.</returns>
     public string Format()
     {

@@ -1,9 +1,9 @@
 namespace BatchFactory;
 
 /// <summary>
-/// What a run did, for people (<see cref="Format"/>) and for comparing runs (<see cref="ToJson"/>): how it ended, its wall
+/// What a run did, for people (<see cref="ToString"/>, the same as <see cref="Format"/>) and for comparing runs (<see cref="ToJson"/>): how it ended, its wall
 /// time, per-op counts with calls, tokens and cost, and the entries that failed. <c>RunAsync</c> returns it as
-/// <see cref="RunResult.ToSummary"/>, the last run event carries it (<see cref="RunEnded.Summary"/>), and a run with a
+/// <see cref="RunResult.Summary"/>, the last run event carries it (<see cref="RunEnded.Summary"/>), and a run with a
 /// <see cref="RunOptions.Project"/> writes it to <c>runs/&lt;start time&gt;.summary.json</c> in the project folder.
 /// </summary>
 /// <param name="Status">How the run ended.</param>

@@ -37,7 +37,7 @@ public sealed class AskLLMTests : IDisposable
         var stats = second.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.Equal((0L, 3L, 0L), (stats.Calls, stats.Cached, stats.Failed));
         Assert.Equal(3, first.Nodes.Single(o => o.Broker is not null).Broker!.Calls);
-        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
+        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary.ToString());
         Assert.Equal((0L, 3L), (second.Calls, second.CachedCalls));
     }
 
@@ -100,7 +100,7 @@ public sealed class AskLLMTests : IDisposable
     [Fact]
     public async Task Samples_OfOnePrompt_AreSeparateCalls()
     {
-        await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "s0", sample: 0) | AskLLM("Q {topic}", "m@fake", "s1", sample: 1) | AskLLM("Q {topic}", "m@fake", "s0b", sample: 0) | ToList("s1"));
+        await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "s0", new AskOptions { Sample = 0 }) | AskLLM("Q {topic}", "m@fake", "s1", new AskOptions { Sample = 1 }) | AskLLM("Q {topic}", "m@fake", "s0b", new AskOptions { Sample = 0 }) | ToList("s1"));
 
         Assert.Equal(2, _fake.Calls);
     }
@@ -110,9 +110,12 @@ public sealed class AskLLMTests : IDisposable
     {
         var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("About {subject}", "m@fake") | ToList("response")));
 
-        Assert.Equal("GenerateLLMRequest", ex.OpName);
+        Assert.Equal("AskLLM › GenerateLLMRequest", ex.OpName);
         Assert.Equal("a", ex.Idx);
         Assert.Equal("subject", ex.Field);
+        Assert.Contains("AskLLM › GenerateLLMRequest", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("subject", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'a'", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Calls);
     }
 
@@ -183,7 +186,7 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => throw new HttpRequestException("down");
 
-        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.Emit) | OutputEntries());
+        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries());
 
         var entry = Assert.Single(result.Entries);
         Assert.Equal("failed", entry.Get<string>("status"));
@@ -197,9 +200,53 @@ public sealed class AskLLMTests : IDisposable
         var attempts = 0;
         _fake.Answer = (_, _) => Interlocked.Increment(ref attempts) < 3 ? throw new HttpRequestException("flaky") : Task.FromResult("finally");
 
-        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.Retry) | ToList("answer"));
+        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Retry }) | ToList("answer"));
 
         Assert.Equal(["finally"], answers);
+    }
+
+    [Fact]
+    public async Task FailingRequest_RetryWithExtraAttemptsZero_TriesOnceAndTheEntryStays()
+    {
+        var attempts = 0;
+        _fake.Answer = (_, _) => Interlocked.Increment(ref attempts) < 2 ? throw new HttpRequestException("flaky") : Task.FromResult("later");
+
+        var result = await RunResultAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.Retry, ExtraAttempts = 0 }) | ToList("answer"));
+
+        Assert.Empty(result.Values<string>());
+        Assert.Equal(1, result.FailedCalls);
+    }
+
+    [Theory]
+    [InlineData(0, 2, 0, "AskOptions.Concurrency")]
+    [InlineData(64, -1, 0, "AskOptions.ExtraAttempts")]
+    [InlineData(64, 2, -1, "AskOptions.Sample")]
+    public void AskLLM_OptionOutOfRange_ThrowsWhenBuiltNamingTheOption(int concurrency, int extraAttempts, int sample, string option)
+    {
+        var options = new AskOptions { Concurrency = concurrency, ExtraAttempts = extraAttempts, Sample = sample };
+
+        var ex = Assert.Throws<ArgumentException>(() => AskLLM("Q {topic}", "m@fake", "answer", options));
+
+        Assert.Contains(option, ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("AskLLM:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelCallOps_OptionOutOfRange_ThrowWhenBuiltNamingTheOption()
+    {
+        Assert.Contains("EmbedOptions.Concurrency", Assert.Throws<ArgumentException>(() => EmbedText("t", "tiny:8@offline", "v", new EmbedOptions { Concurrency = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("CallOptions.ExtraAttempts", Assert.Throws<ArgumentException>(() => CallLLM(options: new CallOptions { ExtraAttempts = -3 })).Message, StringComparison.Ordinal);
+        Assert.Contains("RequestOptions.Sample", Assert.Throws<ArgumentException>(() => GenerateLLMRequest("Q", "m@fake", options: new RequestOptions { Sample = -1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("CharacterOptions.OnFailure", Assert.Throws<ArgumentException>(() => new AICharacter("A", "You are A.", "m@fake", options: new CharacterOptions { OnFailure = (OnCallFailure)42 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromptBuilder_WithOptions_SendsTheSystemPromptAndKeepsOutputKey()
+    {
+        var result = await RunResultAsync(Topics("a") | AskLLM(e => "Q " + e.Get<string>("topic"), "m@fake", "answer", new AskOptions { SystemPrompt = "Be brief." }) | ToList("answer"));
+
+        Assert.Equal(["answer to Q a"], result.Values<string>());
+        Assert.Equal([("system", "Be brief."), ("user", "Q a")], Assert.Single(_fake.Received));
     }
 
     [Fact]
@@ -207,9 +254,9 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => throw new HttpRequestException("down");
 
-        var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", onFailure: OnCallFailure.FailRun) | ToList("answer")));
+        var ex = await Assert.ThrowsAsync<OpException>(() => RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { OnFailure = OnCallFailure.FailRun }) | ToList("answer")));
 
-        Assert.Equal("CallLLM", ex.OpName);
+        Assert.Equal("AskLLM › CallLLM", ex.OpName);
         Assert.Equal("a", ex.Idx);
     }
 
@@ -232,7 +279,7 @@ public sealed class AskLLMTests : IDisposable
     {
         _fake.Answer = (_, _) => Task.FromResult("<think>let me see\nhmm</think>\nThe answer.");
 
-        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", removeThinking: true) | ToList("answer"));
+        var answers = await RunAsync(Topics("a") | AskLLM("Q {topic}", "m@fake", "answer", new AskOptions { RemoveThinking = true }) | ToList("answer"));
 
         Assert.Equal(["The answer."], answers);
     }
@@ -240,7 +287,7 @@ public sealed class AskLLMTests : IDisposable
     [Fact]
     public async Task SystemPromptAndOptions_AreSentAndPartOfTheRequest()
     {
-        var g = Topics("a") | GenerateLLMRequest("Q {topic}", "m@offline", systemPrompt: "Be brief.", options: new LlmOptions { Temperature = 0.2, MaxTokens = 50 }) | OutputEntries();
+        var g = Topics("a") | GenerateLLMRequest("Q {topic}", "m@offline", options: new RequestOptions { SystemPrompt = "Be brief.", Llm = new LlmOptions { Temperature = 0.2, MaxTokens = 50 } }) | OutputEntries();
 
         var request = (await RunResultAsync(g)).Entries.Single().Data["llm_request"]!;
 

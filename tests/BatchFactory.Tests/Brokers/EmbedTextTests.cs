@@ -26,7 +26,7 @@ public sealed class EmbedTextTests : IDisposable
     public async Task Base64Format_HoldsTheSameFloatsAsTheList()
     {
         var list = (await RunAsync(Words("sea") | EmbedText("word", "tiny:8@offline") | ToList("embedding"))).Values<float[]>()[0];
-        var base64 = (await RunAsync(Words("sea") | EmbedText("word", "tiny:8@offline", format: EmbeddingFormat.Base64) | ToList("embedding"))).Values<string>()[0];
+        var base64 = (await RunAsync(Words("sea") | EmbedText("word", "tiny:8@offline", options: new EmbedOptions { Format = EmbeddingFormat.Base64 }) | ToList("embedding"))).Values<string>()[0];
 
         Assert.Equal(list, MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(base64)).ToArray());
     }

@@ -34,7 +34,7 @@ public sealed class KeyRedactionTests : IDisposable
     public async Task AFailedCallsErrorInTheEntryAndTheLedger_NeverHoldsAKeyTheProviderWasGiven()
     {
         await using var project = ProjectFolder.Open("keys", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@leaky", "answer", onFailure: OnCallFailure.Emit) | OutputEntries();
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@leaky", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries();
 
         var result = await g.RunCheckedAsync(new RunOptions { Project = project, Models = ModelProviders.Default.With(new LeakyProvider()), Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
@@ -44,7 +44,7 @@ public sealed class KeyRedactionTests : IDisposable
         var files = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         Assert.Contains("#failed", files);
         Assert.DoesNotContain(Key, files);
-        Assert.DoesNotContain(Key, result.Summary());
+        Assert.DoesNotContain(Key, result.Summary.ToString());
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class ModelCallFusionTests : IDisposable
         Assert.Equal(reference.Nodes.Select(o => (o.Name, o.In, o.Out, o.Dropped)), result.Nodes.Select(o => (o.Name, o.In, o.Out, o.Dropped)));
         var broker = result.Nodes.Single(o => o.Broker is not null).Broker!;
         Assert.True(broker.Cached is > 40 and < 100, $"expected about 70 answers from the ledger, got {broker.Cached}");
-        Assert.Equal(result.Nodes.Single(o => o.Name == "CallLLM").In, broker.Calls + broker.Cached);
+        Assert.Equal(result.Nodes.Single(o => o.Name == "AskLLM › CallLLM").In, broker.Calls + broker.Cached);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class ProviderLoopbackTests : IAsyncLifetime
         var ledgerText = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
         Assert.Contains("#failed", ledgerText);
         Assert.DoesNotContain(Key, ledgerText);
-        Assert.DoesNotContain(Key, result.Summary());
+        Assert.DoesNotContain(Key, result.Summary.ToString());
     }
 
     [Fact]

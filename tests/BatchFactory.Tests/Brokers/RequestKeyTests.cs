@@ -23,7 +23,7 @@ public sealed class RequestKeyTests
     [Fact]
     public async Task RequestWithSystemPromptOptionsAndSample_HasTheKeyOfItsCanonicalJson_WithOptionsSorted()
     {
-        var request = await RequestAsync(GenerateLLMRequest("Q {topic}", "m@offline", systemPrompt: "Be brief.", options: new LlmOptions { Temperature = 0.2, MaxTokens = 50 }, sample: 2));
+        var request = await RequestAsync(GenerateLLMRequest("Q {topic}", "m@offline", options: new RequestOptions { SystemPrompt = "Be brief.", Llm = new LlmOptions { Temperature = 0.2, MaxTokens = 50 }, Sample = 2 }));
 
         // sha256('{"messages":[{"content":"Be brief.","role":"system"},{"content":"Q a","role":"user"}],"model":"m@offline","options":{"max_tokens":50,"temperature":0.2},"sample":2}')
         Assert.Equal("chat-v1:515f63be9dbe54269d225620899d19118eee5476db28702a6d368bcdb87483e4", ChatRequest.Key(request));

@@ -14,7 +14,7 @@ public class ControlFlowDeterminismTests
             | MapField<int, int[]>(n => [.. Enumerable.Range(n, n % 4)], "n", "items")
             | ListParallel(Jitter() | MapField<int, int>(i => i * 3, "i"), "items", "i", "i", "items")
             | Repeat(Jitter() | If<int>(n => n % 2 == 0, "n", MapField<int, int>(n => n / 2, "n"), MapField<int, int>(n => n * 3 + 1, "n")), 3)
-            | While<int>(n => n > 50, "n", Jitter() | MapField<int, int>(n => n - 40, "n"))
+            | While<int>(Jitter() | MapField<int, int>(n => n - 40, "n"), n => n > 50, "n")
             | ToList("n", "items", "rounds");
 
         var options = new RunOptions { MaxDegreeOfParallelism = 4, BoundedCapacity = 3, FuseEntryOps = false };

@@ -21,6 +21,32 @@ public class ListParallelTests
     }
 
     [Fact]
+    public async Task ListParallel_WithoutOutputKeys_WritesTheItemBackIntoTheList()
+    {
+        var g = FromList([new { id = "m", words = new[] { "a", "b" } }], idxKey: "id")
+            | ListParallel(MapField((string w) => w.ToUpperInvariant(), "w"), "words", "w")
+            | ToList("words");
+
+        var result = await g.RunCheckedAsync(null, TestRuns.Token);
+
+        Assert.Equal([new[] { "A", "B" }], result.Values<string[]>());
+    }
+
+    [Fact]
+    public async Task ListParallel_ArraysWithoutOutputKeys_WriteEachItemBackIntoItsList()
+    {
+        var g = FromList([new { id = "m", xs = new[] { 1, 2 }, ys = new[] { 10, 20 } }], idxKey: "id")
+            | ListParallel(MapField<int, int, (int, int)>((x, y) => (x + y, y - x), ["x", "y"], ["x", "y"]), ["xs", "ys"], ["x", "y"])
+            | ToList("xs", "ys");
+
+        var result = await g.RunCheckedAsync(null, TestRuns.Token);
+
+        var row = Assert.Single(result.Values());
+        Assert.Equal("[11,22]", row!["xs"]!.ToJsonString());
+        Assert.Equal("[9,18]", row["ys"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task ListParallel_CollectsInItemOrder_HoweverTheChildrenFinish()
     {
         var g = FromList([new { id = "m", words = new[] { "a", "bb", "ccc", "dddd", "eeeee" } }], idxKey: "id")
@@ -71,7 +97,7 @@ public class ListParallelTests
 
         var error = await g.RunFailingAsync<OpException>(null, TestRuns.Token);
 
-        Assert.Equal("SpawnFromList", error.OpName);
+        Assert.Equal("ListParallel › SpawnFromList", error.OpName);
         Assert.Equal("m", error.Idx);
         Assert.Contains("'b' has 3 items but 'a' has 2", error.Message);
     }
@@ -215,7 +241,7 @@ public class ListParallelTests
 
         var error = await g.RunFailingAsync<OpException>(null, TestRuns.Token);
 
-        Assert.Equal("CollectAllToList", error.OpName);
+        Assert.Equal("ListParallel › CollectAllToList", error.OpName);
         Assert.Equal("m#0", error.Idx);
         Assert.Contains("nope", error.Message);
     }

@@ -12,7 +12,7 @@ public sealed class LoopResumeTests : IDisposable
 
     private Graph Doubling(int entries) =>
         FromList(Enumerable.Range(1, entries), outputKey: "n")
-        | Repeat(CheckPoint("round", MapField((int n) => { Interlocked.Increment(ref _bodyCalls); return n * 2; }, "n")), 3)
+        | Repeat(CheckPoint(MapField((int n) => { Interlocked.Increment(ref _bodyCalls); return n * 2; }, "n"), "round"), 3)
         | ToList("n");
 
     [Fact]

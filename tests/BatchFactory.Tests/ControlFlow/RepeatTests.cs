@@ -171,7 +171,7 @@ public class RepeatTests
     [Fact]
     public void While_WithAFileWriterInTheBody_IsRefusedWhenBuilt()
     {
-        var error = Assert.Throws<GraphException>(() => While(_ => true, MapField((int x) => x, "x") | WriteJsonl("out.jsonl")));
+        var error = Assert.Throws<GraphException>(() => While(MapField((int x) => x, "x") | WriteJsonl("out.jsonl"), _ => true));
 
         Assert.Contains("WriteJsonl", error.Message);
     }

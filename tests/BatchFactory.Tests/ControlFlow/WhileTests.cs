@@ -11,7 +11,7 @@ public class WhileTests
     public async Task While_HalvesUntilOdd_EachEntryGoingRoundItsOwnNumberOfTimes(bool inline)
     {
         var g = FromList([1, 12, 40, 7], outputKey: "n")
-            | While<int>(n => n % 2 == 0, "n", MapField<int, int>(n => n / 2, "n"))
+            | While<int>(MapField<int, int>(n => n / 2, "n"), n => n % 2 == 0, "n")
             | OutputEntries();
 
         var result = await g.RunCheckedAsync(Loops.Options(inline), TestRuns.Token);
@@ -26,7 +26,7 @@ public class WhileTests
     public async Task While_ConditionThatNeverEnds_FailsAtMaxIterationsNamingOpAndIdx(bool inline)
     {
         var g = FromList([new { id = "spinner", n = 1 }], idxKey: "id")
-            | While<int>(n => n > 0, "n", MapField<int, int>(n => n + 1, "n"), maxIterations: 25)
+            | While<int>(MapField<int, int>(n => n + 1, "n"), n => n > 0, "n", maxIterations: 25)
             | OutputEntries();
 
         var error = await g.RunFailingAsync<OpException>(Loops.Options(inline), TestRuns.Token);
@@ -44,7 +44,7 @@ public class WhileTests
         // Each entry holds a list; each round doubles every item twice (Repeat 2 inside ListParallel) until the sum passes 100.
         var quadruple = Repeat(MapField<int, int>(v => v * 2, "v"), 2, roundsKey: "inner");
         var g = FromList([new { id = "a", items = new[] { 1, 2 } }, new { id = "b", items = new[] { 50 } }], idxKey: "id")
-            | While<int[]>(items => items.Sum() <= 100, "items", ListParallel(quadruple, "items", "v", "v", "items"))
+            | While<int[]>(ListParallel(quadruple, "items", "v"), items => items.Sum() <= 100, "items")
             | OutputEntries();
 
         var result = await g.RunCheckedAsync(Loops.Options(inline, boundedCapacity: 2), TestRuns.Token);

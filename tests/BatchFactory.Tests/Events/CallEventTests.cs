@@ -41,7 +41,7 @@ public sealed class CallEventTests
         Assert.Equal(3, started.Count);
         Assert.Equal(3, finished.Count);
         Assert.Equal(started.Select(s => s.Idx).Order(), finished.Select(f => f.Idx).Order());
-        Assert.All(finished, f => Assert.Equal(("CallLLM", "priced@fake", 1000L, 2000L, 0.005m), (f.OpName, f.Model, f.InputTokens, f.OutputTokens, f.Cost)));
+        Assert.All(finished, f => Assert.Equal(("AskLLM › CallLLM", "priced@fake", 1000L, 2000L, 0.005m), (f.OpName, f.Model, f.InputTokens, f.OutputTokens, f.Cost)));
         Assert.Empty(recorder.Of<CallCached>());
         var totals = recorder.Of<RunProgress>().Single(p => p.IsFinal).Totals;
         Assert.Equal(new CallTotals(3, 0, 0, 3000, 6000, 0.015m), totals);
@@ -71,8 +71,8 @@ public sealed class CallEventTests
         var failed = Assert.Single(recorder.Of<CallFailed>());
         Assert.Equal(("bad", "InvalidOperationException: model refused"), (failed.Idx, failed.Error));
         var failure = Assert.Single(result.Failures);
-        Assert.Equal((2, "CallLLM", "bad"), (failure.Node, failure.OpName, failure.Idx));
-        Assert.Contains("[2] CallLLM, entry 'bad': InvalidOperationException: model refused", result.Summary(), StringComparison.Ordinal);
+        Assert.Equal((2, "AskLLM › CallLLM", "bad"), (failure.Node, failure.OpName, failure.Idx));
+        Assert.Contains("[2] AskLLM › CallLLM, entry 'bad': InvalidOperationException: model refused", result.Summary.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class CallEventTests
             new RunOptions { Broker = new BrokerOptions { Retry = retry } });
 
         var retried = Assert.Single(recorder.Of<CallRetried>());
-        Assert.Equal((2, "CallLLM", "x", "priced@fake", 1, "HTTP 429", 429), (retried.Node, retried.OpName, retried.Idx, retried.Model, retried.Attempt, retried.Reason, retried.StatusCode));
+        Assert.Equal((2, "AskLLM › CallLLM", "x", "priced@fake", 1, "HTTP 429", 429), (retried.Node, retried.OpName, retried.Idx, retried.Model, retried.Attempt, retried.Reason, retried.StatusCode));
         Assert.Single(recorder.Of<CallFinished>());
     }
 

@@ -46,7 +46,7 @@ public sealed class RunMonitorTests
         Assert.Equal(
             [(0L, 10L, 0L), (10L, 5L, 5L), (5L, 5L, 0L), (5L, 0L, 0L)],
             final.Nodes.Select(o => (o.Stats.In, o.Stats.Out, o.Stats.Dropped)));
-        Assert.Equal(result.ToSummary(), recorder.Of<RunCompleted>().Single().Summary);
+        Assert.Equal(result.Summary, recorder.Of<RunCompleted>().Single().Summary);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public sealed class RunMonitorTests
 
         var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
         Assert.Equal(result.Nodes, final.Nodes.Select(o => o.Stats));
-        Assert.Equal(12, final.Nodes.Single(o => o.Stats.Name == "MapField").Stats.In);
+        Assert.Equal(12, final.Nodes.Single(o => o.Stats.Name == "Repeat › MapField").Stats.In);
         Assert.Equal([3, 4, 5, 6], result.Values<int>());
     }
 

@@ -52,7 +52,7 @@ public sealed class LiveTableViewTests
         await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, TimeProvider = new ManualTimeProvider() }, TestRuns.Token);
 
         var text = output.ToString();
-        foreach (var op in new[] { "[0] FromList", "[2] CallLLM", "[5] ToList", "calls/s", "tokens in", "2/2 read" })
+        foreach (var op in new[] { "[0] FromList", "[2] AskLLM › CallLLM", "[5] ToList", "calls/s", "tokens in", "2/2 read" })
         {
             Assert.Contains(op, text, StringComparison.Ordinal);
         }

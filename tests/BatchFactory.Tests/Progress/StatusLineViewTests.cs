@@ -19,7 +19,7 @@ public sealed class StatusLineViewTests
 
         var result = await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, TimeProvider = new ManualTimeProvider() }, TestRuns.Token);
 
-        var t = result.ToSummary().Totals;
+        var t = result.Summary.Totals;
         Assert.Equal(
             $"Run started: 7 ops.{NL}" +
             $"[00:00:00] 8/8 entries read | calls 4 made, 0 cached, 0 failed | tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out | $0 | 0.0 calls/s{NL}" +

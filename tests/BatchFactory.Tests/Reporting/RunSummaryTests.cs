@@ -61,8 +61,17 @@ public sealed class RunSummaryTests
     {
         var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
 
-        Assert.Equal(RunStatus.Completed, result.ToSummary().Status);
-        Assert.Equal(result.Nodes, result.ToSummary().Nodes);
+        Assert.Equal(RunStatus.Completed, result.Summary.Status);
+        Assert.Equal(result.Nodes, result.Summary.Nodes);
+    }
+
+    [Fact]
+    public async Task ToString_PrintsWhatFormatPrints()
+    {
+        var result = await Numbers().RunCheckedAsync(cancellationToken: TestRuns.Token);
+
+        Assert.Equal(result.Summary.Format(), result.Summary.ToString());
+        Assert.StartsWith("Run finished in ", $"{result.Summary}", StringComparison.Ordinal);
     }
 
     [Fact]

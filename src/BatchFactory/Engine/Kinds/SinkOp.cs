@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,6 +24,9 @@ internal abstract class SinkOp : BlockOp
     /// <summary>The fields kept per entry; empty to keep whole entries.</summary>
     protected abstract IReadOnlyList<string> Keys { get; }
 
+    /// <summary>Whether the sink keeps only the number of entries (Count), not the entries or their fields.</summary>
+    private protected virtual bool CountsOnly => false;
+
     internal sealed override OpBlocks Materialize(OpContext context)
     {
         var keep = Step(context, out var publish);
@@ -36,6 +40,11 @@ internal abstract class SinkOp : BlockOp
     /// </summary>
     internal Action<Entry> Step(OpContext context, out Func<Task, Task> publish)
     {
+        if (CountsOnly)
+        {
+            return CountStep(context, out publish);
+        }
+
         var kept = new Kept(Keys);
         publish = inputDone => PublishWhenCompleteAsync(context, inputDone, kept);
         return entry =>
@@ -62,6 +71,25 @@ internal abstract class SinkOp : BlockOp
             {
                 throw context.Fail(entry, ex);
             }
+        };
+    }
+
+    private Action<Entry> CountStep(OpContext context, out Func<Task, Task> publish)
+    {
+        var count = new StrongBox<long>();
+        publish = async inputDone =>
+        {
+            await inputDone.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (inputDone.IsCompletedSuccessfully)
+            {
+                context.Run.AddOutput(RunOutput.Counted(context.Node, Name, Interlocked.Read(ref count.Value)));
+            }
+        };
+        return entry =>
+        {
+            context.Counters.AddIn();
+            Interlocked.Increment(ref count.Value);
+            OpContext.Consumed(entry);
         };
     }
 

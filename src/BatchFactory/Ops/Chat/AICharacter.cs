@@ -26,19 +26,20 @@ public sealed class AICharacter
     /// <param name="systemPrompt">Who the character is; sent as the system message of each of its calls.</param>
     /// <param name="model"><c>model@provider</c>; checked before a run starts.</param>
     /// <param name="historyKey">The field holding the shared chat history. Default <c>chat_history</c>.</param>
-    /// <param name="options">Temperature, max tokens and other settings. Default: the provider's.</param>
-    /// <param name="onFailure">What to do with an entry whose call fails after retries. Default <see cref="OnCallFailure.Stay"/>.</param>
-    public AICharacter(string name, string systemPrompt, string model, string historyKey = "chat_history", LlmOptions? options = null, OnCallFailure onFailure = OnCallFailure.Stay)
+    /// <param name="options">Model settings, concurrency and failure policy; see <see cref="CharacterOptions"/> for each default. Default: all defaults.</param>
+    /// <exception cref="ArgumentException">A name or key is empty, the model names no provider, or an option is out of range.</exception>
+    public AICharacter(string name, string systemPrompt, string model, string historyKey = "chat_history", CharacterOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(systemPrompt);
         ArgumentException.ThrowIfNullOrWhiteSpace(historyKey);
+        options ??= new CharacterOptions();
+        options.Validate(nameof(AICharacter));
         _model = ModelSpec.Parse(model);
         Name = name;
         SystemPrompt = systemPrompt;
         HistoryKey = historyKey;
         Options = options;
-        OnFailure = onFailure;
     }
 
     /// <summary>The character's name, used as the role of its turns.</summary>
@@ -50,11 +51,8 @@ public sealed class AICharacter
     /// <summary>The shared chat history field.</summary>
     public string HistoryKey { get; }
 
-    /// <summary>The settings of the character's calls, or <see langword="null"/> for the provider's.</summary>
-    public LlmOptions? Options { get; }
-
-    /// <summary>What happens to an entry whose call fails.</summary>
-    public OnCallFailure OnFailure { get; }
+    /// <summary>The settings of the character's calls (all defaults when none were given).</summary>
+    public CharacterOptions Options { get; }
 
     /// <summary>The character answers <paramref name="instruction"/> and its reply joins the history.</summary>
     /// <param name="instruction">What the character is asked to do now, with <c>{field}</c> placeholders filled from the entry.</param>
@@ -78,10 +76,15 @@ public sealed class AICharacter
     /// <returns><see cref="Name"/>.</returns>
     public override string ToString() => Name;
 
-    private Graph Speak(Func<Entry, string> instruction, string describe) =>
-        new GenerateLLMRequestOp(instruction, describe, _model, RequestKey, SystemPrompt, HistoryKey, Options, 0, speaker: Name)
-        | Ops.CallLLM(RequestKey, ResponseKey, onFailure: OnFailure)
-        | Ops.ExtractResponseText(ResponseKey, ReplyKey)
-        | new AppendChatTurnOp(Name, ReplyKey, HistoryKey)
-        | Ops.CleanupLLMData(RequestKey, ResponseKey);
+    // Each op is named "<name>.Speak › <op>" so errors and summaries name what the user wrote.
+    private Graph Speak(Func<Entry, string> instruction, string describe)
+    {
+        var scope = $"{Name}.{nameof(Speak)}";
+        var call = new CallOptions { Concurrency = Options.Concurrency, OnFailure = Options.OnFailure, ExtraAttempts = Options.ExtraAttempts };
+        return Ops.Part(scope, new GenerateLLMRequestOp(instruction, describe, _model, RequestKey, SystemPrompt, HistoryKey, Options.Llm, 0, speaker: Name))
+            | Ops.Part(scope, Ops.CallLLM(RequestKey, ResponseKey, call))
+            | Ops.Part(scope, Ops.ExtractResponseText(ResponseKey, ReplyKey))
+            | Ops.Part(scope, new AppendChatTurnOp(Name, ReplyKey, HistoryKey))
+            | Ops.Part(scope, Ops.CleanupLLMData(RequestKey, ResponseKey));
+    }
 }

@@ -6,37 +6,37 @@ namespace BatchFactory.Operators;
 /// <summary>Reads n input fields, calls a user function and writes its result to m output fields.</summary>
 internal sealed class MapFieldOp : EntryOp
 {
-    private readonly string[] _inKeys;
-    private readonly string[] _outKeys;
+    private readonly string[] _inputKeys;
+    private readonly string[] _outputKeys;
     private readonly Action<Entry> _apply;
 
-    private MapFieldOp(string[] inKeys, string[] outKeys, Action<Entry> apply)
+    private MapFieldOp(string[] inputKeys, string[] outputKeys, Action<Entry> apply)
         : base("MapField")
     {
-        _inKeys = inKeys;
-        _outKeys = outKeys;
+        _inputKeys = inputKeys;
+        _outputKeys = outputKeys;
         _apply = apply;
     }
 
     /// <summary>Makes a MapField whose function result is stored by a typed writer (no boxing for one output key); <paramref name="call"/> reads the inputs and calls the user function.</summary>
-    public static MapFieldOp Create<TResult>(string[] inKeys, string[] outKeys, Func<Entry, TResult> call)
+    public static MapFieldOp Create<TResult>(string[] inputKeys, string[] outputKeys, Func<Entry, TResult> call)
     {
-        ArgumentNullException.ThrowIfNull(inKeys);
-        ArgumentNullException.ThrowIfNull(outKeys);
-        CheckKeys(inKeys, nameof(inKeys));
-        CheckKeys(outKeys, nameof(outKeys));
-        KeyChecks.Distinct("MapField", outKeys, nameof(outKeys));
-        if (outKeys.Length == 1)
+        ArgumentNullException.ThrowIfNull(inputKeys);
+        ArgumentNullException.ThrowIfNull(outputKeys);
+        CheckKeys(inputKeys, nameof(inputKeys));
+        CheckKeys(outputKeys, nameof(outputKeys));
+        KeyChecks.Distinct("MapField", outputKeys, nameof(outputKeys));
+        if (outputKeys.Length == 1)
         {
-            var key = outKeys[0];
-            return new MapFieldOp(inKeys, outKeys, e => e.Set(key, call(e)));
+            var key = outputKeys[0];
+            return new MapFieldOp(inputKeys, outputKeys, e => e.Set(key, call(e)));
         }
 
-        CheckTupleArity(typeof(TResult), outKeys.Length);
-        return new MapFieldOp(inKeys, outKeys, e => StoreTuple(e, outKeys, call(e)));
+        CheckTupleArity(typeof(TResult), outputKeys.Length);
+        return new MapFieldOp(inputKeys, outputKeys, e => StoreTuple(e, outputKeys, call(e)));
     }
 
-    private protected override string Describe() => $"{string.Join(", ", _inKeys)} -> {string.Join(", ", _outKeys)}";
+    private protected override string Describe() => $"{string.Join(", ", _inputKeys)} -> {string.Join(", ", _outputKeys)}";
 
     protected override Entry? Process(Entry entry)
     {
@@ -44,17 +44,17 @@ internal sealed class MapFieldOp : EntryOp
         return entry;
     }
 
-    private static void StoreTuple(Entry entry, string[] outKeys, object? result)
+    private static void StoreTuple(Entry entry, string[] outputKeys, object? result)
     {
-        if (result is not ITuple tuple || tuple.Length != outKeys.Length)
+        if (result is not ITuple tuple || tuple.Length != outputKeys.Length)
         {
             throw new InvalidOperationException(
-                $"the function must return a tuple of {outKeys.Length} values for the output keys {string.Join(", ", outKeys)}, but returned {result ?? "null"}");
+                $"the function must return a tuple of {outputKeys.Length} values for the output keys {string.Join(", ", outputKeys)}, but returned {result ?? "null"}");
         }
 
-        for (var i = 0; i < outKeys.Length; i++)
+        for (var i = 0; i < outputKeys.Length; i++)
         {
-            entry.Set(outKeys[i], tuple[i]);
+            entry.Set(outputKeys[i], tuple[i]);
         }
     }
 

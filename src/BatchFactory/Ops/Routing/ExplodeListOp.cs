@@ -12,20 +12,20 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class ExplodeListOp : BlockOp
 {
-    private readonly string[] _inKeys;
-    private readonly string[] _outKeys;
+    private readonly string[] _listKeys;
+    private readonly string[] _itemKeys;
     private readonly string? _indexKey;
 
-    public ExplodeListOp(string[] inKeys, string[] outKeys, string? indexKey)
+    public ExplodeListOp(string[] listKeys, string[] itemKeys, string? indexKey)
         : base("ExplodeList", 1, 1)
     {
-        KeyChecks.Pairs(Kind, inKeys, outKeys, nameof(inKeys), nameof(outKeys));
-        _inKeys = inKeys;
-        _outKeys = outKeys;
+        KeyChecks.Pairs(Kind, listKeys, itemKeys, nameof(listKeys), nameof(itemKeys));
+        _listKeys = listKeys;
+        _itemKeys = itemKeys;
         _indexKey = indexKey;
     }
 
-    private protected override string Describe() => $"{string.Join(", ", _inKeys)} -> {string.Join(", ", _outKeys)}";
+    private protected override string Describe() => $"{string.Join(", ", _listKeys)} -> {string.Join(", ", _itemKeys)}";
 
     internal override OpBlocks Materialize(OpContext context)
     {
@@ -65,16 +65,16 @@ internal sealed class ExplodeListOp : BlockOp
 
     private List<Entry> Explode(Entry entry)
     {
-        var lists = new JsonArray[_inKeys.Length];
-        for (var k = 0; k < _inKeys.Length; k++)
+        var lists = new JsonArray[_listKeys.Length];
+        for (var k = 0; k < _listKeys.Length; k++)
         {
-            var node = entry.Take(_inKeys[k]);
-            lists[k] = node as JsonArray ?? throw new EntryFieldException(entry.Idx, _inKeys[k],
-                $"Field '{_inKeys[k]}' of entry '{entry.Idx}' is {JsonFieldCodec.Preview(node)}, not a list.");
+            var node = entry.Take(_listKeys[k]);
+            lists[k] = node as JsonArray ?? throw new EntryFieldException(entry.Idx, _listKeys[k],
+                $"Field '{_listKeys[k]}' of entry '{entry.Idx}' is {JsonFieldCodec.Preview(node)}, not a list.");
             if (lists[k].Count != lists[0].Count)
             {
-                throw new EntryFieldException(entry.Idx, _inKeys[k],
-                    $"Entry '{entry.Idx}': list '{_inKeys[k]}' has {lists[k].Count} items but '{_inKeys[0]}' has {lists[0].Count}; zipped lists must have equal lengths.");
+                throw new EntryFieldException(entry.Idx, _listKeys[k],
+                    $"Entry '{entry.Idx}': list '{_listKeys[k]}' has {lists[k].Count} items but '{_listKeys[0]}' has {lists[0].Count}; zipped lists must have equal lengths.");
             }
         }
 
@@ -83,9 +83,9 @@ internal sealed class ExplodeListOp : BlockOp
         {
             var child = entry.CloneAs($"{entry.Idx}#{i}", rev: 0);
             child.Order = entry.Order.Child(i);
-            for (var k = 0; k < _outKeys.Length; k++)
+            for (var k = 0; k < _itemKeys.Length; k++)
             {
-                child.Data[_outKeys[k]] = lists[k][i]?.DeepClone();
+                child.Data[_itemKeys[k]] = lists[k][i]?.DeepClone();
             }
 
             if (_indexKey is not null)

@@ -78,7 +78,7 @@ public sealed class CheckPointTests : IDisposable
     public async Task EntryTheBodyDrops_IsNotStored_AndRunsThroughTheBodyAgainNextTime()
     {
         Graph Odd() => FromList(Enumerable.Range(0, 10), outputKey: "n")
-            | CheckPoint("odd", Apply(_ => Interlocked.Increment(ref _bodyCalls)) | Filter((int n) => n % 2 == 1, "n"))
+            | CheckPoint(Apply(_ => Interlocked.Increment(ref _bodyCalls)) | Filter((int n) => n % 2 == 1, "n"), "odd")
             | ToList("n");
 
         await RunAsync(Odd());
@@ -118,7 +118,7 @@ public sealed class CheckPointTests : IDisposable
                     e.NextRev();
                 }
             })
-            | CheckPoint(latestOnly ? "latest" : "all", MapField((int n) => Counted(n), "n", "square"), latestRevOnly: latestOnly)
+            | CheckPoint(MapField((int n) => Counted(n), "n", "square"), latestOnly ? "latest" : "all", latestRevOnly: latestOnly)
             | ToList("square");
 
         foreach (var latestOnly in new[] { true, false })
@@ -140,7 +140,7 @@ public sealed class CheckPointTests : IDisposable
     public async Task GivenLedger_StoresEachEntryUnderIdxAtRev_WithItsData()
     {
         await using var ledger = await JsonlLedger.OpenAsync(_data["own.jsonl"], null, TestRuns.Token);
-        var g = FromList(new[] { "x" }, outputKey: "id", idxKey: "id") | CheckPoint(ledger, SetField("done", true)) | ToList("id");
+        var g = FromList(new[] { "x" }, outputKey: "id", idxKey: "id") | CheckPoint(SetField("done", true), ledger) | ToList("id");
 
         await g.RunCheckedAsync(null, TestRuns.Token);
 
@@ -152,7 +152,7 @@ public sealed class CheckPointTests : IDisposable
     public async Task ServedAndComputedEntriesTogether_KeepTheSourceOrder()
     {
         await RunAsync(FromList(Enumerable.Range(0, 40).Where(n => n % 3 == 0), outputKey: "n")
-            | CheckPoint("squares", MapField((int n) => Counted(n), "n", "square")) | ToList("square"));
+            | CheckPoint(MapField((int n) => Counted(n), "n", "square"), "squares") | ToList("square"));
 
         var mixed = await RunAsync(Pipeline(40), maxDegreeOfParallelism: 4);
 
@@ -176,12 +176,12 @@ public sealed class CheckPointTests : IDisposable
 
     private Graph Pipeline(int count) =>
         FromList(Enumerable.Range(0, count), outputKey: "n")
-        | CheckPoint("squares", MapField((int n) => Counted(n), "n", "square"))
+        | CheckPoint(MapField((int n) => Counted(n), "n", "square"), "squares")
         | ToList("square");
 
     private Graph Squares(ILedger ledger, int count, Func<int, bool> fails) =>
         FromList(Enumerable.Range(0, count), outputKey: "n")
-        | CheckPoint(ledger, MapField((int n) => fails(n) ? throw new InvalidOperationException("boom") : Counted(n), "n", "square"))
+        | CheckPoint(MapField((int n) => fails(n) ? throw new InvalidOperationException("boom") : Counted(n), "n", "square"), ledger)
         | ToList("square");
 
     private int Counted(int n)
