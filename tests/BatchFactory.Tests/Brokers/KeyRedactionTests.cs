@@ -50,14 +50,14 @@ public sealed class KeyRedactionTests : IDisposable
     [Fact]
     public async Task Summary_FailureOfAUserWrittenProviderThatDeclaresItsKey_ListsTheFailureWithTheKeyMasked()
     {
-        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@leaky", "answer", onFailure: OnCallFailure.Emit) | OutputEntries();
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@leaky", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries();
 
         var result = await g.RunCheckedAsync(new RunOptions { Models = ModelProviders.Default.With(new LeakyProvider()), Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
-        var failure = Assert.Single(result.ToSummary().Failures);
+        var failure = Assert.Single(result.Summary.Failures);
         Assert.Contains("401: key *** was refused", failure.Error);
-        Assert.Contains("401: key *** was refused", result.Summary());
-        Assert.DoesNotContain(Key, result.Summary());
+        Assert.Contains("401: key *** was refused", result.Summary.Format());
+        Assert.DoesNotContain(Key, result.Summary.Format());
     }
 
     [Fact]
@@ -74,13 +74,13 @@ public sealed class KeyRedactionTests : IDisposable
             .With(new AzureOpenAIProvider(environment))
             .WithChatClient("quoting", _ => new FakeChatClient { Answer = (_, _) => throw new InvalidOperationException($"refused {OpenAIKey} and {AzureKey}") });
         await using var project = ProjectFolder.Open("keys", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@quoting", "answer", onFailure: OnCallFailure.Emit) | OutputEntries();
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@quoting", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries();
 
         var result = await g.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
         Assert.Contains("refused *** and ***", Assert.Single(result.Entries).Get<string>("error"));
         await project.DisposeAsync();
-        var written = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText)) + result.Summary();
+        var written = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText)) + result.Summary.Format();
         Assert.DoesNotContain(OpenAIKey, written);
         Assert.DoesNotContain(AzureKey, written);
     }

@@ -193,7 +193,7 @@ public sealed class ProjectFolderTests : IDisposable
 
         Assert.Equal(3, fake.Calls);
         Assert.Equal(first.Values<string>(), second.Values<string>());
-        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary());
+        Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary.Format());
         Assert.Equal(2, backend.Opens);
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "p", "1", "ledgers")));
     }

@@ -1,3 +1,5 @@
+using BatchFactory.Engine.Kinds;
+
 namespace BatchFactory.Operators;
 
 /// <summary>Counts the entries that reach it and keeps nothing else.</summary>
