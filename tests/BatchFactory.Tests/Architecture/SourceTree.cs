@@ -3,8 +3,11 @@ namespace BatchFactory.Tests.Architecture;
 /// <summary>Where the repository's sources are, found from the test's output folder (tests run in a clone).</summary>
 internal static class SourceTree
 {
+    /// <summary>The repository's root folder (the one with BatchFactory.sln).</summary>
+    public static string Root { get; } = FindRoot();
+
     /// <summary>The full path of <c>src/BatchFactory</c>.</summary>
-    public static string Library { get; } = Path.Combine(FindRoot(), "src", "BatchFactory");
+    public static string Library { get; } = Path.Combine(Root, "src", "BatchFactory");
 
     private static string FindRoot()
     {

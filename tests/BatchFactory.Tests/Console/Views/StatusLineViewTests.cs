@@ -1,0 +1,57 @@
+using BatchFactory.Tests.Support;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.ConsoleViews;
+
+public sealed class StatusLineViewTests
+{
+    private static readonly string NL = Environment.NewLine;
+
+    [Fact]
+    public async Task KnownRun_OnAStoppedClock_PrintsStartFinalLineAndEnd()
+    {
+        var output = new StringWriter();
+        var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = output });
+        var graph = FromList(Enumerable.Range(0, 8).ToList(), outputKey: "n")
+            | Filter((int n) => n % 2 == 0, "n")
+            | AskLLM("Q {n}", "gpt-4o-mini@offline", "a")
+            | ToList("a");
+
+        var result = await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, TimeProvider = new ManualTimeProvider() }, TestRuns.Token);
+
+        var t = result.Summary.Totals;
+        Assert.Equal(
+            $"Run started: 7 ops.{NL}" +
+            $"[00:00:00] 8/8 entries read | calls 4 made, 0 cached, 0 failed | tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out | $0 | 0.0 calls/s{NL}" +
+            $"Run finished in 0.00 s.{NL}",
+            output.ToString());
+    }
+
+    [Fact]
+    public async Task Samples_PrintALineOnlyEveryStatusInterval_AndAlwaysTheFinalOne()
+    {
+        var output = new StringWriter();
+        using var monitor = new RunMonitor { SampleInterval = TimeSpan.FromSeconds(1) };
+        ConsoleProgress.Attach(monitor, new ConsoleProgressOptions { Output = output, StatusInterval = TimeSpan.FromSeconds(5) });
+        var time = new ManualTimeProvider();
+        var gate = new TaskCompletionSource();
+        var graph = FromList(new[] { 1, 2, 3, 4 }, outputKey: "n") | Apply(_ => gate.Task.Wait(TestRuns.Token)) | ToList("n");
+
+        var run = graph.RunCheckedAsync(new RunOptions { Monitor = monitor, TimeProvider = time }, TestRuns.Token);
+        await Eventually.TrueAsync(() => time.PendingTimers > 0, "the sampler's timer is set");
+        for (var second = 0; second < 12; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Eventually.TrueAsync(() => output.ToString().Contains("[00:00:10]", StringComparison.Ordinal), "the 10 s line is printed");
+        gate.SetResult();
+        await Eventually.Within(run);
+
+        var lines = output.ToString().Split(NL, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["Run started: 3 ops.", "[00:00:05]", "[00:00:10]", "[00:00:12]", "Run finished in 12.00 s."], lines.Select(l => l.StartsWith('[') ? l[..10] : l));
+        Assert.StartsWith("[00:00:12] 4/4 entries read", lines[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("calls", lines[1], StringComparison.Ordinal);
+        Assert.Contains("| ETA ", lines[1], StringComparison.Ordinal);
+    }
+}
