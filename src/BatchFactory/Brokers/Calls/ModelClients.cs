@@ -5,7 +5,8 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// A run's clients, one per model, made on first use from its providers and shared by every op, each wrapped in the
-/// model's retries and rate limits (<see cref="BrokerSetup.For"/>), so limits hold across ops. A local provider
+/// model's retries and rate limits (<see cref="BrokerSetup.For"/>) with the library's own <c>UseRetries</c> and
+/// <c>UseRateLimiting</c> decorators, so limits hold across ops. A local provider
 /// (<see cref="IModelProvider.IsLocal"/>) is called directly: it has nothing to pace or retry. Disposing disposes every
 /// client made.
 /// </summary>
@@ -17,18 +18,53 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
 
     public IChatClient Chat(ModelSpec model) =>
-        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
-            model,
-            provider => provider.CreateChatClient(model.Model),
-            (client, limits) => new RateLimitingChatClient(client, limits),
-            (client, retries) => new RetryingChatClient(client, retries)))).Value;
+        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() =>
+        {
+            var (provider, broker, retries) = Resolve(model);
+            var client = provider.CreateChatClient(model.Model);
+            if (provider.IsLocal)
+            {
+                return client;
+            }
+
+            // The first Use* is the outermost: retries outside the rate limits, so each attempt queues for the limits again.
+            var builder = new ChatClientBuilder(client);
+            if (retries is not null)
+            {
+                builder.UseRetries(retries);
+            }
+
+            if (broker.RateLimit is { } limits)
+            {
+                builder.UseRateLimiting(limits);
+            }
+
+            return builder.Build();
+        })).Value;
 
     public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
-        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() => Paced(
-            model,
-            provider => provider.CreateEmbeddingGenerator(model.Model),
-            (generator, limits) => new RateLimitingEmbeddingGenerator(generator, limits),
-            (generator, retries) => new RetryingEmbeddingGenerator(generator, retries)))).Value;
+        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() =>
+        {
+            var (provider, broker, retries) = Resolve(model);
+            var generator = provider.CreateEmbeddingGenerator(model.Model);
+            if (provider.IsLocal)
+            {
+                return generator;
+            }
+
+            var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator);
+            if (retries is not null)
+            {
+                builder.UseRetries(retries);
+            }
+
+            if (broker.RateLimit is { } limits)
+            {
+                builder.UseRateLimiting(limits);
+            }
+
+            return builder.Build();
+        })).Value;
 
     /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>
     public bool IsLocal(ModelSpec model) => setup.Models.Resolve(model).IsLocal;
@@ -46,22 +82,11 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
         }
     }
 
-    // Retries outside the rate limits: each attempt queues for the limits again.
-    private T Paced<T>(ModelSpec model, Func<IModelProvider, T> create, Func<T, RateLimitOptions, T> limit, Func<T, RetryOptions, T> retry)
+    // The model's provider, its limits, and its retries with the retry reporting added.
+    private (IModelProvider Provider, BrokerOptions Broker, RetryOptions? Retries) Resolve(ModelSpec model)
     {
-        var provider = setup.Models.Resolve(model);
-        var client = create(provider);
-        if (provider.IsLocal)
-        {
-            return client;
-        }
-
         var broker = setup.For(model);
-        if (broker.RateLimit is { } limits)
-        {
-            client = limit(client, limits);
-        }
-
-        return broker.Retry is { } retries ? retry(client, onRetry is null ? retries : retries.AlsoOnRetry(onRetry)) : client;
+        var retries = broker.Retry is { } retry && onRetry is not null ? retry.AlsoOnRetry(onRetry) : broker.Retry;
+        return (setup.Models.Resolve(model), broker, retries);
     }
 }
