@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Entries.Scopes;
-
 using BatchFactory.Entries;
+using BatchFactory.Entries.Scopes;
 
 namespace BatchFactory;
 

@@ -1,5 +1,5 @@
-using BatchFactory.Operators;
 using BatchFactory.Ledgers;
+using BatchFactory.Operators;
 
 namespace BatchFactory;
 

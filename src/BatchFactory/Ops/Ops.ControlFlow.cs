@@ -1,6 +1,5 @@
-using BatchFactory.Operators;
-
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Operators;
 
 namespace BatchFactory;
 

@@ -1,8 +1,7 @@
 using System.Text;
 using BatchFactory.Engine;
-using Microsoft.Extensions.AI;
-
 using BatchFactory.Entries;
+using Microsoft.Extensions.AI;
 
 namespace BatchFactory;
 

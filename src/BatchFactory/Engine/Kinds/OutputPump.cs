@@ -1,6 +1,5 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
-
 using BatchFactory.Entries;
 
 namespace BatchFactory.Engine.Kinds;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
-using BatchFactory.Entries.Scopes;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries.Scopes;
 
 namespace BatchFactory.Operators;
 

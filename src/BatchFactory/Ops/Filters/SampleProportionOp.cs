@@ -1,7 +1,6 @@
 using System.Globalization;
 using BatchFactory.Engine;
 using BatchFactory.Engine.Kinds;
-
 using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;

@@ -1,5 +1,5 @@
-using BatchFactory.Ledgers;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Ledgers;
 
 namespace BatchFactory.Operators;
 

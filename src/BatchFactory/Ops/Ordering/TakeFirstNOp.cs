@@ -1,6 +1,5 @@
 using BatchFactory.Engine;
 using BatchFactory.Engine.Kinds;
-
 using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.AI;
 using BatchFactory.Tests.Support;
+using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.AI;
 using BatchFactory.Tests.Support;
+using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Tests.Brokers.Resilience;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using CsvHelper;
 using BatchFactory.Engine.Kinds;
+using CsvHelper;
 
 namespace BatchFactory.Operators;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CsvHelper;
 using BatchFactory.Engine.Kinds;
+using CsvHelper;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,5 @@
-using Parquet.Schema;
 using BatchFactory.Engine.Kinds;
+using Parquet.Schema;
 
 namespace BatchFactory.Operators;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BatchFactory.Engine.Kinds;
 using Parquet;
 using Parquet.Schema;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Parquet.Data;
 using BatchFactory.Engine.Kinds;
+using Parquet.Data;
 
 namespace BatchFactory.Operators;
 

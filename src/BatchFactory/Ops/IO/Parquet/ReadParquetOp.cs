@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using Parquet;
 using BatchFactory.Engine.Kinds;
+using Parquet;
 
 namespace BatchFactory.Operators;
 

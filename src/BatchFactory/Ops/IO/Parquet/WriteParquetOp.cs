@@ -1,6 +1,6 @@
+using BatchFactory.Engine.Kinds;
 using Parquet;
 using Parquet.Schema;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 
