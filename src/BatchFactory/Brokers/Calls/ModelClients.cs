@@ -18,53 +18,22 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
 
     public IChatClient Chat(ModelSpec model) =>
-        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() =>
-        {
-            var (provider, broker, retries) = Resolve(model);
-            var client = provider.CreateChatClient(model.Model);
-            if (provider.IsLocal)
-            {
-                return client;
-            }
-
-            // The first Use* is the outermost: retries outside the rate limits, so each attempt queues for the limits again.
-            var builder = new ChatClientBuilder(client);
-            if (retries is not null)
-            {
-                builder.UseRetries(retries);
-            }
-
-            if (broker.RateLimit is { } limits)
-            {
-                builder.UseRateLimiting(limits);
-            }
-
-            return builder.Build();
-        })).Value;
+        _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
+            model,
+            provider => provider.CreateChatClient(model.Model),
+            client => new ChatClientBuilder(client),
+            (builder, retries) => builder.UseRetries(retries),
+            (builder, limits) => builder.UseRateLimiting(limits),
+            builder => builder.Build()))).Value;
 
     public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
-        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() =>
-        {
-            var (provider, broker, retries) = Resolve(model);
-            var generator = provider.CreateEmbeddingGenerator(model.Model);
-            if (provider.IsLocal)
-            {
-                return generator;
-            }
-
-            var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator);
-            if (retries is not null)
-            {
-                builder.UseRetries(retries);
-            }
-
-            if (broker.RateLimit is { } limits)
-            {
-                builder.UseRateLimiting(limits);
-            }
-
-            return builder.Build();
-        })).Value;
+        _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() => Paced(
+            model,
+            provider => provider.CreateEmbeddingGenerator(model.Model),
+            generator => new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator),
+            (builder, retries) => builder.UseRetries(retries),
+            (builder, limits) => builder.UseRateLimiting(limits),
+            builder => builder.Build()))).Value;
 
     /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>
     public bool IsLocal(ModelSpec model) => setup.Models.Resolve(model).IsLocal;
@@ -82,11 +51,29 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
         }
     }
 
-    // The model's provider, its limits, and its retries with the retry reporting added.
-    private (IModelProvider Provider, BrokerOptions Broker, RetryOptions? Retries) Resolve(ModelSpec model)
+    // The model's client, stacked with its retries and then its limits (the first Use* is the outermost: retries
+    // outside the rate limits, so each attempt queues for the limits again).
+    private T Paced<T, TBuilder>(ModelSpec model, Func<IModelProvider, T> create, Func<T, TBuilder> builder, Func<TBuilder, RetryOptions, TBuilder> useRetries, Func<TBuilder, RateLimitOptions, TBuilder> useRateLimiting, Func<TBuilder, T> build)
     {
+        var provider = setup.Models.Resolve(model);
+        var client = create(provider);
+        if (provider.IsLocal)
+        {
+            return client;
+        }
+
         var broker = setup.For(model);
-        var retries = broker.Retry is { } retry && onRetry is not null ? retry.AlsoOnRetry(onRetry) : broker.Retry;
-        return (setup.Models.Resolve(model), broker, retries);
+        var stack = builder(client);
+        if (broker.Retry is { } retries)
+        {
+            stack = useRetries(stack, onRetry is null ? retries : retries.AlsoOnRetry(onRetry));
+        }
+
+        if (broker.RateLimit is { } limits)
+        {
+            stack = useRateLimiting(stack, limits);
+        }
+
+        return build(stack);
     }
 }
