@@ -31,7 +31,7 @@ public sealed class DemoRun
     public IReadOnlyList<RunResult> Results => _results;
 
     /// <summary>
-    /// Prints the graph, then runs it with the project folder and the console progress view (a live table in a
+    /// Prints the graph and how it will run (its run plan), then runs it with the project folder and the console progress view (a live table in a
     /// terminal, status lines otherwise); printing ops write to the demo's output.
     /// </summary>
     /// <param name="graph">The graph.</param>
@@ -39,10 +39,12 @@ public sealed class DemoRun
     public async Task<RunResult> RunAsync(Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        await _output.WriteLineAsync(graph.ToString());
         var toConsole = ReferenceEquals(_output, Console.Out);
         using var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = toConsole ? null : _output });
-        var result = await graph.RunAsync(new RunOptions { Project = Project, Output = _output, Monitor = monitor }, _cancellationToken);
+        var options = new RunOptions { Project = Project, Output = _output, Monitor = monitor };
+        await _output.WriteLineAsync(graph.ToString());
+        await _output.WriteLineAsync(graph.Explain(options));
+        var result = await graph.RunAsync(options, _cancellationToken);
         _results.Add(result);
         return result;
     }

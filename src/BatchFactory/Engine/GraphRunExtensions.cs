@@ -36,8 +36,8 @@ public static class GraphRunExtensions
     /// inline, or an op on its own), a stage a line, e.g.
     /// <code>
     /// Run plan (2 stages for 4 ops)
-    ///   1. op: [0] FromList(3 items)
-    ///   2. chain: [1] MapField(n -> square) | [2] Filter(square) | [3] ToList(square)
+    ///   1. op: [0] FromList
+    ///   2. chain: [1] MapField | [2] Filter | [3] ToList
     /// </code>
     /// Node numbers are those of <see cref="Graph.ToString"/>.
     /// </summary>

@@ -45,8 +45,8 @@ internal sealed class RunPlan
     /// The plan, a stage a line, e.g.
     /// <code>
     /// Run plan (2 stages for 4 ops)
-    ///   1. op: [0] FromList(3 items)
-    ///   2. chain: [1] MapField(n -> square) | [2] Filter(square) | [3] ToList(square)
+    ///   1. op: [0] FromList
+    ///   2. chain: [1] MapField | [2] Filter | [3] ToList
     /// </code>
     /// </summary>
     public override string ToString()
@@ -58,7 +58,7 @@ internal sealed class RunPlan
         {
             var stage = Stages[i];
             text.AppendLine().Append("  ").Append(i + 1).Append(". ").Append(stage.Describe).Append(": ");
-            text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.Nodes[node]}"));
+            text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.Nodes[node].Name}"));
             if (stage is ModelStage { Model: var model } && _graph.Nodes[model] is AsyncEntryOp call)
             {
                 text.Append(" (").Append(call.Concurrency).Append(" at once)");
