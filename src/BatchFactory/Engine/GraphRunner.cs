@@ -15,7 +15,7 @@ internal static class GraphRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         using var run = new RunContext(options, cancellationToken);
-        var contexts = graph.Nodes.Select((op, node) => new OpContext((BlockOp)op, node, run)).ToArray();
+        var contexts = graph.Nodes.Select((op, node) => new OpContext((BlockOp)op, node, run, graph.NameOf(op), graph.DescribeOf(op))).ToArray();
         foreach (var context in contexts)
         {
             await context.Op.PrepareAsync(context).ConfigureAwait(false);

@@ -7,13 +7,13 @@ namespace BatchFactory.Engine;
 /// <summary>What an op gets when it is materialised for one run: its place in the graph, block options and failure reporting.</summary>
 internal sealed class OpContext
 {
-    private string? _description;
-
-    public OpContext(BlockOp op, int node, RunContext run)
+    public OpContext(BlockOp op, int node, RunContext run, string name, string description)
     {
         Op = op;
         Node = node;
         Run = run;
+        Name = name;
+        Description = description;
         var options = run.Options;
         PerEntry = new ExecutionDataflowBlockOptions
         {
@@ -43,8 +43,11 @@ internal sealed class OpContext
 
     public BlockOp Op { get; }
 
-    /// <summary>The op with its arguments, as in <see cref="Graph.ToString"/> (made once).</summary>
-    public string Description => _description ??= Op.ToString();
+    /// <summary>The name the op goes by in the graph run (after the composites it sits in, e.g. <c>Repeat › MapField</c>): what errors, summaries and events say.</summary>
+    public string Name { get; }
+
+    /// <summary>The op with its arguments, as in <see cref="Graph.ToString"/>.</summary>
+    public string Description { get; }
 
     /// <summary>The op's node index in the graph; also the first element of the order keys it creates.</summary>
     public int Node { get; }
@@ -77,7 +80,7 @@ internal sealed class OpContext
     public object? Prepared { get; set; }
 
     /// <summary>The op's counts so far; exact once the run has stopped.</summary>
-    public OpStats Stats(ModelPrices prices) => new(Node, Op.Name, Description, Counters.In, Counters.Out, Counters.Dropped, Broker?.Snapshot(prices));
+    public OpStats Stats(ModelPrices prices) => new(Node, Name, Description, Counters.In, Counters.Out, Counters.Dropped, Broker?.Snapshot(prices));
 
     /// <summary>Records that the op failed on <paramref name="entry"/> and stops the run.</summary>
     /// <returns>The exception to throw from the block, so that it faults.</returns>
@@ -88,7 +91,7 @@ internal sealed class OpContext
             return exception;
         }
 
-        var wrapped = exception as OpException ?? new OpException(Op.Name, Node, entry?.Idx, exception);
+        var wrapped = exception as OpException ?? new OpException(Name, Node, entry?.Idx, exception);
         return Run.Fail(wrapped);
     }
 

@@ -22,7 +22,7 @@ public sealed partial class Graph
         for (var i = 0; i < _ops.Length; i++)
         {
             var op = _ops[i];
-            text.AppendLine().Append("  [").Append(i).Append("] ").Append(op);
+            text.AppendLine().Append("  [").Append(i).Append("] ").Append(DescribeOf(op));
             var wires = _edges.Where(e => e.Source == op).OrderBy(e => e.OutPort).Select(FormatWire).ToList();
             if (wires.Count > 0)
             {

@@ -17,16 +17,20 @@ public sealed partial class Graph
     private readonly ImmutableArray<Op> _ops;
     private readonly ImmutableArray<Edge> _edges;
 
+    // The composites each op sits in, as a name prefix ("Repeat › "): ops keep their identity inside a body.
+    private readonly ImmutableDictionary<Op, string> _scopes;
+
     /// <summary>Creates an empty graph; append to it with <c>g |= op</c>.</summary>
     public Graph()
-        : this([], [], null, null)
+        : this([], [], null, null, ImmutableDictionary<Op, string>.Empty)
     {
     }
 
-    private Graph(ImmutableArray<Op> ops, ImmutableArray<Edge> edges, Op? head, Op? tail)
+    private Graph(ImmutableArray<Op> ops, ImmutableArray<Edge> edges, Op? head, Op? tail, ImmutableDictionary<Op, string> scopes)
     {
         _ops = ops;
         _edges = edges;
+        _scopes = scopes;
         Head = head;
         Tail = tail;
     }
@@ -54,7 +58,7 @@ public sealed partial class Graph
     public static implicit operator Graph(Op op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        return new Graph([op], [], op, op);
+        return new Graph([op], [], op, op, ImmutableDictionary<Op, string>.Empty);
     }
 
     /// <summary>Appends <paramref name="right"/> to <paramref name="left"/>; same as <c>left.Then(right)</c>.</summary>
@@ -100,7 +104,7 @@ public sealed partial class Graph
 
         var edge = new Edge(Tail!, 0, next.Head!, 0);
         CheckPorts(edge, this, next);
-        return new Graph(_ops.AddRange(next._ops), _edges.AddRange(next._edges).Add(edge), Head, next.Tail);
+        return new Graph(_ops.AddRange(next._ops), _edges.AddRange(next._edges).Add(edge), Head, next.Tail, _scopes.SetItems(next._scopes));
     }
 
     /// <summary>
@@ -130,7 +134,7 @@ public sealed partial class Graph
             ops = ops.Add(target);
         }
 
-        return new Graph(ops, _edges.Add(edge), Head ?? source, Tail ?? target);
+        return new Graph(ops, _edges.Add(edge), Head ?? source, Tail ?? target, _scopes);
     }
 
     /// <summary>
@@ -145,11 +149,11 @@ public sealed partial class Graph
                 $"Op [{IndexOf(shared)}] {shared} is used twice (the same graph or op merged twice). Make a new op or graph for each place it is used.");
         }
 
-        return new Graph(_ops.AddRange(other._ops), _edges.AddRange(other._edges), Head ?? other.Head, Tail ?? other.Tail);
+        return new Graph(_ops.AddRange(other._ops), _edges.AddRange(other._edges), Head ?? other.Head, Tail ?? other.Tail, _scopes.SetItems(other._scopes));
     }
 
     /// <summary>The same ops and wires with another head and tail (both must be in the graph); for composite graphs.</summary>
-    internal Graph WithEnds(Op head, Op tail) => new(_ops, _edges, head, tail);
+    internal Graph WithEnds(Op head, Op tail) => new(_ops, _edges, head, tail, _scopes);
 
     /// <summary>Whether <paramref name="op"/> (this very instance) is part of the graph.</summary>
     /// <param name="op">The op to look for.</param>

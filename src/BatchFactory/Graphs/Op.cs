@@ -37,8 +37,20 @@ public abstract class Op
     public Op Named(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var copy = Renamed(name);
+        copy.UserNamed = true;
+        return copy;
+    }
+
+    /// <summary>Whether the user named the op (<see cref="Named(string)"/>); a composite then leaves its name as it is.</summary>
+    internal bool UserNamed { get; private set; }
+
+    /// <summary>A copy under another name that the library chose (a composite's part, an alias such as <c>CleanupLLMData</c>).</summary>
+    internal Op Renamed(string name)
+    {
         var copy = (Op)MemberwiseClone();
         copy.Name = name;
+        copy.UserNamed = false;
         return copy;
     }
 

@@ -105,7 +105,7 @@ public static partial class Ops
     /// <param name="responseKey">The response field. Default <c>llm_response</c>.</param>
     /// <returns>The op.</returns>
     public static Op CleanupLLMData(string requestKey = DefaultRequestKey, string responseKey = DefaultResponseKey) =>
-        RemoveField(requestKey, responseKey).Named("CleanupLLMData");
+        RemoveField(requestKey, responseKey).Renamed("CleanupLLMData");
 
     /// <summary>
     /// Embeds the text of <paramref name="inputKey"/> with <paramref name="model"/> and stores the vector in

@@ -19,5 +19,5 @@ public static partial class Ops
     /// Names an op that a composite factory (AskLLM, ListParallel, If, …) makes as part of it, so that errors, summaries
     /// and <see cref="Graph.ToString"/> name what the user wrote: <c>{composite} › {op.Name}</c>.
     /// </summary>
-    internal static Op Part(string composite, Op op) => op.Named(composite + Op.PartSeparator + op.Name);
+    internal static Op Part(string composite, Op op) => op.Renamed(composite + Op.PartSeparator + op.Name);
 }

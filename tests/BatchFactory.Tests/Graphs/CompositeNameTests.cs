@@ -6,6 +6,32 @@ namespace BatchFactory.Tests.Graphs;
 public class CompositeNameTests
 {
     [Fact]
+    public async Task Wire_ToAnOpInsideABranch_WiresThatOpAndItsEntriesArrive()
+    {
+        var copies = Replicate(2);
+        var g = FromList([new { n = 1 }, new { n = 2 }]) | If(_ => true, copies) | ToList("n");
+
+        g = g.Wire(copies, ToList("n").Named("side"), outPort: 1);
+        var result = await g.RunAsync(cancellationToken: TestRuns.Token);
+
+        Assert.Equal(2, result.OutputOf("side").Count);
+        Assert.Equal(2, result.OutputOf("ToList").Count);
+    }
+
+    [Fact]
+    public void IndexOf_AnOpPutInARepeatBody_FindsItUnderItsScopedName()
+    {
+        var body = MapField((int n) => n + 1, "n");
+        var g = FromList([new { n = 1 }]) | Repeat(body, 2) | ToList("n");
+
+        var node = g.IndexOf(body);
+
+        Assert.True(node >= 0);
+        Assert.Contains($"[{node}] Repeat › MapField(n -> n)", g.ToString(), StringComparison.Ordinal);
+        Assert.Equal("MapField", body.Name);
+    }
+
+    [Fact]
     public async Task MissingFieldInRepeatBody_FailsNamingRepeatTheOpTheFieldAndIdx()
     {
         var g = FromList([new { id = "a", n = 1 }], idxKey: "id") | Repeat(MapField((int m) => m + 1, "missing", "n"), 2) | ToList("n");

@@ -58,7 +58,7 @@ internal sealed class RunPlan
         {
             var stage = Stages[i];
             text.AppendLine().Append("  ").Append(i + 1).Append(". ").Append(stage.Describe).Append(": ");
-            text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.Nodes[node].Name}"));
+            text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.NameOf(_graph.Nodes[node])}"));
             if (stage is ModelStage { Model: var model } && _graph.Nodes[model] is AsyncEntryOp call)
             {
                 text.Append(" (").Append(call.Concurrency).Append(" at once)");

@@ -57,7 +57,7 @@ internal sealed partial class RunTelemetry
             return;
         }
 
-        var ops = contexts.Select(c => new OpInfo(c.Node, c.Op.Name, c.Description, c.Broker is not null, c.Op.KnownCount, Inputs(graph, c.Node), c.Op.OutputPorts)).ToList();
+        var ops = contexts.Select(c => new OpInfo(c.Node, c.Name, c.Description, c.Broker is not null, c.Op.KnownCount, Inputs(graph, c.Node), c.Op.OutputPorts)).ToList();
         _pump = new RunEventPump(monitor, _runLog, Secrets);
         await _pump.PublishSurelyAsync(new RunStarted(Elapsed, _startedAt, ops)).ConfigureAwait(false);
         _sampler = new ProgressSampler(ops, _options.TimeProvider, monitor.SampleInterval, () => (Stats(), Elapsed), _pump.Publish,

@@ -39,7 +39,7 @@ internal sealed class CollectAllToListOp : BlockOp
             {
                 context.Counters.AddIn();
                 var group = master.Spawned ?? throw context.Fail(master, new InvalidOperationException(
-                    $"Entry '{master.Idx}' reached in-port 0 of {Name} but was not spawned from; wire SpawnFromList's out-port 0 here."));
+                    $"Entry '{master.Idx}' reached in-port 0 of {context.Name} but was not spawned from; wire SpawnFromList's out-port 0 here."));
                 held.Hold();
                 if (group.MasterArrived(OnReady))
                 {
@@ -56,7 +56,7 @@ internal sealed class CollectAllToListOp : BlockOp
                 try
                 {
                     group = child.Frame is { Scope: SpawnGroup g, Parent: null } ? g : throw new InvalidOperationException(
-                        $"Entry '{child.Idx}' reached in-port 1 of {Name} but was not spawned by SpawnFromList (or is still inside a loop of the spawn body).");
+                        $"Entry '{child.Idx}' reached in-port 1 of {context.Name} but was not spawned by SpawnFromList (or is still inside a loop of the spawn body).");
                     values = [.. _itemKeys.Select(child.Take)];
                 }
                 catch (Exception ex)

@@ -26,7 +26,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
         }
         catch (ModelConfigurationException ex)
         {
-            throw new ModelConfigurationException($"Op '{Name}' (node [{context.Node}]): {ex.Message}", ex);
+            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
         }
 
         await ModelCall.PrepareAsync(context, "embeddings").ConfigureAwait(false);

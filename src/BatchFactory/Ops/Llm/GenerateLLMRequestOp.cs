@@ -56,7 +56,7 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         }
         catch (ModelConfigurationException ex)
         {
-            throw new ModelConfigurationException($"Op '{Name}' (node [{context.Node}]): {ex.Message}", ex);
+            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
         }
 
         return ValueTask.CompletedTask;

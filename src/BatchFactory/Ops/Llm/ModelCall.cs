@@ -21,7 +21,7 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
         var counters = new BrokerCounters();
         context.Broker = counters;
         var ledger = context.Run.Options.Project is { } project ? await project.OpenLedgerAsync(ledgerName, context.Token).ConfigureAwait(false) : null;
-        context.Prepared = new CallSite(context.Node, context.Op.Name, ledger, counters);
+        context.Prepared = new CallSite(context.Node, context.Name, ledger, counters);
     }
 
     /// <summary>The stored answer to <paramref name="request"/>, counted as served; <see langword="null"/> when there is none.</summary>
