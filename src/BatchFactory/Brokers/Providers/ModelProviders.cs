@@ -36,10 +36,16 @@ public sealed class ModelProviders
     /// <paramref name="createClient"/> makes for the model name (any <see cref="IChatClient"/>: a local model, a test double,
     /// another vendor's SDK).
     /// </summary>
-    public ModelProviders WithChatClient(string name, Func<string, IChatClient> createClient)
+    /// <param name="name">The provider's name, as in <c>model@name</c>.</param>
+    /// <param name="createClient">Makes the client for a model name.</param>
+    /// <param name="secrets">
+    /// The API keys the clients send (e.g. the value of the variable you read a key from), so that they are kept out of
+    /// logs, events, summaries, ledgers and entries as the built-in providers' keys are. Default none.
+    /// </param>
+    public ModelProviders WithChatClient(string name, Func<string, IChatClient> createClient, IEnumerable<string?>? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(createClient);
-        return With(new DelegateProvider(name, createClient));
+        return With(new DelegateProvider(name, createClient, [.. (secrets ?? []).OfType<string>().Where(s => s.Length > 0)]));
     }
 
     /// <summary>The secrets the registered providers declare (<see cref="IHoldsSecrets"/>), for keeping them out of everything the run writes.</summary>
@@ -61,9 +67,11 @@ public sealed class ModelProviders
         return provider;
     }
 
-    private sealed class DelegateProvider(string name, Func<string, IChatClient> createClient) : IModelProvider
+    private sealed class DelegateProvider(string name, Func<string, IChatClient> createClient, string[] secrets) : IModelProvider, IHoldsSecrets
     {
         public string Name => name;
+
+        public IEnumerable<string> Secrets => secrets;
 
         public void Validate(string model)
         {

@@ -61,6 +61,22 @@ public sealed class KeyRedactionTests : IDisposable
     }
 
     [Fact]
+    public async Task Summary_FailureOfAClientRegisteredWithItsKey_ListsTheFailureWithTheKeyMasked()
+    {
+        var models = ModelProviders.Default.WithChatClient(
+            "mine",
+            _ => new FakeChatClient { Answer = (_, _) => throw new InvalidOperationException($"401: key {Key} was refused") },
+            secrets: [Key]);
+        var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@mine", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries();
+
+        var result = await g.RunCheckedAsync(new RunOptions { Models = models, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
+
+        Assert.Contains("401: key *** was refused", Assert.Single(result.Entries).Get<string>("error"));
+        Assert.Contains("401: key *** was refused", result.Summary.Format());
+        Assert.DoesNotContain(Key, result.Summary.Format());
+    }
+
+    [Fact]
     public async Task Run_KeysInOpenAIAndAzureVariables_AreMaskedEvenWhereAnotherProviderQuotesThem()
     {
         Func<string, string?> environment = name => name switch
