@@ -124,12 +124,39 @@ public static partial class Ops
     /// <param name="body">The work on each child.</param>
     /// <param name="listKeys">The fields holding the lists.</param>
     /// <param name="itemKeys">The field each list's item goes to, one per list.</param>
-    /// <param name="outputItemKeys">The fields the body leaves on each child. Default: <paramref name="itemKeys"/>.</param>
-    /// <param name="outputListKeys">The list fields they are gathered into, one per output item field. Default: <paramref name="listKeys"/>.</param>
+    /// <param name="outputItemKeys">
+    /// The fields the body leaves on each child. Default, with a single list key: <paramref name="itemKeys"/>. With several
+    /// list keys give them (a field that goes to every child would otherwise come back as a list of copies).
+    /// </param>
+    /// <param name="outputListKeys">The list fields they are gathered into, one per output item field; given with <paramref name="outputItemKeys"/>. Default: <paramref name="listKeys"/>.</param>
     /// <returns>A graph: SpawnFromList, the body and CollectAllToList.</returns>
+    /// <exception cref="ArgumentException">Only one of the output arrays is given, their lengths differ, or several list keys come without output keys.</exception>
     public static Graph ListParallel(Graph body, string[] listKeys, string[] itemKeys, string[]? outputItemKeys = null, string[]? outputListKeys = null)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(listKeys);
+        if (outputItemKeys is null != outputListKeys is null)
+        {
+            throw new ArgumentException(
+                "ListParallel: give outputItemKeys and outputListKeys together (the list field each output item field is gathered into), or neither.",
+                outputItemKeys is null ? nameof(outputItemKeys) : nameof(outputListKeys));
+        }
+
+        if (outputItemKeys is null && listKeys.Length > 1)
+        {
+            throw new ArgumentException(
+                $"ListParallel over {listKeys.Length} list keys needs outputItemKeys and outputListKeys: say which fields the body leaves on each child and " +
+                "which lists they are gathered into (a field that goes to every child would otherwise come back as a list of copies).",
+                nameof(outputItemKeys));
+        }
+
+        if (outputItemKeys is not null && outputItemKeys.Length != outputListKeys!.Length)
+        {
+            throw new ArgumentException(
+                $"ListParallel: {outputItemKeys.Length} outputItemKeys but {outputListKeys.Length} outputListKeys; give one list field per output item field.",
+                nameof(outputListKeys));
+        }
+
         body = body.Scoped(nameof(ListParallel));
         var spawn = Part(nameof(ListParallel), new SpawnFromListOp(listKeys, itemKeys));
         var collect = Part(nameof(ListParallel), new CollectAllToListOp(outputItemKeys ?? itemKeys, outputListKeys ?? listKeys));

@@ -33,17 +33,34 @@ public class ListParallelTests
     }
 
     [Fact]
-    public async Task ListParallel_ArraysWithoutOutputKeys_WriteEachItemBackIntoItsList()
+    public void ListParallel_SeveralListKeysWithoutOutputKeys_IsRefusedNamingWhatToGive()
     {
-        var g = FromList([new { id = "m", xs = new[] { 1, 2 }, ys = new[] { 10, 20 } }], idxKey: "id")
-            | ListParallel(MapField<int, int, (int, int)>((x, y) => (x + y, y - x), ["x", "y"], ["x", "y"]), ["xs", "ys"], ["x", "y"])
-            | ToList("xs", "ys");
+        var ex = Assert.Throws<ArgumentException>(() => ListParallel(MapField((string t) => t.Length, "text", "len"), ["segments", "lang"], ["text", "lang"]));
 
-        var result = await g.RunCheckedAsync(null, TestRuns.Token);
+        Assert.Equal("outputItemKeys", ex.ParamName);
+        Assert.Contains("outputListKeys", ex.Message, StringComparison.Ordinal);
+    }
 
-        var row = Assert.Single(result.Values());
-        Assert.Equal("[11,22]", row!["xs"]!.ToJsonString());
-        Assert.Equal("[9,18]", row["ys"]!.ToJsonString());
+    [Fact]
+    public void ListParallel_OutputArraysOfDifferentLengths_IsRefusedWithListParallelsNames()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ListParallel(MapField((string t) => t.Length, "text", "len"), ["segments"], ["text"], ["len", "text"], ["lens"]));
+
+        Assert.Equal("outputListKeys", ex.ParamName);
+        Assert.StartsWith("ListParallel: 2 outputItemKeys but 1 outputListKeys", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListParallel_BroadcastFieldWithOutputKeysGiven_StaysAsItWas()
+    {
+        var g = FromList([new { id = "m", segments = new[] { "ab", "cde" }, lang = "en" }], idxKey: "id")
+            | ListParallel(MapField((string t, string l) => $"{l}:{t.Length}", ["text", "lang"], "len"), ["segments", "lang"], ["text", "lang"], ["len"], ["lens"])
+            | ToList("lens", "lang");
+
+        var row = Assert.Single((await g.RunCheckedAsync(null, TestRuns.Token)).Values());
+
+        Assert.Equal("""["en:2","en:3"]""", row!["lens"]!.ToJsonString());
+        Assert.Equal("en", row["lang"]!.GetValue<string>());
     }
 
     [Fact]
