@@ -20,6 +20,9 @@ internal sealed class FolderReferences
 {
     private const string Root = "(root)";
 
+    // CS8795: a partial method must have an implementation part; the logging source generator writes it at build time.
+    private const string LoggerMessageHalf = "CS8795";
+
     private static readonly Lazy<FolderReferences> s_library = new(() => Read(
         Directory.EnumerateFiles(SourceTree.Library, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -31,6 +34,9 @@ internal sealed class FolderReferences
     private FolderReferences(CSharpCompilation compilation, IReadOnlyList<FolderReference> references, IReadOnlyDictionary<string, IReadOnlySet<string>> typeFolders, int files)
     {
         _compilation = compilation;
+        BindingErrors = [.. compilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != LoggerMessageHalf)
+            .Select(d => d.ToString())];
         References = references;
         TypeFolders = typeFolders;
         Files = files;
@@ -44,6 +50,12 @@ internal sealed class FolderReferences
 
     /// <summary>Each type declared in the sources, by full name, with the folders its declarations are in.</summary>
     public IReadOnlyDictionary<string, IReadOnlySet<string>> TypeFolders { get; }
+
+    /// <summary>
+    /// The compiler's errors reading the sources, but for the halves of <c>[LoggerMessage]</c> methods that a source
+    /// generator writes (not run here). Any other error means names may not bind, and uses across folders may be missed.
+    /// </summary>
+    public IReadOnlyList<string> BindingErrors { get; }
 
     /// <summary>How many files were read.</summary>
     public int Files { get; }
@@ -114,7 +126,7 @@ internal sealed class FolderReferences
     {
         var file = model.SyntaxTree.FilePath;
         var from = FolderOf(file);
-        foreach (var node in model.SyntaxTree.GetRoot().DescendantNodes().Where(n => n is SimpleNameSyntax or ImplicitObjectCreationExpressionSyntax))
+        foreach (var node in model.SyntaxTree.GetRoot().DescendantNodes())
         {
             foreach (var symbol in Used(model, node))
             {
@@ -126,13 +138,28 @@ internal sealed class FolderReferences
         }
     }
 
-    // What a name (or a target-typed new) stands for; a name the compiler could not bind exactly still counts through its candidates.
+    // What a node uses: the type or member a name stands for (through its candidates when the compiler could not bind it
+    // exactly), the constructor of a target-typed new, a user-defined operator, conversion or indexer, a foreach's enumerator.
     private static IEnumerable<ISymbol> Used(SemanticModel model, SyntaxNode node)
     {
-        var info = node is ImplicitObjectCreationExpressionSyntax creation
-            ? model.GetSymbolInfo(creation)
-            : model.GetSymbolInfo(node);
-        var symbols = info.Symbol is { } symbol ? [symbol] : info.CandidateSymbols;
+        var symbols = new List<ISymbol>();
+        if (node is SimpleNameSyntax or ImplicitObjectCreationExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
+            or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax or ElementAccessExpressionSyntax)
+        {
+            var info = model.GetSymbolInfo(node);
+            symbols.AddRange(info.Symbol is { } symbol ? [symbol] : info.CandidateSymbols);
+        }
+
+        if (node is ExpressionSyntax expression && model.GetConversion(expression) is { IsUserDefined: true, MethodSymbol: { } conversion })
+        {
+            symbols.Add(conversion);
+        }
+
+        if (node is ForEachStatementSyntax loop && model.GetForEachStatementInfo(loop).GetEnumeratorMethod is { } enumerator)
+        {
+            symbols.Add(enumerator);
+        }
+
         foreach (var used in symbols)
         {
             var original = used is IMethodSymbol { ReducedFrom: { } extension } ? extension : used;

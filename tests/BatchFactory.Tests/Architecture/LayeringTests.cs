@@ -8,6 +8,7 @@ public sealed class LayeringTests
     {
         var library = FolderReferences.Library;
         Assert.True(library.Files > 100, $"Read only {library.Files} files of {SourceTree.Library}.");
+        Assert.True(library.BindingErrors.Count == 0, "The sources did not compile, so uses may be missed:\n" + string.Join("\n", library.BindingErrors.Take(20)));
         Assert.NotEmpty(library.References);
 
         var violations = Layers.Violations(library.References).Select(r => r.ToString()).ToList();
@@ -80,6 +81,8 @@ public sealed class LayeringTests
     [InlineData("Events/PutBack.cs", "static object Of(RunOptions options) => options;", "Engine")]
     [InlineData("Reporting/PutBack.cs", "static object Of(RunOptions options) => options;", "Engine")]
     [InlineData("Ledgers/PutBack.cs", "static object Of(ProjectFolder project) => project;", "Projects")]
+    [InlineData("Entries/PutBack.cs", "static object Of(Op a, Op b) => a | b;", "Graphs")]
+    [InlineData("Ledgers/PutBack.cs", "static object Of(BatchFactory.ProjectFolder p) => p[\"x\"];", "Projects")]
     public void BackReference_PutBack_IsRefused(string path, string member, string usedFolder)
     {
         var text = $"namespace BatchFactory;\n\ninternal static class PutBack\n{{\n    {member}\n}}\n";
