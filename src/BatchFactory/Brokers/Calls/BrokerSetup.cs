@@ -1,6 +1,6 @@
 namespace BatchFactory.Brokers;
 
-/// <summary>What a run's broker is built from (copied from the run's options when the run is built).</summary>
+/// <summary>What a run's broker is built from: the run's options, taken when the run is built (the dictionaries are the options' own, which are not to change during a run).</summary>
 /// <param name="Models">Resolves <c>model@provider</c> to a provider.</param>
 /// <param name="Broker">Retries and rate limits for every model without an entry in <paramref name="BrokerFor"/>.</param>
 /// <param name="BrokerFor">Retries and rate limits per model (<c>model@provider</c>).</param>

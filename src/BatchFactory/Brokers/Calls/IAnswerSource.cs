@@ -6,7 +6,8 @@ namespace BatchFactory.Brokers;
 /// How a request the ledger has no answer for gets answered: the broker's one seam. Today a live call to the model
 /// (<see cref="LiveAnswers"/>); a provider's batch API or another machine of the same run answer through it too. The
 /// broker around it shares identical requests in flight, stores every answer under the request's key before anyone
-/// sees it, records failures, counts and reports; a source only answers.
+/// sees it, records failures, counts and reports; a source only answers. The broker does not dispose a source it was
+/// given: its maker owns it.
 /// </summary>
 internal interface IAnswerSource
 {
