@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using BatchFactory.Engine;
 using BatchFactory.Entries;
 using BatchFactory.Entries.Scopes;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using BatchFactory.Engine;
 using BatchFactory.Entries;
 using Microsoft.Extensions.AI;
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using BatchFactory.Brokers.Resilience;
 using Microsoft.Extensions.AI;
-using Polly;
 
 namespace BatchFactory;
 

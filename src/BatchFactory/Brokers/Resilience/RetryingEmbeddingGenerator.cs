@@ -1,6 +1,5 @@
 using BatchFactory.Brokers.Resilience;
 using Microsoft.Extensions.AI;
-using Polly;
 
 namespace BatchFactory;
 

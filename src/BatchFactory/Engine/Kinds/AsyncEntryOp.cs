@@ -1,6 +1,3 @@
-using System.Threading.Tasks.Dataflow;
-using BatchFactory.Engine;
-
 namespace BatchFactory.Engine.Kinds;
 
 /// <summary>

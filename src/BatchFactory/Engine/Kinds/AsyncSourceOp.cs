@@ -1,5 +1,3 @@
-using BatchFactory.Engine;
-
 namespace BatchFactory.Engine.Kinds;
 
 /// <summary>

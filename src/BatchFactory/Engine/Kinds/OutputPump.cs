@@ -1,5 +1,4 @@
 using System.Threading.Tasks.Dataflow;
-using BatchFactory.Engine;
 using BatchFactory.Entries;
 
 namespace BatchFactory.Engine.Kinds;

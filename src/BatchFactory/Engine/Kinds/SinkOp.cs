@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
-using BatchFactory.Engine;
 using BatchFactory.Entries;
 
 namespace BatchFactory.Engine.Kinds;

@@ -1,5 +1,3 @@
-using BatchFactory.Engine;
-
 namespace BatchFactory.Engine.Kinds;
 
 /// <summary>An op with no in-port that produces entries in a fixed order; each gets an order key from its position.</summary>

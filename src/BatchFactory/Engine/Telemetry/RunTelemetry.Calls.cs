@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
-using BatchFactory.Events;
 using BatchFactory.Logging;
-using BatchFactory.Reporting;
 using Microsoft.Extensions.Logging;
 
 namespace BatchFactory.Engine.Telemetry;

@@ -1,4 +1,3 @@
-using BatchFactory.Engine;
 using BatchFactory.Events;
 using BatchFactory.Logging;
 using BatchFactory.Reporting;

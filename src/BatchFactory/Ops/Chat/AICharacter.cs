@@ -1,4 +1,3 @@
-using BatchFactory.Brokers;
 using BatchFactory.Operators;
 
 namespace BatchFactory;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

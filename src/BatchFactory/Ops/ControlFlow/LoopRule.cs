@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>What decides whether an entry goes (again) round a loop: a fixed or per-entry number of rounds, or a predicate.</summary>

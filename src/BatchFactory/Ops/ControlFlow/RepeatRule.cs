@@ -1,5 +1,4 @@
 using System.Globalization;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

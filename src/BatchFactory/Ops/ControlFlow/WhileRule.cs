@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>While's rule: go round as long as the predicate holds, checked before every round.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using BatchFactory.Engine;
 using BatchFactory.Engine.Kinds;
 using BatchFactory.Entries;
 

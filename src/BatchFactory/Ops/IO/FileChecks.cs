@@ -1,4 +1,3 @@
-using BatchFactory.Engine.Kinds;
 using BatchFactory.Ledgers;
 
 namespace BatchFactory.Operators;

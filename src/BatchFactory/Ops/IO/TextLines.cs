@@ -1,5 +1,4 @@
 using System.Text;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

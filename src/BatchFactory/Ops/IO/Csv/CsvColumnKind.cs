@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

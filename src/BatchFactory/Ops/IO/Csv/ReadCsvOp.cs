@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Kinds;
 using CsvHelper;
 
 namespace BatchFactory.Operators;

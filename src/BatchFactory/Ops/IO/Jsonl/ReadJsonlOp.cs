@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

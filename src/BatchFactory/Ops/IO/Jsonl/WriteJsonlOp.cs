@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>The headings that enclose the current line of a Markdown file, outermost first, as a reader walks it.</summary>

@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>Writes entries to a Markdown file: UTF-8 without a byte order mark, <c>\n</c> line ends, headings from each entry's heading path.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>Writes each entry's keyword as a list item under the headings of its heading path, in stream order.</summary>

@@ -1,4 +1,3 @@
-using BatchFactory.Engine.Kinds;
 using Parquet.Schema;
 
 namespace BatchFactory.Operators;

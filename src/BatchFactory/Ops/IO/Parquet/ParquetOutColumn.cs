@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BatchFactory.Engine.Kinds;
 using Parquet;
 using Parquet.Schema;
 

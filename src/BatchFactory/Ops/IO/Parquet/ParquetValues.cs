@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using BatchFactory.Engine.Kinds;
 using Parquet.Data;
 
 namespace BatchFactory.Operators;

@@ -1,4 +1,3 @@
-using BatchFactory.Engine.Kinds;
 using Parquet;
 using Parquet.Schema;
 

@@ -1,5 +1,4 @@
 using System.IO.Enumeration;
-using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
 

@@ -1,5 +1,3 @@
-using BatchFactory.Engine.Kinds;
-
 namespace BatchFactory.Operators;
 
 /// <summary>Writes each entry's text to its own file in a folder, named by a field (a path relative to the folder), as UTF-8.</summary>
