@@ -26,37 +26,25 @@ internal static class Harness
 #endif
 
         var total = Stopwatch.StartNew();
-        var rows = Data.MakeRows(options.Entries);
-        var expected = Data.Expected(rows);
-        var warmupRows = rows.Take(options.Warmup).ToList();
-        var warmupExpected = Data.Expected(warmupRows);
+        var workload = options.Workload == WorkloadKind.Python ? PythonWorkloadScenarios(options)
+            : options.Subscriber ? SubscriberScenarios(options)
+            : DataflowScenarios(options);
+        var scenarios = workload.Scenarios;
 
-        var scenarios = options.Subscriber ? SubscriberScenarios() : new Scenario[]
-        {
-            new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", "raw",
-                KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true)),
-            new("raw", $"hand-written TPL Dataflow chain + List<int> ({Describe(options.RawFilter)})", null,
-                KeepsValues: true, data => RawPipeline.RunAsync(data, collect: true, options.RawFilter)),
-            new("ours, bounded", "same ops ending in Count() (keeps only the number)", "raw, bounded",
-                KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false)),
-            new("raw, bounded", "same raw chain, last block linked to NullTarget", null,
-                KeepsValues: false, data => RawPipeline.RunAsync(data, collect: false, options.RawFilter)),
-        };
-
-        PrintHeader(options, rows.Count, expected.Count);
+        PrintHeader(options, workload);
 
         // Warm-up: JIT (tiered compilation, PGO) and Dataflow/JSON caches, on a small prefix of the same data.
         foreach (var scenario in scenarios)
         {
-            var warm = await MeasureAsync(scenario, warmupRows);
-            if (!Check(scenario, warm, warmupExpected, "warm-up"))
+            var warm = await MeasureAsync(scenario, warmup: true);
+            if (!Check(scenario, warm, workload.WarmupExpected, "warm-up"))
             {
                 return 1;
             }
         }
 
         var baseline = FullCollect();
-        Console.WriteLine($"Managed heap after a full GC, holding the {rows.Count:N0} input records: {Mb(baseline):F1} MB");
+        Console.WriteLine($"Managed heap after a full GC, holding the {options.Entries:N0} input records: {Mb(baseline):F1} MB");
         Console.WriteLine();
 
         var samples = scenarios.ToDictionary(s => s, _ => new List<Measurement>());
@@ -65,12 +53,12 @@ internal static class Harness
             for (var k = 0; k < scenarios.Length; k++)
             {
                 var scenario = scenarios[(k + round) % scenarios.Length];
-                var m = await MeasureAsync(scenario, rows);
+                var m = await MeasureAsync(scenario, warmup: false);
                 Console.WriteLine(
-                    $"  round {round + 1}/{options.Rounds}  {scenario.Name,-25} {m.Seconds,6:F2} s {rows.Count / m.Seconds,11:N0} entries/s" +
+                    $"  round {round + 1}/{options.Rounds}  {scenario.Name,-25} {m.Seconds,6:F2} s {options.Entries / m.Seconds,11:N0} entries/s" +
                     $"  cpu {m.CpuSeconds,5:F2} s  gc pause {m.GcPauseSeconds,5:F2} s  peak {Mb(m.PeakHeap),4:F0} MB, after GC {Mb(m.PeakHeapAfterGc),4:F0} MB  alloc {Mb(m.Allocated),5:F0} MB" +
                     $"  GCs {m.Gen0}/{m.Gen1}/{m.Gen2}");
-                if (!Check(scenario, m, expected, $"round {round + 1}"))
+                if (!Check(scenario, m, workload.Expected, $"round {round + 1}"))
                 {
                     return 1;
                 }
@@ -80,13 +68,13 @@ internal static class Harness
         }
 
         Console.WriteLine();
-        PrintTable(scenarios, samples, rows.Count, baseline, options.Subscriber);
+        PrintTable(workload, samples, options.Entries, baseline);
         Console.WriteLine();
         Console.WriteLine($"Medians of {options.Rounds} runs per scenario. Total time {total.Elapsed.TotalSeconds:F0} s.");
         return 0;
     }
 
-    private static async Task<Measurement> MeasureAsync(Scenario scenario, IReadOnlyList<Row> rows)
+    private static async Task<Measurement> MeasureAsync(Scenario scenario, bool warmup)
     {
         FullCollect();
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
@@ -96,7 +84,7 @@ internal static class Harness
         var sampler = MemorySampler.Start(SampleEvery);
         var clock = Stopwatch.StartNew();
 
-        var outcome = await scenario.Run(rows);
+        var outcome = await scenario.Run(warmup);
 
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
@@ -109,7 +97,7 @@ internal static class Harness
             peakAfterGc,
             GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore,
             GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            outcome.Count, outcome.LenSum?.Invoke());
+            outcome.Count, outcome.LenSum?.Invoke(), outcome.Check?.Invoke());
         return measurement;
     }
 
@@ -127,24 +115,32 @@ internal static class Harness
             return false;
         }
 
+        if (m.Problem is { } problem)
+        {
+            Console.Error.WriteLine($"error: {scenario.Name} ({when}): {problem}");
+            return false;
+        }
+
         return true;
     }
 
-    private static void PrintHeader(HarnessOptions options, int entries, int kept)
+    private static void PrintHeader(HarnessOptions options, Workload workload)
     {
+        var (entries, kept) = (options.Entries, workload.Expected.Count);
         var gc = GCSettings.IsServerGC ? "server" : "workstation";
         var concurrent = AppContext.TryGetSwitch("System.GC.Concurrent", out var c) ? (c ? ", concurrent" : ", non-concurrent") : string.Empty;
-        Console.WriteLine($"BatchFactory throughput harness: {entries:N0} entries ({kept:N0} pass the filter), {options.Rounds} rounds, warm-up {options.Warmup:N0}");
+        Console.WriteLine($"BatchFactory throughput harness{workload.Title}: {entries:N0} entries ({kept:N0} pass the filter), {options.Rounds} rounds, warm-up {options.Warmup:N0}");
         Console.WriteLine($"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
             $"{Environment.ProcessorCount} cores, {gc} GC{concurrent}, tiered PGO {(AppContext.TryGetSwitch("System.Runtime.TieredPGO", out var pgo) && !pgo ? "off" : "on")}");
         Console.WriteLine();
     }
 
-    private static void PrintTable(Scenario[] scenarios, Dictionary<Scenario, List<Measurement>> samples, int entries, long baseline, bool subscriber)
+    private static void PrintTable(Workload workload, Dictionary<Scenario, List<Measurement>> samples, int entries, long baseline)
     {
+        var scenarios = workload.Scenarios;
         var medians = scenarios.ToDictionary(s => s.Name, s => Median(samples[s].Select(m => m.Seconds)));
         var byName = scenarios.ToDictionary(s => s.Name);
-        var ratioName = subscriber ? "watched/unwatched" : "ours/raw";
+        var ratioName = workload.RatioName;
         Console.WriteLine($"| scenario | entries | entries/s | {ratioName} | CPU µs/entry | GC pause % | alloc B/entry | peak heap MB | peak heap after GC MB |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in scenarios)
@@ -171,26 +167,86 @@ internal static class Harness
             Console.WriteLine($"  {s.Name}: {s.Description}");
         }
 
-        Console.WriteLine(subscriber
-            ? "  watched/unwatched: entries/s with one subscriber divided by entries/s without, per round, median over rounds (1.00 = watching costs nothing)."
-            : "  ours/raw: ours entries/s divided by raw entries/s, per round, median over rounds (1.00 = as fast as hand-written Dataflow).");
+        Console.WriteLine($"  {workload.RatioName}: {workload.RatioMeaning}");
         Console.WriteLine("  CPU µs/entry: process CPU time (all threads, including the GC) per input entry; GC pause %: share of wall time the GC paused the process.");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  peak heap: GC.GetTotalMemory(false) sampled every 10 ms, so it includes garbage not yet collected; peak heap after GC: the largest heap size right after a GC during the run. Both include the {Mb(baseline):F0} MB input list."));
     }
 
+    /// <summary>Ours and the hand-written Dataflow chain over the same rows, collecting and not; each ratio is ours ÷ raw speed.</summary>
+    private static Workload DataflowScenarios(HarnessOptions options)
+    {
+        var (rows, warmupRows) = MakeRows(options);
+        IReadOnlyList<Row> Data(bool warmup) => warmup ? warmupRows : rows;
+        return new Workload(
+            string.Empty,
+            [
+                new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", "raw",
+                    KeepsValues: true, w => OursPipeline.RunAsync(Data(w), collect: true)),
+                new("raw", $"hand-written TPL Dataflow chain + List<int> ({Describe(options.RawFilter)})", null,
+                    KeepsValues: true, w => RawPipeline.RunAsync(Data(w), collect: true, options.RawFilter)),
+                new("ours, bounded", "same ops ending in Count() (keeps only the number)", "raw, bounded",
+                    KeepsValues: false, w => OursPipeline.RunAsync(Data(w), collect: false)),
+                new("raw, bounded", "same raw chain, last block linked to NullTarget", null,
+                    KeepsValues: false, w => RawPipeline.RunAsync(Data(w), collect: false, options.RawFilter)),
+            ],
+            BatchFactory.Benchmarks.Data.Expected(rows),
+            BatchFactory.Benchmarks.Data.Expected(warmupRows),
+            "ours/raw",
+            "ours entries/s divided by raw entries/s, per round, median over rounds (1.00 = as fast as hand-written Dataflow).");
+    }
+
     /// <summary>Ours with and without one subscriber watching (see <see cref="CountingSubscriber"/>); each ratio is watched ÷ unwatched speed.</summary>
-    private static Scenario[] SubscriberScenarios() =>
-    [
-        new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", null,
-            KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true)),
-        new("ours, subscriber", "the same with a RunMonitor (250 ms samples) and one subscriber", "ours",
-            KeepsValues: true, data => OursPipeline.RunAsync(data, collect: true, watched: true)),
-        new("ours, bounded", "same ops, no ToList", null,
-            KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false)),
-        new("ours, bounded, subscriber", "the same with a RunMonitor and one subscriber", "ours, bounded",
-            KeepsValues: false, data => OursPipeline.RunAsync(data, collect: false, watched: true)),
-    ];
+    private static Workload SubscriberScenarios(HarnessOptions options)
+    {
+        var (rows, warmupRows) = MakeRows(options);
+        IReadOnlyList<Row> Data(bool warmup) => warmup ? warmupRows : rows;
+        return new Workload(
+            ", subscriber overhead",
+            [
+                new("ours", "FromList | MapField | Filter | SetField | MapField | ToList", null,
+                    KeepsValues: true, w => OursPipeline.RunAsync(Data(w), collect: true)),
+                new("ours, subscriber", "the same with a RunMonitor (250 ms samples) and one subscriber", "ours",
+                    KeepsValues: true, w => OursPipeline.RunAsync(Data(w), collect: true, watched: true)),
+                new("ours, bounded", "same ops, no ToList", null,
+                    KeepsValues: false, w => OursPipeline.RunAsync(Data(w), collect: false)),
+                new("ours, bounded, subscriber", "the same with a RunMonitor and one subscriber", "ours, bounded",
+                    KeepsValues: false, w => OursPipeline.RunAsync(Data(w), collect: false, watched: true)),
+            ],
+            BatchFactory.Benchmarks.Data.Expected(rows),
+            BatchFactory.Benchmarks.Data.Expected(warmupRows),
+            "watched/unwatched",
+            "entries/s with one subscriber divided by entries/s without, per round, median over rounds (1.00 = watching costs nothing).");
+    }
+
+    /// <summary>The Python reference's workload (see <see cref="PythonWorkload"/>) with each of its three endings; each ratio is that ending's speed ÷ Count()'s.</summary>
+    private static Workload PythonWorkloadScenarios(HarnessOptions options)
+    {
+        var items = PythonWorkload.MakeItems(options.Entries);
+        var warmupItems = items.Take(options.Warmup).ToList();
+        IReadOnlyList<Dictionary<string, string>> Data(bool warmup) => warmup ? warmupItems : items;
+        const string Ops = "FromList({keyword, text}) | MapField(upper, text) | Filter(even i, keyword) | SetField(tag, x)";
+        return new Workload(
+            ", Python reference workload",
+            [
+                new("py, OutputEntries", $"{Ops} | OutputEntries()", "py, Count",
+                    KeepsValues: false, w => PythonWorkload.RunAsync(Data(w), PythonWorkload.Ending.OutputEntries)),
+                new("py, ToList", $"{Ops} | ToList(keyword, text, tag)", "py, Count",
+                    KeepsValues: false, w => PythonWorkload.RunAsync(Data(w), PythonWorkload.Ending.ToList)),
+                new("py, Count", $"{Ops} | Count()", null,
+                    KeepsValues: false, w => PythonWorkload.RunAsync(Data(w), PythonWorkload.Ending.Count)),
+            ],
+            (PythonWorkload.Expected(items.Count), 0),
+            (PythonWorkload.Expected(warmupItems.Count), 0),
+            "vs Count",
+            "entries/s of the ending divided by entries/s of the same ops ending in Count(), per round, median over rounds (1.00 = collecting costs nothing).");
+    }
+
+    private static (List<Row> Rows, List<Row> WarmupRows) MakeRows(HarnessOptions options)
+    {
+        var rows = BatchFactory.Benchmarks.Data.MakeRows(options.Entries);
+        return (rows, rows.Take(options.Warmup).ToList());
+    }
 
     private static string Describe(RawFilter filter) => filter switch
     {
@@ -216,8 +272,13 @@ internal static class Harness
 
     private static double Mb(double bytes) => bytes / (1024.0 * 1024.0);
 
-    private sealed record Scenario(string Name, string Description, string? ComparedWith, bool KeepsValues, Func<IReadOnlyList<Row>, Task<Outcome>> Run);
+    /// <summary>One scenario; <see cref="Run"/> takes whether to run on the warm-up prefix (true) or on all the data.</summary>
+    private sealed record Scenario(string Name, string Description, string? ComparedWith, bool KeepsValues, Func<bool, Task<Outcome>> Run);
+
+    /// <summary>The scenarios of one harness mode, the results they must give on all the data and on the warm-up prefix, and what the ratio column means.</summary>
+    private sealed record Workload(
+        string Title, Scenario[] Scenarios, (int Count, long LenSum) Expected, (int Count, long LenSum) WarmupExpected, string RatioName, string RatioMeaning);
 
     private sealed record Measurement(
-        double Seconds, double CpuSeconds, double GcPauseSeconds, long PeakHeap, long PeakHeapAfterGc, long Allocated, int Gen0, int Gen1, int Gen2, int Count, long? LenSum);
+        double Seconds, double CpuSeconds, double GcPauseSeconds, long PeakHeap, long PeakHeapAfterGc, long Allocated, int Gen0, int Gen1, int Gen2, int Count, long? LenSum, string? Problem);
 }

@@ -13,6 +13,9 @@ internal sealed record HarnessOptions
                              predicate, the default) or 'many' (TransformManyBlock returning 0 or 1 items)
           --subscriber       measure what watching a run costs instead: ours and ours, bounded, each with and without a
                              RunMonitor with one subscriber; the ratio is with / without, per round
+          --workload NAME    'dataflow' (the default: ours vs hand-written Dataflow) or 'python': the Python reference's
+                             workload (FromList {keyword, 200-char text} | MapField upper | Filter even | SetField),
+                             ending in OutputEntries(), ToList(...) and Count()
           --micro [ARGS]     run the BenchmarkDotNet micro-benchmarks instead; ARGS go to BenchmarkSwitcher
         """;
 
@@ -26,6 +29,9 @@ internal sealed record HarnessOptions
 
     /// <summary>Run the subscriber-overhead scenarios instead of the comparison with raw Dataflow.</summary>
     public bool Subscriber { get; init; }
+
+    /// <summary>Which scenarios run: the comparison with raw Dataflow (default) or the Python reference's workload.</summary>
+    public WorkloadKind Workload { get; init; } = WorkloadKind.Dataflow;
 
     public bool ShowHelp { get; init; }
 
@@ -60,12 +66,28 @@ internal sealed record HarnessOptions
                 case "--subscriber":
                     options = options with { Subscriber = true };
                     break;
+                case "--workload":
+                    options = options with
+                    {
+                        Workload = Cli.Value(args, ref i) switch
+                        {
+                            "dataflow" => WorkloadKind.Dataflow,
+                            "python" => WorkloadKind.Python,
+                            var other => throw new ArgumentException($"--workload takes 'dataflow' or 'python', not '{other}'."),
+                        },
+                    };
+                    break;
                 case "--help" or "-h" or "-?":
                     options = options with { ShowHelp = true };
                     break;
                 default:
                     throw new ArgumentException($"unknown argument '{arg}'.");
             }
+        }
+
+        if (options.Subscriber && options.Workload != WorkloadKind.Dataflow)
+        {
+            throw new ArgumentException("--subscriber measures the dataflow workload; leave out --workload python.");
         }
 
         return options with { Warmup = Math.Min(options.Warmup, options.Entries) };
@@ -80,4 +102,14 @@ internal enum RawFilter
 
     /// <summary>A TransformManyBlock returns no item for a rejected entry and one for a kept entry.</summary>
     TransformMany,
+}
+
+/// <summary>The scenarios the throughput harness runs.</summary>
+internal enum WorkloadKind
+{
+    /// <summary>Ours and a hand-written TPL Dataflow chain over the same rows (the default).</summary>
+    Dataflow,
+
+    /// <summary>The workload the Python batchfactory was timed on, with three endings (see <see cref="PythonWorkload"/>).</summary>
+    Python,
 }

@@ -43,5 +43,6 @@ internal static class OursPipeline
 
 /// <summary>What a run produced: how many entries reached the end and, when they were kept, how to checksum them (outside the timing).</summary>
 /// <param name="Count">Entries that reached the end of the pipeline.</param>
-/// <param name="LenSum">Sums the collected "len" values; <see langword="null"/> when the run kept nothing.</param>
-internal sealed record Outcome(int Count, Func<long>? LenSum);
+/// <param name="LenSum">Sums the collected "len" values; <see langword="null"/> when the run kept nothing (or has no "len").</param>
+/// <param name="Check">Checks what the run collected: <see langword="null"/> when right, else what is wrong; <see langword="null"/> when there is nothing to check.</param>
+internal sealed record Outcome(int Count, Func<long>? LenSum, Func<string?>? Check = null);
