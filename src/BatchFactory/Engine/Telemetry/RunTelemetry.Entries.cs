@@ -18,4 +18,11 @@ internal sealed partial class RunTelemetry
         RunLog.EntryFailed(_runLog, context.Name, context.Node, idx, outcome, error);
         return Secrets.Redact(exception.Message);
     }
+
+    /// <summary>An entry does not go on in this run because work it waits for stays for a later run: kept for the summary and logged.</summary>
+    public void EntryWaits(OpContext context, string idx, string why)
+    {
+        _failures.Add(new EntryFailure(context.Node, context.Name, idx, why));
+        RunLog.EntryWaits(_runLog, context.Name, context.Node, idx, why);
+    }
 }

@@ -60,6 +60,7 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
                     case OnCallFailure.FailRun:
                         throw;
                     default:
+                        OpContext.Stays(entry);
                         return (null, false);
                 }
             }
