@@ -1,9 +1,11 @@
 namespace BatchFactory;
 
 /// <summary>
-/// A file a reader op reads is not what it expects: a malformed JSONL line or CSV record, text that is not UTF-8, a
-/// Parquet column it cannot read. The message names the file and, when known, the 1-based line. While a graph runs it
-/// reaches you as the <see cref="Exception.InnerException"/> of an <see cref="OpException"/>, which names the op.
+/// A file a reader op reads is missing or is not what it expects: a file or folder that does not exist, a malformed
+/// JSONL line or CSV record, text that is not UTF-8, a Parquet column it cannot read. The message names the file and,
+/// when known, the 1-based line. A missing file or folder is found before the run starts and thrown as it is, its
+/// message naming the op; an error found while a graph runs reaches you as the <see cref="Exception.InnerException"/>
+/// of an <see cref="OpException"/>, which names the op.
 /// </summary>
 public sealed class InputFileException : Exception
 {
@@ -19,9 +21,18 @@ public sealed class InputFileException : Exception
         Line = line;
     }
 
-    /// <summary>The file that could not be read.</summary>
+    private InputFileException(string path, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        FilePath = path;
+    }
+
+    /// <summary>The file (or, for a missing folder, the folder) that could not be read.</summary>
     public string FilePath { get; }
 
     /// <summary>The 1-based line where the problem is, or <see langword="null"/> when it is not about one line.</summary>
     public long? Line { get; }
+
+    /// <summary>A file or folder that does not exist: <paramref name="message"/> is the whole message (it names the op).</summary>
+    internal static InputFileException Missing(string path, string message, Exception innerException) => new(path, message, innerException);
 }

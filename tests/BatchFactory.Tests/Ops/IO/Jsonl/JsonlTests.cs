@@ -92,16 +92,31 @@ public sealed class JsonlTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadJsonl_MissingFile_FailsBeforeTheRunStarts()
+    public async Task ReadJsonl_MissingFile_ThrowsInputFileExceptionBeforeTheRunStarts()
     {
         var built = false;
         var options = new RunOptions { OnMaterialized = _ => built = true };
 
-        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => (ReadJsonl(_dir["nope.jsonl"]) | OutputEntries()).RunAsync(options, TestRuns.Token));
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadJsonl(_dir["nope.jsonl"]) | OutputEntries()).RunAsync(options, TestRuns.Token));
 
         Assert.False(built);
         Assert.Contains("ReadJsonl", ex.Message);
         Assert.Contains(_dir["nope.jsonl"], ex.Message);
+    }
+
+    [Fact]
+    public async Task ReadJsonl_MissingFileAtARelativePath_ThrowsInputFileExceptionNamingOpFullPathAndCurrentFolder()
+    {
+        var relative = Path.Combine("no-such-folder", "nope.jsonl");
+
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadJsonl(relative) | OutputEntries()).RunAsync(null, TestRuns.Token));
+
+        Assert.Equal(Path.GetFullPath(relative), ex.FilePath);
+        Assert.Null(ex.Line);
+        Assert.StartsWith("ReadJsonl: the file '" + Path.GetFullPath(relative) + "' does not exist", ex.Message);
+        Assert.Contains($"relative to the current folder, '{Environment.CurrentDirectory}'", ex.Message);
+        Assert.Contains("project[\"no-such-folder/nope.jsonl\"]", ex.Message);
+        Assert.IsType<FileNotFoundException>(ex.InnerException);
     }
 
     [Fact]
