@@ -68,6 +68,36 @@ public sealed class JsonlTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadJsonl_MalformedLine_ReportsTheFileLineAndColumnNotTheSerializersPosition()
+    {
+        File.WriteAllText(_dir["in.jsonl"], "{\"s\":\"a\"}\n{\"s\":\"caf\u00e9\",}\n");
+
+        var ex = await (ReadJsonl(_dir["in.jsonl"]) | OutputEntries()).RunFailingAsync<OpException>(null, TestRuns.Token);
+
+        var inner = Assert.IsType<InputFileException>(ex.InnerException);
+        Assert.Equal(2, inner.Line);
+        Assert.Equal(13, inner.Column);
+        Assert.Contains("in.jsonl', line 2, column 13: not valid JSON:", inner.Message);
+        Assert.DoesNotContain("LineNumber", ex.Message);
+        Assert.DoesNotContain("BytePositionInLine", ex.Message);
+        Assert.DoesNotContain("Path: $", ex.Message);
+    }
+
+    [Fact]
+    public async Task ReadJsonl_MalformedArrayFile_ReportsTheFileLineAndColumnNotTheSerializersPosition()
+    {
+        File.WriteAllText(_dir["in.json"], "[\n  {\"n\": 1},\n  {\"n\": x}\n]\n");
+
+        var ex = await (ReadJsonl(_dir["in.json"]) | OutputEntries()).RunFailingAsync<OpException>(null, TestRuns.Token);
+
+        var inner = Assert.IsType<InputFileException>(ex.InnerException);
+        Assert.Equal(3, inner.Line);
+        Assert.Equal(9, inner.Column);
+        Assert.Contains("in.json', line 3, column 9: not valid JSON:", inner.Message);
+        Assert.DoesNotContain("LineNumber", ex.Message);
+    }
+
+    [Fact]
     public async Task ReadJsonl_LineThatIsNotAnObject_FailsNamingTheLine()
     {
         File.WriteAllText(_dir["in.jsonl"], "{\"n\":1}\n[1,2]\n");
