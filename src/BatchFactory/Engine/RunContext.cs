@@ -9,6 +9,7 @@ internal sealed class RunContext : IDisposable
     private readonly CancellationTokenSource _cts;
     private readonly List<RunOutput> _outputs = [];
     private readonly Lazy<Brokers.ModelBroker> _broker;
+    private readonly IDisposable? _ledgerLogs;
     private Exception? _failure;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
@@ -16,6 +17,7 @@ internal sealed class RunContext : IDisposable
         Options = options;
         Telemetry = new Telemetry.RunTelemetry(options);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
         _broker = new(() => new Brokers.ModelBroker(
             new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
             Telemetry,
@@ -61,9 +63,10 @@ internal sealed class RunContext : IDisposable
         }
     }
 
-    /// <summary>Ends the run's state: disposes the model clients the run made.</summary>
+    /// <summary>Ends the run's state: disposes the model clients the run made, and stops sending the project's ledger warnings to the run's logger.</summary>
     public void Dispose()
     {
+        _ledgerLogs?.Dispose();
         if (_broker.IsValueCreated)
         {
             _broker.Value.Dispose();

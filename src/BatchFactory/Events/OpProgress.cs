@@ -8,5 +8,10 @@ namespace BatchFactory;
 /// How many entries the op is expected to take in all, estimated from the sources' sizes and the ratio of out to in of
 /// the ops upstream so far; <see langword="null"/> when a source upstream does not know its size.
 /// </param>
-/// <param name="Eta">The estimated time until the op has taken <paramref name="ExpectedIn"/> entries at its current rate; <see langword="null"/> when unknown.</param>
+/// <param name="Eta">
+/// The estimated time until the op is done, <see langword="null"/> when unknown. For an op that calls a model: until
+/// it has had a request answered (made, served from the ledger, or failed for good) for each of its
+/// <paramref name="ExpectedIn"/> entries, at the rate it has had them answered over the last few seconds. For any
+/// other op: until it has taken <paramref name="ExpectedIn"/> entries in at its current rate.
+/// </param>
 public sealed record OpProgress(OpStats Stats, double EntriesPerSecond, double CallsPerSecond, long? ExpectedIn, TimeSpan? Eta);

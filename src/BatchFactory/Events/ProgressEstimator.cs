@@ -7,23 +7,27 @@ namespace BatchFactory.Events;
 /// the run goes, and that is unknown downstream of a source of unknown size. It is unknown downstream of an op with
 /// several out-ports too (If, Replicate, loops, spawns, checkpoints): counts are kept per op, not per port, so how its
 /// output splits between the ports, or how often an entry goes round a loop, cannot be told.
+/// The time left of an op that calls a model follows its work, not its intake: the entries it is expected to take in
+/// less the requests it has had answered (made, served from the ledger, or failed for good), at the rate it has had
+/// them answered; a model op takes entries in far faster than it answers them, so its intake says little.
 /// </summary>
 internal sealed class ProgressEstimator(IReadOnlyList<OpInfo> ops)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
-    private readonly Queue<(TimeSpan At, long[] Progressed, long[] Calls)> _history = new();
+    private readonly Queue<(TimeSpan At, long[] Progressed, long[] Calls, long[] Answered)> _history = new();
 
     public IReadOnlyList<OpProgress> Estimate(IReadOnlyList<OpStats> stats, TimeSpan now)
     {
         var progressed = stats.Select((s, node) => IsSource(node) ? s.Out : s.In).ToArray();
         var calls = stats.Select(s => s.Broker?.Calls ?? 0).ToArray();
-        _history.Enqueue((now, progressed, calls));
+        var answered = stats.Select(s => s.Broker is { } b ? b.Calls + b.Cached + b.Failed : 0).ToArray();
+        _history.Enqueue((now, progressed, calls, answered));
         while (_history.Count > 2 && _history.Peek().At < now - Window)
         {
             _history.Dequeue();
         }
 
-        var (then, progressedThen, callsThen) = _history.Peek();
+        var (then, progressedThen, callsThen, answeredThen) = _history.Peek();
         var span = (now - then).TotalSeconds;
         var expectedOut = new long?[stats.Count];
         var done = new bool[stats.Count];
@@ -33,7 +37,10 @@ internal sealed class ProgressEstimator(IReadOnlyList<OpInfo> ops)
             var rate = span > 0 ? (progressed[node] - progressedThen[node]) / span : 0;
             var callRate = span > 0 ? (calls[node] - callsThen[node]) / span : 0;
             var expected = Expected(node, stats, expectedOut, done);
-            result[node] = new OpProgress(stats[node], rate, callRate, expected, TimeLeft(expected, progressed[node], rate));
+            var eta = ops[node].CallsModel
+                ? TimeLeft(expected is { } e ? Math.Max(e, stats[node].In) : null, answered[node], span > 0 ? (answered[node] - answeredThen[node]) / span : 0)
+                : TimeLeft(expected, progressed[node], rate);
+            result[node] = new OpProgress(stats[node], rate, callRate, expected, eta);
         }
 
         return result;

@@ -13,11 +13,19 @@ public sealed class LedgerOptions
     /// </summary>
     public bool Durable { get; init; }
 
-    /// <summary>Where the ledger reports what it repaired on open (a torn last record). Default: nowhere.</summary>
+    /// <summary>
+    /// Where the ledger reports what it repaired on open (a torn last record), as a warning. Default
+    /// <see langword="null"/>: a ledger a run opens through its <c>RunOptions.Project</c> logs to the run's
+    /// <c>RunOptions.LoggerFactory</c> (category <c>BatchFactory.Ledgers</c>); a ledger opened any other way logs nowhere.
+    /// When set, it is used instead of the run's logger.
+    /// </summary>
     public ILogger? Logger { get; init; }
 
     /// <summary>Test hook: wraps the stream appends are written through (to simulate a full disk).</summary>
     internal Func<Stream, Stream>? WrapStream { get; init; }
 
     internal static LedgerOptions Default { get; } = new();
+
+    /// <summary>A copy of these options that logs to <paramref name="logger"/>.</summary>
+    internal LedgerOptions WithLogger(ILogger logger) => new() { Durable = Durable, Logger = logger, WrapStream = WrapStream };
 }

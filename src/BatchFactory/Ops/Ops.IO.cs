@@ -9,7 +9,7 @@ public static partial class Ops
     /// fields. Streams line by line, so the file may be larger than memory. A file whose first character is <c>[</c> is
     /// read as one JSON array of objects instead (whole, so it must fit in memory).
     /// </summary>
-    /// <param name="path">The file, e.g. <c>project["in/rows.jsonl"]</c>. Checked before the run starts: a missing file fails it with a <see cref="FileNotFoundException"/>.</param>
+    /// <param name="path">The file, e.g. <c>project["in/rows.jsonl"]</c>. Checked before the run starts: a missing file fails it with an <see cref="InputFileException"/> naming the op and the full path.</param>
     /// <param name="idxKey">Take each entry's idx from this field (a string or number; must be unique). Default <see langword="null"/>: derived from the content, as <see cref="FromList{T}"/> does.</param>
     /// <param name="onBadRow">
     /// What to do with a line that is not a JSON object. Default <see cref="BadRows.Fail"/>: the run fails with an
@@ -108,7 +108,7 @@ public static partial class Ops
     /// file, in ordinal order of their paths, with the path relative to the folder (<c>/</c> between folders) in
     /// <paramref name="fileKey"/> and the whole text in <paramref name="textKey"/>. Files are read one at a time.
     /// </summary>
-    /// <param name="folder">The folder. Checked before the run starts: a missing folder fails it with a <see cref="DirectoryNotFoundException"/>.</param>
+    /// <param name="folder">The folder. Checked before the run starts: a missing folder fails it with an <see cref="InputFileException"/> naming the op and the full path.</param>
     /// <param name="pattern"><c>*</c> and <c>?</c> within a name, <c>**</c> for any number of folders: <c>*.txt</c> (the default), <c>**/*.txt</c>, <c>notes/*.md</c>. Case-sensitive.</param>
     /// <param name="textKey">The field for the text. Default <c>text</c>.</param>
     /// <param name="fileKey">The field for the relative path. Default <c>filename</c>.</param>

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using BatchFactory.Ledgers;
+using Microsoft.Extensions.Logging;
 
 namespace BatchFactory;
 
@@ -20,6 +21,7 @@ public sealed class ProjectFolder : IAsyncDisposable
 {
     private readonly ProjectFolderOptions _options;
     private readonly Dictionary<string, Task<ILedger>> _ledgers = new(StringComparer.Ordinal);
+    private ILoggerFactory? _runLoggers;
     private bool _disposed;
 
     private ProjectFolder(string name, string version, string fullPath, ProjectFolderOptions options)
@@ -96,12 +98,35 @@ public sealed class ProjectFolder : IAsyncDisposable
             if (!_ledgers.TryGetValue(name, out opening!) || opening.IsFaulted || opening.IsCanceled)
             {
                 var location = new LedgerLocation(Name, Version, name, this["ledgers"]);
-                opening = Backend.OpenAsync(location, _options.Ledger, cancellationToken).AsTask();
+                opening = Backend.OpenAsync(location, LedgerOptionsForOpen(), cancellationToken).AsTask();
                 _ledgers[name] = opening;
             }
         }
 
         return await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The category ledgers log under when they log to a run's <see cref="ILoggerFactory"/>.</summary>
+    internal const string LedgerLogCategory = "BatchFactory.Ledgers";
+
+    /// <summary>
+    /// Sends the warnings of the ledgers this project opens from now on (a repaired torn record) to
+    /// <paramref name="loggers"/>, under <see cref="LedgerLogCategory"/>, unless <see cref="LedgerOptions.Logger"/> is
+    /// set; until the returned scope is disposed. A run calls this with its logger factory before its ops open ledgers.
+    /// </summary>
+    internal IDisposable LogLedgersTo(ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        Volatile.Write(ref _runLoggers, loggers);
+        return new LoggerScope(this, loggers);
+    }
+
+    private LedgerOptions LedgerOptionsForOpen()
+    {
+        var options = _options.Ledger;
+        return options.Logger is null && Volatile.Read(ref _runLoggers) is { } loggers
+            ? options.WithLogger(loggers.CreateLogger(LedgerLogCategory))
+            : options;
     }
 
     /// <summary>Flushes and closes every ledger the project opened. Safe to call more than once.</summary>
@@ -144,4 +169,9 @@ public sealed class ProjectFolder : IAsyncDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Version} ({FullPath})";
+
+    private sealed class LoggerScope(ProjectFolder project, ILoggerFactory loggers) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref project._runLoggers, null, loggers);
+    }
 }

@@ -84,4 +84,46 @@ public sealed class ProgressEstimatorTests
 
         Assert.All(ops, p => Assert.Equal(TimeSpan.Zero, p.Eta));
     }
+
+    [Fact]
+    public void Estimate_ModelOpThatTookEveryEntryInButAnsweredFew_GivesTheTimeLeftForTheCallsStillToMake()
+    {
+        // FromList(1,000) -> AskLLM -> ToList: the source and the model op's intake are done after 1 s; calls trail.
+        OpInfo[] ops =
+        [
+            new(0, "FromList", "FromList", false, 1000, []),
+            new(1, "AskLLM", "AskLLM", true, null, [0]),
+            new(2, "ToList", "ToList", false, null, [1]),
+        ];
+        OpStats[] Counts(long answered, long cached) =>
+        [
+            new(0, "FromList", "FromList", 0, 1000, 0),
+            new(1, "AskLLM", "AskLLM", 1000, answered + cached, 0, new BrokerStats("m@fake", answered, cached, 0, 0, 0, 0m)),
+            new(2, "ToList", "ToList", answered + cached, 0, 0),
+        ];
+        var estimator = new ProgressEstimator(ops);
+        estimator.Estimate(Counts(0, 0), TimeSpan.FromSeconds(1));
+        estimator.Estimate(Counts(40, 10), TimeSpan.FromSeconds(2));
+
+        var progress = estimator.Estimate(Counts(80, 20), TimeSpan.FromSeconds(3));
+        var run = new RunProgress(TimeSpan.FromSeconds(3), progress, IsFinal: false);
+
+        Assert.Equal(TimeSpan.Zero, progress[0].Eta);
+        Assert.Equal(TimeSpan.FromSeconds(18), progress[1].Eta); // 900 requests left at 50 answered per second
+        Assert.Equal(TimeSpan.FromSeconds(18), run.Eta);
+        Assert.Equal(40.0, progress[1].CallsPerSecond);
+    }
+
+    [Fact]
+    public void Estimate_ModelOpWithEveryRequestAnswered_HasNoTimeLeft()
+    {
+        OpInfo[] ops = [new(0, "FromList", "FromList", false, 10, []), new(1, "AskLLM", "AskLLM", true, null, [0])];
+        OpStats[] counts = [new(0, "FromList", "FromList", 0, 10, 0), new(1, "AskLLM", "AskLLM", 10, 9, 0, new BrokerStats("m@fake", 5, 4, 1, 0, 0, 0m))];
+        var estimator = new ProgressEstimator(ops);
+        estimator.Estimate(counts, TimeSpan.FromSeconds(1));
+
+        var progress = estimator.Estimate(counts, TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.Zero, progress[1].Eta);
+    }
 }

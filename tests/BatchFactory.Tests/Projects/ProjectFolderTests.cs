@@ -1,4 +1,5 @@
 using BatchFactory.Tests.Support;
+using Microsoft.Extensions.Logging;
 using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Projects;
@@ -196,6 +197,52 @@ public sealed class ProjectFolderTests : IDisposable
         Assert.Contains("Calls: 0 made, 3 served from the ledger, 0 failed", second.Summary.Format());
         Assert.Equal(2, backend.Opens);
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "p", "1", "ledgers")));
+    }
+
+    [Fact]
+    public async Task RunAsync_TornLastRecordInAProjectLedger_WarnsThroughTheRunsLoggerFactory()
+    {
+        var g = FromList(new[] { 1, 2, 3 }, outputKey: "n") | CheckPoint(MapField((int n) => n * n, "n", "square"), "squares") | ToList("square");
+        await using (var project = Open("p", "1"))
+        {
+            await g.RunCheckedAsync(new RunOptions { Project = project }, TestRuns.Token);
+        }
+
+        var ledger = Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "p", "1", "ledgers"), "*.jsonl"));
+        File.AppendAllText(ledger, """{"k":"c","v":"cut of""");
+        var loggers = new ListLoggerFactory();
+
+        await using (var project = Open("p", "1"))
+        {
+            var result = await g.RunCheckedAsync(new RunOptions { Project = project, LoggerFactory = loggers }, TestRuns.Token);
+            Assert.Equal([1, 4, 9], result.Values<int>());
+        }
+
+        var warning = Assert.Single(loggers.Entries, e => e.Category == "BatchFactory.Ledgers");
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(ledger, warning.Message);
+        Assert.Contains("torn", warning.Message);
+    }
+
+    [Fact]
+    public async Task OpenLedgerAsync_OutsideARunWithLedgerLogger_WarnsThroughLedgerOptionsLogger()
+    {
+        await using (var project = Open("p", "1"))
+        {
+            var written = await project.OpenLedgerAsync("notes", TestRuns.Token);
+            await written.AppendAsync("a", 1, TestRuns.Token);
+        }
+
+        File.AppendAllText(Path.Combine(_data.Path, "p", "1", "ledgers", "notes.jsonl"), """{"k":"c","v":"cut of""");
+        var logger = new ListLogger();
+
+        await using (var project = ProjectFolder.Open("p", "1", new ProjectFolderOptions { DataDirectory = _data.Path, Ledger = new LedgerOptions { Logger = logger } }))
+        {
+            var ledger = await project.OpenLedgerAsync("notes", TestRuns.Token);
+            Assert.Equal(1, ledger.Count);
+        }
+
+        Assert.Equal(LogLevel.Warning, Assert.Single(logger.Entries).Level);
     }
 
     private ProjectFolder Open(string name, string version) =>

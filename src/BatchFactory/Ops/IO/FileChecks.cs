@@ -23,27 +23,31 @@ internal static class FileChecks
         return path;
     }
 
-    /// <exception cref="FileNotFoundException">The file does not exist; the message names the op and the full path.</exception>
+    /// <exception cref="InputFileException">The file does not exist (or is a folder); the message names the op and the full path, and says where a relative path starts from.</exception>
     public static void FileExists(string opName, string path)
     {
         if (!File.Exists(path))
         {
             var full = System.IO.Path.GetFullPath(path);
-            var hint = Directory.Exists(path) ? "it is a folder, not a file" : $"relative paths start from the current folder, '{Environment.CurrentDirectory}'";
-            throw new FileNotFoundException($"{opName}: the file '{full}' does not exist ({hint}).", full);
+            var hint = Directory.Exists(path) ? "it is a folder, not a file" : RelativeHint(path);
+            throw InputFileException.Missing(full, $"{opName}: the file '{full}' does not exist ({hint}).", new FileNotFoundException(null, full));
         }
     }
 
-    /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names the op and the full path.</exception>
+    /// <exception cref="InputFileException">The folder does not exist (or is a file); the message names the op and the full path, and says where a relative path starts from.</exception>
     public static void FolderExists(string opName, string path)
     {
         if (!Directory.Exists(path))
         {
             var full = System.IO.Path.GetFullPath(path);
-            throw new DirectoryNotFoundException(
-                $"{opName}: the folder '{full}' does not exist (relative paths start from the current folder, '{Environment.CurrentDirectory}').");
+            var hint = File.Exists(path) ? "it is a file, not a folder" : RelativeHint(path);
+            throw InputFileException.Missing(full, $"{opName}: the folder '{full}' does not exist ({hint}).", new DirectoryNotFoundException(full));
         }
     }
+
+    private static string RelativeHint(string path) => System.IO.Path.IsPathRooted(path)
+        ? System.IO.Path.GetDirectoryName(path) is { } parent && !Directory.Exists(parent) ? $"there is no folder '{parent}' either" : "check the name"
+        : $"'{path}' is relative to the current folder, '{Environment.CurrentDirectory}'; project[\"{path.Replace('\\', '/')}\"] gives a path inside the project folder";
 
     /// <summary>The full path of an output file that an entry's field names, inside <paramref name="folder"/> (a full path).</summary>
     /// <exception cref="EntryFieldException">The name leads outside the folder (<c>..</c>, an absolute path, a link pointing out).</exception>

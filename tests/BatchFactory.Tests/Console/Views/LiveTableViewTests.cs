@@ -6,7 +6,7 @@ namespace BatchFactory.Tests.ConsoleViews;
 
 public sealed class LiveTableViewTests
 {
-    private static IAnsiConsole Terminal(StringWriter output, int width)
+    private static IAnsiConsole Terminal(StringWriter output, int width, int height = 100)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -16,6 +16,7 @@ public sealed class LiveTableViewTests
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = width;
+        console.Profile.Height = height;
         return console;
     }
 
@@ -58,5 +59,35 @@ public sealed class LiveTableViewTests
         }
 
         Assert.EndsWith("Run finished in 0.00 s." + Environment.NewLine, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sampled_TableTallerThanTheTerminal_ShrinksToTheBusiestOpsAndTotalsAndRedrawsInPlace()
+    {
+        const int height = 12;
+        var output = new StringWriter();
+        var view = new BatchFactory.Progress.LiveTableView(Terminal(output, 160, height));
+        OpInfo[] ops = [.. Enumerable.Range(0, 30).Select(i => new OpInfo(i, $"Op{i}", $"Op{i}", false, i == 0 ? 100 : null, i == 0 ? [] : [i - 1]))];
+        RunProgress Sample(int seconds) => new(
+            TimeSpan.FromSeconds(seconds),
+            [.. ops.Select(o => new OpProgress(
+                new OpStats(o.Node, o.Name, o.Name, 50, o.Node == 17 ? 10 : 50, 0, o.Node == 17 ? new BrokerStats("m", 7, 3, 0, 0, 0, 0m) : null),
+                1, 0, 100, null))],
+            IsFinal: false);
+
+        view.OnNext(new RunStarted(TimeSpan.Zero, default, ops));
+        view.OnNext(Sample(1));
+        var first = output.ToString();
+        view.OnNext(Sample(2));
+        var second = output.ToString()[first.Length..];
+
+        var lines = first.Count(c => c == '\n');
+        Assert.InRange(lines, 1, height - 1);
+        Assert.Equal(lines, second.Count(c => c == '\n'));
+        Assert.StartsWith($"\u001b[{lines}A", second, StringComparison.Ordinal);
+        Assert.Contains("[17] Op17", second, StringComparison.Ordinal);
+        Assert.Matches(@"… \d+ more ops not shown", second);
+        Assert.Matches(@"total\s+7\s+3\s+0", second);
+        Assert.Contains("50/100 read", second, StringComparison.Ordinal);
     }
 }

@@ -42,7 +42,12 @@ internal sealed class ReadJsonlOp : FileSourceOp
             {
                 node = JsonNode.Parse(text);
             }
-            catch (Exception ex) when (ex is JsonException or ArgumentException)
+            catch (JsonException ex)
+            {
+                OnBadRow(_onBadRow, context, new InputFileException(Path, number, JsonErrors.Column(ex, text), $"not valid JSON: {JsonErrors.Problem(ex)}", ex));
+                continue;
+            }
+            catch (ArgumentException ex)
             {
                 OnBadRow(_onBadRow, context, new InputFileException(Path, number, $"not valid JSON: {ex.Message}", ex));
                 continue;
@@ -61,13 +66,15 @@ internal sealed class ReadJsonlOp : FileSourceOp
     private IEnumerable<(string Where, JsonObject Data)> ArrayItems(OpContext context)
     {
         JsonArray items;
+        var text = StrictUtf8.ReadAll(Path);
         try
         {
-            items = JsonNode.Parse(StrictUtf8.ReadAll(Path))!.AsArray();
+            items = JsonNode.Parse(text)!.AsArray();
         }
         catch (JsonException ex)
         {
-            throw new InputFileException(Path, ex.LineNumber + 1, $"not valid JSON: {ex.Message}", ex);
+            var column = ex.LineNumber is { } index ? JsonErrors.Column(ex, JsonErrors.LineOf(text, index)) : null;
+            throw new InputFileException(Path, ex.LineNumber + 1, column, $"not valid JSON: {JsonErrors.Problem(ex)}", ex);
         }
 
         for (var i = 0; i < items.Count; i++)

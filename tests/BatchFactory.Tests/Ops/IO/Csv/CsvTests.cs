@@ -75,9 +75,9 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadCsv_MissingFile_FailsBeforeTheRunStarts()
+    public async Task ReadCsv_MissingFile_ThrowsInputFileExceptionBeforeTheRunStarts()
     {
-        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => (ReadCsv(_dir["none.csv"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadCsv(_dir["none.csv"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
 
         Assert.Contains("ReadCsv", ex.Message);
     }

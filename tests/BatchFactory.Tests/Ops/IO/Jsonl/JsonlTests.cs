@@ -68,6 +68,36 @@ public sealed class JsonlTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadJsonl_MalformedLine_ReportsTheFileLineAndColumnNotTheSerializersPosition()
+    {
+        File.WriteAllText(_dir["in.jsonl"], "{\"s\":\"a\"}\n{\"s\":\"caf\u00e9\",}\n");
+
+        var ex = await (ReadJsonl(_dir["in.jsonl"]) | OutputEntries()).RunFailingAsync<OpException>(null, TestRuns.Token);
+
+        var inner = Assert.IsType<InputFileException>(ex.InnerException);
+        Assert.Equal(2, inner.Line);
+        Assert.Equal(13, inner.Column);
+        Assert.Contains("in.jsonl', line 2, column 13: not valid JSON:", inner.Message);
+        Assert.DoesNotContain("LineNumber", ex.Message);
+        Assert.DoesNotContain("BytePositionInLine", ex.Message);
+        Assert.DoesNotContain("Path: $", ex.Message);
+    }
+
+    [Fact]
+    public async Task ReadJsonl_MalformedArrayFile_ReportsTheFileLineAndColumnNotTheSerializersPosition()
+    {
+        File.WriteAllText(_dir["in.json"], "[\n  {\"n\": 1},\n  {\"n\": x}\n]\n");
+
+        var ex = await (ReadJsonl(_dir["in.json"]) | OutputEntries()).RunFailingAsync<OpException>(null, TestRuns.Token);
+
+        var inner = Assert.IsType<InputFileException>(ex.InnerException);
+        Assert.Equal(3, inner.Line);
+        Assert.Equal(9, inner.Column);
+        Assert.Contains("in.json', line 3, column 9: not valid JSON:", inner.Message);
+        Assert.DoesNotContain("LineNumber", ex.Message);
+    }
+
+    [Fact]
     public async Task ReadJsonl_LineThatIsNotAnObject_FailsNamingTheLine()
     {
         File.WriteAllText(_dir["in.jsonl"], "{\"n\":1}\n[1,2]\n");
@@ -92,16 +122,31 @@ public sealed class JsonlTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadJsonl_MissingFile_FailsBeforeTheRunStarts()
+    public async Task ReadJsonl_MissingFile_ThrowsInputFileExceptionBeforeTheRunStarts()
     {
         var built = false;
         var options = new RunOptions { OnMaterialized = _ => built = true };
 
-        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => (ReadJsonl(_dir["nope.jsonl"]) | OutputEntries()).RunAsync(options, TestRuns.Token));
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadJsonl(_dir["nope.jsonl"]) | OutputEntries()).RunAsync(options, TestRuns.Token));
 
         Assert.False(built);
         Assert.Contains("ReadJsonl", ex.Message);
         Assert.Contains(_dir["nope.jsonl"], ex.Message);
+    }
+
+    [Fact]
+    public async Task ReadJsonl_MissingFileAtARelativePath_ThrowsInputFileExceptionNamingOpFullPathAndCurrentFolder()
+    {
+        var relative = Path.Combine("no-such-folder", "nope.jsonl");
+
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadJsonl(relative) | OutputEntries()).RunAsync(null, TestRuns.Token));
+
+        Assert.Equal(Path.GetFullPath(relative), ex.FilePath);
+        Assert.Null(ex.Line);
+        Assert.StartsWith("ReadJsonl: the file '" + Path.GetFullPath(relative) + "' does not exist", ex.Message);
+        Assert.Contains($"relative to the current folder, '{Environment.CurrentDirectory}'", ex.Message);
+        Assert.Contains("project[\"no-such-folder/nope.jsonl\"]", ex.Message);
+        Assert.IsType<FileNotFoundException>(ex.InnerException);
     }
 
     [Fact]

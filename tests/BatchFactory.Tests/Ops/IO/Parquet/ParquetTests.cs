@@ -73,9 +73,9 @@ public sealed class ParquetTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadParquet_MissingFile_FailsBeforeTheRunStarts()
+    public async Task ReadParquet_MissingFile_ThrowsInputFileExceptionBeforeTheRunStarts()
     {
-        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => (ReadParquet(_dir["none.parquet"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadParquet(_dir["none.parquet"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
 
         Assert.Contains("ReadParquet", ex.Message);
     }

@@ -37,12 +37,13 @@ public sealed class TxtFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadTxtFolder_MissingFolder_FailsBeforeTheRunStarts()
+    public async Task ReadTxtFolder_MissingFolder_ThrowsInputFileExceptionBeforeTheRunStarts()
     {
-        var ex = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => (ReadTxtFolder(_dir["nope"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
+        var ex = await Assert.ThrowsAsync<InputFileException>(() => (ReadTxtFolder(_dir["nope"]) | OutputEntries()).RunAsync(null, TestRuns.Token));
 
         Assert.Contains("ReadTxtFolder", ex.Message);
         Assert.Contains(_dir["nope"], ex.Message);
+        Assert.Equal(_dir["nope"], ex.FilePath);
     }
 
     [Fact]
