@@ -103,6 +103,12 @@ internal sealed class OpContext
         Consumed(entry);
     }
 
+    /// <summary>
+    /// Says that <paramref name="entry"/> failed and stays for a later run (a model call under <c>OnCallFailure.Stay</c>),
+    /// so the spawns it is in make their masters wait rather than go on with a shorter list. The op still drops it.
+    /// </summary>
+    public static void Stays(Entry entry) => ScopeFrame.Stayed(entry.Frame);
+
     /// <summary>An entry ended here (kept by a sink, merged into another): the loops and spawns it was in no longer wait for it.</summary>
     public static void Consumed(Entry entry) => ScopeFrame.Add(entry.Frame, -1);
 

@@ -67,6 +67,13 @@ public sealed class RunOptions
     /// <summary>Pacing and retries for particular models, by <c>model@provider</c>, e.g. a requests-per-minute limit for one provider. Default none.</summary>
     public IReadOnlyDictionary<string, BrokerOptions>? BrokerFor { get; init; }
 
+    /// <summary>
+    /// What happens to an entry when an op that runs your code (MapField, Apply, Filter, a prompt builder) fails on it,
+    /// for the ops without a policy of their own (<see cref="Op.OnError(OnEntryError)"/>). Default
+    /// <see cref="OnEntryError.FailRun"/>: the run stops naming the op, the field and the idx.
+    /// </summary>
+    public OnEntryError OnEntryError { get; init; } = OnEntryError.FailRun;
+
     /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
     public ModelPrices Prices { get; init; } = ModelPrices.Default;
 
@@ -102,6 +109,11 @@ public sealed class RunOptions
         if (BoundedCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BoundedCapacity), BoundedCapacity, "RunOptions.BoundedCapacity must be at least 1.");
+        }
+
+        if (!Enum.IsDefined(OnEntryError))
+        {
+            throw new ArgumentOutOfRangeException(nameof(OnEntryError), OnEntryError, $"RunOptions.OnEntryError is not an {nameof(BatchFactory.OnEntryError)} value.");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));

@@ -42,6 +42,39 @@ public abstract class Op
         return copy;
     }
 
+    /// <summary>
+    /// Returns a copy of this op that treats an entry it fails on as <paramref name="policy"/> says (drop it, or pass it on
+    /// marked failed) instead of the run's <c>RunOptions.OnEntryError</c>, e.g.
+    /// <c>MapField(Parse, "text", "value").OnError(OnEntryError.Drop)</c>.
+    /// </summary>
+    /// <param name="policy">What to do with an entry the op fails on.</param>
+    /// <returns>A new op (a different node) that behaves like this one but for failures.</returns>
+    /// <exception cref="ArgumentException">The op runs none of your code (only MapField, Apply, Filter and prompt builders take a policy).</exception>
+    public Op OnError(OnEntryError policy)
+    {
+        if (!Enum.IsDefined(policy))
+        {
+            throw new ArgumentException($"{(int)policy} is not an {nameof(OnEntryError)} value.", nameof(policy));
+        }
+
+        if (!RunsUserCode)
+        {
+            throw new ArgumentException(
+                $"{Name} runs none of your code, so it takes no error policy; give one to the ops that do (MapField, Apply, Filter, a prompt builder).",
+                nameof(policy));
+        }
+
+        var copy = (Op)MemberwiseClone();
+        copy.EntryErrors = policy;
+        return copy;
+    }
+
+    /// <summary>The op's own policy for entries it fails on; <see langword="null"/> for the run's.</summary>
+    internal OnEntryError? EntryErrors { get; private set; }
+
+    /// <summary>Whether the op calls code the user gave it (a function, a predicate, a prompt builder), so an error policy applies to it.</summary>
+    internal virtual bool RunsUserCode => false;
+
     /// <summary>Whether the user named the op (<see cref="Named(string)"/>); a composite then leaves its name as it is.</summary>
     internal bool UserNamed { get; private set; }
 

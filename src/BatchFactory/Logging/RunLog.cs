@@ -36,4 +36,10 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
         Message = "{Count} run events were dropped because subscribers fell behind; progress samples and the end of the run are never dropped.")]
     public static partial void EventsDropped(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Op '{Op}' (node [{Node}]) failed on entry '{Idx}' and {Outcome} it: {Error}")]
+    public static partial void EntryFailed(ILogger logger, string op, int node, string idx, string outcome, string error);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Entry '{Idx}' stops at op '{Op}' (node [{Node}]) in this run: {Why}")]
+    public static partial void EntryWaits(ILogger logger, string op, int node, string idx, string why);
 }

@@ -74,7 +74,7 @@ public sealed class LayeringTests
     [InlineData("Engine/PutBack.cs", "static bool Of(Op op) => op is BatchFactory.Operators.LoopHeadOp;", "Ops")]
     [InlineData("Engine/PutBack.cs", "static bool Of(Op op) => op is BatchFactory.Operators.CallLLMOp;", "Ops")]
     [InlineData("Brokers/PutBack.cs", "static object Of(BatchFactory.Engine.OpContext context) => context;", "Engine")]
-    [InlineData("Brokers/PutBack.cs", "static void Of(Entry entry) => BatchFactory.Operators.FailedCall.Mark(entry, \"x\");", "Ops")]
+    [InlineData("Brokers/PutBack.cs", "static object Of() => BatchFactory.Operators.ModelCall.Site(null!);", "Ops")]
     [InlineData("Brokers/PutBack.cs", "static object Of(BatchFactory.Engine.Telemetry.RunTelemetry telemetry) => telemetry;", "Engine")]
     [InlineData("Logging/PutBack.cs", "static string Of() => OpenAIProvider.ApiKeyVariable;", "Brokers")]
     [InlineData("Events/PutBack.cs", "static object Of(BatchFactory.Engine.OpContext context) => context;", "Engine")]

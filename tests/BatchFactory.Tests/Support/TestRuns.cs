@@ -24,6 +24,7 @@ internal static class TestRuns
             TimeProvider = options.TimeProvider,
             Monitor = options.Monitor,
             LoggerFactory = options.LoggerFactory,
+            OnEntryError = options.OnEntryError,
             OnMaterialized = b => blocks = b,
         };
         try

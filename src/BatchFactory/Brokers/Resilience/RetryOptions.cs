@@ -45,6 +45,12 @@ public sealed class RetryOptions
     /// </summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long one attempt may take before it is abandoned and, like any timeout, retried; <see langword="null"/> for no
+    /// limit of ours (the provider SDK's own network timeout still applies). Default <see langword="null"/>.
+    /// </summary>
+    public TimeSpan? AttemptTimeout { get; init; }
+
     /// <summary>The clock waits run on. Default <see cref="TimeProvider.System"/>; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -68,6 +74,7 @@ public sealed class RetryOptions
             MaxDelay = MaxDelay,
             UseJitter = UseJitter,
             MaxRetryAfter = MaxRetryAfter,
+            AttemptTimeout = AttemptTimeout,
             TimeProvider = TimeProvider,
             Randomizer = Randomizer,
             OnRetry = mine is null ? also : e =>
@@ -99,6 +106,11 @@ public sealed class RetryOptions
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromDays(1))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), MaxRetryAfter, "MaxRetryAfter must be zero or more and at most one day.");
+        }
+
+        if (AttemptTimeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "AttemptTimeout must be at least 10 ms and at most one day, or null for no limit.");
         }
 
         if (TimeProvider is null)

@@ -9,7 +9,7 @@ internal static class RetryPipeline
     /// <summary>
     /// A runner that retries <see cref="TransientFailure"/>s with exponential backoff and jitter, honouring
     /// <c>Retry-After</c> up to <see cref="RetryOptions.MaxRetryAfter"/> (no retries when <see cref="RetryOptions.MaxRetries"/>
-    /// is 0). A 429 also pauses every other call through the runner until its retry is due (<see cref="CoolDown"/>).
+    /// is 0), each attempt within <see cref="RetryOptions.AttemptTimeout"/> when one is set. A 429 also pauses every other call through the runner until its retry is due (<see cref="CoolDown"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static RetryRunner Create(RetryOptions options)
@@ -20,7 +20,7 @@ internal static class RetryPipeline
         var coolDown = new CoolDown(time);
         if (options.MaxRetries == 0)
         {
-            return new RetryRunner(ResiliencePipeline.Empty, coolDown);
+            return new RetryRunner(ResiliencePipeline.Empty, coolDown, options.AttemptTimeout, time);
         }
 
         var baseDelay = options.BaseDelay;
@@ -76,7 +76,7 @@ internal static class RetryPipeline
             retry.Randomizer = randomizer;
         }
 
-        return new RetryRunner(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build(), coolDown);
+        return new RetryRunner(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build(), coolDown, options.AttemptTimeout, time);
     }
 
     /// <summary>The backoff without jitter before retry <paramref name="attempt"/> + 1: base × 2^attempt, capped.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Tasks.Dataflow;
+using BatchFactory.Entries;
 
 namespace BatchFactory.Engine.Kinds;
 
@@ -45,7 +46,7 @@ internal abstract class EntryOp : BlockOp
         }
 
         var steps = Steps(chain);
-        var canDrop = chain.Any(c => ((EntryOp)c.Op).CanDrop);
+        var canDrop = chain.Any(c => ((EntryOp)c.Op).MayDrop(c));
         var block = new TransformBlock<Entry, Entry>(
             // A null result is a dropped entry: the link below swallows it.
             entry => RunSteps(steps, entry)!,
@@ -96,6 +97,7 @@ internal abstract class EntryOp : BlockOp
         var counters = context.Counters;
         counters.OutIsInLessDropped = true;
         var canDrop = CanDrop;
+        var onError = ErrorPolicy(context);
         return entry =>
         {
             counters.AddIn();
@@ -103,6 +105,18 @@ internal abstract class EntryOp : BlockOp
             try
             {
                 result = process(entry);
+            }
+            catch (Exception ex) when (onError != OnEntryError.FailRun && ex is not OperationCanceledException)
+            {
+                var error = context.Run.Telemetry.EntryFailed(context, entry.Idx, ex);
+                if (onError == OnEntryError.Drop)
+                {
+                    context.Dropped(entry);
+                    return null;
+                }
+
+                FailureMark.Mark(entry, error);
+                return entry;
             }
             catch (Exception ex)
             {
@@ -122,4 +136,11 @@ internal abstract class EntryOp : BlockOp
             return result;
         };
     }
+
+    /// <summary>Whether the op may drop entries in this run: a filter, or an op that drops the entries it fails on.</summary>
+    internal bool MayDrop(OpContext context) => CanDrop || ErrorPolicy(context) == OnEntryError.Drop;
+
+    // The op's own policy, else the run's, for ops that run the user's code; the rest always fail the run.
+    private OnEntryError ErrorPolicy(OpContext context) =>
+        RunsUserCode ? EntryErrors ?? context.Run.Options.OnEntryError : OnEntryError.FailRun;
 }

@@ -9,4 +9,9 @@ internal abstract class Scope
 {
     /// <summary>Adds <paramref name="delta"/> to the number of entries alive in the scope (negative when entries end).</summary>
     public abstract void Add(int delta);
+
+    /// <summary>An entry inside the scope failed and stays for a later run (it is then also counted as ended).</summary>
+    public virtual void Stayed()
+    {
+    }
 }

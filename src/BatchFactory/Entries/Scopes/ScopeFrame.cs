@@ -24,4 +24,13 @@ internal sealed class ScopeFrame(Scope scope, ScopeFrame? parent, int round = 0)
             f.Scope.Add(delta);
         }
     }
+
+    /// <summary>Tells every scope of <paramref name="frame"/> that an entry in it failed and stays for a later run.</summary>
+    public static void Stayed(ScopeFrame? frame)
+    {
+        for (var f = frame; f is not null; f = f.Parent)
+        {
+            f.Scope.Stayed();
+        }
+    }
 }

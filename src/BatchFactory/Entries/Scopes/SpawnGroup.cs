@@ -12,9 +12,19 @@ internal sealed class SpawnGroup(Entry master, int children) : Scope
     private int _pending = children;
     private Action<SpawnGroup>? _onReady;
     private bool _told;
+    private int _stayed;
 
     /// <summary>The entry the children were spawned from.</summary>
     public Entry Master { get; } = master;
+
+    /// <summary>How many children failed and stay for a later run (their model call failed under <c>OnCallFailure.Stay</c>).</summary>
+    public int StayedChildren => Volatile.Read(ref _stayed);
+
+    /// <summary>How many children were spawned.</summary>
+    public int Children { get; } = children;
+
+    /// <inheritdoc/>
+    public override void Stayed() => Interlocked.Increment(ref _stayed);
 
     public override void Add(int delta)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 
@@ -15,7 +16,7 @@ internal sealed class AppendChatTurnOp(string speaker, string replyKey, string h
 
     protected override Entry? Process(Entry entry)
     {
-        if (FailedCall.Lacks(entry, replyKey))
+        if (FailureMark.Lacks(entry, replyKey))
         {
             return entry;
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries;
 using BatchFactory.Entries.Scopes;
 
 namespace BatchFactory.Operators;
@@ -9,7 +10,9 @@ namespace BatchFactory.Operators;
 /// <summary>
 /// Gathers spawned children back into their master: in-port 0 takes masters (from SpawnFromList's out-port 0), in-port 1
 /// the children after their work. A master waits until each of its children has arrived or been dropped, then leaves
-/// with one list per item key, in item order (a dropped child is left out).
+/// with one list per item key, in item order. A child the body dropped on purpose (a filter) is left out; a child whose
+/// model call failed and stays keeps its master waiting (listed in the summary), and one passed on marked failed fills
+/// its slot with the failure.
 /// </summary>
 internal sealed class CollectAllToListOp : BlockOp
 {
@@ -57,7 +60,7 @@ internal sealed class CollectAllToListOp : BlockOp
                 {
                     group = child.Frame is { Scope: SpawnGroup g, Parent: null } ? g : throw new InvalidOperationException(
                         $"Entry '{child.Idx}' reached in-port 1 of {context.Name} but was not spawned by SpawnFromList (or is still inside a loop of the spawn body).");
-                    values = [.. _itemKeys.Select(child.Take)];
+                    values = [.. _itemKeys.Select(key => TakeOrFailure(child, key))];
                 }
                 catch (Exception ex)
                 {
@@ -74,13 +77,31 @@ internal sealed class CollectAllToListOp : BlockOp
         return new OpBlocks([masters, children], [output]);
     }
 
-    // Fills the master's lists and passes it on; the collector's output does not end before this is done.
+    // A child whose model call failed under OnCallFailure.Emit lacks its item: its slot carries the failure instead.
+    private static JsonNode? TakeOrFailure(Entry child, string key) =>
+        FailureMark.Lacks(child, key)
+            ? new JsonObject { [FailureMark.StatusKey] = FailureMark.Failed, [FailureMark.ErrorKey] = child.Data[FailureMark.ErrorKey]?.DeepClone() }
+            : child.Take(key);
+
+    // Fills the master's lists and passes it on; the collector's output does not end before this is done. A master some
+    // of whose children stay for a later run waits too: it does not go on with a shorter list.
     private async Task PassOnHeldAsync(OpContext context, ITargetBlock<Entry> output, SpawnGroup group, HeldMasters held)
     {
         try
         {
             var master = group.Master;
             master.Spawned = null;
+            if (group.StayedChildren > 0)
+            {
+                context.Run.Telemetry.EntryWaits(
+                    context,
+                    master.Idx,
+                    $"{group.StayedChildren} of its {group.Children} children failed and stay for a later run, so it waits for them; a rerun retries them and completes it.");
+                OpContext.Stays(master);
+                context.Dropped(master);
+                return;
+            }
+
             var results = group.ResultsInOrder();
             for (var k = 0; k < _listKeys.Length; k++)
             {

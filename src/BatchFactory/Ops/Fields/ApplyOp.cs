@@ -7,6 +7,8 @@ internal sealed class ApplyOp(Action<Entry> action) : EntryOp("Apply")
 {
     private protected override string Describe() => string.Empty;
 
+    internal override bool RunsUserCode => true;
+
     protected override Entry? Process(Entry entry)
     {
         action(entry);

@@ -36,6 +36,8 @@ internal sealed class MapFieldOp : EntryOp
         return new MapFieldOp(inputKeys, outputKeys, e => StoreTuple(e, outputKeys, call(e)));
     }
 
+    internal override bool RunsUserCode => true;
+
     private protected override string Describe() => $"{string.Join(", ", _inputKeys)} -> {string.Join(", ", _outputKeys)}";
 
     protected override Entry? Process(Entry entry)

@@ -7,6 +7,8 @@ internal sealed class FilterOp(Func<Entry, bool> predicate, string description) 
 {
     private protected override string Describe() => description;
 
+    internal override bool RunsUserCode => true;
+
     protected override bool CanDrop => true;
 
     protected override Entry? Process(Entry entry) => predicate(entry) ? entry : null;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 
@@ -22,6 +23,12 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     protected override async ValueTask<(bool Served, ChatCall Pending)> TryServeAsync(Entry entry, OpContext context)
     {
+        // An entry that failed before (its prompt builder threw, under OnEntryError.Emit) goes on as it is.
+        if (FailureMark.Lacks(entry, requestKey))
+        {
+            return (true, null!);
+        }
+
         var request = Request(entry);
         var call = new ChatCall(request, _models.Read(request));
         if (await ModelCall.StoredAsync(context, entry, call).ConfigureAwait(false) is not { } answer)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BatchFactory.Engine.Kinds;
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 
@@ -16,7 +17,7 @@ internal sealed partial class ExtractResponseTextOp(string responseKey, string o
 
     protected override Entry? Process(Entry entry)
     {
-        if (FailedCall.Lacks(entry, responseKey))
+        if (FailureMark.Lacks(entry, responseKey))
         {
             return entry;
         }

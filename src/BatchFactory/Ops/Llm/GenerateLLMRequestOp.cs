@@ -45,6 +45,9 @@ internal sealed class GenerateLLMRequestOp : EntryOp
     // A template only reads the entry; a prompt builder is user code, which runs one entry at a time unless the run says otherwise.
     internal override bool SafeInParallel => _prompt.Target is PromptTemplate;
 
+    /// <summary>A prompt builder is the user's code; a template is not.</summary>
+    internal override bool RunsUserCode => !SafeInParallel;
+
     private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
 
     /// <summary>Checks the model before the run: provider registered, key set.</summary>

@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Engine;
+using BatchFactory.Entries;
 
 namespace BatchFactory.Operators;
 
 /// <summary>
 /// What CallLLM and EmbedText share: their <see cref="CallSite"/> for the run's <see cref="ModelBroker"/>, and what
 /// happens to a request that still fails after the broker's retries, as the op's <see cref="OnCallFailure"/> says: retry
-/// it now (up to <c>extraAttempts</c> more times), pass the entry on marked failed (<see cref="FailedCall"/>), leave it
+/// it now (up to <c>extraAttempts</c> more times), pass the entry on marked failed (<see cref="FailureMark"/>), leave it
 /// for a later run, or fail the run. The broker has recorded the failure in the ledger either way. A
 /// <see cref="ProviderUnavailableException"/> (the model's circuit breaker is open) always stops the run.
 /// </summary>
@@ -67,11 +68,12 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
                 switch (onFailure)
                 {
                     case OnCallFailure.Emit:
-                        FailedCall.Mark(entry, error);
+                        FailureMark.Mark(entry, error);
                         return (null, true);
                     case OnCallFailure.FailRun:
                         throw;
                     default:
+                        OpContext.Stays(entry);
                         return (null, false);
                 }
             }

@@ -34,6 +34,34 @@ public sealed class RetryingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_AttemptLongerThanAttemptTimeout_IsAbandonedAndRetriedAsATimeout()
+    {
+        _inner.OnGetResponse = async (call, _, _, ct) =>
+        {
+            if (call == 1)
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return FakeChatClient.Reply("second attempt");
+        };
+        using var client = new RetryingChatClient(_inner, Options(attemptTimeout: TimeSpan.FromSeconds(2)));
+
+        var call = client.GetResponseAsync("q", cancellationToken: Token);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the first attempt runs against its timeout");
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Empty(_retries);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.TrueAsync(() => _retries.Count == 1, "the timed-out attempt is retried");
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var response = await Eventually.Within(call);
+
+        Assert.Equal("second attempt", response.Text);
+        Assert.Equal("timeout", Assert.Single(_retries).Reason);
+        Assert.Equal(2, _inner.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_After429_OtherCallsWaitOutTheSamePause_InsteadOfHittingTheProvider()
     {
         FailFirst(1, _ => ProviderErrors.Status(429, ("Retry-After", "3")));
@@ -357,9 +385,11 @@ public sealed class RetryingChatClientTests
         TimeSpan? maxDelay = null,
         TimeSpan? maxRetryAfter = null,
         bool useJitter = false,
-        Func<double>? randomizer = null) => new()
+        Func<double>? randomizer = null,
+        TimeSpan? attemptTimeout = null) => new()
     {
         MaxRetries = maxRetries,
+        AttemptTimeout = attemptTimeout,
         BaseDelay = baseDelay ?? TimeSpan.FromMilliseconds(100),
         MaxDelay = maxDelay ?? TimeSpan.FromSeconds(60),
         MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromMinutes(5),

@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 
-namespace BatchFactory.Operators;
+namespace BatchFactory.Entries;
 
-/// <summary>How an entry whose model call failed is marked when it goes on (<see cref="OnCallFailure.Emit"/>).</summary>
-internal static class FailedCall
+/// <summary>
+/// How an entry that failed is marked when it goes on all the same: a model call that failed for good under
+/// <c>OnCallFailure.Emit</c>, or an op that failed on it under <c>OnEntryError.Emit</c>. It gets <c>status: "failed"</c> and the error.
+/// </summary>
+internal static class FailureMark
 {
     public const string StatusKey = "status";
 

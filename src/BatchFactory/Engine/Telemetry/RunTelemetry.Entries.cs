@@ -1,0 +1,28 @@
+using BatchFactory.Logging;
+using BatchFactory.Reporting;
+
+namespace BatchFactory.Engine.Telemetry;
+
+internal sealed partial class RunTelemetry
+{
+    /// <summary>
+    /// An op failed on an entry and, as its error policy says, drops it or passes it on marked failed: kept for the
+    /// summary (as a model call that failed for good is) and logged.
+    /// </summary>
+    /// <returns>The error's message without API keys, for the entry's <c>error</c> field.</returns>
+    public string EntryFailed(OpContext context, string idx, Exception exception)
+    {
+        var error = Secrets.Describe(exception);
+        _failures.Add(new EntryFailure(context.Node, context.Name, idx, error));
+        var outcome = (context.Op.EntryErrors ?? _options.OnEntryError) == OnEntryError.Drop ? "dropped" : "passed on";
+        RunLog.EntryFailed(_runLog, context.Name, context.Node, idx, outcome, error);
+        return Secrets.Redact(exception.Message);
+    }
+
+    /// <summary>An entry does not go on in this run because work it waits for stays for a later run: kept for the summary and logged.</summary>
+    public void EntryWaits(OpContext context, string idx, string why)
+    {
+        _failures.Add(new EntryFailure(context.Node, context.Name, idx, why));
+        RunLog.EntryWaits(_runLog, context.Name, context.Node, idx, why);
+    }
+}
