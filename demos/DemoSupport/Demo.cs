@@ -15,7 +15,11 @@ public static class Demo
     /// <param name="body">Builds and runs the demo's graphs; returns the files it wrote.</param>
     /// <param name="output">Where to print.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    /// <returns>The process exit code: 0, or 2 for bad options or model configuration.</returns>
+    /// <returns>
+    /// The process exit code: 0 when every run completed cleanly; 1 when a run completed with failures (failed calls,
+    /// entry errors); 2 for bad options or model configuration; 3 when a model's provider was unavailable (its circuit
+    /// breaker stopped the run).
+    /// </returns>
     public static async Task<int> RunAsync(
         string name,
         string description,
@@ -58,6 +62,12 @@ public static class Demo
             await output.WriteLineAsync($"error: {ex.Message}");
             return 2;
         }
+        catch (ProviderUnavailableException ex)
+        {
+            await output.WriteLineAsync($"error: {ex.Message}");
+            await output.WriteLineAsync($"The run's summary is in {Relative(Path.Combine(project.FullPath, "runs"))}; answers received so far are kept, so a rerun makes only the missing calls.");
+            return 3;
+        }
 
         foreach (var result in run.Results)
         {
@@ -69,6 +79,12 @@ public static class Demo
         foreach (var file in files)
         {
             await output.WriteLineAsync($"Wrote {Relative(file)}");
+        }
+
+        if (run.Results.Any(r => r.Summary.Status != RunStatus.Completed))
+        {
+            await output.WriteLineAsync($"Some calls or entries failed: they are listed above and in the run summaries in {Relative(Path.Combine(project.FullPath, "runs"))}; run the demo again to retry them.");
+            return 1;
         }
 
         return 0;

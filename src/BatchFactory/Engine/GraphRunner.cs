@@ -40,7 +40,13 @@ internal static class GraphRunner
             throw;
         }
 
-        return new RunResult(run.Outputs(), await run.Telemetry.EndAsync(null, cancelled: false).ConfigureAwait(false));
+        var result = new RunResult(run.Outputs(), await run.Telemetry.EndAsync(null, cancelled: false).ConfigureAwait(false));
+        if (options.ThrowOnFailures && result.Summary.Status == RunStatus.CompletedWithFailures)
+        {
+            throw new RunFailuresException(result);
+        }
+
+        return result;
     }
 
     /// <summary>Starts the sources and waits until every block is done; throws how the run failed, if it did.</summary>

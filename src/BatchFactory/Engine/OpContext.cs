@@ -91,7 +91,8 @@ internal sealed class OpContext
             return exception;
         }
 
-        var wrapped = exception as OpException ?? new OpException(Name, Node, entry?.Idx, exception);
+        // A provider found unavailable stops the run as it is: it is about the model, not this op or entry.
+        var wrapped = exception as OpException ?? exception as ProviderUnavailableException ?? (Exception)new OpException(Name, Node, entry?.Idx, exception);
         return Run.Fail(wrapped);
     }
 

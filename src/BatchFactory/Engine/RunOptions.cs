@@ -52,8 +52,17 @@ public sealed class RunOptions
     /// </summary>
     public ModelProviders Models { get; init; } = ModelProviders.Default;
 
-    /// <summary>How calls to every model are paced and retried, unless <see cref="BrokerFor"/> names the model. Default: retries, no rate limits.</summary>
+    /// <summary>How calls to every model are paced, retried and stopped by a circuit breaker, unless <see cref="BrokerFor"/> names the model. Default: retries, a breaker, no rate limits.</summary>
     public BrokerOptions Broker { get; init; } = new();
+
+    /// <summary>
+    /// Whether a run that went to its end with failures (<see cref="RunStatus.CompletedWithFailures"/>: model requests
+    /// that failed after their retries, entry errors) throws a <see cref="RunFailuresException"/> carrying its summary and
+    /// result, instead of returning. Default <see langword="false"/>: the run returns, and
+    /// <see cref="RunSummary.Status"/> and <see cref="RunSummary.Failures"/> tell what failed. Runs that stop early throw
+    /// either way.
+    /// </summary>
+    public bool ThrowOnFailures { get; init; }
 
     /// <summary>Pacing and retries for particular models, by <c>model@provider</c>, e.g. a requests-per-minute limit for one provider. Default none.</summary>
     public IReadOnlyDictionary<string, BrokerOptions>? BrokerFor { get; init; }

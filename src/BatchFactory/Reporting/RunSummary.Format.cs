@@ -8,7 +8,7 @@ public sealed partial record RunSummary
     private const int FailuresShown = 10;
 
     /// <summary>
-    /// The summary as a few lines for people (what <see cref="Format"/> gives): how the run ended and its wall time, one line per op with its counts and, for ops that call
+    /// The summary as a few lines for people (what <see cref="Format"/> gives): how the run ended (its <see cref="Status"/>) and its wall time, one line per op with its counts and, for ops that call
     /// a model, calls made, served from the ledger and failed, tokens and cost; then the totals and the first failures.
     /// </summary>
     /// <returns>The text, ending with a line break.</returns>
@@ -20,7 +20,14 @@ public sealed partial record RunSummary
     {
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        var ended = Status switch { RunStatus.Completed => "finished", RunStatus.Cancelled => "was cancelled", _ => "failed" };
+        var ended = Status switch
+        {
+            RunStatus.Completed => "finished",
+            RunStatus.CompletedWithFailures => "finished with failures",
+            RunStatus.Cancelled => "was cancelled",
+            RunStatus.ProviderUnavailable => "stopped: a model's provider is unavailable",
+            _ => "failed",
+        };
         text.Append(culture, $"Run {ended} in {Elapsed.TotalSeconds:F2} s.").AppendLine();
         foreach (var op in Nodes)
         {

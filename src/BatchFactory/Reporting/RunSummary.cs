@@ -12,10 +12,10 @@ namespace BatchFactory;
 /// <param name="Nodes">Per-op counts, by node index (<c>ops</c> in the JSON).</param>
 /// <param name="Failures">
 /// Entries that failed: model requests that failed after retries (the run went on) and the error that stopped a faulted
-/// run, in the order they happened; at most <see cref="MaxListedFailures"/>.
+/// (or provider-unavailable) run, in the order they happened; at most <see cref="MaxListedFailures"/>.
 /// </param>
 /// <param name="FailuresNotListed">Failures beyond the first <see cref="MaxListedFailures"/>, counted but not listed.</param>
-/// <param name="Error">Why a faulted run stopped (API keys removed); <see langword="null"/> otherwise.</param>
+/// <param name="Error">Why a run that was stopped (<see cref="RunStatus.Faulted"/>, <see cref="RunStatus.ProviderUnavailable"/>) stopped, API keys removed; <see langword="null"/> otherwise.</param>
 public sealed partial record RunSummary(
     RunStatus Status,
     DateTimeOffset StartedAt,

@@ -19,6 +19,7 @@ internal static class TestRuns
             Models = options.Models,
             Prices = options.Prices,
             Broker = options.Broker,
+            ThrowOnFailures = options.ThrowOnFailures,
             BrokerFor = options.BrokerFor,
             TimeProvider = options.TimeProvider,
             Monitor = options.Monitor,

@@ -28,7 +28,7 @@ internal sealed class ModelBroker : IDisposable
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
-        _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null);
+        _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null, secrets.Redact);
         _answers = answers ?? new LiveAnswers(_clients);
     }
 
@@ -93,7 +93,7 @@ internal sealed class ModelBroker : IDisposable
         }
         catch (Exception ex)
         {
-            if (!cancellationToken.IsCancellationRequested && ex is not ModelConfigurationException)
+            if (!cancellationToken.IsCancellationRequested && ex is not (ModelConfigurationException or ProviderUnavailableException { Refused: true }))
             {
                 await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }

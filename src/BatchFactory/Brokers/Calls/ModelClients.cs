@@ -1,19 +1,23 @@
 using System.Collections.Concurrent;
+using BatchFactory.Brokers.Resilience;
 using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Brokers;
 
 /// <summary>
 /// A run's clients, one per model, made on first use from its providers and shared by every op, each wrapped in the
-/// model's retries and rate limits (<see cref="BrokerSetup.For"/>) with the library's own <c>UseRetries</c> and
-/// <c>UseRateLimiting</c> decorators, so limits hold across ops. A local provider
+/// model's circuit breaker, retries and rate limits (<see cref="BrokerSetup.For"/>) with the library's own
+/// <c>UseCircuitBreaker</c>, <c>UseRetries</c> and <c>UseRateLimiting</c> decorators, so limits hold across ops and one
+/// breaker per model (shared by its chat and embedding clients) sees every call of the run. A local provider
 /// (<see cref="IModelProvider.IsLocal"/>) is called directly: it has nothing to pace or retry. Disposing disposes every
 /// client made.
 /// </summary>
 /// <param name="setup">The providers and limits.</param>
 /// <param name="onRetry">Told of every retry, when not <see langword="null"/>.</param>
-internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetry) : IDisposable
+/// <param name="redact">Removes API keys from the provider errors a breaker quotes.</param>
+internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetry, Func<string, string>? redact = null) : IDisposable
 {
+    private readonly ConcurrentDictionary<string, Lazy<CircuitBreaker>> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _chat = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
 
@@ -22,6 +26,7 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
             model,
             provider => provider.CreateChatClient(model.Model),
             client => new ChatClientBuilder(client),
+            (builder, breaker) => builder.UseCircuitBreaker(breaker),
             (builder, retries) => builder.UseRetries(retries),
             (builder, limits) => builder.UseRateLimiting(limits),
             builder => builder.Build()))).Value;
@@ -31,6 +36,7 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
             model,
             provider => provider.CreateEmbeddingGenerator(model.Model),
             generator => new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator),
+            (builder, breaker) => builder.UseCircuitBreaker(breaker),
             (builder, retries) => builder.UseRetries(retries),
             (builder, limits) => builder.UseRateLimiting(limits),
             builder => builder.Build()))).Value;
@@ -49,11 +55,17 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
         {
             generator.Value.Dispose();
         }
+
+        foreach (var breaker in _breakers.Values.Where(b => b.IsValueCreated))
+        {
+            breaker.Value.Dispose();
+        }
     }
 
-    // The model's client, stacked with its retries and then its limits (the first Use* is the outermost: retries
-    // outside the rate limits, so each attempt queues for the limits again).
-    private T Paced<T, TBuilder>(ModelSpec model, Func<IModelProvider, T> create, Func<T, TBuilder> builder, Func<TBuilder, RetryOptions, TBuilder> useRetries, Func<TBuilder, RateLimitOptions, TBuilder> useRateLimiting, Func<TBuilder, T> build)
+    // The model's client, stacked with its breaker, its retries and then its limits (the first Use* is the outermost:
+    // the breaker sees a call only once its retries are spent; retries outside the rate limits, so each attempt queues
+    // for the limits again).
+    private T Paced<T, TBuilder>(ModelSpec model, Func<IModelProvider, T> create, Func<T, TBuilder> builder, Func<TBuilder, CircuitBreaker, TBuilder> useBreaker, Func<TBuilder, RetryOptions, TBuilder> useRetries, Func<TBuilder, RateLimitOptions, TBuilder> useRateLimiting, Func<TBuilder, T> build)
     {
         var provider = setup.Models.Resolve(model);
         var client = create(provider);
@@ -64,6 +76,12 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
 
         var broker = setup.For(model);
         var stack = builder(client);
+        if (broker.CircuitBreaker is { } breaker)
+        {
+            var name = model.ToString();
+            stack = useBreaker(stack, _breakers.GetOrAdd(name, _ => new Lazy<CircuitBreaker>(() => new CircuitBreaker(name, breaker, redact))).Value);
+        }
+
         if (broker.Retry is { } retries)
         {
             stack = useRetries(stack, onRetry is null ? retries : retries.AlsoOnRetry(onRetry));

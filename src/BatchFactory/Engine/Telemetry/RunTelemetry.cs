@@ -73,9 +73,15 @@ internal sealed partial class RunTelemetry
     {
         var stats = Stats();
         var elapsed = Elapsed;
-        var status = error is null ? RunStatus.Completed : cancelled ? RunStatus.Cancelled : RunStatus.Faulted;
+        var status = error switch
+        {
+            null => _failures.Read().Listed.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed,
+            _ when cancelled => RunStatus.Cancelled,
+            ProviderUnavailableException => RunStatus.ProviderUnavailable,
+            _ => RunStatus.Faulted,
+        };
         string? described = null;
-        if (status == RunStatus.Faulted)
+        if (status is RunStatus.Faulted or RunStatus.ProviderUnavailable)
         {
             described = Secrets.Describe(error!);
             var op = error as OpException;
@@ -95,7 +101,7 @@ internal sealed partial class RunTelemetry
             await _pump.PublishSurelyAsync(_sampler!.Final(stats, elapsed)).ConfigureAwait(false);
             await _pump.PublishSurelyAsync(status switch
             {
-                RunStatus.Completed => new RunCompleted(elapsed, summary),
+                RunStatus.Completed or RunStatus.CompletedWithFailures => new RunCompleted(elapsed, summary),
                 RunStatus.Cancelled => new RunCancelled(elapsed, summary),
                 _ => new RunFaulted(elapsed, summary, error!),
             }).ConfigureAwait(false);
@@ -119,7 +125,7 @@ internal sealed partial class RunTelemetry
         var totals = summary.Totals;
         switch (summary.Status)
         {
-            case RunStatus.Completed:
+            case RunStatus.Completed or RunStatus.CompletedWithFailures:
                 RunLog.Completed(_runLog, seconds, totals.Calls, totals.Cached, totals.Failed, totals.InputTokens, totals.OutputTokens, totals.Cost);
                 break;
             case RunStatus.Cancelled:

@@ -9,7 +9,8 @@ namespace BatchFactory.Operators;
 /// What CallLLM and EmbedText share: their <see cref="CallSite"/> for the run's <see cref="ModelBroker"/>, and what
 /// happens to a request that still fails after the broker's retries, as the op's <see cref="OnCallFailure"/> says: retry
 /// it now (up to <c>extraAttempts</c> more times), pass the entry on marked failed (<see cref="FailureMark"/>), leave it
-/// for a later run, or fail the run. The broker has recorded the failure in the ledger either way.
+/// for a later run, or fail the run. The broker has recorded the failure in the ledger either way. A
+/// <see cref="ProviderUnavailableException"/> (the model's circuit breaker is open) always stops the run.
 /// </summary>
 internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
 {
@@ -33,6 +34,7 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
     /// The answer (<see langword="null"/> when the request failed), and whether the entry goes on: yes with an answer or
     /// with <see cref="OnCallFailure.Emit"/> (which marks the entry failed), no when it stays.
     /// </summary>
+    /// <exception cref="ProviderUnavailableException">The model's provider is unavailable: the run stops, whatever the policy.</exception>
     /// <exception cref="Exception">The request failed and the op fails the run.</exception>
     public async Task<(JsonObject? Answer, bool PassOn)> AnswerAsync(OpContext context, Entry entry, ModelRequest request)
     {
@@ -43,6 +45,17 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
             try
             {
                 return (await broker.AnswerAsync(site, entry.Idx, request, context.Token).ConfigureAwait(false), true);
+            }
+            catch (ProviderUnavailableException ex) when (!context.Token.IsCancellationRequested)
+            {
+                // The provider is unavailable: the run stops whatever the op's policy; a call that failed on its own
+                // (rather than being refused by the open breaker) is counted and listed first.
+                if (!ex.Refused)
+                {
+                    broker.GaveUp(site, entry.Idx, request, ex.InnerException ?? ex);
+                }
+
+                throw;
             }
             catch (Exception ex) when (!context.Token.IsCancellationRequested && ex is not ModelConfigurationException)
             {
