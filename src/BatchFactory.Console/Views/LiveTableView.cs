@@ -23,7 +23,7 @@ internal sealed class LiveTableView(IAnsiConsole console) : RunView
     protected override void Ended(RunEnded ended)
     {
         console.Cursor.Show();
-        console.MarkupLine(ended is RunCompleted ? "[green]{0}[/]" : "[red]{0}[/]", Markup.Escape(ProgressFormat.Ended(ended)));
+        console.MarkupLine(ProgressFormat.Clean(ended) ? "[green]{0}[/]" : "[red]{0}[/]", Markup.Escape(ProgressFormat.Ended(ended)));
         _drawnLines = 0;
     }
 

@@ -28,10 +28,17 @@ internal static class ProgressFormat
     }
 
     /// <summary>How a run ended, in a sentence.</summary>
-    public static string Ended(RunEnded ended) => ended switch
+    public static string Ended(RunEnded ended) => ended.Summary.Status switch
     {
-        RunCompleted => string.Create(s_culture, $"Run finished in {ended.Elapsed.TotalSeconds:F2} s."),
-        RunCancelled => string.Create(s_culture, $"Run cancelled after {ended.Elapsed.TotalSeconds:F2} s."),
+        RunStatus.Completed => string.Create(s_culture, $"Run finished in {ended.Elapsed.TotalSeconds:F2} s."),
+        RunStatus.CompletedWithFailures => string.Create(
+            s_culture,
+            $"Run finished with {ended.Summary.Failures.Count + ended.Summary.FailuresNotListed:N0} failures in {ended.Elapsed.TotalSeconds:F2} s; the summary lists them."),
+        RunStatus.Cancelled => string.Create(s_culture, $"Run cancelled after {ended.Elapsed.TotalSeconds:F2} s."),
+        RunStatus.ProviderUnavailable => string.Create(s_culture, $"Run stopped after {ended.Elapsed.TotalSeconds:F2} s: a model's provider is unavailable: {ended.Summary.Error}"),
         _ => string.Create(s_culture, $"Run failed after {ended.Elapsed.TotalSeconds:F2} s: {ended.Summary.Error}"),
     };
+
+    /// <summary>Whether the run ended cleanly (every entry through, nothing failed), for the colour of the last line.</summary>
+    public static bool Clean(RunEnded ended) => ended.Summary.Status == RunStatus.Completed;
 }

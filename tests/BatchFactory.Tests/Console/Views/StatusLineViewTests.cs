@@ -28,6 +28,21 @@ public sealed class StatusLineViewTests
     }
 
     [Fact]
+    public async Task RunWithDroppedEntries_EndsWithALineSayingItFinishedWithFailures()
+    {
+        var output = new StringWriter();
+        var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = output });
+        var graph = FromList(Enumerable.Range(0, 4).ToList(), outputKey: "n")
+            | MapField((int n) => n == 2 ? throw new FormatException("two") : n, "n").OnError(OnEntryError.Drop)
+            | ToList("n");
+
+        var result = await graph.RunCheckedAsync(new RunOptions { Monitor = monitor, TimeProvider = new ManualTimeProvider() }, TestRuns.Token);
+
+        Assert.Equal(RunStatus.CompletedWithFailures, result.Summary.Status);
+        Assert.EndsWith($"Run finished with 1 failures in 0.00 s; the summary lists them.{NL}", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Samples_PrintALineOnlyEveryStatusInterval_AndAlwaysTheFinalOne()
     {
         var output = new StringWriter();
