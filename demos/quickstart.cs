@@ -15,7 +15,8 @@ var g = FromList(["autumn rain", "a lighthouse", "morning coffee"], outputKey: "
     | AskLLM("Write a haiku about {topic}.", model, "haiku")
     | ToList("topic", "haiku");
 
-var result = await g.RunAsync(new RunOptions { Project = project });
+using var stop = ConsoleStop.Listen(Console.Out);   // Ctrl+C once: stop gracefully; twice: at once
+var result = await g.RunAsync(new RunOptions { Project = project, StopToken = stop.StopToken }, stop.CancelToken);
 foreach (var row in result.Output.Values())
 {
     Console.WriteLine($"{row!["topic"]}: {row["haiku"]}");

@@ -18,7 +18,7 @@ public static class Demo
     /// <returns>
     /// The process exit code: 0 when every run completed cleanly; 1 when a run completed with failures (failed calls,
     /// entry errors); 2 for bad options or model configuration; 3 when a model's provider was unavailable (its circuit
-    /// breaker stopped the run).
+    /// breaker stopped the run); 130 when Ctrl+C stopped it (the first press stops gracefully, the second at once).
     /// </returns>
     public static async Task<int> RunAsync(
         string name,
@@ -51,11 +51,20 @@ public static class Demo
 
         await using var project = options.OpenProject(name.ToLowerInvariant());
         await output.WriteLineAsync($"{name} with {options.Model}; project folder {Relative(project.FullPath)}");
-        var run = new DemoRun(options, project, output, cancellationToken);
+
+        // Run as a program: the first Ctrl+C stops gracefully, the second at once.
+        using var stop = ReferenceEquals(output, Console.Out) ? ConsoleStop.Listen(output) : null;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop?.CancelToken ?? CancellationToken.None);
+        var run = new DemoRun(options, project, output, cancel.Token, stop?.StopToken ?? CancellationToken.None);
         string[] files;
         try
         {
             files = await body(run);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await output.WriteLineAsync("Stopped at once. Answers received so far are kept; run the demo again to finish.");
+            return 130;
         }
         catch (ModelConfigurationException ex)
         {
@@ -79,6 +88,12 @@ public static class Demo
         foreach (var file in files)
         {
             await output.WriteLineAsync($"Wrote {Relative(file)}");
+        }
+
+        if (run.Results.Any(r => r.Summary.Status == RunStatus.Stopped))
+        {
+            await output.WriteLineAsync("Stopped on request: run the demo again to finish; nothing already done is redone.");
+            return 130;
         }
 
         if (run.Results.Any(r => r.Summary.Status != RunStatus.Completed))

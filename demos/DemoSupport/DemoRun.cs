@@ -5,14 +5,16 @@ public sealed class DemoRun
 {
     private readonly TextWriter _output;
     private readonly CancellationToken _cancellationToken;
+    private readonly CancellationToken _stopToken;
     private readonly List<RunResult> _results = [];
 
-    internal DemoRun(DemoOptions options, ProjectFolder project, TextWriter output, CancellationToken cancellationToken)
+    internal DemoRun(DemoOptions options, ProjectFolder project, TextWriter output, CancellationToken cancellationToken, CancellationToken stopToken = default)
     {
         Options = options;
         Project = project;
         _output = output;
         _cancellationToken = cancellationToken;
+        _stopToken = stopToken;
     }
 
     /// <summary>The demo's options.</summary>
@@ -41,7 +43,7 @@ public sealed class DemoRun
         ArgumentNullException.ThrowIfNull(graph);
         var toConsole = ReferenceEquals(_output, Console.Out);
         using var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = toConsole ? null : _output });
-        var options = new RunOptions { Project = Project, Output = _output, Monitor = monitor };
+        var options = new RunOptions { Project = Project, Output = _output, Monitor = monitor, StopToken = _stopToken };
         await _output.WriteLineAsync(graph.ToString());
         await _output.WriteLineAsync(graph.Explain(options));
         var result = await graph.RunAsync(options, _cancellationToken);

@@ -32,6 +32,9 @@ internal sealed class RunContext : IDisposable
     /// <summary>The run's token: cancelled when the user asked to stop or an op failed. Every block uses it.</summary>
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>Whether the run was asked to stop gracefully (<see cref="RunOptions.StopToken"/>): take in no new work.</summary>
+    public bool Stopping => Options.StopToken.IsCancellationRequested;
+
     /// <summary>The first failure of the run, if any.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
 

@@ -74,6 +74,14 @@ public sealed class RunOptions
     /// </summary>
     public OnEntryError OnEntryError { get; init; } = OnEntryError.FailRun;
 
+    /// <summary>
+    /// Asks the run to stop gracefully when cancelled: sources stop reading, calls in flight finish and are recorded,
+    /// entries already inside go on as far as they can without a new model call (those that would need one stay for the
+    /// next run), checkpoints save what left their bodies, and the run ends with <see cref="RunStatus.Stopped"/>. Cancel
+    /// <c>RunAsync</c>'s own token to stop at once instead. <see cref="ConsoleStop"/> wires both to Ctrl+C. Default none.
+    /// </summary>
+    public CancellationToken StopToken { get; init; }
+
     /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
     public ModelPrices Prices { get; init; } = ModelPrices.Default;
 

@@ -25,4 +25,11 @@ public enum RunStatus
     /// before are in the ledger: a rerun after the fault is fixed makes only the missing calls.
     /// </summary>
     ProviderUnavailable,
+
+    /// <summary>
+    /// The run was asked to stop gracefully (<c>RunOptions.StopToken</c>, the first Ctrl+C with <c>ConsoleStop</c>): its
+    /// sources stopped reading, calls in flight finished and were recorded, and the entries already inside went as far as
+    /// they could without a new call. A rerun finishes the work and redoes nothing that was done.
+    /// </summary>
+    Stopped,
 }

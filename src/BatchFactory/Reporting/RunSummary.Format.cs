@@ -26,6 +26,7 @@ public sealed partial record RunSummary
             RunStatus.CompletedWithFailures => "finished with failures",
             RunStatus.Cancelled => "was cancelled",
             RunStatus.ProviderUnavailable => "stopped: a model's provider is unavailable",
+            RunStatus.Stopped => "stopped on request (rerun to finish; nothing done is redone)",
             _ => "failed",
         };
         text.Append(culture, $"Run {ended} in {Elapsed.TotalSeconds:F2} s.").AppendLine();

@@ -25,6 +25,7 @@ internal static class TestRuns
             Monitor = options.Monitor,
             LoggerFactory = options.LoggerFactory,
             OnEntryError = options.OnEntryError,
+            StopToken = options.StopToken,
             OnMaterialized = b => blocks = b,
         };
         try

@@ -116,6 +116,14 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
     private async Task<Entry?> ProcessCountedAsync(Entry entry, TPending pending, OpContext context)
     {
+        // A graceful stop takes in no new work: an entry that still needs a call stays for the next run.
+        if (context.Run.Stopping)
+        {
+            OpContext.Stays(entry);
+            context.Dropped(entry);
+            return null;
+        }
+
         Entry? result;
         try
         {

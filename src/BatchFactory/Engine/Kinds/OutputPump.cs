@@ -9,14 +9,21 @@ internal static class OutputPump
     /// <summary>
     /// Sends every entry of <paramref name="entries"/> (enumerated here, so errors it throws are caught) to
     /// <paramref name="output"/> and completes it. With <paramref name="assignOrder"/>, the i-th entry's stream
-    /// position becomes (op node, i). A failure faults the output and stops the run; cancellation just completes it.
+    /// position becomes (op node, i). A failure faults the output and stops the run; cancellation, or a graceful stop
+    /// (<see cref="RunContext.Stopping"/>), just completes it.
     /// </summary>
     public static Task PumpAsync(OpContext context, IEnumerable<Entry> entries, ITargetBlock<Entry> output, bool assignOrder) =>
         GuardAsync(context, output, async () =>
         {
             var position = 0;
+            var run = context.Run;
             foreach (var entry in entries)
             {
+                if (run.Stopping)
+                {
+                    break;
+                }
+
                 if (assignOrder)
                 {
                     entry.Order = OrderKey.Root(context.Node, position++);
@@ -39,8 +46,14 @@ internal static class OutputPump
         GuardAsync(context, output, async () =>
         {
             var position = 0;
+            var run = context.Run;
             await foreach (var entry in entries.WithCancellation(context.Token).ConfigureAwait(false))
             {
+                if (run.Stopping)
+                {
+                    break;
+                }
+
                 entry.Order = OrderKey.Root(context.Node, position++);
                 if (!await output.SendAsync(entry, context.Token).ConfigureAwait(false))
                 {

@@ -75,6 +75,7 @@ internal sealed partial class RunTelemetry
         var elapsed = Elapsed;
         var status = error switch
         {
+            null when _options.StopToken.IsCancellationRequested => RunStatus.Stopped,
             null => _failures.Read().Listed.Count > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed,
             _ when cancelled => RunStatus.Cancelled,
             ProviderUnavailableException => RunStatus.ProviderUnavailable,
@@ -101,7 +102,7 @@ internal sealed partial class RunTelemetry
             await _pump.PublishSurelyAsync(_sampler!.Final(stats, elapsed)).ConfigureAwait(false);
             await _pump.PublishSurelyAsync(status switch
             {
-                RunStatus.Completed or RunStatus.CompletedWithFailures => new RunCompleted(elapsed, summary),
+                RunStatus.Completed or RunStatus.CompletedWithFailures or RunStatus.Stopped => new RunCompleted(elapsed, summary),
                 RunStatus.Cancelled => new RunCancelled(elapsed, summary),
                 _ => new RunFaulted(elapsed, summary, error!),
             }).ConfigureAwait(false);

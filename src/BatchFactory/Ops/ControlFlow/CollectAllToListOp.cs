@@ -96,7 +96,7 @@ internal sealed class CollectAllToListOp : BlockOp
                 context.Run.Telemetry.EntryWaits(
                     context,
                     master.Idx,
-                    $"{group.StayedChildren} of its {group.Children} children failed and stay for a later run, so it waits for them; a rerun retries them and completes it.");
+                    $"{group.StayedChildren} of its {group.Children} children stay for a later run (a call failed, or the run was stopped), so it waits for them; a rerun does them and completes it.");
                 OpContext.Stays(master);
                 context.Dropped(master);
                 return;
