@@ -11,6 +11,7 @@ internal sealed class RunContext : IDisposable
     private readonly Lazy<Brokers.ModelBroker> _broker;
     private readonly IDisposable? _ledgerLogs;
     private Exception? _failure;
+    private Brokers.BatchAnswers? _batches;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
     {
@@ -21,7 +22,8 @@ internal sealed class RunContext : IDisposable
         _broker = new(() => new Brokers.ModelBroker(
             new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
             Telemetry,
-            Telemetry.Secrets));
+            Telemetry.Secrets,
+            around: live => _batches = new Brokers.BatchAnswers(live, BatchSetup(options))));
     }
 
     public RunOptions Options { get; }
@@ -50,6 +52,18 @@ internal sealed class RunContext : IDisposable
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
+    /// <summary>The run's batches, once a model was called; <see langword="null"/> before.</summary>
+    public Brokers.BatchReport? Batches => _broker.IsValueCreated ? _batches?.Report : null;
+
+    /// <summary>Submits the batch files still open (an op sending batch requests has taken in all its entries).</summary>
+    public void FlushBatches()
+    {
+        if (_broker.IsValueCreated)
+        {
+            _batches?.Flush();
+        }
+    }
+
     public void AddOutput(RunOutput output)
     {
         lock (_outputs)
@@ -72,9 +86,20 @@ internal sealed class RunContext : IDisposable
         _ledgerLogs?.Dispose();
         if (_broker.IsValueCreated)
         {
+            _batches?.Dispose();
             _broker.Value.Dispose();
         }
 
         _cts.Dispose();
     }
+
+    // Batch files go to the project's batches/ folder and batches are recorded in its batches ledger; without a project,
+    // to a temporary folder, with no record (a later run cannot resume them).
+    private static Brokers.BatchSetup BatchSetup(RunOptions options) => new(
+        options.Models,
+        options.Batch,
+        options.BatchFor,
+        options.TimeProvider,
+        options.Project?["batches"],
+        options.Project is { } project ? cancellationToken => project.OpenLedgerAsync("batches", cancellationToken) : null);
 }

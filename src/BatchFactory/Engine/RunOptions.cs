@@ -68,6 +68,15 @@ public sealed class RunOptions
     public IReadOnlyDictionary<string, BrokerOptions>? BrokerFor { get; init; }
 
     /// <summary>
+    /// How requests of ops in <see cref="CallMode.Batch"/> or <see cref="CallMode.Auto"/> are batched, submitted and
+    /// collected, for every model without an entry in <see cref="BatchFor"/>. Default: a new <see cref="BatchOptions"/>.
+    /// </summary>
+    public BatchOptions Batch { get; init; } = new();
+
+    /// <summary>Batching for particular models, by <c>model@provider</c>, e.g. a lower enqueued-token limit for one. Default none.</summary>
+    public IReadOnlyDictionary<string, BatchOptions>? BatchFor { get; init; }
+
+    /// <summary>
     /// What happens to an entry when an op that runs your code (MapField, Apply, Filter, a prompt builder) fails on it,
     /// for the ops without a policy of their own (<see cref="Op.OnError(OnEntryError)"/>). Default
     /// <see cref="OnEntryError.FailRun"/>: the run stops naming the op, the field and the idx.
@@ -128,6 +137,13 @@ public sealed class RunOptions
         ArgumentNullException.ThrowIfNull(Models, nameof(Models));
         ArgumentNullException.ThrowIfNull(Prices, nameof(Prices));
         ArgumentNullException.ThrowIfNull(Broker, nameof(Broker));
+        ArgumentNullException.ThrowIfNull(Batch, nameof(Batch));
+        Batch.Validate("RunOptions.Batch");
+        foreach (var (model, batch) in BatchFor ?? new Dictionary<string, BatchOptions>())
+        {
+            ArgumentNullException.ThrowIfNull(batch, $"BatchFor[\"{model}\"]");
+            batch.Validate($"RunOptions.BatchFor[\"{model}\"]");
+        }
         Monitor?.Validate();
     }
 }

@@ -85,7 +85,7 @@ public static partial class Ops
         ArgumentException.ThrowIfNullOrWhiteSpace(responseKey);
         options ??= DefaultCall;
         options.Validate(nameof(CallLLM));
-        return new CallLLMOp(requestKey, responseKey, options.Concurrency, options.OnFailure, options.ExtraAttempts);
+        return new CallLLMOp(requestKey, responseKey, options.Concurrency, options.OnFailure, options.ExtraAttempts, options.Mode);
     }
 
     /// <summary>Copies the answer text from CallLLM's response field to <paramref name="outputKey"/>.</summary>
@@ -123,7 +123,7 @@ public static partial class Ops
         ArgumentException.ThrowIfNullOrWhiteSpace(outputKey);
         options ??= DefaultEmbed;
         options.Validate(nameof(EmbedText));
-        return new EmbedTextOp(inputKey, ModelSpec.Parse(model), outputKey, options.Format, options.Concurrency, options.OnFailure, options.ExtraAttempts);
+        return new EmbedTextOp(inputKey, ModelSpec.Parse(model), outputKey, options.Format, options.Concurrency, options.OnFailure, options.ExtraAttempts, options.Mode);
     }
 
     private static Graph AskLLM(Func<Entry, string> prompt, string describe, string model, string outputKey, AskOptions? options)
@@ -131,7 +131,7 @@ public static partial class Ops
         options ??= DefaultAsk;
         options.Validate(nameof(AskLLM));
         var request = new RequestOptions { SystemPrompt = options.SystemPrompt, Llm = options.Llm, Sample = options.Sample };
-        var call = new CallOptions { Concurrency = options.Concurrency, OnFailure = options.OnFailure, ExtraAttempts = options.ExtraAttempts };
+        var call = new CallOptions { Concurrency = options.Concurrency, OnFailure = options.OnFailure, ExtraAttempts = options.ExtraAttempts, Mode = options.Mode };
         const string Scope = nameof(AskLLM);
         return Part(Scope, GenerateLLMRequest(prompt, describe, model, DefaultRequestKey, request))
             | Part(Scope, CallLLM(DefaultRequestKey, DefaultResponseKey, call))

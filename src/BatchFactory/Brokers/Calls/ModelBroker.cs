@@ -22,14 +22,18 @@ internal sealed class ModelBroker : IDisposable
     private readonly ModelClients _clients;
     private readonly IAnswerSource _answers;
 
-    /// <summary>A broker that answers through <paramref name="answers"/>, by default live calls through its own clients.</summary>
-    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null)
+    /// <summary>
+    /// A broker that answers through <paramref name="answers"/>, by default live calls through its own clients, or
+    /// through what <paramref name="around"/> makes of those (e.g. batch answers that send some requests live).
+    /// </summary>
+    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null, Func<IAnswerSource, IAnswerSource>? around = null)
     {
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
         _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null, secrets.Redact);
-        _answers = answers ?? new LiveAnswers(_clients);
+        var live = new LiveAnswers(_clients);
+        _answers = answers ?? around?.Invoke(live) ?? live;
     }
 
     /// <summary>Removes API keys from errors before they are stored, reported or put in an entry.</summary>
@@ -93,7 +97,7 @@ internal sealed class ModelBroker : IDisposable
         }
         catch (Exception ex)
         {
-            if (!cancellationToken.IsCancellationRequested && ex is not (ModelConfigurationException or ProviderUnavailableException { Refused: true }))
+            if (!cancellationToken.IsCancellationRequested && ex is not (ModelConfigurationException or ProviderUnavailableException { Refused: true } or BatchPendingException))
             {
                 await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }

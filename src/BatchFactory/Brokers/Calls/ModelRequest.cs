@@ -14,6 +14,9 @@ internal abstract class ModelRequest(string key, ModelSpec model)
     /// <summary>The model asked.</summary>
     public ModelSpec Model { get; } = model;
 
+    /// <summary>How the op asking wants it answered when the ledger has no answer; not part of <see cref="Key"/>. Default <see cref="CallMode.Live"/>.</summary>
+    public CallMode Mode { get; init; }
+
     /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
     public abstract string Describe();
 }

@@ -11,7 +11,7 @@ namespace BatchFactory;
 /// from <c>OPENAI_BASE_URL</c> (default <c>https://api.openai.com/v1</c>). The SDK's own retries are turned off: the
 /// broker retries, so retries are not multiplied.
 /// </summary>
-public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets
+public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBatchProvider
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "OPENAI_API_KEY";
@@ -62,9 +62,12 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
         Client(model).GetEmbeddingClient(model).AsIEmbeddingGenerator();
 
-    private OpenAIClient Client(string model)
+    /// <summary>OpenAI's batch API for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>
+    Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) => new Brokers.OpenAIBatchApi(Client(model, retries: true), model);
+
+    private OpenAIClient Client(string model, bool retries = false)
     {
-        var options = new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(0) };
+        var options = retries ? new OpenAIClientOptions() : new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(0) };
         if (BaseUrl(model) is { } baseUrl)
         {
             options.Endpoint = baseUrl;

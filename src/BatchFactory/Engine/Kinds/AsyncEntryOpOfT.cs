@@ -22,6 +22,11 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     /// <summary>Handles one entry the first stage could not serve; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
     protected abstract Task<Entry?> ProcessAsync(Entry entry, TPending pending, OpContext context);
 
+    /// <summary>Called once the op has taken in all its entries (its inputs completed), while the last ones may still be processed. Default: nothing.</summary>
+    private protected virtual void InputsDone(OpContext context)
+    {
+    }
+
     /// <inheritdoc/>
     internal sealed override OpBlocks Materialize(OpContext context, Func<Entry, Entry?>[] before, Func<Entry, Entry?>[] after, (Action<Entry> Keep, Func<Task, Task> Publish)? sink)
     {
@@ -104,6 +109,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
                 CancellationToken = context.Token,
             });
         OutputPump.CompleteWhenDone(fast.Completion, slow);
+        _ = fast.Completion.ContinueWith(_ => InputsDone(context), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (output is null)
         {
             return new OpBlocks([fast], []) { Finishing = sink!.Value.Publish(slow.Completion) };

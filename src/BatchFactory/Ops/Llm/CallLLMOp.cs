@@ -11,13 +11,15 @@ namespace BatchFactory.Operators;
 /// <c>{"text":…,"model":…,"finish_reason":…,"usage":{"input_tokens":…,"output_tokens":…},"cached":…}</c>. Answers come
 /// from the project's <c>llm</c> ledger when it has them.
 /// </summary>
-internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts)
-    : AsyncEntryOp<ChatCall>("CallLLM", concurrency)
+internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
+    : AsyncEntryOp<ChatCall>("CallLLM", ModelCall.Concurrency(concurrency, mode))
 {
     private readonly ModelCall _call = new(onFailure, extraAttempts);
     private readonly ModelReader _models = new();
 
-    private protected override string Describe() => $"{requestKey} -> {responseKey}";
+    private protected override string Describe() => mode == CallMode.Live ? $"{requestKey} -> {responseKey}" : $"{requestKey} -> {responseKey}, {mode}";
+
+    private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
 
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, "llm");
 
@@ -30,7 +32,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         }
 
         var request = Request(entry);
-        var call = new ChatCall(request, _models.Read(request));
+        var call = new ChatCall(request, _models.Read(request)) { Mode = mode };
         if (await ModelCall.StoredAsync(context, entry, call).ConfigureAwait(false) is not { } answer)
         {
             return (false, call);

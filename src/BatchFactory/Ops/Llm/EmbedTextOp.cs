@@ -11,12 +11,14 @@ namespace BatchFactory.Operators;
 /// list of floats or as base64 of the little-endian float32 values. Vectors are kept in the project's
 /// <c>embeddings</c> ledger, keyed by model and text, so each text is embedded once.
 /// </summary>
-internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outputKey, EmbeddingFormat format, int concurrency, OnCallFailure onFailure, int extraAttempts)
-    : AsyncEntryOp<EmbeddingCall>("EmbedText", concurrency)
+internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outputKey, EmbeddingFormat format, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
+    : AsyncEntryOp<EmbeddingCall>("EmbedText", ModelCall.Concurrency(concurrency, mode))
 {
     private readonly ModelCall _call = new(onFailure, extraAttempts);
 
-    private protected override string Describe() => $"{inputKey} -> {outputKey}, {model}, {format}";
+    private protected override string Describe() => mode == CallMode.Live ? $"{inputKey} -> {outputKey}, {model}, {format}" : $"{inputKey} -> {outputKey}, {model}, {format}, {mode}";
+
+    private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
@@ -34,7 +36,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     protected override async ValueTask<(bool Served, EmbeddingCall Pending)> TryServeAsync(Entry entry, OpContext context)
     {
-        var call = new EmbeddingCall(entry.Get<string>(inputKey), model);
+        var call = new EmbeddingCall(entry.Get<string>(inputKey), model) { Mode = mode };
         if (await ModelCall.StoredAsync(context, entry, call).ConfigureAwait(false) is not { } answer)
         {
             return (false, call);

@@ -14,6 +14,21 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
 {
+    /// <summary>How many entries may wait in an op in batch or auto mode: enough to fill large batch files, bounded so memory is.</summary>
+    public const int BatchWaiting = 100_000;
+
+    /// <summary>The op's concurrency: <paramref name="concurrency"/> live, <see cref="BatchWaiting"/> when requests wait for batches.</summary>
+    public static int Concurrency(int concurrency, CallMode mode) => mode == CallMode.Live ? concurrency : Math.Max(concurrency, BatchWaiting);
+
+    /// <summary>The op has taken in all its entries: batch files waiting for more requests are submitted now.</summary>
+    public static void InputsDone(OpContext context, CallMode mode)
+    {
+        if (mode != CallMode.Live)
+        {
+            context.Run.FlushBatches();
+        }
+    }
+
     /// <summary>The op's site for this run: its node and name, the ledger it keeps answers in, its counts.</summary>
     public static CallSite Site(OpContext context) => (CallSite)context.Prepared!;
 
@@ -45,6 +60,12 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
             try
             {
                 return (await broker.AnswerAsync(site, entry.Idx, request, context.Token).ConfigureAwait(false), true);
+            }
+            catch (BatchPendingException) when (!context.Token.IsCancellationRequested)
+            {
+                // The run does not wait for its batches: the entry stays for the run that collects them.
+                OpContext.Stays(entry);
+                return (null, false);
             }
             catch (ProviderUnavailableException ex) when (!context.Token.IsCancellationRequested)
             {

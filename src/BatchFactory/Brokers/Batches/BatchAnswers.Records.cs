@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, keys)
+/// is recorded before it is polled, and its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c>
+/// once every answer reached a request that stores it. A run reads them on its first batch request.
+/// </summary>
+internal sealed partial class BatchAnswers
+{
+    private const string Prefix = "batch/";
+    private const string StatusSuffix = "/status";
+
+    /// <summary>The run's batches, for its summary.</summary>
+    public BatchReport Report { get; } = new();
+
+    /// <summary>Records a batch just created, and its first status, durably, before anything else is done with it.</summary>
+    public async Task RecordAsync(BatchJob job, string file, BatchInfo info)
+    {
+        Report.Seen(job);
+        job.Status = info.Status;
+        if (_ledger is null)
+        {
+            return;
+        }
+
+        await _ledger.AppendAsync(Prefix + job.Id, job.Record(file), CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, Status(info.Status, collected: false), CancellationToken.None).ConfigureAwait(false);
+        await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the batch's new status.</summary>
+    public async Task RecordStatusAsync(BatchJob job, string status, bool collected)
+    {
+        job.Status = status;
+        if (_ledger is not null)
+        {
+            await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, Status(status, collected), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A batch is done: its turnaround counts for <see cref="BatchOptions.Deadline"/>.</summary>
+    public void Finished(BatchJob job) => Report.Finished(Time.GetUtcNow() - job.Submitted);
+
+    /// <summary>A recorded batch the provider does not know: said in the summary (status <c>lost</c>); its requests are submitted again.</summary>
+    public static void Lost(BatchJob job) => job.Status = "lost";
+
+    private JsonObject Status(string status, bool collected) => new()
+    {
+        ["status"] = status,
+        ["collected"] = collected,
+        ["at"] = Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+    };
+
+    // Reads the batches earlier runs recorded: those not yet collected take their keys back; pending ones count in their
+    // model's token budget and are polled now.
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_setup.OpenLedger is null)
+        {
+            return;
+        }
+
+        _ledger = await _setup.OpenLedger(cancellationToken).ConfigureAwait(false);
+        var batches = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var statuses = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        await foreach (var record in _ledger.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!record.Key.StartsWith(Prefix, StringComparison.Ordinal) || record.Value is not JsonObject value)
+            {
+                continue;
+            }
+
+            if (record.Key.EndsWith(StatusSuffix, StringComparison.Ordinal))
+            {
+                statuses[record.Key[Prefix.Length..^StatusSuffix.Length]] = value;
+            }
+            else
+            {
+                batches[record.Key[Prefix.Length..]] = value;
+            }
+        }
+
+        foreach (var (id, batch) in batches)
+        {
+            var status = statuses.GetValueOrDefault(id);
+            if (status?["collected"]?.GetValue<bool>() == true)
+            {
+                continue;
+            }
+
+            var model = ModelSpec.Parse(batch["model"]!.GetValue<string>());
+            if (Api(model) is null)
+            {
+                continue;
+            }
+
+            var job = new BatchJob(
+                id,
+                model,
+                batch["endpoint"]!.GetValue<string>(),
+                [.. batch["keys"]!.AsArray().Select(k => k!.GetValue<string>())],
+                batch["tokens"]?.GetValue<long>() ?? 0,
+                DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
+            {
+                Status = status?["status"]?.GetValue<string>() ?? "validating",
+            };
+            foreach (var key in job.Keys)
+            {
+                _restored[key] = job;
+            }
+
+            Report.Seen(job);
+            if (job.Status is "validating" or "in_progress" or "finalizing" or "cancelling")
+            {
+                Budget(model).Add(job.Tokens);
+                job.Reserved = true;
+                job.TryStart();
+                Track(Lane(model, job.Endpoint).ResumeAsync(job));
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// Answers requests of ops in <see cref="CallMode.Batch"/> and <see cref="CallMode.Auto"/> through the providers' batch
+/// APIs, and every other request through the live source it wraps. The broker around it shares requests in flight and
+/// stores each answer under the request's key, exactly as for a live answer, so live and batch share one ledger. A
+/// request whose key an earlier run submitted in a batch (recorded in the project's <c>batches</c> ledger) waits for
+/// that batch instead of being submitted again. A provider without a batch API answers live.
+/// </summary>
+internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
+{
+    private readonly IAnswerSource _live;
+    private readonly BatchSetup _setup;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, BatchLane> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IBatchApi?> _apis = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> _unclaimed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BatchJob> _restored = new(StringComparer.Ordinal);
+    private readonly Lazy<Task> _loaded;
+    private readonly string _folder;
+    private readonly bool _temporaryFolder;
+    private ILedger? _ledger;
+
+    public BatchAnswers(IAnswerSource live, BatchSetup setup)
+    {
+        _live = live;
+        _setup = setup;
+        _temporaryFolder = setup.Folder is null;
+        _folder = setup.Folder ?? Path.Combine(Path.GetTempPath(), "batchfactory-batches-" + Guid.NewGuid().ToString("N"));
+        _loaded = new Lazy<Task>(() => LoadAsync(_stop.Token));
+    }
+
+    /// <summary>The clock for flushing and polling.</summary>
+    public TimeProvider Time => _setup.Time;
+
+    /// <summary>Cancelled when the run ends: background submits and polls stop.</summary>
+    public CancellationToken Stopping => _stop.Token;
+
+    /// <inheritdoc/>
+    public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Mode == CallMode.Live)
+        {
+            return await _live.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Api(request.Model) is null)
+        {
+            Report.AnsweredLive(request.Model, noBatchApi: true);
+            return await _live.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Mode == CallMode.Auto && PastDeadline(request.Model))
+        {
+            Report.AnsweredLive(request.Model, noBatchApi: false);
+            return await _live.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var waiter = new BatchWaiter(request);
+        Place(waiter);
+        return await waiter.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Submits every open batch file now (an op that sends batch requests has taken in all its entries).</summary>
+    public void Flush()
+    {
+        foreach (var lane in _lanes.Values)
+        {
+            lane.Flush();
+        }
+    }
+
+    /// <summary>Stops submitting and polling, and deletes the temporary folder if the run had no project.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        foreach (var api in _apis.Values)
+        {
+            api?.Dispose();
+        }
+
+        if (_temporaryFolder && Directory.Exists(_folder))
+        {
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    /// <summary>A path for a new batch file of <paramref name="model"/>.</summary>
+    public string NewFilePath(ModelSpec model, int number)
+    {
+        Directory.CreateDirectory(_folder);
+        var safe = string.Concat(model.ToString().Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+        return Path.Combine(_folder, $"{safe}-{Time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}-{number}.jsonl");
+    }
+
+    /// <summary>Watches a background task; its own code hands every failure to the requests concerned.</summary>
+    public void Track(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>An answer of a collected batch that no request of this run waits for (yet): kept for one that comes.</summary>
+    public void Unclaimed(string key, JsonObject answer) => _unclaimed[key] = answer;
+
+    /// <summary>A request of an expired, cancelled or lost batch: sent live under <see cref="CallMode.Auto"/>, else batched again.</summary>
+    public void Resubmit(BatchWaiter waiter)
+    {
+        if (waiter.Request.Mode == CallMode.Auto)
+        {
+            AnswerLive([waiter]);
+        }
+        else
+        {
+            Lane(waiter.Request).Add(waiter);
+        }
+    }
+
+    /// <summary>Answers <paramref name="waiters"/> live instead (an <see cref="CallMode.Auto"/> file too small to batch).</summary>
+    public void AnswerLive(IReadOnlyList<BatchWaiter> waiters)
+    {
+        foreach (var waiter in waiters)
+        {
+            Report.AnsweredLive(waiter.Request.Model, noBatchApi: false);
+            Track(AnswerLiveAsync(waiter));
+        }
+    }
+
+    private async Task AnswerLiveAsync(BatchWaiter waiter)
+    {
+        try
+        {
+            waiter.Answered(await _live.AnswerAsync(waiter.Request, Stopping).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            waiter.Failed(ex);
+        }
+    }
+
+    private void Place(BatchWaiter waiter)
+    {
+        var key = waiter.Request.Key;
+        if (_unclaimed.TryRemove(key, out var answer))
+        {
+            waiter.Answered(answer);
+            return;
+        }
+
+        if (_restored.TryGetValue(key, out var job))
+        {
+            if (job.TryAttach(waiter))
+            {
+                if (job.TryStart())
+                {
+                    Track(Lane(job.Model, job.Endpoint).ResumeAsync(job));
+                }
+
+                return;
+            }
+
+            if (_unclaimed.TryRemove(key, out answer))
+            {
+                waiter.Answered(answer);
+                return;
+            }
+        }
+
+        Lane(waiter.Request).Add(waiter);
+    }
+
+    private BatchLane Lane(ModelRequest request) => Lane(request.Model, BatchLines.Endpoint(request));
+
+    private BatchLane Lane(ModelSpec model, string endpoint) =>
+        _lanes.GetOrAdd($"{model}|{endpoint}", _ => new BatchLane(this, model, endpoint, Api(model)!, _setup.For(model), Budget(model)));
+
+    private TokenBudget Budget(ModelSpec model) => _budgets.GetOrAdd(model.ToString(), _ => new TokenBudget(_setup.For(model).MaxEnqueuedTokens));
+
+    private IBatchApi? Api(ModelSpec model) =>
+        _apis.GetOrAdd(model.ToString(), _ => _setup.Models.Resolve(model) is IBatchProvider provider ? provider.CreateBatchApi(model.Model) : null);
+
+    private bool PastDeadline(ModelSpec model) =>
+        _setup.For(model).Deadline is { } deadline && Time.GetUtcNow() + Report.Turnaround > deadline;
+}

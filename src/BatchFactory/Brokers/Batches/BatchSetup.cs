@@ -1,0 +1,20 @@
+namespace BatchFactory.Brokers;
+
+/// <summary>What a run's batch answers are built from, taken from the run's options when the run is built.</summary>
+/// <param name="Models">Resolves <c>model@provider</c> to a provider (with a batch API, or not).</param>
+/// <param name="Batch">Batching for every model without an entry in <paramref name="BatchFor"/>.</param>
+/// <param name="BatchFor">Batching per model (<c>model@provider</c>).</param>
+/// <param name="Time">The clock for flushing and polling.</param>
+/// <param name="Folder">Where batch files are written; <see langword="null"/> for a temporary folder, deleted at the end.</param>
+/// <param name="OpenLedger">Opens the ledger batches are recorded in; <see langword="null"/> without a project (no resume).</param>
+internal sealed record BatchSetup(
+    ModelProviders Models,
+    BatchOptions Batch,
+    IReadOnlyDictionary<string, BatchOptions>? BatchFor,
+    TimeProvider Time,
+    string? Folder,
+    Func<CancellationToken, ValueTask<ILedger>>? OpenLedger)
+{
+    /// <summary>The batching of <paramref name="model"/>.</summary>
+    public BatchOptions For(ModelSpec model) => BatchFor?.GetValueOrDefault(model.ToString()) ?? Batch;
+}

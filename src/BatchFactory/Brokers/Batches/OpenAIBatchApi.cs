@@ -1,0 +1,73 @@
+using System.ClientModel;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Batch;
+using OpenAI.Files;
+
+namespace BatchFactory.Brokers;
+
+#pragma warning disable OPENAI001 // The SDK marks its batch client experimental; its protocol methods are what we use.
+
+/// <summary>
+/// OpenAI's batch API through the OpenAI SDK: files are uploaded with its typed <see cref="OpenAIFileClient"/>; batches
+/// are created and read with <see cref="BatchClient"/>'s protocol methods (the SDK has no typed ones).
+/// </summary>
+internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatchApi
+{
+    private readonly OpenAIFileClient _files = client.GetOpenAIFileClient();
+    private readonly BatchClient _batches = client.GetBatchClient();
+
+    /// <inheritdoc/>
+    public int MaxRequestsPerFile => BatchOptions.OpenAIMaxRequests;
+
+    /// <inheritdoc/>
+    public string ModelName => model;
+
+    /// <inheritdoc/>
+    public async Task<string> UploadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var uploaded = await _files.UploadFileAsync(file, Path.GetFileName(path), FileUploadPurpose.Batch, cancellationToken).ConfigureAwait(false);
+        return uploaded.Value.Id;
+    }
+
+    /// <inheritdoc/>
+    public async Task<BatchInfo> CreateAsync(string fileId, string endpoint, CancellationToken cancellationToken)
+    {
+        var body = BinaryContent.Create(BinaryData.FromObjectAsJson(new { input_file_id = fileId, endpoint, completion_window = "24h" }));
+        var operation = await _batches.CreateBatchAsync(body, waitUntilCompleted: false, new() { CancellationToken = cancellationToken }).ConfigureAwait(false);
+        return Read(operation.GetRawResponse().Content);
+    }
+
+    /// <inheritdoc/>
+    public async Task<BatchInfo> GetAsync(string batchId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var operation = await CreateBatchOperation.RehydrateAsync(_batches, batchId, cancellationToken).ConfigureAwait(false);
+            return Read(operation.GetRawResponse().Content);
+        }
+        catch (ClientResultException ex) when (ex.Status == 404)
+        {
+            throw new BatchNotFoundException(batchId, ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<Stream> DownloadAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var content = await _files.DownloadFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+        return content.Value.ToStream();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+
+    private static BatchInfo Read(BinaryData json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return BatchInfo.Parse(document.RootElement);
+    }
+}
