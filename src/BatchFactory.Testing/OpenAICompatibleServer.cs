@@ -18,7 +18,9 @@ namespace BatchFactory.Testing;
 /// <para>
 /// Endpoints (POST, OpenAI wire format): <c>/v1/chat/completions</c> (also <c>stream: true</c>), <c>/v1/embeddings</c>,
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
-/// <c>api-version</c>). Other paths get 404.
+/// <c>api-version</c>); the batch API: <c>/v1/files</c> (upload, metadata, content) and <c>/v1/batches</c> (create,
+/// retrieve, cancel, list), also under Azure's <c>/openai/</c>, answering each line of a batch as its endpoint would
+/// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>). Other paths get 404.
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless
@@ -73,6 +75,28 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// (slow ones are answered normally and not counted).
     /// </summary>
     public long FailedRequests => _log.Failed;
+
+    /// <summary>Files uploaded with purpose <c>batch</c> to <c>/v1/files</c> (or Azure's <c>/openai/files</c>) since the start.</summary>
+    public long FilesUploaded => _handler.Batches.FilesUploaded;
+
+    /// <summary>Batches created since the start, those that failed validation included.</summary>
+    public long BatchesCreated => _handler.Batches.BatchesCreated;
+
+    /// <summary>Request lines of the batches that passed validation since the start.</summary>
+    public long BatchedRequests => _handler.Batches.BatchedRequests;
+
+    /// <summary>Batches that failed validation with <c>token_limit_exceeded</c> since the start.</summary>
+    public long TokenLimitRejections => _handler.Batches.TokenLimitRejections;
+
+    /// <summary>The tokens of batches not yet finished, as the server counts them for <see cref="TestServerOptions.MaxEnqueuedTokens"/>.</summary>
+    public long EnqueuedTokens => _handler.Batches.EnqueuedTokens;
+
+    /// <summary>The most tokens that were ever enqueued at once (see <see cref="EnqueuedTokens"/>).</summary>
+    public long PeakEnqueuedTokens => _handler.Batches.PeakEnqueuedTokens;
+
+    /// <summary>The server's batches with their status and counts: id, status, request lines, completed, failed.</summary>
+    public IReadOnlyList<(string Id, string Status, int Requests, int Completed, int Failed)> Batches =>
+        [.. _handler.Batches.Batches().Select(b => (b.Id, b.Status, b.Lines, b.Completed, b.Failed))];
 
     /// <summary>
     /// A snapshot of the most recent received requests (up to <see cref="TestServerOptions.MaxRecordedRequests"/>),

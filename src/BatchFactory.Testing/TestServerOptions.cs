@@ -45,6 +45,41 @@ public sealed class TestServerOptions
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// How long a batch takes on <see cref="TimeProvider"/> from its creation until it is answered (when it is next
+    /// read after that). Default <see cref="TimeSpan.Zero"/>: answered on the first read. Must not be negative.
+    /// </summary>
+    public TimeSpan BatchProcessingTime { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Statuses a batch reports on its first reads, one per read, before <see cref="BatchProcessingTime"/> is looked at,
+    /// e.g. <c>["validating", "in_progress", "finalizing"]</c>. Default none.
+    /// </summary>
+    public IReadOnlyList<string> BatchStatuses { get; set; } = [];
+
+    /// <summary>
+    /// The fraction of a batch's answered lines that fail (HTTP 500 lines in its error file), spread evenly: 0.1 fails
+    /// lines 10, 20, 30, … Default 0. From 0 to 1.
+    /// </summary>
+    public double BatchFailedLineFraction { get; set; }
+
+    /// <summary>
+    /// When set, the first <see cref="BatchesToExpire"/> batches end <c>expired</c> instead of <c>completed</c>, with
+    /// only this fraction of their lines (the first ones) answered; the same fraction is answered when a batch is
+    /// cancelled. Default <see langword="null"/>: batches complete (a cancelled one has no answers). From 0 to 1.
+    /// </summary>
+    public double? BatchAnsweredBeforeExpiry { get; set; }
+
+    /// <summary>How many batches, the first created, expire when <see cref="BatchAnsweredBeforeExpiry"/> is set. Default 1; 0 or more.</summary>
+    public int BatchesToExpire { get; set; } = 1;
+
+    /// <summary>
+    /// The enqueued-token limit: a batch whose tokens (⌈characters / 4⌉ of its messages or inputs plus each line's
+    /// <c>max_completion_tokens</c>) would take the tokens of unfinished batches over it fails validation with
+    /// <c>token_limit_exceeded</c>. Default <see langword="null"/>: no limit. At least 1 when set.
+    /// </summary>
+    public long? MaxEnqueuedTokens { get; set; }
+
     /// <summary>Returns a validated copy, so later changes to this instance do not reach a running server.</summary>
     internal TestServerOptions CopyValidated()
     {
@@ -53,6 +88,24 @@ public sealed class TestServerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EmbeddingDimensions, Internal.EmbeddingRequest.MaxDimensions, nameof(EmbeddingDimensions));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRecordedRequests, nameof(MaxRecordedRequests));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        return (TestServerOptions)MemberwiseClone();
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchProcessingTime, TimeSpan.Zero, nameof(BatchProcessingTime));
+        ArgumentNullException.ThrowIfNull(BatchStatuses, nameof(BatchStatuses));
+        ArgumentOutOfRangeException.ThrowIfNegative(BatchFailedLineFraction, nameof(BatchFailedLineFraction));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BatchFailedLineFraction, 1, nameof(BatchFailedLineFraction));
+        if (BatchAnsweredBeforeExpiry is { } answered)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(answered, nameof(BatchAnsweredBeforeExpiry));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(answered, 1, nameof(BatchAnsweredBeforeExpiry));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(BatchesToExpire, nameof(BatchesToExpire));
+        if (MaxEnqueuedTokens is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(MaxEnqueuedTokens));
+        }
+
+        var copy = (TestServerOptions)MemberwiseClone();
+        copy.BatchStatuses = [.. BatchStatuses];
+        return copy;
     }
 }

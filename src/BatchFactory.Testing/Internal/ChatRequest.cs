@@ -24,7 +24,12 @@ internal sealed record ChatRequest(ChatRequestInfo Info, bool Stream, bool Inclu
     public static async Task<ChatRequest> ReadAsync(HttpRequest request, string? deployment, CancellationToken cancellationToken)
     {
         using JsonDocument document = await JsonBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonElement root = document.RootElement;
+        return Read(document.RootElement, deployment);
+    }
+
+    /// <summary>Reads a chat completions body (also a line of a batch file).</summary>
+    public static ChatRequest Read(JsonElement root, string? deployment)
+    {
         string model = JsonBody.ReadModel(root, deployment);
         if (!root.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
         {

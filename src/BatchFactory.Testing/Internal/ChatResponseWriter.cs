@@ -12,16 +12,14 @@ internal static class ChatResponseWriter
 {
     private const string Fingerprint = "fp_batchfactory";
 
+    /// <summary>Writes the <c>chat.completion</c> body (not streamed), e.g. into a batch output line.</summary>
+    public static void WriteCompletion(Utf8JsonWriter writer, ChatRequest request, string reply, DateTimeOffset now) =>
+        WriteCompletion(writer, Of(request, reply, now));
+
     public static Task WriteAsync(
         HttpResponse response, ChatRequest request, string reply, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var answer = new Answer(
-            DeterministicContent.CompletionId(request.Info),
-            now.ToUnixTimeSeconds(),
-            request.Info.Model,
-            reply,
-            DeterministicContent.CountWords(request.Info.Messages),
-            DeterministicContent.CountWords(reply));
+        var answer = Of(request, reply, now);
         var body = new ArrayBufferWriter<byte>(768 + (reply.Length * 2));
         if (!request.Stream)
         {
@@ -47,6 +45,15 @@ internal static class ChatResponseWriter
         response.Headers.CacheControl = "no-cache";
         return JsonOutput.SendAsync(response, body, "text/event-stream", cancellationToken);
     }
+
+    private static Answer Of(ChatRequest request, string reply, DateTimeOffset now) =>
+        new(
+            DeterministicContent.CompletionId(request.Info),
+            now.ToUnixTimeSeconds(),
+            request.Info.Model,
+            reply,
+            DeterministicContent.CountWords(request.Info.Messages),
+            DeterministicContent.CountWords(reply));
 
     private static void WriteCompletion(Utf8JsonWriter writer, Answer answer)
     {

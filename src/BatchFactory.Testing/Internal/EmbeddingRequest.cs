@@ -16,7 +16,12 @@ internal sealed record EmbeddingRequest(string Model, string[] Inputs, bool Base
         HttpRequest request, string? deployment, int defaultDimensions, CancellationToken cancellationToken)
     {
         using JsonDocument document = await JsonBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonElement root = document.RootElement;
+        return Read(document.RootElement, deployment, defaultDimensions);
+    }
+
+    /// <summary>Reads an embeddings body (also a line of a batch file).</summary>
+    public static EmbeddingRequest Read(JsonElement root, string? deployment, int defaultDimensions)
+    {
         string model = JsonBody.ReadModel(root, deployment);
         string[] inputs = root.TryGetProperty("input", out JsonElement input)
             ? ReadInputs(input)

@@ -13,14 +13,24 @@ internal static class EmbeddingResponseWriter
 {
     public static Task WriteAsync(HttpResponse response, EmbeddingRequest request, CancellationToken cancellationToken)
     {
+        int perVector = request.Base64 ? (request.Dimensions * 16 / 3) + 64 : (request.Dimensions * 16) + 64;
+        var body = new ArrayBufferWriter<byte>(256 + (request.Inputs.Length * perVector));
+        using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
+        {
+            Write(writer, request);
+        }
+
+        return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+    }
+
+    /// <summary>Writes the answer's body, e.g. into a batch output line.</summary>
+    public static void Write(Utf8JsonWriter writer, EmbeddingRequest request)
+    {
         int dimensions = request.Dimensions;
         float[] vector = ArrayPool<float>.Shared.Rent(dimensions);
         byte[] bytes = ArrayPool<byte>.Shared.Rent(dimensions * sizeof(float));
         try
         {
-            int perVector = request.Base64 ? (dimensions * 16 / 3) + 64 : (dimensions * 16) + 64;
-            var body = new ArrayBufferWriter<byte>(256 + (request.Inputs.Length * perVector));
-            using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
             {
                 writer.WriteStartObject();
                 writer.WriteString("object", "list");
@@ -66,8 +76,6 @@ internal static class EmbeddingResponseWriter
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
-
-            return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
         }
         finally
         {

@@ -11,6 +11,9 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 {
     private readonly ConcurrentQueue<Failure> _scripted = new();
 
+    /// <summary>The server's files and batches.</summary>
+    public BatchStore Batches { get; } = new(options);
+
     public void FailNext(int count, Failure failure)
     {
         for (int i = 0; i < count; i++)
@@ -25,6 +28,11 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         string path = context.Request.Path.Value ?? string.Empty;
+        if (await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (!Route.TryMatch(path, out Route route))
         {
             await ErrorResponseWriter.WriteAsync(

@@ -24,6 +24,9 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     private readonly string _folder;
     private readonly bool _temporaryFolder;
     private ILedger? _ledger;
+    private long _placed;
+    private int _entering;
+    private int _flushing;
 
     public BatchAnswers(IAnswerSource live, BatchSetup setup)
     {
@@ -60,15 +63,55 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
             return await _live.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         var waiter = new BatchWaiter(request);
-        Place(waiter);
+        Interlocked.Increment(ref _entering);
+        try
+        {
+            await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Place(waiter);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _placed);
+            Interlocked.Decrement(ref _entering);
+        }
+
         return await waiter.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Submits every open batch file now (an op that sends batch requests has taken in all its entries).</summary>
+    /// <summary>
+    /// Submits every open batch file once requests stop arriving (an op that sends batch requests has taken in all its
+    /// entries; the last of them may still be on their way through the ledger lookup): when none arrived for
+    /// <see cref="Quiet"/>.
+    /// </summary>
     public void Flush()
     {
+        if (Interlocked.Exchange(ref _flushing, 1) == 0)
+        {
+            Track(FlushWhenQuietAsync());
+        }
+    }
+
+    /// <summary>How long no request may arrive before <see cref="Flush"/> submits (a settling pause, not a timeout).</summary>
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(20);
+
+    private async Task FlushWhenQuietAsync()
+    {
+        try
+        {
+            long seen;
+            do
+            {
+                seen = Interlocked.Read(ref _placed);
+                await Task.Delay(Quiet, Stopping).ConfigureAwait(false);
+            }
+            while (Interlocked.Read(ref _placed) != seen || Volatile.Read(ref _entering) > 0);
+        }
+        finally
+        {
+            Volatile.Write(ref _flushing, 0);
+        }
+
         foreach (var lane in _lanes.Values)
         {
             lane.Flush();

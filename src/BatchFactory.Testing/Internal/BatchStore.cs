@@ -1,0 +1,293 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace BatchFactory.Testing.Internal;
+
+/// <summary>
+/// The test server's files and batches: a batch is validated when it is created (unique <c>custom_id</c>s, the
+/// enqueued-token limit), then moves through the scripted statuses, and is answered when its processing time has passed
+/// on the server's clock: each line as the chat or embeddings endpoint would answer it, some failed into the error file,
+/// some left unanswered when it expires.
+/// </summary>
+internal sealed class BatchStore(TestServerOptions options)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (byte[] Content, string Name, string Purpose, DateTimeOffset Created)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BatchState> _batches = new(StringComparer.Ordinal);
+    private long _enqueued;
+    private long _peak;
+    private int _next;
+    private int _expired;
+
+    public long FilesUploaded { get; private set; }
+
+    public long BatchesCreated { get; private set; }
+
+    public long BatchedRequests { get; private set; }
+
+    public long TokenLimitRejections { get; private set; }
+
+    public long EnqueuedTokens
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _enqueued;
+            }
+        }
+    }
+
+    public long PeakEnqueuedTokens
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peak;
+            }
+        }
+    }
+
+    public string AddFile(byte[] content, string name, string purpose)
+    {
+        lock (_lock)
+        {
+            var id = $"file-{++_next:D6}";
+            _files[id] = (content, name, purpose, options.TimeProvider.GetUtcNow());
+            FilesUploaded += purpose == "batch" ? 1 : 0;
+            return id;
+        }
+    }
+
+    public (byte[] Content, string Name, string Purpose, DateTimeOffset Created)? File(string id)
+    {
+        lock (_lock)
+        {
+            return _files.TryGetValue(id, out var file) ? file : null;
+        }
+    }
+
+    public BatchState? Batch(string id)
+    {
+        lock (_lock)
+        {
+            if (!_batches.TryGetValue(id, out var batch))
+            {
+                return null;
+            }
+
+            Advance(batch);
+            return batch;
+        }
+    }
+
+    public IReadOnlyList<BatchState> Batches()
+    {
+        lock (_lock)
+        {
+            return [.. _batches.Values.OrderBy(b => b.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Creates a batch of <paramref name="fileId"/>; null when there is no such file.</summary>
+    /// <exception cref="BadRequestException">The file is not a batch file for <paramref name="endpoint"/>.</exception>
+    public BatchState? Create(string fileId, string endpoint, string? deployment)
+    {
+        byte[] content;
+        lock (_lock)
+        {
+            if (!_files.TryGetValue(fileId, out var file))
+            {
+                return null;
+            }
+
+            content = file.Content;
+        }
+
+        var (lines, tokens, duplicate) = Scan(content, endpoint);
+        lock (_lock)
+        {
+            var batch = new BatchState($"batch_{++_next:D6}", fileId, endpoint, deployment, options.TimeProvider.GetUtcNow(), lines, tokens);
+            _batches[batch.Id] = batch;
+            BatchesCreated++;
+            if (duplicate is not null)
+            {
+                Fail(batch, "duplicate_custom_id", $"The custom_id '{duplicate}' appears more than once in the file.");
+            }
+            else if (options.MaxEnqueuedTokens is { } limit && _enqueued + tokens > limit)
+            {
+                TokenLimitRejections++;
+                Fail(batch, "token_limit_exceeded", $"Enqueued token limit reached: {_enqueued} enqueued, this batch {tokens}, limit {limit}.");
+            }
+            else
+            {
+                _enqueued += tokens;
+                _peak = Math.Max(_peak, _enqueued);
+                BatchedRequests += lines;
+            }
+
+            return batch;
+        }
+    }
+
+    public BatchState? Cancel(string id)
+    {
+        lock (_lock)
+        {
+            if (!_batches.TryGetValue(id, out var batch))
+            {
+                return null;
+            }
+
+            if (!batch.IsDone)
+            {
+                Finish(batch, "cancelled");
+            }
+
+            return batch;
+        }
+    }
+
+    // Statuses move on each time a batch is read: first the scripted ones, then in_progress until the processing time
+    // has passed, then it is answered.
+    private void Advance(BatchState batch)
+    {
+        if (batch.IsDone)
+        {
+            return;
+        }
+
+        batch.Polls++;
+        if (batch.Polls <= options.BatchStatuses.Count)
+        {
+            batch.Status = options.BatchStatuses[batch.Polls - 1];
+            return;
+        }
+
+        if (options.TimeProvider.GetUtcNow() - batch.Created < options.BatchProcessingTime)
+        {
+            batch.Status = "in_progress";
+            return;
+        }
+
+        var expires = options.BatchAnsweredBeforeExpiry is not null && _expired < options.BatchesToExpire;
+        if (expires)
+        {
+            _expired++;
+        }
+
+        Finish(batch, expires ? "expired" : "completed");
+    }
+
+    private void Fail(BatchState batch, string code, string message)
+    {
+        batch.Status = "failed";
+        batch.ErrorCode = code;
+        batch.ErrorMessage = message;
+    }
+
+    // Answers the batch: its lines in order, every n-th failed as BatchFailedLineFraction says, and for an expired or
+    // cancelled batch only the first BatchAnsweredBeforeExpiry of its lines.
+    private void Finish(BatchState batch, string status)
+    {
+        _enqueued -= batch.Tokens;
+        var answered = status == "completed" ? batch.Lines : (int)Math.Floor(batch.Lines * (options.BatchAnsweredBeforeExpiry ?? 0));
+        var output = new ArrayBufferWriter<byte>();
+        var errors = new ArrayBufferWriter<byte>();
+        var content = _files[batch.InputFileId].Content;
+        var index = 0;
+        foreach (var line in Lines(content))
+        {
+            if (index >= answered)
+            {
+                break;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            var fails = (int)Math.Floor((index + 1) * options.BatchFailedLineFraction) > (int)Math.Floor(index * options.BatchFailedLineFraction);
+            BatchLineAnswer.Write(fails ? errors : output, document.RootElement, batch, index, fails, options);
+            if (fails)
+            {
+                batch.Failed++;
+            }
+            else
+            {
+                batch.Completed++;
+            }
+
+            index++;
+        }
+
+        batch.Status = status;
+        if (output.WrittenCount > 0 || status == "completed")
+        {
+            batch.OutputFileId = AddFile(output.WrittenSpan.ToArray(), $"{batch.Id}_output.jsonl", "batch_output");
+        }
+
+        if (errors.WrittenCount > 0)
+        {
+            batch.ErrorFileId = AddFile(errors.WrittenSpan.ToArray(), $"{batch.Id}_error.jsonl", "batch_output");
+        }
+    }
+
+    private (int Lines, long Tokens, string? Duplicate) Scan(byte[] content, string endpoint)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        int lines = 0;
+        long tokens = 0;
+        string? duplicate = null;
+        foreach (var line in Lines(content))
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(line);
+            }
+            catch (JsonException e)
+            {
+                throw new BadRequestException($"Line {lines + 1} of the batch file is not JSON: {e.Message}");
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                var id = root.TryGetProperty("custom_id", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : throw new BadRequestException($"Line {lines + 1} of the batch file has no string custom_id.");
+                if (!root.TryGetProperty("url", out var url) || url.GetString() != endpoint)
+                {
+                    throw new BadRequestException($"Line {lines + 1} of the batch file is for '{(url.ValueKind == JsonValueKind.String ? url.GetString() : null)}', not the batch's endpoint '{endpoint}'.");
+                }
+
+                if (!ids.Add(id))
+                {
+                    duplicate ??= id;
+                }
+
+                tokens += BatchLineAnswer.EstimateTokens(root.GetProperty("body"));
+                lines++;
+            }
+        }
+
+        return (lines, tokens, duplicate);
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] content)
+    {
+        var start = 0;
+        while (start < content.Length)
+        {
+            var end = Array.IndexOf(content, (byte)'\n', start);
+            if (end < 0)
+            {
+                end = content.Length;
+            }
+
+            if (end > start)
+            {
+                yield return content.AsMemory(start, end - start);
+            }
+
+            start = end + 1;
+        }
+    }
+}

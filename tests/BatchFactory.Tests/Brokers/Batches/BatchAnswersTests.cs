@@ -1,0 +1,212 @@
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Brokers.Batches;
+
+/// <summary>Batch mode over HTTP: the real OpenAI SDK against the loopback server's files and batches endpoints.</summary>
+public sealed class BatchAnswersTests : IAsyncLifetime
+{
+    private const string Key = "sk-batch-secret-16";
+    private const string Model = "gpt-4o-mini@openai";
+    private readonly TempProject _project = new("batches");
+    private OpenAICompatibleServer _server = null!;
+
+    public ValueTask InitializeAsync() => StartAsync(new TestServerOptions());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _project.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RunAsync_Batch_SendsNoChatRequest_AndAnswersAsLive()
+    {
+        var batch = await AskAsync(Topics(10), CallMode.Batch);
+
+        Assert.Equal(0, _server.ChatRequests);
+        Assert.Equal((1, 10), (_server.BatchesCreated, _server.BatchedRequests));
+        Assert.Equal(1, _server.FilesUploaded);
+        await using var other = new TempProject("live");
+        var live = await AskAsync(Topics(10), CallMode.Live, project: other.Project);
+        Assert.Equal(live, batch);
+    }
+
+    [Fact]
+    public async Task RunAsync_LiveThenBatchThenLive_NeverRepeatsARequest()
+    {
+        await AskAsync(Topics(6), CallMode.Live);
+        Assert.Equal(6, _server.ChatRequests);
+
+        var batch = await AskAsync(Topics(10), CallMode.Batch);
+        Assert.Equal(6, _server.ChatRequests);
+        Assert.Equal(4, _server.BatchedRequests);
+
+        var live = await AskAsync(Topics(10), CallMode.Live);
+        Assert.Equal(6, _server.ChatRequests);
+        Assert.Equal(4, _server.BatchedRequests);
+        Assert.Equal(1, _server.BatchesCreated);
+        Assert.Equal(batch, live);
+    }
+
+    [Fact]
+    public async Task RunAsync_SmallMaxRequestsPerBatch_SplitsIntoBatchesOfThatSize()
+    {
+        await AskAsync(Topics(10), CallMode.Batch, new BatchOptions { MaxRequestsPerBatch = 4 });
+
+        Assert.Equal(3, _server.BatchesCreated);
+        Assert.Equal([4, 4, 2], _server.Batches.Select(b => b.Requests).Order().Reverse().ToArray());
+        Assert.Equal(0, _server.ChatRequests);
+    }
+
+    [Fact]
+    public async Task RunAsync_WithoutWaiting_SubmitsAndEnds_ThenARerunCollectsWithoutResubmitting()
+    {
+        var first = await RunAsync(Topics(8), CallMode.Batch, new BatchOptions { WaitForResults = false });
+
+        Assert.Empty(first.Entries);
+        Assert.Equal((1, 8), (_server.BatchesCreated, _server.BatchedRequests));
+
+        var second = await AskAsync(Topics(8), CallMode.Batch);
+
+        Assert.Equal(8, second.Count);
+        Assert.Equal((1, 8, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        var third = await AskAsync(Topics(8), CallMode.Batch);
+        Assert.Equal(second, third);
+        Assert.Equal(1, _server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task RunAsync_ExpiredBatch_KeepsTheAnsweredHalf_AndResubmitsOnlyTheRest()
+    {
+        await RestartAsync(new TestServerOptions { BatchAnsweredBeforeExpiry = 0.5 });
+
+        var answers = await AskAsync(Topics(10), CallMode.Batch);
+
+        Assert.Equal(10, answers.Count);
+        Assert.Equal(["completed", "expired"], _server.Batches.Select(b => b.Status).Order().ToArray());
+        Assert.Equal((2, 15), (_server.BatchesCreated, _server.BatchedRequests));
+    }
+
+    [Fact]
+    public async Task RunAsync_ErrorLines_FollowTheFailurePolicy_AndARerunSendsOnlyThose()
+    {
+        await RestartAsync(new TestServerOptions { BatchFailedLineFraction = 0.2, BatchesToExpire = 0 });
+
+        var emitted = await RunAsync(Topics(10), CallMode.Batch, options: new AskOptions { Mode = CallMode.Batch, OnFailure = OnCallFailure.Emit });
+        Assert.Equal(2, emitted.Entries.Count(e => e.Data["status"]?.GetValue<string>() == "failed"));
+
+        await using var other = new TempProject("stay");
+        var stayed = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
+        Assert.Equal(8, stayed.Entries.Count);
+        Assert.Equal(RunStatus.CompletedWithFailures, stayed.Summary.Status);
+        var before = _server.BatchedRequests;
+
+        await RestartAsync(new TestServerOptions());
+        var rerun = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
+        Assert.Equal(10, rerun.Entries.Count);
+        Assert.Equal(2, _server.BatchedRequests);
+        Assert.True(before > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_TokenBudget_KeepsTheServersEnqueuedTokensUnderTheLimit()
+    {
+        await RestartAsync(new TestServerOptions { MaxEnqueuedTokens = 3_000 });
+
+        var answers = await AskAsync(Topics(20), CallMode.Batch, new BatchOptions { MaxEnqueuedTokens = 3_000, ExpectedOutputTokens = 256 });
+
+        Assert.Equal(20, answers.Count);
+        Assert.Equal(0, _server.TokenLimitRejections);
+        Assert.InRange(_server.PeakEnqueuedTokens, 1, 3_000);
+        Assert.True(_server.BatchesCreated > 1);
+    }
+
+    [Fact]
+    public async Task RunAsync_TokenLimitExceeded_HalvesTheBatch_AndAnswersEverything()
+    {
+        await RestartAsync(new TestServerOptions { MaxEnqueuedTokens = 20 });
+
+        var answers = await AskAsync(Topics(8), CallMode.Batch, new BatchOptions { ExpectedOutputTokens = 0 });
+
+        Assert.Equal(8, answers.Count);
+        Assert.True(_server.TokenLimitRejections >= 1);
+        Assert.Equal(0, _server.ChatRequests);
+        Assert.InRange(_server.PeakEnqueuedTokens, 1, 20);
+    }
+
+    [Fact]
+    public async Task RunAsync_AutoBelowLiveBelow_SendsLive()
+    {
+        await AskAsync(Topics(5), CallMode.Auto, new BatchOptions { LiveBelow = 10 });
+
+        Assert.Equal(5, _server.ChatRequests);
+        Assert.Equal(0, _server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task RunAsync_AutoAboveLiveBelow_Batches()
+    {
+        await AskAsync(Topics(12), CallMode.Auto, new BatchOptions { LiveBelow = 10 });
+
+        Assert.Equal(0, _server.ChatRequests);
+        Assert.Equal(1, _server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task RunAsync_BatchOnTheOfflineProvider_AnswersLive()
+    {
+        var result = await (Source(Topics(3)) | AskLLM("Say {topic}", "m@offline", "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries())
+            .RunCheckedAsync(new RunOptions { Project = _project.Project }, TestRuns.Token);
+
+        Assert.Equal(3, result.Entries.Count);
+        Assert.Equal(0, _server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task EmbedText_Batch_StoresTheSameVectorsAsLive()
+    {
+        var graph = (CallMode mode) => Source(Topics(5)) | EmbedText("topic", "text-embedding-3-small@openai", "vector", new EmbedOptions { Mode = mode }) | OutputEntries();
+        var batch = await graph(CallMode.Batch).RunCheckedAsync(Options(null), TestRuns.Token);
+        Assert.Equal((0L, 1L), (_server.EmbeddingRequests, _server.BatchesCreated));
+
+        await using var other = new TempProject("live");
+        var live = await graph(CallMode.Live).RunCheckedAsync(Options(null, other.Project), TestRuns.Token);
+        Assert.Equal(live.Entries.Select(e => e.Data.ToJsonString()), batch.Entries.Select(e => e.Data.ToJsonString()));
+    }
+
+    [Fact]
+    public void BatchOptions_OutOfRange_FailsNamingTheSetting()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 60_000 } }.Validate());
+
+        Assert.Contains("RunOptions.Batch.MaxRequestsPerBatch must be 1 to 50000", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string[] Topics(int count) => [.. Enumerable.Range(0, count).Select(i => $"topic number {i}")];
+
+    private static Op Source(string[] topics) => FromList(topics, outputKey: "topic", idxKey: "topic");
+
+    private async Task<List<string>> AskAsync(string[] topics, CallMode mode, BatchOptions? batch = null, ProjectFolder? project = null) =>
+        [.. (await RunAsync(topics, mode, batch, project: project)).Entries.Select(e => e.Get<string>("answer"))];
+
+    private Task<RunResult> RunAsync(string[] topics, CallMode mode, BatchOptions? batch = null, AskOptions? options = null, ProjectFolder? project = null) =>
+        (Source(topics) | AskLLM("Say {topic}", Model, "answer", options ?? new AskOptions { Mode = mode }) | OutputEntries())
+            .RunAsync(Options(batch, project), TestRuns.Token);
+
+    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null) => new()
+    {
+        Project = project ?? _project.Project,
+        Models = LoopbackModels.For(_server, Key),
+        Batch = batch ?? new BatchOptions(),
+    };
+
+    private async ValueTask StartAsync(TestServerOptions options) => _server = await OpenAICompatibleServer.StartAsync(options, TestRuns.Token);
+
+    private async Task RestartAsync(TestServerOptions options)
+    {
+        await _server.DisposeAsync();
+        await StartAsync(options);
+    }
+}
