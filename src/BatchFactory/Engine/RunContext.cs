@@ -17,6 +17,7 @@ internal sealed class RunContext : IDisposable
     {
         Options = options;
         Telemetry = new Telemetry.RunTelemetry(options);
+        Telemetry.Batches = () => Batches;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
         _broker = new(() => new Brokers.ModelBroker(

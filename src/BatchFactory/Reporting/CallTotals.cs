@@ -9,6 +9,12 @@ namespace BatchFactory;
 /// <param name="Cost">What the calls cost in US dollars, over the ops whose models have a price.</param>
 public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost)
 {
+    /// <summary>Of <see cref="Calls"/>, those answered through a provider's batch API. Default 0.</summary>
+    public long BatchCalls { get; init; }
+
+    /// <summary>Of <see cref="Cost"/>, what the batch answers cost (half the live price). Default 0.</summary>
+    public decimal BatchCost { get; init; }
+
     /// <summary>Sums the model calls of <paramref name="ops"/> (ops that call no model add nothing).</summary>
     /// <param name="ops">Per-op counts.</param>
     /// <returns>The totals.</returns>
@@ -17,6 +23,8 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
         ArgumentNullException.ThrowIfNull(ops);
         long calls = 0, cached = 0, failed = 0, input = 0, output = 0;
         var cost = 0m;
+        long batchCalls = 0;
+        var batchCost = 0m;
         foreach (var b in ops.Select(o => o.Broker).OfType<BrokerStats>())
         {
             calls += b.Calls;
@@ -25,8 +33,10 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
             input += b.InputTokens;
             output += b.OutputTokens;
             cost += b.Cost ?? 0m;
+            batchCalls += b.BatchCalls;
+            batchCost += b.BatchCost ?? 0m;
         }
 
-        return new CallTotals(calls, cached, failed, input, output, cost);
+        return new CallTotals(calls, cached, failed, input, output, cost) { BatchCalls = batchCalls, BatchCost = batchCost };
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BatchFactory.Reporting;
 
 namespace BatchFactory;
 
@@ -50,10 +51,35 @@ public sealed partial record RunSummary
         {
             var t = Totals;
             text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}.").AppendLine();
+            if (t.BatchCalls > 0)
+            {
+                text.Append(culture, $"Of these, {t.BatchCalls:N0} answered in batches for {FormatCost(t.BatchCost)} (half the live price); live {t.Calls - t.BatchCalls:N0} for {FormatCost(t.Cost - t.BatchCost)}.").AppendLine();
+            }
         }
+
+        AppendBatches(text, culture);
 
         AppendFailures(text, culture);
         return text.ToString();
+    }
+
+    private void AppendBatches(StringBuilder text, CultureInfo culture)
+    {
+        if (Batches.Count > 0)
+        {
+            var statuses = string.Join(", ", Batches.GroupBy(b => b.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+            text.Append(culture, $"Batches ({Batches.Count}: {statuses}):").AppendLine();
+            foreach (var batch in Batches)
+            {
+                text.Append(culture, $"  {batch.Id} {batch.Model}: {batch.Status}, {batch.Completed:N0}/{batch.Requests:N0} done, {batch.Failed:N0} failed").AppendLine();
+            }
+        }
+
+        foreach (var live in AnsweredLive)
+        {
+            var why = live.Reason == LiveReasons.NoBatchApi ? "its provider has no batch API" : "auto mode (too few to batch, or the deadline)";
+            text.Append(culture, $"{live.Requests:N0} batch requests of {live.Model} were answered live: {why}.").AppendLine();
+        }
     }
 
     /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>

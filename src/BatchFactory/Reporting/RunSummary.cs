@@ -28,6 +28,15 @@ public sealed partial record RunSummary(
     /// <summary>How many failures a summary lists; further ones are only counted, so a run with a million failures stays small.</summary>
     public const int MaxListedFailures = 1000;
 
+    /// <summary>Every provider batch the run submitted or collected, oldest first. Default none.</summary>
+    public IReadOnlyList<BatchSummary> Batches { get; init; } = [];
+
+    /// <summary>
+    /// Requests of ops in batch or auto mode answered live instead, by <c>model@provider</c> and why: <c>no batch API</c>
+    /// (the provider has none, e.g. <c>offline</c> or your own chat client) or <c>auto</c> (too few to batch, or a deadline). Default none.
+    /// </summary>
+    public IReadOnlyList<LiveInstead> AnsweredLive { get; init; } = [];
+
     /// <summary>Calls made, served from the ledger and failed, tokens and cost, over every op.</summary>
     public CallTotals Totals => CallTotals.Of(Nodes);
 }

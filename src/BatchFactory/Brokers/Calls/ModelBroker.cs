@@ -90,7 +90,15 @@ internal sealed class ModelBroker : IDisposable
             }
 
             mine.SetResult(answer);
-            site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            if (answer.ContainsKey("batch"))
+            {
+                site.Counters.CalledInBatch(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            }
+            else
+            {
+                site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            }
+
             var fresh = (JsonObject)answer.DeepClone();
             fresh["cached"] = false;
             return fresh;
@@ -142,7 +150,8 @@ internal sealed class ModelBroker : IDisposable
         var started = _setup.Time.GetTimestamp();
         var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         var duration = _setup.Time.GetElapsedTime(started);
-        _observer.Finished(site, idx, request, answer, duration, CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens")));
+        var cost = CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+        _observer.Finished(site, idx, request, answer, duration, answer.ContainsKey("batch") ? cost * BrokerCounters.BatchPriceFactor : cost);
         return answer;
     }
 

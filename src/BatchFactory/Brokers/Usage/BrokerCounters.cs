@@ -8,6 +8,9 @@ internal sealed class BrokerCounters
     private long _failed;
     private long _inputTokens;
     private long _outputTokens;
+    private long _batchCalls;
+    private long _batchInputTokens;
+    private long _batchOutputTokens;
     private ModelSpec? _model;
     private bool _local;
 
@@ -20,6 +23,18 @@ internal sealed class BrokerCounters
         Interlocked.Add(ref _inputTokens, inputTokens);
         Interlocked.Add(ref _outputTokens, outputTokens);
     }
+
+    /// <summary>A request answered through a provider's batch API: counted as a call, priced at <see cref="BatchPriceFactor"/> of the live price.</summary>
+    public void CalledInBatch(ModelSpec model, bool local, long inputTokens, long outputTokens)
+    {
+        Called(model, local, inputTokens, outputTokens);
+        Interlocked.Increment(ref _batchCalls);
+        Interlocked.Add(ref _batchInputTokens, inputTokens);
+        Interlocked.Add(ref _batchOutputTokens, outputTokens);
+    }
+
+    /// <summary>What a batch answer costs relative to a live one: half, as OpenAI and Azure OpenAI price them.</summary>
+    public const decimal BatchPriceFactor = 0.5m;
 
     public void Served(ModelSpec model)
     {
@@ -37,7 +52,14 @@ internal sealed class BrokerCounters
     {
         var model = Volatile.Read(ref _model);
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
-        var cost = CostOf(prices, model?.Model ?? "", Volatile.Read(ref _local), input, output);
-        return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, cost);
+        long batchInput = Interlocked.Read(ref _batchInputTokens), batchOutput = Interlocked.Read(ref _batchOutputTokens);
+        var local = Volatile.Read(ref _local);
+        var liveCost = CostOf(prices, model?.Model ?? "", local, input - batchInput, output - batchOutput);
+        var batchCost = CostOf(prices, model?.Model ?? "", local, batchInput, batchOutput) * BatchPriceFactor;
+        return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, liveCost + batchCost)
+        {
+            BatchCalls = Interlocked.Read(ref _batchCalls),
+            BatchCost = batchCost,
+        };
     }
 }

@@ -90,7 +90,7 @@ internal sealed partial class RunTelemetry
         }
 
         var (failures, notListed) = _failures.Read();
-        var summary = new RunSummary(status, _startedAt, elapsed, stats, failures, notListed, described);
+        var summary = WithBatches(new RunSummary(status, _startedAt, elapsed, stats, failures, notListed, described), Batches?.Invoke());
         LogEnd(summary);
         if (_options.Project is { } project)
         {

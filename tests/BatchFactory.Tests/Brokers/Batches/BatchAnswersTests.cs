@@ -162,6 +162,8 @@ public sealed class BatchAnswersTests : IAsyncLifetime
 
         Assert.Equal(3, result.Entries.Count);
         Assert.Equal(0, _server.BatchesCreated);
+        Assert.Equal(new LiveInstead("m@offline", 3, "no batch API"), Assert.Single(result.Summary.AnsweredLive));
+        Assert.Contains("3 batch requests of m@offline were answered live: its provider has no batch API.", result.Summary.Format(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,6 +176,63 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         await using var other = new TempProject("live");
         var live = await graph(CallMode.Live).RunCheckedAsync(Options(null, other.Project), TestRuns.Token);
         Assert.Equal(live.Entries.Select(e => e.Data.ToJsonString()), batch.Entries.Select(e => e.Data.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_KilledWhilePolling_ARerunPollsTheRecordedBatch_WithoutResubmitting()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromHours(1), TimeProvider = clock });
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+
+        var first = RunAsync(Topics(8), CallMode.Batch, clock: clock, kill: kill);
+        await Eventually.TrueAsync(() => clock.RequestedDueTimes.Contains(TimeSpan.FromSeconds(5)), "the first run waits to poll its batch again");
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Equal((1, 8), (_server.BatchesCreated, _server.BatchedRequests));
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var second = await RunAsync(Topics(8), CallMode.Batch, clock: clock);
+
+        Assert.Equal(8, second.Entries.Count);
+        Assert.Equal((1, 8, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal("completed", Assert.Single(second.Summary.Batches).Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_PollsWithBackoffOnTheRunsClock_UntilTheBatchIsDone()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromMinutes(10), TimeProvider = clock });
+
+        var run = RunAsync(Topics(4), CallMode.Batch, clock: clock);
+        while (!run.IsCompleted)
+        {
+            await Task.Delay(5, TestRuns.Token);
+            clock.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(4, (await run).Entries.Count);
+        // The first timer is the file's FlushAfter (1 minute); then the polls: 5 s, doubling, at most a minute.
+        var polls = clock.RequestedDueTimes.Skip(1).Select(t => (int)t.TotalSeconds).ToList();
+        Assert.Equal([5, 10, 20, 40, 60, 60], polls.Take(6));
+    }
+
+    [Fact]
+    public async Task Summary_ListsTheBatches_AndPricesThemAtHalf()
+    {
+        var batch = (await RunAsync(Topics(6), CallMode.Batch)).Summary;
+        await using var other = new TempProject("live");
+        var live = (await RunAsync(Topics(6), CallMode.Live, project: other.Project)).Summary;
+
+        Assert.Equal(live.Totals.Cost / 2, batch.Totals.Cost);
+        Assert.Equal((6L, batch.Totals.Cost), (batch.Totals.BatchCalls, batch.Totals.BatchCost));
+        var listed = Assert.Single(batch.Batches);
+        Assert.Equal((Model, "completed", 6, 6, 0), (listed.Model, listed.Status, listed.Requests, listed.Completed, listed.Failed));
+        Assert.Contains($"{listed.Id} {Model}: completed, 6/6 done, 0 failed", batch.Format(), StringComparison.Ordinal);
+        Assert.Contains("6 answered in batches", batch.Format(), StringComparison.Ordinal);
+        Assert.Contains("\"batches\"", batch.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, batch.ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,13 +250,14 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     private async Task<List<string>> AskAsync(string[] topics, CallMode mode, BatchOptions? batch = null, ProjectFolder? project = null) =>
         [.. (await RunAsync(topics, mode, batch, project: project)).Entries.Select(e => e.Get<string>("answer"))];
 
-    private Task<RunResult> RunAsync(string[] topics, CallMode mode, BatchOptions? batch = null, AskOptions? options = null, ProjectFolder? project = null) =>
+    private Task<RunResult> RunAsync(string[] topics, CallMode mode, BatchOptions? batch = null, AskOptions? options = null, ProjectFolder? project = null, TimeProvider? clock = null, CancellationTokenSource? kill = null) =>
         (Source(topics) | AskLLM("Say {topic}", Model, "answer", options ?? new AskOptions { Mode = mode }) | OutputEntries())
-            .RunAsync(Options(batch, project), TestRuns.Token);
+            .RunAsync(Options(batch, project, clock), kill?.Token ?? TestRuns.Token);
 
-    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null) => new()
+    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null, TimeProvider? clock = null) => new()
     {
         Project = project ?? _project.Project,
+        TimeProvider = clock ?? TimeProvider.System,
         Models = LoopbackModels.For(_server, Key),
         Batch = batch ?? new BatchOptions(),
     };
