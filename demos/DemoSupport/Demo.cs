@@ -107,10 +107,12 @@ public static class Demo
 
     private static string Usage(string name, string description, string defaultModel) =>
         $"{name}: {description}\n" +
-        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR]\n" +
+        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR] [--batch]\n" +
         $"  --model     default: ${DemoOptions.ModelVariable}, else {defaultModel} (offline, no key needed);\n" +
         "              e.g. gpt-4o-mini@openai uses OPENAI_API_KEY and OPENAI_BASE_URL\n" +
-        "  --data-dir  where project folders go (default ./data)";
+        "  --data-dir  where project folders go (default ./data)\n" +
+        "  --batch     send model calls through the provider's batch API (half price, answered within 24 h;\n" +
+        "              a rerun collects batches still pending); a provider without one answers live";
 
     private static string Relative(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path);
 }

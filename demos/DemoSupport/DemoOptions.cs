@@ -18,6 +18,7 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
     {
         string? model = null, dataDirectory = null;
         var help = false;
+        var batch = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,6 +29,9 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
                 case "--data-dir":
                     dataDirectory = Value(args, ref i);
                     break;
+                case "--batch":
+                    batch = true;
+                    break;
                 case "-h" or "--help":
                     help = true;
                     break;
@@ -37,8 +41,14 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
-        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help);
+        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help) { Batch = batch };
     }
+
+    /// <summary>Whether <c>--batch</c> was given: model calls go through the provider's batch API (<see cref="CallMode.Batch"/>). Default <see langword="false"/>.</summary>
+    public bool Batch { get; init; }
+
+    /// <summary>The mode of the demo's model calls: <see cref="CallMode.Batch"/> with <c>--batch</c>, else <see cref="CallMode.Live"/>.</summary>
+    public CallMode Mode => Batch ? CallMode.Batch : CallMode.Live;
 
     /// <summary>Opens the demo's project folder, <c>&lt;data dir&gt;/&lt;name&gt;/1</c>.</summary>
     /// <param name="name">The demo's project name.</param>

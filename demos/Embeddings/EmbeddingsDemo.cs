@@ -18,7 +18,7 @@ public static class EmbeddingsDemo
         // 1. Embed every topic (cached in the project's ledger: a second run makes no call).
         var embedded = await run.RunAsync(
             ReadMarkdownLines(DemoData.Find("topics.md"))
-            | EmbedText("keyword", run.Model)
+            | EmbedText("keyword", run.Model, options: new EmbedOptions { Mode = run.Options.Mode })
             | ToList("keyword", "embedding"));
         var topics = embedded.Output.Values().Select(v => new Topic((string)v!["keyword"]!, [.. v["embedding"]!.AsArray().Select(x => (float)x!)])).ToList();
 

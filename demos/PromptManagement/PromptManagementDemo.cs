@@ -30,7 +30,7 @@ public static class PromptManagementDemo
             | TakeFirstN(4)
             | SetField("language", Prompts.Keys.ToArray())
             | ExplodeList("language")
-            | AskLLM(Prompt, run.Model, "text", new AskOptions { SystemPrompt = "You are a poet. You answer in the language you are asked in." })
+            | AskLLM(Prompt, run.Model, "text", new AskOptions { SystemPrompt = "You are a poet. You answer in the language you are asked in.", Mode = run.Options.Mode })
             | MapField((string[] headings, string keyword) => (string[])[headings[^1], keyword], ["headings", "keyword"], "headings")
             | SortMarkdownEntries()
             | WriteMarkdownEntries(folder, fileKey: "language");

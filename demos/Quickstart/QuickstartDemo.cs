@@ -19,7 +19,7 @@ public static class QuickstartDemo
         var g = ReadMarkdownLines(DemoData.Find("topics.md"))
             | Shuffle(seed: 42)
             | TakeFirstN(5)
-            | AskLLM("Write a four-line poem about {keyword}.", run.Model, "poem", new AskOptions { SystemPrompt = "You are a poet who writes short, concrete poems." })
+            | AskLLM("Write a four-line poem about {keyword}.", run.Model, "poem", new AskOptions { SystemPrompt = "You are a poet who writes short, concrete poems.", Mode = run.Options.Mode })
             | MapField((string keyword) => (string[])["Poems", keyword], "keyword", "headings")
             | WriteMarkdownEntries(poems, textKey: "poem")
             | ToList("keyword", "poem");

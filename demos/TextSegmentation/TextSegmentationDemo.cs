@@ -24,7 +24,7 @@ public static class TextSegmentationDemo
     {
         var project = run.Project;
         var output = project["out/scenes.md"];
-        var label = AskLLM(Prompt, run.Model, "answer")
+        var label = AskLLM(Prompt, run.Model, "answer", new AskOptions { Mode = run.Options.Mode })
             | MapField((string answer, int first, int last) => SceneStarts.Parse(answer, first, last), ["answer", "first", "last"], "starts");
 
         var g = ReadMarkdownEntries(DemoData.Find("lighthouse_story.md"))

@@ -79,7 +79,7 @@ public sealed class AICharacter
     private Graph Speak(Func<Entry, string> instruction, string describe)
     {
         var scope = $"{Name}.{nameof(Speak)}";
-        var call = new CallOptions { Concurrency = Options.Concurrency, OnFailure = Options.OnFailure, ExtraAttempts = Options.ExtraAttempts };
+        var call = new CallOptions { Concurrency = Options.Concurrency, OnFailure = Options.OnFailure, ExtraAttempts = Options.ExtraAttempts, Mode = Options.Mode };
         return Ops.Part(scope, new GenerateLLMRequestOp(instruction, describe, _model, RequestKey, SystemPrompt, HistoryKey, Options.Llm, 0, speaker: Name))
             | Ops.Part(scope, Ops.CallLLM(RequestKey, ResponseKey, call))
             | Ops.Part(scope, Ops.ExtractResponseText(ResponseKey, ReplyKey))
