@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
 // See benchmarks/README.md.
@@ -33,6 +34,11 @@ internal static class Program
         if (args.Contains("--control-flow"))
         {
             return await RunControlFlowAsync(args);
+        }
+
+        if (args.Contains("--batch-mode"))
+        {
+            return await Batches.BatchHarness.RunAsync(args);
         }
 
         if (args.Contains("--llm"))

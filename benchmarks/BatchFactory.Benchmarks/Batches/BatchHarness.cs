@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using BatchFactory.Benchmarks.Throughput;
+using BatchFactory.Testing;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Benchmarks.Batches;
+
+/// <summary>
+/// The batch harness (<c>--batch-mode</c>): AskLLM in <see cref="CallMode.Batch"/> against the loopback server's files
+/// and batches endpoints (processing time 0), next to the fully cached rerun of the same graph as the baseline measured in
+/// the same run. Reports requests per second, the process's peak working set and the managed heap's peak. See
+/// benchmarks/README.md.
+/// </summary>
+internal static class BatchHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var requests = Option(args, "--requests", 100_000);
+        var perBatch = Option(args, "--per-batch", BatchOptions.OpenAIMaxRequests);
+        var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-batch-bench-{Environment.ProcessId}");
+        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { MaxRecordedRequests = 0 });
+        Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch, loopback server at {server.BaseUri}");
+        try
+        {
+            await RunOnceAsync(server, folder + "-warm", Math.Min(2_000, requests), perBatch);
+            server.Reset();
+            var batchesBefore = server.BatchesCreated;
+            var startWorkingSet = Environment.WorkingSet;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var sampler = MemorySampler.Start(TimeSpan.FromMilliseconds(10));
+            var fresh = await RunOnceAsync(server, folder, requests, perBatch);
+            var (peakHeap, peakAfterGc) = sampler.Stop();
+            var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+            var batches = server.BatchesCreated - batchesBefore;
+            var chat = server.ChatRequests;
+            var cached = await RunOnceAsync(server, folder, requests, perBatch);
+
+            Console.WriteLine();
+            Console.WriteLine("| scenario | requests | seconds | per second | chat requests | batches | vs cached rerun |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| AskLLM in batch mode, fresh | {requests:N0} | {fresh.Seconds:F2} | {requests / fresh.Seconds:N0} | {chat:N0} | {batches:N0} | {cached.Seconds / fresh.Seconds:F2} |");
+            Console.WriteLine($"| same graph, fully cached rerun | {requests:N0} | {cached.Seconds:F2} | {requests / cached.Seconds:N0} | {server.ChatRequests - chat:N0} | {server.BatchesCreated - batchesBefore - batches:N0} | 1.00 |");
+            Console.WriteLine();
+            Console.WriteLine($"Peak managed heap during the fresh run: {peakHeap / 1e6:N0} MB ({peakAfterGc / 1e6:N0} MB right after a GC); process peak working set: {peakWorkingSet / 1e6:N0} MB (at start of the run {startWorkingSet / 1e6:N0} MB). The server runs in the same process and keeps every file in memory.");
+            var most = (requests + perBatch - 1) / perBatch;
+            var ok = fresh.Count == requests && cached.Count == requests && chat == 0 && batches <= most && server.ChatRequests == 0;
+            if (!ok)
+            {
+                await Console.Error.WriteLineAsync($"error: expected {requests:N0} answers, 0 chat requests and at most {most} batches; got {fresh.Count:N0}/{cached.Count:N0}, {server.ChatRequests:N0} chat requests, {batches} batches.");
+            }
+
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var path in new[] { folder, folder + "-warm" })
+            {
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            }
+        }
+    }
+
+    private static async Task<(double Seconds, long Count)> RunOnceAsync(OpenAICompatibleServer server, string folder, int requests, int perBatch)
+    {
+        var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server.BaseUri.ToString() };
+        var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
+        await using var project = ProjectFolder.Open("batch-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
+        var g = FromList(Enumerable.Range(0, requests), outputKey: "n")
+            | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Mode = CallMode.Batch })
+            | Count();
+        var clock = Stopwatch.StartNew();
+        var result = await g.RunAsync(new RunOptions { Project = project, Models = models, Batch = new BatchOptions { MaxRequestsPerBatch = perBatch } });
+        return (clock.Elapsed.TotalSeconds, result.Count);
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) && value > 0
+            ? value
+            : at >= 0 ? throw new ArgumentException($"{name} needs a positive whole number.") : fallback;
+    }
+}
