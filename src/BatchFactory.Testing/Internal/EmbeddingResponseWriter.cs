@@ -31,51 +31,49 @@ internal static class EmbeddingResponseWriter
         byte[] bytes = ArrayPool<byte>.Shared.Rent(dimensions * sizeof(float));
         try
         {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteStartArray("data");
+            for (int i = 0; i < request.Inputs.Length; i++)
             {
+                Span<float> values = vector.AsSpan(0, dimensions);
+                DeterministicContent.FillUnitVector(request.Inputs[i], values);
                 writer.WriteStartObject();
-                writer.WriteString("object", "list");
-                writer.WriteStartArray("data");
-                for (int i = 0; i < request.Inputs.Length; i++)
+                writer.WriteString("object", "embedding");
+                writer.WriteNumber("index", i);
+                writer.WritePropertyName("embedding");
+                if (request.Base64)
                 {
-                    Span<float> values = vector.AsSpan(0, dimensions);
-                    DeterministicContent.FillUnitVector(request.Inputs[i], values);
-                    writer.WriteStartObject();
-                    writer.WriteString("object", "embedding");
-                    writer.WriteNumber("index", i);
-                    writer.WritePropertyName("embedding");
-                    if (request.Base64)
+                    Span<byte> raw = bytes.AsSpan(0, dimensions * sizeof(float));
+                    for (int d = 0; d < dimensions; d++)
                     {
-                        Span<byte> raw = bytes.AsSpan(0, dimensions * sizeof(float));
-                        for (int d = 0; d < dimensions; d++)
-                        {
-                            BinaryPrimitives.WriteSingleLittleEndian(raw[(d * sizeof(float))..], values[d]);
-                        }
-
-                        writer.WriteBase64StringValue(raw);
-                    }
-                    else
-                    {
-                        writer.WriteStartArray();
-                        foreach (float value in values)
-                        {
-                            writer.WriteNumberValue(value);
-                        }
-
-                        writer.WriteEndArray();
+                        BinaryPrimitives.WriteSingleLittleEndian(raw[(d * sizeof(float))..], values[d]);
                     }
 
-                    writer.WriteEndObject();
+                    writer.WriteBase64StringValue(raw);
+                }
+                else
+                {
+                    writer.WriteStartArray();
+                    foreach (float value in values)
+                    {
+                        writer.WriteNumberValue(value);
+                    }
+
+                    writer.WriteEndArray();
                 }
 
-                writer.WriteEndArray();
-                writer.WriteString("model", request.Model);
-                int tokens = DeterministicContent.CountWords(request.Inputs);
-                writer.WriteStartObject("usage");
-                writer.WriteNumber("prompt_tokens", tokens);
-                writer.WriteNumber("total_tokens", tokens);
-                writer.WriteEndObject();
                 writer.WriteEndObject();
             }
+
+            writer.WriteEndArray();
+            writer.WriteString("model", request.Model);
+            int tokens = DeterministicContent.CountWords(request.Inputs);
+            writer.WriteStartObject("usage");
+            writer.WriteNumber("prompt_tokens", tokens);
+            writer.WriteNumber("total_tokens", tokens);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
         finally
         {

@@ -27,6 +27,7 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     private long _placed;
     private int _entering;
     private int _flushing;
+    private volatile bool _draining;
 
     public BatchAnswers(IAnswerSource live, BatchSetup setup)
     {
@@ -76,16 +77,23 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
             Interlocked.Decrement(ref _entering);
         }
 
+        if (_draining)
+        {
+            Flush();
+        }
+
         return await waiter.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Submits every open batch file once requests stop arriving (an op that sends batch requests has taken in all its
-    /// entries; the last of them may still be on their way through the ledger lookup): when none arrived for
-    /// <see cref="Quiet"/>.
+    /// Submits every open batch file once requests stop arriving, when none arrived for <see cref="Quiet"/>: an op that
+    /// sends batch requests has taken in all its entries, and the last of them may still be on their way through the
+    /// ledger lookup. From then on the run drains: files are submitted whenever requests pause, so stragglers (and the
+    /// requests of ops downstream, which arrive as batches are answered) never wait for <see cref="BatchOptions.FlushAfter"/>.
     /// </summary>
     public void Flush()
     {
+        _draining = true;
         if (Interlocked.Exchange(ref _flushing, 1) == 0)
         {
             Track(FlushWhenQuietAsync());
@@ -155,6 +163,9 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     /// <summary>An answer of a collected batch that no request of this run waits for (yet): kept for one that comes.</summary>
     public void Unclaimed(string key, JsonObject answer) => _unclaimed[key] = answer;
 
+    /// <summary>Takes the kept answer for <paramref name="key"/>; <see langword="null"/> if a request already took it.</summary>
+    public JsonObject? Claim(string key) => _unclaimed.TryRemove(key, out var answer) ? answer : null;
+
     /// <summary>A request of an expired, cancelled or lost batch: sent live under <see cref="CallMode.Auto"/>, else batched again.</summary>
     public void Resubmit(BatchWaiter waiter)
     {
@@ -165,6 +176,10 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         else
         {
             Lane(waiter.Request).Add(waiter);
+            if (_draining)
+            {
+                Flush();
+            }
         }
     }
 

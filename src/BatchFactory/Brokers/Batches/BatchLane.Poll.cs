@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json.Nodes;
 
 namespace BatchFactory.Brokers;
 
@@ -97,11 +97,12 @@ internal sealed partial class BatchLane
     }
 
     // Both files are read for every finished batch: answered lines to their waiters (or kept for requests yet to come),
-    // error lines as failures; requests of an expired or cancelled batch with no line are submitted again.
+    // error lines as failures; requests of an expired or cancelled batch with no line are submitted again. Answers are
+    // offered before attaching ends, so a request arriving meanwhile finds its answer rather than a closed batch.
     private async Task CollectAsync(BatchJob job, BatchInfo info)
     {
-        var waiting = job.TakeWaiters();
-        var claimed = true;
+        var answers = new List<(string Key, JsonObject Answer)>();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var fileId in new[] { info.OutputFileId, info.ErrorFileId })
         {
             if (string.IsNullOrEmpty(fileId))
@@ -109,36 +110,50 @@ internal sealed partial class BatchLane
                 continue;
             }
 
-            await using var stream = await api.DownloadAsync(fileId, owner.Stopping).ConfigureAwait(false);
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (await reader.ReadLineAsync(owner.Stopping).ConfigureAwait(false) is { } line)
+            var content = await api.DownloadAsync(fileId, owner.Stopping).ConfigureAwait(false);
+            for (var rest = content; !rest.IsEmpty;)
             {
-                if (line.Length == 0)
+                var end = rest.Span.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..end];
+                rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+                if (line.Span.Trim((byte)'\r').IsEmpty)
                 {
                     continue;
                 }
 
-                var (key, answer, error) = BatchLines.Read(Encoding.UTF8.GetBytes(line), Model.ToString(), job.Id);
-                answer?.Add("batch", job.Id);
-                if (waiting.Remove(key, out var waiter))
+                var (key, answer, error) = BatchLines.Read(line.Span, Model.ToString(), job.Id);
+                if (answer is null)
                 {
-                    if (answer is not null)
-                    {
-                        waiter.Answered(answer);
-                    }
-                    else
-                    {
-                        waiter.Failed(new BatchRequestException(error!));
-                    }
+                    errors[key] = error!;
+                    continue;
                 }
-                else if (answer is not null)
-                {
-                    owner.Unclaimed(key, answer);
-                    claimed = false;
-                }
+
+                answer.Add("batch", job.Id);
+                answers.Add((key, answer));
+                owner.Unclaimed(key, answer);
             }
         }
 
+        var waiting = job.TakeWaiters();
+        var delivered = 0;
+        foreach (var (key, _) in answers)
+        {
+            if (waiting.Remove(key, out var waiter) && owner.Claim(key) is { } answer)
+            {
+                waiter.Answered(answer);
+                delivered++;
+            }
+        }
+
+        foreach (var (key, error) in errors)
+        {
+            if (waiting.Remove(key, out var waiter))
+            {
+                waiter.Failed(new BatchRequestException(error));
+            }
+        }
+
+        var claimed = delivered == answers.Count;
         foreach (var waiter in waiting.Values)
         {
             if (info.Status is "expired" or "cancelled")

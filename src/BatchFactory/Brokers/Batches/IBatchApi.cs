@@ -19,6 +19,6 @@ internal interface IBatchApi : IDisposable
     /// <exception cref="BatchNotFoundException">The provider does not know the batch (e.g. another API key's project).</exception>
     Task<BatchInfo> GetAsync(string batchId, CancellationToken cancellationToken);
 
-    /// <summary>The content of a file (an output or error file), streamed.</summary>
-    Task<Stream> DownloadAsync(string fileId, CancellationToken cancellationToken);
+    /// <summary>The content of a file (an output or error file).</summary>
+    Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken);
 }

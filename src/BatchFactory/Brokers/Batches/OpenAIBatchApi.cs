@@ -54,10 +54,10 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
     }
 
     /// <inheritdoc/>
-    public async Task<Stream> DownloadAsync(string fileId, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken)
     {
         var content = await _files.DownloadFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-        return content.Value.ToStream();
+        return content.Value.ToMemory();
     }
 
     /// <inheritdoc/>
