@@ -84,13 +84,19 @@ public sealed class RunSummaryTests
             [new OpStats(0, "CallLLM", "CallLLM(request -> response)", 3, 2, 1, new BrokerStats("m@p", 2, 0, 1, 10, 20, 0.5m))],
             [new EntryFailure(0, "CallLLM", "x", "Boom: no")],
             4,
-            "stopped");
+            "stopped")
+        {
+            Batches = [new BatchSummary("batch_1", "m@p", "completed", 3, 2, 1)],
+            AnsweredLive = [new LiveInstead("m@offline", 4, "no batch API")],
+        };
 
         var read = RunSummary.FromJson(summary.ToJson());
 
-        Assert.Equal(summary with { Nodes = read.Nodes, Failures = read.Failures }, read);
+        Assert.Equal(summary with { Nodes = read.Nodes, Failures = read.Failures, Batches = read.Batches, AnsweredLive = read.AnsweredLive }, read);
         Assert.Equal(summary.Nodes, read.Nodes);
         Assert.Equal(summary.Failures, read.Failures);
+        Assert.Equal(summary.Batches, read.Batches);
+        Assert.Equal(summary.AnsweredLive, read.AnsweredLive);
         Assert.Contains("\"status\": \"faulted\"", summary.ToJson(), StringComparison.Ordinal);
     }
 
