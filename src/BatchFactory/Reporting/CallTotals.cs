@@ -7,7 +7,10 @@ namespace BatchFactory;
 /// <param name="InputTokens">Input tokens of the calls made.</param>
 /// <param name="OutputTokens">Output tokens of the calls made.</param>
 /// <param name="Cost">What the calls cost in US dollars, over the ops whose models have a price.</param>
-public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost)
+/// <param name="Retries">Attempts that failed with a transient error and were tried again (<see cref="BrokerStats.Retries"/>).</param>
+/// <param name="RateLimited">Attempts refused with HTTP 429 (<see cref="BrokerStats.RateLimited"/>).</param>
+/// <param name="Waited">Time calls were held back by cool-downs and rate limits, summed over calls (<see cref="BrokerStats.Waited"/>).</param>
+public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost, long Retries = 0, long RateLimited = 0, TimeSpan Waited = default)
 {
     /// <summary>Sums the model calls of <paramref name="ops"/> (ops that call no model add nothing).</summary>
     /// <param name="ops">Per-op counts.</param>
@@ -15,7 +18,8 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
     public static CallTotals Of(IEnumerable<OpStats> ops)
     {
         ArgumentNullException.ThrowIfNull(ops);
-        long calls = 0, cached = 0, failed = 0, input = 0, output = 0;
+        long calls = 0, cached = 0, failed = 0, input = 0, output = 0, retries = 0, rateLimited = 0;
+        var waited = TimeSpan.Zero;
         var cost = 0m;
         foreach (var b in ops.Select(o => o.Broker).OfType<BrokerStats>())
         {
@@ -25,8 +29,11 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
             input += b.InputTokens;
             output += b.OutputTokens;
             cost += b.Cost ?? 0m;
+            retries += b.Retries;
+            rateLimited += b.RateLimited;
+            waited += b.Waited;
         }
 
-        return new CallTotals(calls, cached, failed, input, output, cost);
+        return new CallTotals(calls, cached, failed, input, output, cost, retries, rateLimited, waited);
     }
 }

@@ -41,6 +41,7 @@ public sealed partial record RunSummary
             if (op.Broker is { } b)
             {
                 text.Append(culture, $"; {b.Model}: {b.Calls:N0} calls, {b.Cached:N0} from the ledger, {b.Failed:N0} failed, {b.InputTokens:N0} tokens in, {b.OutputTokens:N0} out, {FormatCost(b.Cost)}");
+                AppendThrottling(text, culture, b.Retries, b.RateLimited, b.Waited);
             }
 
             text.AppendLine();
@@ -49,7 +50,9 @@ public sealed partial record RunSummary
         if (Nodes.Any(o => o.Broker is not null))
         {
             var t = Totals;
-            text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}.").AppendLine();
+            text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}");
+            AppendThrottling(text, culture, t.Retries, t.RateLimited, t.Waited);
+            text.Append('.').AppendLine();
         }
 
         AppendFailures(text, culture);
@@ -59,6 +62,15 @@ public sealed partial record RunSummary
     /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>
     internal static string FormatCost(decimal? cost) =>
         cost is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.####}") : "cost unknown (no price for the model)";
+
+    // Said only when the provider pushed back, so a clean run's lines stay short.
+    private static void AppendThrottling(StringBuilder text, CultureInfo culture, long retries, long rateLimited, TimeSpan waited)
+    {
+        if (retries > 0 || rateLimited > 0 || waited > TimeSpan.Zero)
+        {
+            text.Append(culture, $"; throttled: {retries:N0} retries, {rateLimited:N0} × HTTP 429, {waited.TotalSeconds:0.#} s held back");
+        }
+    }
 
     private void AppendFailures(StringBuilder text, CultureInfo culture)
     {

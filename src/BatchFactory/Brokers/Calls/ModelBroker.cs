@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BatchFactory.Brokers.Resilience;
 using BatchFactory.Logging;
 
 namespace BatchFactory.Brokers;
@@ -17,6 +18,9 @@ namespace BatchFactory.Brokers;
 internal sealed class ModelBroker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+
+    // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
+    private readonly ConcurrentDictionary<ModelSpec, CoolDown> _coolDowns = new();
     private readonly BrokerSetup _setup;
     private readonly ICallObserver _observer;
     private readonly ModelClients _clients;
@@ -28,7 +32,7 @@ internal sealed class ModelBroker : IDisposable
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
-        _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null, secrets.Redact);
+        _clients = new ModelClients(setup, Retried, secrets.Redact);
         _answers = answers ?? new LiveAnswers(_clients);
     }
 
@@ -95,6 +99,11 @@ internal sealed class ModelBroker : IDisposable
         {
             if (!cancellationToken.IsCancellationRequested && ex is not (ModelConfigurationException or ProviderUnavailableException { Refused: true }))
             {
+                if (ProviderFault.Of(ex).StatusCode == 429)
+                {
+                    site.Counters.RateLimited();
+                }
+
                 await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }
 
@@ -128,12 +137,14 @@ internal sealed class ModelBroker : IDisposable
 
     private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
+        // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
+        CallScope.Current = new CallScope(site, idx, request);
+        site.Counters.Calling(request.Model, CoolDownOf(request.Model));
         if (!_observer.TracksCalls)
         {
             return await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        CallScope.Current = new CallScope(site, idx, request);
         _observer.Started(site, idx, request);
         var started = _setup.Time.GetTimestamp();
         var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
@@ -155,13 +166,33 @@ internal sealed class ModelBroker : IDisposable
         _observer.Cached(site, idx, request);
     }
 
+    // Mirrors the retrying client: a 429 pauses every call of the model until its retry is due, and the refused call
+    // itself waits that long.
     private void Retried(RetryEvent retry)
     {
-        if (CallScope.Current is { } scope)
+        if (CallScope.Current is not { } scope)
+        {
+            return;
+        }
+
+        var counters = scope.Site.Counters;
+        counters.Retried();
+        if (retry.StatusCode == 429)
+        {
+            counters.RateLimited();
+            counters.Waited(retry.Delay);
+            var coolDown = CoolDownOf(scope.Request.Model);
+            coolDown.PauseUntil(coolDown.Now + retry.Delay);
+        }
+
+        if (_observer.TracksCalls)
         {
             _observer.Retried(scope.Site, scope.Idx, scope.Request, retry);
         }
     }
+
+    private CoolDown CoolDownOf(ModelSpec model) =>
+        _coolDowns.GetOrAdd(model, static (_, clock) => new CoolDown(clock), _setup.For(model).Retry?.TimeProvider ?? _setup.Time);
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
     // error reached whoever wrote first) must not replace it.
