@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
@@ -83,19 +82,17 @@ internal static class StructuredReply
                 continue;
             }
 
-            double? bound = Number(nodeSchema["maximum"]) + 1 ?? Number(nodeSchema["minimum"]) - 1;
+            double? bound = SchemaInstance.Double(nodeSchema, "maximum") + 1 ?? SchemaInstance.Double(nodeSchema, "minimum") - 1;
             if (bound is { } outside)
             {
-                number.ReplaceWith(JsonValue.Create(outside == Math.Floor(outside) ? (JsonNode)JsonValue.Create((long)outside) : JsonValue.Create(outside)));
+                JsonNode replacement = outside == Math.Floor(outside) ? JsonValue.Create((long)outside) : JsonValue.Create(outside);
+                number.ReplaceWith(replacement);
                 return true;
             }
         }
 
         return false;
     }
-
-    private static double? Number(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : null;
 
     // Each node of the value with its schema, parents before children (schemas through "properties", "items" and the first object of "anyOf").
     private static IEnumerable<(JsonNode, JsonObject)> Walk(JsonNode? value, JsonNode? schema)

@@ -17,5 +17,15 @@ public sealed record AnswerStats(long ValidFirstTry, IReadOnlyList<long> Repaire
         return $"valid {ValidFirstTry}, repaired {Repaired}{repaired}, invalid {Invalid}";
     }
 
+    /// <summary>Whether <paramref name="other"/> has the same counts.</summary>
+    /// <param name="other">The stats to compare with.</param>
+    /// <returns>Whether every count is the same.</returns>
+    public bool Equals(AnswerStats? other) =>
+        other is not null && ValidFirstTry == other.ValidFirstTry && Invalid == other.Invalid && RepairedByAttempt.SequenceEqual(other.RepairedByAttempt);
+
+    /// <summary>A hash of the counts.</summary>
+    /// <returns>The hash.</returns>
+    public override int GetHashCode() => HashCode.Combine(ValidFirstTry, Repaired, Invalid);
+
     private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 }

@@ -43,6 +43,11 @@ public sealed partial record RunSummary
                 text.Append(culture, $"; {b.Model}: {b.Calls:N0} calls, {b.Cached:N0} from the ledger, {b.Failed:N0} failed, {b.InputTokens:N0} tokens in, {b.OutputTokens:N0} out, {FormatCost(b.Cost)}");
             }
 
+            if (op.Answers is { } answers)
+            {
+                text.Append("; answers: ").Append(answers.ToString());
+            }
+
             text.AppendLine();
         }
 

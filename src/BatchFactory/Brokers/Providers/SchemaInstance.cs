@@ -10,7 +10,8 @@ namespace BatchFactory.Brokers;
 /// get <c>minItems</c> items, or 3 within <c>maxItems</c>; numbers lie within <c>minimum</c>/<c>maximum</c> (1–100 when
 /// unbounded); strings are words drawn by the seed, within <c>minLength</c>/<c>maxLength</c>; enums and <c>const</c>
 /// are honoured, <c>$ref</c> to <c>#/…</c> is followed, and of <c>anyOf</c>/<c>oneOf</c> or a list of types the first
-/// that is not null is taken. A <c>pattern</c> is not: a string it restricts may not match.
+/// that is not null is taken. Bounds moved into the description as <c>minimum: 1</c> lines (as Microsoft.Extensions.AI does
+/// for OpenAI's strict mode) are honoured too. A <c>pattern</c> is not: a string it restricts may not match.
 /// </summary>
 internal sealed class SchemaInstance
 {
@@ -191,9 +192,18 @@ internal sealed class SchemaInstance
 
     private static int? Int(JsonObject schema, string name) => Double(schema, name) is { } value ? (int)Math.Min(value, int.MaxValue) : null;
 
-    private static double? Double(JsonObject schema, string name) =>
-        schema[name] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number
-            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
+    // A keyword's number; or, as a model reading the schema would, a line "name: number" of the description, where
+    // Microsoft.Extensions.AI moves keywords that OpenAI's strict mode does not take.
+    public static double? Double(JsonObject schema, string name)
+    {
+        if (schema[name] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number)
+        {
+            return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        var line = (schema["description"] as JsonValue)?.ToString().Split('\n').FirstOrDefault(l => l.StartsWith(name + ": ", StringComparison.Ordinal));
+        return line is not null && double.TryParse(line[(name.Length + 2)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
 
     // SplitMix64: a stream of well-mixed numbers from the seed.
     private ulong Next()

@@ -31,7 +31,7 @@ internal sealed class AnswerType<T> : AnswerType
         _validator = validator;
         var schema = SchemaOf(typeof(T));
         Wrapped = !IsObject(schema);
-        Schema = Wrapped ? SchemaOf(typeof(Box)) : schema;
+        Schema = Wrapped ? Wrap(SchemaOf(typeof(Box))) : schema;
         TypeName = Pretty(typeof(T));
         var name = new StringBuilder();
         foreach (var c in TypeName)
@@ -93,6 +93,17 @@ internal sealed class AnswerType<T> : AnswerType
         var schema = (JsonObject)JsonNode.Parse(AIJsonUtilities.CreateJsonSchema(type, serializerOptions: StrictJson.Options, inferenceOptions: SchemaOptions).GetRawText())!;
         schema.Remove("$schema");
         return schema;
+    }
+
+    // The box's value is T, which may not be null (null is not a T): its schema says so.
+    private static JsonObject Wrap(JsonObject box)
+    {
+        if (box["properties"]?[Box.Name] is JsonObject value && value["type"] is JsonArray types && types.Count == 2 && types.Any(t => t?.ToString() == "null"))
+        {
+            value["type"] = types.First(t => t?.ToString() != "null")!.ToString();
+        }
+
+        return box;
     }
 
     private static bool IsObject(JsonObject schema) => schema["type"] switch
