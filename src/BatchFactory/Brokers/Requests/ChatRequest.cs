@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -72,12 +73,25 @@ internal static class ChatRequest
         if (request["response_format"] is JsonObject format)
         {
             options ??= new ChatOptions();
-            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(
-                JsonSerializer.SerializeToElement(format["schema"]), format["name"]?.ToString());
+            options.ResponseFormat = ResponseFormat(format);
             options.AdditionalProperties = new AdditionalPropertiesDictionary { ["strict"] = format["strict"]?.GetValueKind() == JsonValueKind.True };
         }
 
         return options;
+    }
+
+    // The format of a schema, made once per schema: every request of an op carries the same one, and a client may keep
+    // what it derives from it (such as a strict-mode schema) with the format object. At most MaxFormats are kept.
+    private static ChatResponseFormat ResponseFormat(JsonObject format)
+    {
+        var text = format.ToJsonString();
+        if (Formats.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var made = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(format["schema"]), format["name"]?.ToString());
+        return Formats.Count < MaxFormats ? Formats.GetOrAdd(text, made) : made;
     }
 
     private static ChatOptions ChatOptionsOf(JsonObject settings)
@@ -94,6 +108,9 @@ internal static class ChatRequest
             PresencePenalty = (float?)options.PresencePenalty,
         };
     }
+
+    private const int MaxFormats = 256;
+    private static readonly ConcurrentDictionary<string, ChatResponseFormat> Formats = new(StringComparer.Ordinal);
 
     private static readonly JsonSerializerOptions OptionsJson = new()
     {

@@ -16,6 +16,8 @@ public sealed class AskLLMTypedTests : IAsyncLifetime
     private Func<ReceivedRequest, Failure?>? _failure;
     private OpenAICompatibleServer _server = null!;
 
+    public static TheoryData<BadAnswerKind> BadKinds => [.. Enum.GetValues<BadAnswerKind>()];
+
     public async ValueTask InitializeAsync() =>
         _server = await OpenAICompatibleServer.StartAsync(
             new TestServerOptions { BadAnswers = info => _bad?.Invoke(info), FailureSelector = r => _failure?.Invoke(r) },
@@ -65,13 +67,7 @@ public sealed class AskLLMTypedTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(BadAnswerKind.NotJson)]
-    [InlineData(BadAnswerKind.ProseWrapped)]
-    [InlineData(BadAnswerKind.Truncated)]
-    [InlineData(BadAnswerKind.MissingRequired)]
-    [InlineData(BadAnswerKind.WrongType)]
-    [InlineData(BadAnswerKind.OutOfRange)]
-    [InlineData(BadAnswerKind.ExtraMember)]
+    [MemberData(nameof(BadKinds))]
     public async Task AskLLM_BadAnswerCorrectedByTheModel_IsRepaired_WithOneRequestPerRepair(BadAnswerKind kind)
     {
         _bad = info => info.Attempt < 2 ? kind : null;
@@ -88,13 +84,7 @@ public sealed class AskLLMTypedTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(BadAnswerKind.NotJson)]
-    [InlineData(BadAnswerKind.ProseWrapped)]
-    [InlineData(BadAnswerKind.Truncated)]
-    [InlineData(BadAnswerKind.MissingRequired)]
-    [InlineData(BadAnswerKind.WrongType)]
-    [InlineData(BadAnswerKind.OutOfRange)]
-    [InlineData(BadAnswerKind.ExtraMember)]
+    [MemberData(nameof(BadKinds))]
     public async Task AskLLM_BadAnswerNeverCorrected_IsDeadLettered_AfterOnePlusMaxRepairsRequests(BadAnswerKind kind)
     {
         _bad = _ => kind;
@@ -194,6 +184,26 @@ public sealed class AskLLMTypedTests : IAsyncLifetime
         Assert.Equal("t500", Assert.Single(result.Summary.Failures).Idx);
         Assert.Contains("answers: valid 999, repaired 0, invalid 1", result.Summary.ToString());
         Assert.Equal(new AnswerStats(999, [], 1), RunSummary.FromJson(result.Summary.ToJson()).Nodes.Single(n => n.Answers is not null).Answers);
+    }
+
+    [Fact]
+    public async Task AskLLM_PublishesAnAnswerCheckedEventPerEntry()
+    {
+        _bad = info => info.Messages[0].Text == "About b." ? BadAnswerKind.WrongType : null;
+        using var monitor = new RunMonitor();
+        var recorder = new EventRecorder();
+        using var subscription = monitor.Subscribe(recorder);
+        var options = Options();
+
+        await (FromList(new[] { "a", "b" }, outputKey: "topic") | Ask<QA>("About {topic}.", "qa", new AskOptions<QA> { MaxRepairs = 1 }) | ToList("qa"))
+            .RunCheckedAsync(new RunOptions { Project = options.Project, Models = options.Models, Monitor = monitor }, TestRuns.Token);
+
+        var checks = recorder.Of<AnswerChecked>();
+        Assert.Equal(2, checks.Count);
+        Assert.Single(checks, c => c.Valid && c.Repairs == 0);
+        var invalid = Assert.Single(checks, c => !c.Valid);
+        Assert.Equal((1, "AskLLM<QA> › CallLLM"), (invalid.Repairs, invalid.OpName));
+        Assert.StartsWith("$.", invalid.Errors[0]);
     }
 
     [Fact]
