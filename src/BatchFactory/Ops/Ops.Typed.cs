@@ -73,7 +73,8 @@ public static partial class Ops
         var type = AnswerTypeOf(options.Validator);
         var scope = $"{nameof(AskLLM)}<{type.TypeName}>";
         var format = ChatRequest.JsonSchemaFormat(type.SchemaName, type.Schema);
-        var request = new GenerateLLMRequestOp(prompt, describe, ModelSpec.Parse(model), DefaultRequestKey, options.SystemPrompt, null, options.Llm, options.Sample, responseFormat: format);
+        var suffix = options.SchemaInPrompt ? $"\n\nAnswer with JSON only, matching this JSON schema:\n{type.Schema.ToJsonString()}" : null;
+        var request = new GenerateLLMRequestOp(prompt, describe, ModelSpec.Parse(model), DefaultRequestKey, options.SystemPrompt, null, options.Llm, options.Sample, responseFormat: format, promptSuffix: suffix);
         return Part(scope, request)
             | Part(scope, new TypedCallOp(DefaultRequestKey, outputKey, type, options.MaxRepairs, options.Concurrency, options.OnFailure, options.ExtraAttempts))
             | Part(scope, CleanupLLMData(DefaultRequestKey, DefaultResponseKey));

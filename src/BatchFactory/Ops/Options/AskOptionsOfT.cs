@@ -31,6 +31,13 @@ public sealed record AskOptions<T> : ModelCallOptions
     public int Sample { get; init; }
 
     /// <summary>
+    /// Also state the JSON schema at the end of the user prompt, for models or servers that ignore
+    /// <c>response_format</c> (some local OpenAI-compatible servers, clients you bring). Part of the request, so of its
+    /// cache key. Default <see langword="false"/>: the schema goes only in <c>response_format</c>.
+    /// </summary>
+    public bool SchemaInPrompt { get; init; }
+
+    /// <summary>
     /// How many times an invalid answer is sent back with its errors for a corrected one, 0–16. Default 2. Each repair
     /// is one more request (with its own cache key), so an entry costs at most 1 + <see cref="MaxRepairs"/> requests.
     /// </summary>

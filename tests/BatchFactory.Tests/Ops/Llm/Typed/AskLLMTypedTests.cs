@@ -57,6 +57,16 @@ public sealed class AskLLMTypedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AskLLM_SchemaInPrompt_StatesTheSchemaInTheUserPromptToo()
+    {
+        await RunAsync(Ask<QA>("One question about {topic}.", "qa", new AskOptions<QA> { SchemaInPrompt = true }), "sea");
+
+        var prompt = _server.Requests.Single().Texts[0];
+        Assert.StartsWith("One question about sea.\n\nAnswer with JSON only, matching this JSON schema:\n{", prompt);
+        Assert.Contains("\"Difficulty\"", prompt);
+    }
+
+    [Fact]
     public async Task AskLLM_ListOfRecords_IsWrappedForTheProvider_AndUnwrappedForTheUser()
     {
         var result = await RunAsync(Ask<List<QA>>("Three questions about {topic}.", "qa"), "sea");
