@@ -22,7 +22,9 @@ namespace BatchFactory.Testing;
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless
-/// <see cref="TestServerOptions.ChatResponder"/> says otherwise; usage counts words (runs of non-whitespace):
+/// <see cref="TestServerOptions.ChatResponder"/> says otherwise, and for a request with a JSON schema
+/// (<c>response_format</c> of type <c>json_schema</c>) JSON the schema accepts, or a bad answer
+/// <see cref="TestServerOptions.BadAnswers"/> asks for; usage counts words (runs of non-whitespace):
 /// <c>prompt_tokens</c> over all messages' texts, <c>completion_tokens</c> over the reply,
 /// <c>total_tokens</c> their sum; <c>finish_reason</c> is <c>stop</c>. Embeddings: per input, a unit vector seeded by
 /// a hash of the input text alone (not the model), of the request's <c>dimensions</c> or else

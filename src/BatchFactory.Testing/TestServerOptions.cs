@@ -15,10 +15,20 @@ public sealed class TestServerOptions
 
     /// <summary>
     /// Computes the assistant's reply text of a chat request. Default <see langword="null"/>: the reply is
-    /// <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> (see <see cref="ChatRequestInfo.LastUserMessage"/>).
+    /// <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> (see <see cref="ChatRequestInfo.LastUserMessage"/>), or for
+    /// a request with a JSON schema, JSON the schema accepts, made from a hash of the request (see <see cref="BadAnswers"/>).
     /// It is called concurrently from many requests; if it throws, the request is answered with 500.
     /// </summary>
     public Func<ChatRequestInfo, string>? ChatResponder { get; set; }
+
+    /// <summary>
+    /// Decides, per chat request with a JSON schema (<see cref="ChatRequestInfo.JsonSchema"/>), whether to answer it
+    /// badly, and how; return <see langword="null"/> for a valid answer. Use <see cref="ChatRequestInfo.Attempt"/> to
+    /// answer badly only the first n attempts of each request, e.g.
+    /// <c>info => info.Attempt &lt; 2 ? BadAnswerKind.WrongType : null</c>. Default <see langword="null"/> (always valid).
+    /// Not consulted when <see cref="ChatResponder"/> is set. It is called concurrently from many requests.
+    /// </summary>
+    public Func<ChatRequestInfo, BadAnswerKind?>? BadAnswers { get; set; }
 
     /// <summary>
     /// Decides, per chat or embeddings request, whether to fail it; return <see langword="null"/> to answer normally.

@@ -73,7 +73,9 @@ internal static class ProgressTable
         var shown = progress.Nodes.Count <= maxOpRows ? progress.Nodes : Busiest(progress.Nodes, Math.Max(0, maxOpRows));
         foreach (var op in shown)
         {
-            table.AddRow([Markup.Escape($"[{op.Stats.Node}] {op.Stats.Name}"), .. columns.Select(c => c.Cell(op))]);
+            // Ops with typed answers say how they fared after their name: valid, repaired, invalid.
+            var answers = op.Stats.Answers is { } a ? $" ({a})" : "";
+            table.AddRow([Markup.Escape($"[{op.Stats.Node}] {op.Stats.Name}{answers}"), .. columns.Select(c => c.Cell(op))]);
         }
 
         if (shown.Count < progress.Nodes.Count)

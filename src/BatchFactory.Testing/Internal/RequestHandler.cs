@@ -64,13 +64,14 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
     {
         ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts());
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema);
         if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        string reply = options.ChatResponder?.Invoke(chat.Info) ?? DeterministicContent.EchoReply(chat.Info);
+        string reply = options.ChatResponder?.Invoke(chat.Info)
+            ?? (chat.Info.JsonSchema is null ? DeterministicContent.EchoReply(chat.Info) : StructuredReply.Create(chat.Info, options.BadAnswers?.Invoke(chat.Info)));
         await ChatResponseWriter.WriteAsync(
             context.Response, chat, reply, options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }

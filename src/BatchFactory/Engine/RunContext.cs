@@ -47,6 +47,9 @@ internal sealed class RunContext : IDisposable
         return exception;
     }
 
+    /// <summary>The run's dead-letter files (<c>failed/&lt;op&gt;.jsonl</c> in the project), closed when the run ends.</summary>
+    public Reporting.DeadLetters DeadLetters { get; } = new();
+
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
@@ -70,6 +73,7 @@ internal sealed class RunContext : IDisposable
     public void Dispose()
     {
         _ledgerLogs?.Dispose();
+        DeadLetters.Dispose();
         if (_broker.IsValueCreated)
         {
             _broker.Value.Dispose();

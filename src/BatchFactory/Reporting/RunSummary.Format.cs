@@ -44,6 +44,11 @@ public sealed partial record RunSummary
                 AppendThrottling(text, culture, b.Retries, b.RateLimited, b.Waited);
             }
 
+            if (op.Answers is { } answers)
+            {
+                text.Append("; answers: ").Append(answers.ToString());
+            }
+
             text.AppendLine();
         }
 
