@@ -18,7 +18,8 @@ namespace BatchFactory.Testing;
 /// <para>
 /// Endpoints (POST, OpenAI wire format): <c>/v1/chat/completions</c> (also <c>stream: true</c>), <c>/v1/embeddings</c>,
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
-/// <c>api-version</c>). Other paths get 404.
+/// <c>api-version</c>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set). Other
+/// paths get 404.
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless
@@ -67,6 +68,9 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
 
     /// <summary>Embeddings requests read since the start or the last <see cref="Reset"/>, failed ones included.</summary>
     public long EmbeddingRequests => _log.Embeddings;
+
+    /// <summary>How many times <c>GET /v1/models</c> was asked since the start (not counted in <see cref="TotalRequests"/>).</summary>
+    public long ModelListRequests => _handler.ModelListRequests;
 
     /// <summary>
     /// Requests answered with a scripted error status or aborted since the start or the last <see cref="Reset"/>

@@ -34,6 +34,13 @@ public sealed class TestServerOptions
     public int EmbeddingDimensions { get; set; } = 8;
 
     /// <summary>
+    /// The model names <c>GET /v1/models</c> lists, in this order. Default <see langword="null"/>: that endpoint answers
+    /// 404, as on servers without a list, and clients accept any model name. Chat and embeddings requests are answered
+    /// whatever model they name either way.
+    /// </summary>
+    public IReadOnlyList<string>? Models { get; set; }
+
+    /// <summary>
     /// How many of the most recent requests <see cref="OpenAICompatibleServer.Requests"/> keeps; older ones are
     /// dropped (the counters still count them). Default 100,000; 0 keeps none. Must not be negative.
     /// </summary>
@@ -53,6 +60,8 @@ public sealed class TestServerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EmbeddingDimensions, Internal.EmbeddingRequest.MaxDimensions, nameof(EmbeddingDimensions));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRecordedRequests, nameof(MaxRecordedRequests));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        return (TestServerOptions)MemberwiseClone();
+        var copy = (TestServerOptions)MemberwiseClone();
+        copy.Models = Models is null ? null : [.. Models];
+        return copy;
     }
 }

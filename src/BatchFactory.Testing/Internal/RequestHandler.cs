@@ -10,6 +10,7 @@ namespace BatchFactory.Testing.Internal;
 internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 {
     private readonly ConcurrentQueue<Failure> _scripted = new();
+    private long _modelListRequests;
 
     public void FailNext(int count, Failure failure)
     {
@@ -21,16 +22,25 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 
     public void ClearScripted() => _scripted.Clear();
 
+    /// <summary>How many times the model list was asked for.</summary>
+    public long ModelListRequests => Interlocked.Read(ref _modelListRequests);
+
     public async Task HandleAsync(HttpContext context)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         string path = context.Request.Path.Value ?? string.Empty;
+        if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(context.Request.Method))
+        {
+            await HandleModelListAsync(context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!Route.TryMatch(path, out Route route))
         {
             await ErrorResponseWriter.WriteAsync(
                 context.Response,
                 StatusCodes.Status404NotFound,
-                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings and their Azure paths /openai/deployments/{{deployment}}/….",
+                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and their Azure paths /openai/deployments/{{deployment}}/….",
                 null,
                 cancellationToken).ConfigureAwait(false);
             return;
@@ -59,6 +69,19 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
         {
             // The client went away or the server is stopping: nobody is left to answer.
         }
+    }
+
+    private Task HandleModelListAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _modelListRequests);
+        return options.Models is { } models
+            ? ModelListWriter.WriteAsync(context.Response, models, options.TimeProvider.GetUtcNow(), cancellationToken)
+            : ErrorResponseWriter.WriteAsync(
+                context.Response,
+                StatusCodes.Status404NotFound,
+                "This server has no model list (TestServerOptions.Models is not set).",
+                null,
+                cancellationToken);
     }
 
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ internal sealed class RunContext : IDisposable
         return exception;
     }
 
+    /// <summary>The run's check of model names against the providers' model lists, each list asked once per run.</summary>
+    public Brokers.ModelCatalog Catalog { get; } = new();
+
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
