@@ -84,7 +84,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<ReceivedRequest> Requests => _log.Snapshot();
 
-    /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
+    /// <summary>Starts a server on 127.0.0.1, on a free port unless <see cref="TestServerOptions.Port"/> names one.</summary>
     /// <param name="options">Settings, copied and validated here; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
@@ -96,7 +96,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         TestServerOptions settings = (options ?? new TestServerOptions()).CopyValidated();
         var log = new RequestLog(settings.TimeProvider, settings.MaxRecordedRequests);
         var handler = new RequestHandler(settings, log);
-        WebApplication app = Build(handler);
+        WebApplication app = Build(handler, settings.Port);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(RequestHandler handler)
+    private static WebApplication Build(RequestHandler handler, int port)
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -157,7 +157,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
         });
         WebApplication app = builder.Build();
         app.Run(handler.HandleAsync);
