@@ -18,8 +18,10 @@ namespace BatchFactory.Testing;
 /// <para>
 /// Endpoints (POST, OpenAI wire format): <c>/v1/chat/completions</c> (also <c>stream: true</c>), <c>/v1/embeddings</c>,
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
-/// <c>api-version</c>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set). Other
-/// paths get 404.
+/// <c>api-version</c>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set);
+/// Anthropic's Messages API <c>POST /v1/messages</c> (the same echo answers, <c>usage.input_tokens</c>/<c>output_tokens</c>,
+/// errors in Anthropic's shape with <c>retry-after</c>; counted as chat requests, failed by the same scripted failures,
+/// e.g. <c>Failure.HttpStatus(529)</c> for "overloaded"). Other paths get 404.
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless

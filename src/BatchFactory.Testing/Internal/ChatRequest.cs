@@ -45,7 +45,7 @@ internal sealed record ChatRequest(ChatRequestInfo Info, bool Stream, bool Inclu
         return new ChatRequest(new ChatRequestInfo(model, list), stream, includeUsage);
     }
 
-    private static ChatMessageInfo ReadMessage(JsonElement message)
+    internal static ChatMessageInfo ReadMessage(JsonElement message)
     {
         if (message.ValueKind != JsonValueKind.Object
             || !message.TryGetProperty("role", out JsonElement role)

@@ -35,12 +35,18 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return;
         }
 
+        if (path.Equals("/v1/messages", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await HandleMessagesAsync(context, path, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!Route.TryMatch(path, out Route route))
         {
             await ErrorResponseWriter.WriteAsync(
                 context.Response,
                 StatusCodes.Status404NotFound,
-                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and their Azure paths /openai/deployments/{{deployment}}/….",
+                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, POST /v1/messages (Anthropic) and their Azure paths /openai/deployments/{{deployment}}/….",
                 null,
                 cancellationToken).ConfigureAwait(false);
             return;
@@ -84,6 +90,30 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
                 cancellationToken);
     }
 
+    // Anthropic's Messages API: counted as a chat request, failed with Anthropic's error shape.
+    private async Task HandleMessagesAsync(HttpContext context, string path, CancellationToken cancellationToken)
+    {
+        ChatRequestInfo chat;
+        try
+        {
+            chat = await MessagesRequest.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadRequestException e)
+        {
+            await MessagesResponseWriter.WriteErrorAsync(context.Response, StatusCodes.Status400BadRequest, e.Message, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)]);
+        if (!await WaitAndPassAsync(context, received, cancellationToken, MessagesResponseWriter.WriteErrorAsync).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        string reply = options.ChatResponder?.Invoke(chat) ?? DeterministicContent.EchoReply(chat);
+        await MessagesResponseWriter.WriteAsync(context.Response, chat, reply, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
     {
         ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
@@ -115,7 +145,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     /// Waits the latency (plus a slow failure's delay), then applies the request's failure, if any.
     /// Returns whether the request should be answered normally.
     /// </summary>
-    private async ValueTask<bool> WaitAndPassAsync(HttpContext context, ReceivedRequest received, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitAndPassAsync(HttpContext context, ReceivedRequest received, CancellationToken cancellationToken, Func<HttpResponse, int, string, int?, CancellationToken, Task>? writeError = null)
     {
         Failure? failure = _scripted.TryDequeue(out Failure? next) ? next : options.FailureSelector?.Invoke(received);
         TimeSpan wait = failure is { Kind: FailureKind.Slow } ? options.Latency + failure.Delay : options.Latency;
@@ -136,7 +166,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return false;
         }
 
-        await ErrorResponseWriter.WriteAsync(
+        await (writeError ?? ErrorResponseWriter.WriteAsync)(
             context.Response,
             failure.StatusCode,
             $"Scripted failure of request {received.Number}: {failure}.",

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace BatchFactory;
 
 /// <summary>
-/// The providers a run can call, by name. <see cref="Default"/> has <c>openai</c>, <c>azure</c> and <c>offline</c>;
+/// The providers a run can call, by name. <see cref="Default"/> has <c>openai</c>, <c>azure</c>, <c>anthropic</c> and <c>offline</c>;
 /// declare more by kind and settings with <see cref="With(string, ProviderSettings, Func{string, string?})"/>, add your
 /// own with <see cref="With(IModelProvider)"/> or <see cref="WithChatClient"/>, and pass the result as
 /// <see cref="RunOptions.Models"/>. Immutable: each <c>With</c> returns a new registry.
@@ -20,10 +20,11 @@ public sealed class ModelProviders
         _kinds = kinds ?? ImmutableDictionary<string, Func<string, ProviderSettings, IModelProvider>>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The built-in providers: <c>openai</c> (<see cref="OpenAIProvider"/>), <c>azure</c> (<see cref="AzureOpenAIProvider"/>) and <c>offline</c> (<see cref="OfflineProvider"/>).</summary>
+    /// <summary>The built-in providers: <c>openai</c> (<see cref="OpenAIProvider"/>), <c>azure</c> (<see cref="AzureOpenAIProvider"/>), <c>anthropic</c> (<see cref="AnthropicProvider"/>) and <c>offline</c> (<see cref="OfflineProvider"/>).</summary>
     public static ModelProviders Default { get; } = new ModelProviders(ImmutableDictionary<string, IModelProvider>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
         .With(new OpenAIProvider())
         .With(new AzureOpenAIProvider())
+        .With(new AnthropicProvider())
         .With(new OfflineProvider());
 
     /// <summary>The registered provider names.</summary>

@@ -10,7 +10,7 @@ internal static class ProviderKinds
     public const string OllamaBaseUrl = "http://localhost:11434/v1";
 
     /// <summary>The kinds built in.</summary>
-    public static readonly ImmutableArray<string> BuiltIn = ["openai", "openai-compatible", "ollama", "azure", "offline"];
+    public static readonly ImmutableArray<string> BuiltIn = ["openai", "openai-compatible", "ollama", "azure", "anthropic", "offline"];
 
     /// <summary>The provider <paramref name="settings"/> describe, named <paramref name="name"/>.</summary>
     /// <param name="name">The provider's name.</param>
@@ -58,6 +58,8 @@ internal static class ProviderKinds
                 return OpenAI(name, urls.Count > 0 ? urls : [new Uri(OllamaBaseUrl)], settings.ApiKeyVariable, path, settings, environment);
             case "azure":
                 return new AzureOpenAIProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AzureOpenAIProvider.ApiKeyVariable, ServiceVersion(settings.ApiVersion, path), settings.Deployments.ToImmutableDictionary(StringComparer.Ordinal), path, environment);
+            case "anthropic":
+                return new AnthropicProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AnthropicProvider.ApiKeyVariable, path, environment);
             case "offline":
                 return new OfflineProvider(name);
             default:

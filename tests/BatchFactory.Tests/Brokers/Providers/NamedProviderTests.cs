@@ -57,7 +57,7 @@ public sealed class NamedProviderTests : IAsyncLifetime
         Assert.Equal("local", ModelProviders.Default.With("local", new ProviderSettings { Kind = "Ollama" }).Resolve(new ModelSpec("llama3.2", "local")).Name);
 
     [Theory]
-    [InlineData("vllm", null, "Providers:farm:Kind is 'vllm', which is not a known kind. Known kinds: openai, openai-compatible, ollama, azure, offline")]
+    [InlineData("vllm", null, "Providers:farm:Kind is 'vllm', which is not a known kind. Known kinds: openai, openai-compatible, ollama, azure, anthropic, offline")]
     [InlineData(null, null, "Providers:farm:Kind is not set")]
     [InlineData("openai-compatible", "localhost:8000", "Providers:farm:BaseUrl is 'localhost:8000', which is not an absolute http(s) URL")]
     [InlineData("openai-compatible", null, "Providers:farm:BaseUrl is not set")]
