@@ -121,6 +121,7 @@ internal sealed partial class ModelBroker : IDisposable
     public string GaveUp(CallSite site, string idx, ModelRequest request, Exception exception)
     {
         site.Counters.Failed();
+        BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
         return Secrets.Redact(exception.Message);
     }
@@ -135,7 +136,7 @@ internal sealed partial class ModelBroker : IDisposable
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();
 
-    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    private async Task<JsonObject> AskObservedAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
         CallScope.Current = new CallScope(site, idx, request);
@@ -164,6 +165,7 @@ internal sealed partial class ModelBroker : IDisposable
     {
         site.Counters.Served(request.Model);
         _observer.Cached(site, idx, request);
+        TraceHit(site, idx, request);
     }
 
     // Mirrors the retrying client: a 429 pauses every call of the model until its retry is due, and the refused call
@@ -177,6 +179,7 @@ internal sealed partial class ModelBroker : IDisposable
 
         var counters = scope.Site.Counters;
         counters.Retried();
+        BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
         if (retry.StatusCode == 429)
         {
             counters.RateLimited();
