@@ -128,21 +128,5 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
             : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable), or remove that setting if the server needs no key.");
     }
 
-    private Uri? BaseUrl(string model)
-    {
-        if (_baseUrl is not null)
-        {
-            return _baseUrl;
-        }
-
-        var text = _environment(BaseUrlVariable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new ModelConfigurationException($"{BaseUrlVariable} is '{text}', which is not an http(s) URL; '{model}@{Name}' cannot use it.");
-    }
+    private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));
 }
