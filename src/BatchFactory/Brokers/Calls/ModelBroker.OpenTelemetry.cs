@@ -66,7 +66,11 @@ internal sealed partial class ModelBroker
     // A request served from the ledger or one in flight: a counted hit, and a span marked as one.
     private static void TraceHit(CallSite site, string idx, ModelRequest request)
     {
-        BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        if (BatchFactoryTelemetry.CacheHits.Enabled)
+        {
+            BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        }
+
         if (Traced)
         {
             using var span = StartSpan(site, idx, request, cacheHit: true);

@@ -121,7 +121,11 @@ internal sealed partial class ModelBroker : IDisposable
     public string GaveUp(CallSite site, string idx, ModelRequest request, Exception exception)
     {
         site.Counters.Failed();
-        BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        if (BatchFactoryTelemetry.Failures.Enabled)
+        {
+            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        }
+
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
         return Secrets.Redact(exception.Message);
     }
@@ -179,7 +183,11 @@ internal sealed partial class ModelBroker : IDisposable
 
         var counters = scope.Site.Counters;
         counters.Retried();
-        BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
+        if (BatchFactoryTelemetry.Retries.Enabled)
+        {
+            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
+        }
+
         if (retry.StatusCode == 429)
         {
             counters.RateLimited();
