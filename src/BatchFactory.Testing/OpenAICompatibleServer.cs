@@ -18,7 +18,10 @@ namespace BatchFactory.Testing;
 /// <para>
 /// Endpoints (POST, OpenAI wire format): <c>/v1/chat/completions</c> (also <c>stream: true</c>), <c>/v1/embeddings</c>,
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
-/// <c>api-version</c>). Other paths get 404.
+/// <c>api-version</c>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set);
+/// Anthropic's Messages API <c>POST /v1/messages</c> (the same echo answers, <c>usage.input_tokens</c>/<c>output_tokens</c>,
+/// errors in Anthropic's shape with <c>retry-after</c>; counted as chat requests, failed by the same scripted failures,
+/// e.g. <c>Failure.HttpStatus(529)</c> for "overloaded"). Other paths get 404.
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless
@@ -70,6 +73,9 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// <summary>Embeddings requests read since the start or the last <see cref="Reset"/>, failed ones included.</summary>
     public long EmbeddingRequests => _log.Embeddings;
 
+    /// <summary>How many times <c>GET /v1/models</c> was asked since the start (not counted in <see cref="TotalRequests"/>).</summary>
+    public long ModelListRequests => _handler.ModelListRequests;
+
     /// <summary>
     /// Requests answered with a scripted error status or aborted since the start or the last <see cref="Reset"/>
     /// (slow ones are answered normally and not counted).
@@ -82,7 +88,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<ReceivedRequest> Requests => _log.Snapshot();
 
-    /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
+    /// <summary>Starts a server on 127.0.0.1, on a free port unless <see cref="TestServerOptions.Port"/> names one.</summary>
     /// <param name="options">Settings, copied and validated here; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
@@ -94,7 +100,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         TestServerOptions settings = (options ?? new TestServerOptions()).CopyValidated();
         var log = new RequestLog(settings.TimeProvider, settings.MaxRecordedRequests);
         var handler = new RequestHandler(settings, log);
-        WebApplication app = Build(handler);
+        WebApplication app = Build(handler, settings.Port);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +151,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(RequestHandler handler)
+    private static WebApplication Build(RequestHandler handler, int port)
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -155,7 +161,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
         });
         WebApplication app = builder.Build();
         app.Run(handler.HandleAsync);

@@ -44,6 +44,19 @@ public sealed class TestServerOptions
     public int EmbeddingDimensions { get; set; } = 8;
 
     /// <summary>
+    /// The port to listen on, on 127.0.0.1. Default 0: a free port. Set it to restart a stopped server at the address
+    /// clients already know (e.g. a server of a pool coming back). 0 to 65,535.
+    /// </summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The model names <c>GET /v1/models</c> lists, in this order. Default <see langword="null"/>: that endpoint answers
+    /// 404, as on servers without a list, and clients accept any model name. Chat and embeddings requests are answered
+    /// whatever model they name either way.
+    /// </summary>
+    public IReadOnlyList<string>? Models { get; set; }
+
+    /// <summary>
     /// How many of the most recent requests <see cref="OpenAICompatibleServer.Requests"/> keeps; older ones are
     /// dropped (the counters still count them). Default 100,000; 0 keeps none. Must not be negative.
     /// </summary>
@@ -63,6 +76,10 @@ public sealed class TestServerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EmbeddingDimensions, Internal.EmbeddingRequest.MaxDimensions, nameof(EmbeddingDimensions));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRecordedRequests, nameof(MaxRecordedRequests));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        return (TestServerOptions)MemberwiseClone();
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65_535, nameof(Port));
+        var copy = (TestServerOptions)MemberwiseClone();
+        copy.Models = Models is null ? null : [.. Models];
+        return copy;
     }
 }

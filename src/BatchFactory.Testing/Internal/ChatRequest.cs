@@ -54,7 +54,7 @@ internal sealed record ChatRequest(ChatRequestInfo Info, bool Stream, bool Inclu
             ? schema.GetRawText()
             : null;
 
-    private static ChatMessageInfo ReadMessage(JsonElement message)
+    internal static ChatMessageInfo ReadMessage(JsonElement message)
     {
         if (message.ValueKind != JsonValueKind.Object
             || !message.TryGetProperty("role", out JsonElement role)

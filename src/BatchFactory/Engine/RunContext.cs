@@ -50,6 +50,9 @@ internal sealed class RunContext : IDisposable
     /// <summary>The run's dead-letter files (<c>failed/&lt;op&gt;.jsonl</c> in the project), closed when the run ends.</summary>
     public Reporting.DeadLetters DeadLetters { get; } = new();
 
+    /// <summary>The run's check of model names against the providers' model lists, each list asked once per run.</summary>
+    public Brokers.ModelCatalog Catalog { get; } = new();
+
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 

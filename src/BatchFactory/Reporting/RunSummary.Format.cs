@@ -58,6 +58,7 @@ public sealed partial record RunSummary
             text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}");
             AppendThrottling(text, culture, t.Retries, t.RateLimited, t.Waited);
             text.Append('.').AppendLine();
+            AppendUnpriced(text, culture);
         }
 
         AppendFailures(text, culture);
@@ -65,6 +66,16 @@ public sealed partial record RunSummary
     }
 
     /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>
+    // A warning, not an error: calls of a model without a price ran, but the cost above leaves them out.
+    private void AppendUnpriced(StringBuilder text, CultureInfo culture)
+    {
+        var unpriced = Nodes.Select(o => o.Broker).OfType<BrokerStats>().Where(b => b is { Cost: null, Calls: > 0 }).Select(b => b.Model).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (unpriced.Count > 0)
+        {
+            text.Append(culture, $"Warning: no price for {string.Join(", ", unpriced)}; the cost leaves those calls out. Add prices with RunOptions.Prices = ModelPrices.Default.With(model, input, output).").AppendLine();
+        }
+    }
+
     internal static string FormatCost(decimal? cost) =>
         cost is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.####}") : "cost unknown (no price for the model)";
 

@@ -15,7 +15,7 @@ namespace BatchFactory.Brokers;
 /// and cost per op; and tells its <see cref="ICallObserver"/> about every request. It knows nothing of graphs or runs:
 /// an op is a <see cref="CallSite"/> to it.
 /// </summary>
-internal sealed class ModelBroker : IDisposable
+internal sealed partial class ModelBroker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
 
@@ -45,14 +45,14 @@ internal sealed class ModelBroker : IDisposable
     /// </summary>
     public async ValueTask<JsonObject?> TryStoredAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (site.Ledger is null || await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is not JsonObject stored)
+        if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }
 
-        Served(site, idx, request);
-        stored["cached"] = true;
-        return stored;
+        Served(site, idx, stored.By);
+        stored.Answer["cached"] = true;
+        return stored.Answer;
     }
 
     /// <summary>
@@ -77,20 +77,20 @@ internal sealed class ModelBroker : IDisposable
         try
         {
             // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
-            if (site.Ledger is not null && await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is JsonObject late)
+            if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
-                mine.SetResult(late);
-                return Served(site, idx, request, (JsonObject)late.DeepClone());
+                mine.SetResult(late.Answer);
+                return Served(site, idx, late.By, (JsonObject)late.Answer.DeepClone());
             }
 
-            var answer = await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            var (answer, by) = await AskFirstAvailableAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
             if (site.Ledger is not null)
             {
-                await site.Ledger.AppendAsync(request.Key, answer, CancellationToken.None).ConfigureAwait(false);
+                await site.Ledger.AppendAsync(by.Key, answer, CancellationToken.None).ConfigureAwait(false);
             }
 
             mine.SetResult(answer);
-            site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+            site.Counters.Called(by.Model, _clients.IsLocal(by.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             var fresh = (JsonObject)answer.DeepClone();
             fresh["cached"] = false;
             return fresh;
@@ -121,6 +121,11 @@ internal sealed class ModelBroker : IDisposable
     public string GaveUp(CallSite site, string idx, ModelRequest request, Exception exception)
     {
         site.Counters.Failed();
+        if (BatchFactoryTelemetry.Failures.Enabled)
+        {
+            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        }
+
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
         return Secrets.Redact(exception.Message);
     }
@@ -135,7 +140,7 @@ internal sealed class ModelBroker : IDisposable
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();
 
-    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    private async Task<JsonObject> AskObservedAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
         CallScope.Current = new CallScope(site, idx, request);
@@ -164,6 +169,7 @@ internal sealed class ModelBroker : IDisposable
     {
         site.Counters.Served(request.Model);
         _observer.Cached(site, idx, request);
+        TraceHit(site, idx, request);
     }
 
     // Mirrors the retrying client: a 429 pauses every call of the model until its retry is due, and the refused call
@@ -177,6 +183,11 @@ internal sealed class ModelBroker : IDisposable
 
         var counters = scope.Site.Counters;
         counters.Retried();
+        if (BatchFactoryTelemetry.Retries.Enabled)
+        {
+            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
+        }
+
         if (retry.StatusCode == 429)
         {
             counters.RateLimited();

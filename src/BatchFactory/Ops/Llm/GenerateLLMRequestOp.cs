@@ -56,20 +56,8 @@ internal sealed class GenerateLLMRequestOp : EntryOp
 
     private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
 
-    /// <summary>Checks the model before the run: provider registered, key set.</summary>
-    internal override ValueTask PrepareAsync(OpContext context)
-    {
-        try
-        {
-            context.Run.Options.Models.Resolve(_model);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Checks the model before the run: provider registered, key set, on the provider's model list.</summary>
+    internal override ValueTask PrepareAsync(OpContext context) => ModelCall.CheckModelAsync(context, _model);
 
     protected override Entry? Process(Entry entry)
     {
