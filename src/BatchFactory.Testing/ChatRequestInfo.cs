@@ -7,6 +7,18 @@ namespace BatchFactory.Testing;
 /// <param name="Messages">The request's messages in order.</param>
 public sealed record ChatRequestInfo(string Model, IReadOnlyList<ChatMessageInfo> Messages)
 {
+    /// <summary>
+    /// The JSON schema of <c>response_format: {"type": "json_schema", "json_schema": {"schema": …}}</c> as JSON text, or
+    /// <see langword="null"/> when the request asks for no schema.
+    /// </summary>
+    public string? JsonSchema { get; init; }
+
+    /// <summary>
+    /// Which attempt at an answer this request is: the number of <c>assistant</c> messages in it. 0 for a first request;
+    /// a repair (the model's answer and a user message saying what is wrong) is 1 more than the request it repairs.
+    /// </summary>
+    public int Attempt => Messages.Count(m => string.Equals(m.Role, "assistant", StringComparison.Ordinal));
+
     /// <summary>The text of the last message whose role is <c>user</c>, or an empty string if there is none.</summary>
     public string LastUserMessage
     {

@@ -20,11 +20,16 @@ namespace BatchFactory.Testing;
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
 /// <c>api-version</c>); the batch API: <c>/v1/files</c> (upload, metadata, content) and <c>/v1/batches</c> (create,
 /// retrieve, cancel, list), also under Azure's <c>/openai/</c>, answering each line of a batch as its endpoint would
-/// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>). Other paths get 404.
+/// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set);
+/// Anthropic's Messages API <c>POST /v1/messages</c> (the same echo answers, <c>usage.input_tokens</c>/<c>output_tokens</c>,
+/// errors in Anthropic's shape with <c>retry-after</c>; counted as chat requests, failed by the same scripted failures,
+/// e.g. <c>Failure.HttpStatus(529)</c> for "overloaded"). Other paths get 404.
 /// </para>
 /// <para>
 /// Answers are pure functions of the request. Chat: <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> unless
-/// <see cref="TestServerOptions.ChatResponder"/> says otherwise; usage counts words (runs of non-whitespace):
+/// <see cref="TestServerOptions.ChatResponder"/> says otherwise, and for a request with a JSON schema
+/// (<c>response_format</c> of type <c>json_schema</c>) JSON the schema accepts, or a bad answer
+/// <see cref="TestServerOptions.BadAnswers"/> asks for; usage counts words (runs of non-whitespace):
 /// <c>prompt_tokens</c> over all messages' texts, <c>completion_tokens</c> over the reply,
 /// <c>total_tokens</c> their sum; <c>finish_reason</c> is <c>stop</c>. Embeddings: per input, a unit vector seeded by
 /// a hash of the input text alone (not the model), of the request's <c>dimensions</c> or else
@@ -70,6 +75,9 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// <summary>Embeddings requests read since the start or the last <see cref="Reset"/>, failed ones included.</summary>
     public long EmbeddingRequests => _log.Embeddings;
 
+    /// <summary>How many times <c>GET /v1/models</c> was asked since the start (not counted in <see cref="TotalRequests"/>).</summary>
+    public long ModelListRequests => _handler.ModelListRequests;
+
     /// <summary>
     /// Requests answered with a scripted error status or aborted since the start or the last <see cref="Reset"/>
     /// (slow ones are answered normally and not counted).
@@ -104,7 +112,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<ReceivedRequest> Requests => _log.Snapshot();
 
-    /// <summary>Starts a server on 127.0.0.1 with a free port.</summary>
+    /// <summary>Starts a server on 127.0.0.1, on a free port unless <see cref="TestServerOptions.Port"/> names one.</summary>
     /// <param name="options">Settings, copied and validated here; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
@@ -116,7 +124,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         TestServerOptions settings = (options ?? new TestServerOptions()).CopyValidated();
         var log = new RequestLog(settings.TimeProvider, settings.MaxRecordedRequests);
         var handler = new RequestHandler(settings, log);
-        WebApplication app = Build(handler);
+        WebApplication app = Build(handler, settings.Port);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -167,7 +175,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static WebApplication Build(RequestHandler handler)
+    private static WebApplication Build(RequestHandler handler, int port)
     {
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -177,7 +185,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, port);
         });
         WebApplication app = builder.Build();
         app.Run(handler.HandleAsync);

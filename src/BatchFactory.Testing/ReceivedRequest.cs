@@ -19,4 +19,8 @@ public sealed record ReceivedRequest(
     string Path,
     string Model,
     IReadOnlyList<string> Texts,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>The JSON schema the chat request asked its answer to match (<c>response_format</c> of type <c>json_schema</c>), as JSON text; <see langword="null"/> for none.</summary>
+    public string? JsonSchema { get; init; }
+}

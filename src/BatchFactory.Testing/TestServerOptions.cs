@@ -15,10 +15,20 @@ public sealed class TestServerOptions
 
     /// <summary>
     /// Computes the assistant's reply text of a chat request. Default <see langword="null"/>: the reply is
-    /// <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> (see <see cref="ChatRequestInfo.LastUserMessage"/>).
+    /// <c>Echo[&lt;model&gt;]: &lt;last user message&gt;</c> (see <see cref="ChatRequestInfo.LastUserMessage"/>), or for
+    /// a request with a JSON schema, JSON the schema accepts, made from a hash of the request (see <see cref="BadAnswers"/>).
     /// It is called concurrently from many requests; if it throws, the request is answered with 500.
     /// </summary>
     public Func<ChatRequestInfo, string>? ChatResponder { get; set; }
+
+    /// <summary>
+    /// Decides, per chat request with a JSON schema (<see cref="ChatRequestInfo.JsonSchema"/>), whether to answer it
+    /// badly, and how; return <see langword="null"/> for a valid answer. Use <see cref="ChatRequestInfo.Attempt"/> to
+    /// answer badly only the first n attempts of each request, e.g.
+    /// <c>info => info.Attempt &lt; 2 ? BadAnswerKind.WrongType : null</c>. Default <see langword="null"/> (always valid).
+    /// Not consulted when <see cref="ChatResponder"/> is set. It is called concurrently from many requests.
+    /// </summary>
+    public Func<ChatRequestInfo, BadAnswerKind?>? BadAnswers { get; set; }
 
     /// <summary>
     /// Decides, per chat or embeddings request, whether to fail it; return <see langword="null"/> to answer normally.
@@ -32,6 +42,19 @@ public sealed class TestServerOptions
     /// The length of embedding vectors when a request does not ask for <c>dimensions</c>. Default 8; 1 to 65,536.
     /// </summary>
     public int EmbeddingDimensions { get; set; } = 8;
+
+    /// <summary>
+    /// The port to listen on, on 127.0.0.1. Default 0: a free port. Set it to restart a stopped server at the address
+    /// clients already know (e.g. a server of a pool coming back). 0 to 65,535.
+    /// </summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The model names <c>GET /v1/models</c> lists, in this order. Default <see langword="null"/>: that endpoint answers
+    /// 404, as on servers without a list, and clients accept any model name. Chat and embeddings requests are answered
+    /// whatever model they name either way.
+    /// </summary>
+    public IReadOnlyList<string>? Models { get; set; }
 
     /// <summary>
     /// How many of the most recent requests <see cref="OpenAICompatibleServer.Requests"/> keeps; older ones are
@@ -104,8 +127,11 @@ public sealed class TestServerOptions
             ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(MaxEnqueuedTokens));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65_535, nameof(Port));
         var copy = (TestServerOptions)MemberwiseClone();
         copy.BatchStatuses = [.. BatchStatuses];
+        copy.Models = Models is null ? null : [.. Models];
         return copy;
     }
 }

@@ -30,8 +30,12 @@ internal static class LlmHarness
         {
             // Warm-up: JIT and connections for both paths, and the cached path of the pipeline.
             await BareLoopAsync(server, Math.Min(2_000, options.Requests), options.Concurrency, "warm");
-            await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency);
-            await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency);
+            foreach (var typed in new[] { false, true })
+            {
+                await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency, typed);
+                await PipelineAsync(server, folder + "-warm", Math.Min(2_000, options.Requests), options.Concurrency, typed);
+            }
+
             server.Reset();
 
             var bare = await BareLoopAsync(server, options.Requests, options.Concurrency, "q");
@@ -42,6 +46,12 @@ internal static class LlmHarness
             server.Reset();
             var cached = await PipelineAsync(server, folder, options.Requests, options.Concurrency);
             var cachedRequests = server.ChatRequests;
+            server.Reset();
+            var typedFresh = await PipelineAsync(server, folder + "-typed", options.Requests, options.Concurrency, typed: true);
+            var typedFreshRequests = server.ChatRequests;
+            server.Reset();
+            var typedCached = await PipelineAsync(server, folder + "-typed", options.Requests, options.Concurrency, typed: true);
+            var typedCachedRequests = server.ChatRequests;
 
             Console.WriteLine();
             Console.WriteLine("| scenario | entries | seconds | per second | requests to the server | vs bare loop | vs ideal |");
@@ -49,7 +59,16 @@ internal static class LlmHarness
             Row("bare IChatClient loop", options.Requests, bare, bareRequests, null, ideal);
             Row("AskLLM, fresh", options.Requests, fresh.Seconds, freshRequests, bare, ideal);
             Row("AskLLM, fully cached rerun", options.Requests, cached.Seconds, cachedRequests, null, null);
-            var ok = freshRequests == options.Requests && cachedRequests == 0 && fresh.Count == options.Requests && cached.Count == options.Requests;
+            Row("AskLLM<T>, fresh", options.Requests, typedFresh.Seconds, typedFreshRequests, bare, ideal);
+            Row("AskLLM<T>, fully cached rerun", options.Requests, typedCached.Seconds, typedCachedRequests, null, null);
+            Console.WriteLine();
+            Console.WriteLine($"AskLLM<T> cached rerun / AskLLM cached rerun (entries/s): {cached.Seconds / typedCached.Seconds:F2} (target at least 0.80)");
+            var plainCpu = fresh.CpuMs * 1000 / options.Requests;
+            Console.WriteLine($"CPU per fresh call (client and server, whole process): AskLLM {plainCpu:F1} µs, AskLLM<T> {typedFresh.CpuMs * 1000 / options.Requests:F1} µs, ratio {typedFresh.CpuMs / fresh.CpuMs:F2}");
+            var check = CheckMicroseconds(options.Requests);
+            Console.WriteLine($"Validation alone (strict read, DataAnnotations, value for the entry): {check:F2} µs per answer, {check / plainCpu:P1} of the CPU of a plain fresh call (target below 10%)");
+            var ok = freshRequests == options.Requests && cachedRequests == 0 && fresh.Count == options.Requests && cached.Count == options.Requests
+                && typedFreshRequests == options.Requests && typedCachedRequests == 0 && typedFresh.Count == options.Requests && typedCached.Count == options.Requests;
             if (!ok)
             {
                 await Console.Error.WriteLineAsync($"error: expected {options.Requests:N0} requests and results fresh and 0 requests cached; got {freshRequests:N0}/{fresh.Count:N0} and {cachedRequests:N0}/{cached.Count:N0}.");
@@ -59,7 +78,7 @@ internal static class LlmHarness
         }
         finally
         {
-            foreach (var path in new[] { folder, folder + "-warm" })
+            foreach (var path in new[] { folder, folder + "-warm", folder + "-typed" })
             {
                 if (Directory.Exists(path))
                 {
@@ -94,16 +113,39 @@ internal static class LlmHarness
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double Seconds, int Count)> PipelineAsync(OpenAICompatibleServer server, string folder, int requests, int concurrency)
+    // typed: AskLLM<Answer> (a 3-field record, its schema sent, each answer read and validated) instead of AskLLM.
+    private static async Task<(double Seconds, int Count, double CpuMs)> PipelineAsync(OpenAICompatibleServer server, string folder, int requests, int concurrency, bool typed = false)
     {
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server.BaseUri.ToString() };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
         await using var project = ProjectFolder.Open("llm-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
-        var g = FromList(Enumerable.Range(0, requests), outputKey: "n")
-            | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = concurrency })
-            | ToList("answer");
+        var ask = typed
+            ? AskLLM<Answer>("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions<Answer> { Concurrency = concurrency })
+            : AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = concurrency });
+        var g = FromList(Enumerable.Range(0, requests), outputKey: "n") | ask | ToList("answer");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var result = await g.RunAsync(new RunOptions { Project = project, Models = models });
-        return (clock.Elapsed.TotalSeconds, checked((int)result.Count));
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (seconds, checked((int)result.Count), (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
     }
+
+    // The CPU time of checking one answer of the harness's type, on one thread, over answers the offline provider would give.
+    private static double CheckMicroseconds(int count)
+    {
+        var type = new BatchFactory.Operators.AnswerType<Answer>(null);
+        var answers = Enumerable.Range(0, count).Select(i => BatchFactory.Brokers.SchemaInstance.Create(type.Schema, (ulong)i)!.ToJsonString()).ToArray();
+        foreach (var answer in answers.Take(2_000))
+        {
+            type.Check(answer, type.Wrapped);
+        }
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var valid = answers.Count(answer => type.Check(answer, type.Wrapped).Valid);
+        var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return valid == count ? spent.TotalMilliseconds * 1000 / count : throw new InvalidOperationException($"Only {valid:N0} of {count:N0} answers were valid.");
+    }
+
+    /// <summary>The typed answer of the harness: three fields, one with a range.</summary>
+    internal sealed record Answer(string Title, string Text, [property: System.ComponentModel.DataAnnotations.Range(1, 100)] int Score);
 }

@@ -27,6 +27,25 @@ internal static class ProgressFormat
         return sources.Count > 0 && sources.All(o => o.KnownCount is not null) ? $"{read}/{Count(sources.Sum(o => o.KnownCount!.Value))}" : read;
     }
 
+    /// <summary>
+    /// How much the providers pushed back so far, after <paramref name="separator"/>: <c>retries 12 (429: 8), held back
+    /// 00:00:32, cooling down: gpt-4o-mini@openai 00:00:04</c>; empty while nothing was retried, refused or held back.
+    /// </summary>
+    public static string Throttling(RunProgress progress, string separator)
+    {
+        var t = progress.Totals;
+        IReadOnlyDictionary<string, TimeSpan> coolDowns = progress.IsFinal ? new Dictionary<string, TimeSpan>() : progress.CoolDowns;
+        if (t.Retries == 0 && t.RateLimited == 0 && t.Waited == TimeSpan.Zero && coolDowns.Count == 0)
+        {
+            return "";
+        }
+
+        var text = $"{separator}retries {Count(t.Retries)} (429: {Count(t.RateLimited)}), held back {Time(t.Waited)}";
+        return coolDowns.Count == 0
+            ? text
+            : $"{text}, cooling down: {string.Join(", ", coolDowns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {Time(c.Value)}"))}";
+    }
+
     /// <summary>How a run ended, in a sentence.</summary>
     public static string Ended(RunEnded ended) => ended.Summary.Status switch
     {

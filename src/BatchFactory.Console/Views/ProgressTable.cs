@@ -3,7 +3,8 @@ using Spectre.Console;
 namespace BatchFactory.Progress;
 
 /// <summary>
-/// Builds the live view's table: one row per op, call columns filled for ops that call a model. A console narrower
+/// Builds the live view's table: one row per op, call columns filled for ops that call a model, and once a provider has
+/// pushed back, a caption saying how much (retries, 429s, time held back, models cooling down). A console narrower
 /// than <see cref="WideFrom"/> columns gets fewer, combined columns (calls as made/cached/failed, no tokens or rate).
 /// Limited to fewer op rows than the run has ops, it shows the busiest ops (in node order), a row saying how many are
 /// not shown, and a totals row.
@@ -11,7 +12,7 @@ namespace BatchFactory.Progress;
 internal static class ProgressTable
 {
     /// <summary>The console width from which every column is shown.</summary>
-    public const int WideFrom = 116;
+    public const int WideFrom = 132;
 
     /// <summary>The rows a limited table adds to its op rows: the one saying how many ops are not shown, and the totals.</summary>
     public const int SummaryRows = 2;
@@ -23,6 +24,7 @@ internal static class ProgressTable
         new("calls", o => Calls(o, b => ProgressFormat.Count(b.Calls)), p => ProgressFormat.Count(p.Totals.Calls)),
         new("cached", o => Calls(o, b => ProgressFormat.Count(b.Cached)), p => ProgressFormat.Count(p.Totals.Cached)),
         new("failed", o => Calls(o, b => Failed(b.Failed)), p => Failed(p.Totals.Failed)),
+        new("retries", o => Calls(o, b => Retries(b.Retries)), p => Retries(p.Totals.Retries)),
         new("tokens in", o => Calls(o, b => ProgressFormat.Count(b.InputTokens)), p => ProgressFormat.Count(p.Totals.InputTokens)),
         new("tokens out", o => Calls(o, b => ProgressFormat.Count(b.OutputTokens)), p => ProgressFormat.Count(p.Totals.OutputTokens)),
         new("cost", o => Calls(o, b => Markup.Escape(ProgressFormat.Cost(b.Cost))), p => Markup.Escape(ProgressFormat.Cost(p.Totals.Cost))),
@@ -38,8 +40,8 @@ internal static class ProgressTable
             "calls/cached/failed",
             o => Calls(o, b => $"{ProgressFormat.Count(b.Calls)}/{ProgressFormat.Count(b.Cached)}/{Failed(b.Failed)}"),
             p => $"{ProgressFormat.Count(p.Totals.Calls)}/{ProgressFormat.Count(p.Totals.Cached)}/{Failed(p.Totals.Failed)}"),
-        s_wide[7],
-        s_wide[9],
+        s_wide[8],
+        s_wide[10],
     ];
 
     /// <summary>The table for <paramref name="progress"/>.</summary>
@@ -57,6 +59,11 @@ internal static class ProgressTable
         var title = $"{ProgressFormat.Time(progress.Elapsed)}  {ProgressFormat.Read(progress, ops)} read  {ProgressFormat.Count(t.Calls)} calls  " +
             $"{ProgressFormat.Cost(t.Cost)}  ETA {ProgressFormat.Time(progress.IsFinal ? TimeSpan.Zero : progress.Eta)}";
         var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title));
+        if (ProgressFormat.Throttling(progress, "") is { Length: > 0 } throttling)
+        {
+            table.Caption($"[yellow]{Markup.Escape(throttling)}[/]");
+        }
+
         table.AddColumn(new TableColumn("op") { NoWrap = true });
         foreach (var column in columns)
         {
@@ -66,7 +73,9 @@ internal static class ProgressTable
         var shown = progress.Nodes.Count <= maxOpRows ? progress.Nodes : Busiest(progress.Nodes, Math.Max(0, maxOpRows));
         foreach (var op in shown)
         {
-            table.AddRow([Markup.Escape($"[{op.Stats.Node}] {op.Stats.Name}"), .. columns.Select(c => c.Cell(op))]);
+            // Ops with typed answers say how they fared after their name: valid, repaired, invalid.
+            var answers = op.Stats.Answers is { } a ? $" ({a})" : "";
+            table.AddRow([Markup.Escape($"[{op.Stats.Node}] {op.Stats.Name}{answers}"), .. columns.Select(c => c.Cell(op))]);
         }
 
         if (shown.Count < progress.Nodes.Count)
@@ -90,6 +99,8 @@ internal static class ProgressTable
     private static string Calls(OpProgress op, Func<BrokerStats, string> cell) => op.Stats.Broker is { } b ? cell(b) : "";
 
     private static string Failed(long failed) => failed > 0 ? $"[red]{ProgressFormat.Count(failed)}[/]" : "0";
+
+    private static string Retries(long retries) => retries > 0 ? $"[yellow]{ProgressFormat.Count(retries)}[/]" : "0";
 
     private sealed record Column(string Header, Func<OpProgress, string> Cell, Func<RunProgress, string> Total);
 }

@@ -47,10 +47,19 @@ internal sealed record ChatRequest(ChatRequestInfo Info, bool Stream, bool Inclu
             && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("include_usage", out JsonElement usage)
             && usage.ValueKind == JsonValueKind.True;
-        return new ChatRequest(new ChatRequestInfo(model, list), stream, includeUsage);
+        return new ChatRequest(new ChatRequestInfo(model, list) { JsonSchema = ReadSchema(root) }, stream, includeUsage);
     }
 
-    private static ChatMessageInfo ReadMessage(JsonElement message)
+    private static string? ReadSchema(JsonElement root) =>
+        root.TryGetProperty("response_format", out JsonElement format)
+        && format.ValueKind == JsonValueKind.Object
+        && format.TryGetProperty("type", out JsonElement type) && type.ValueKind == JsonValueKind.String && type.GetString() == "json_schema"
+        && format.TryGetProperty("json_schema", out JsonElement jsonSchema) && jsonSchema.ValueKind == JsonValueKind.Object
+        && jsonSchema.TryGetProperty("schema", out JsonElement schema)
+            ? schema.GetRawText()
+            : null;
+
+    internal static ChatMessageInfo ReadMessage(JsonElement message)
     {
         if (message.ValueKind != JsonValueKind.Object
             || !message.TryGetProperty("role", out JsonElement role)

@@ -57,7 +57,10 @@ internal static class DeterministicContent
     }
 
     /// <summary><c>chatcmpl-</c> and 16 hex digits of a hash of the model and the messages.</summary>
-    public static string CompletionId(ChatRequestInfo request)
+    public static string CompletionId(ChatRequestInfo request) => "chatcmpl-" + Hash(request).ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>A hash of the model and the messages (roles and texts).</summary>
+    public static ulong Hash(ChatRequestInfo request)
     {
         ulong hash = Hash(request.Model, FnvOffset);
         foreach (ChatMessageInfo message in request.Messages)
@@ -65,7 +68,7 @@ internal static class DeterministicContent
             hash = Hash(message.Text, Hash(message.Role, hash));
         }
 
-        return "chatcmpl-" + hash.ToString("x16", CultureInfo.InvariantCulture);
+        return hash;
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace BatchFactory.Testing.Internal;
 internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 {
     private readonly ConcurrentQueue<Failure> _scripted = new();
+    private long _modelListRequests;
 
     /// <summary>The server's files and batches.</summary>
     public BatchStore Batches { get; } = new(options);
@@ -24,6 +25,9 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 
     public void ClearScripted() => _scripted.Clear();
 
+    /// <summary>How many times the model list was asked for.</summary>
+    public long ModelListRequests => Interlocked.Read(ref _modelListRequests);
+
     public async Task HandleAsync(HttpContext context)
     {
         CancellationToken cancellationToken = context.RequestAborted;
@@ -33,12 +37,24 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return;
         }
 
+        if (path.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(context.Request.Method))
+        {
+            await HandleModelListAsync(context, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (path.Equals("/v1/messages", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await HandleMessagesAsync(context, path, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!Route.TryMatch(path, out Route route))
         {
             await ErrorResponseWriter.WriteAsync(
                 context.Response,
                 StatusCodes.Status404NotFound,
-                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings and their Azure paths /openai/deployments/{{deployment}}/….",
+                $"No endpoint at '{path}'. This test server answers POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, POST /v1/messages (Anthropic) and their Azure paths /openai/deployments/{{deployment}}/….",
                 null,
                 cancellationToken).ConfigureAwait(false);
             return;
@@ -69,16 +85,54 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
         }
     }
 
+    private Task HandleModelListAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _modelListRequests);
+        return options.Models is { } models
+            ? ModelListWriter.WriteAsync(context.Response, models, options.TimeProvider.GetUtcNow(), cancellationToken)
+            : ErrorResponseWriter.WriteAsync(
+                context.Response,
+                StatusCodes.Status404NotFound,
+                "This server has no model list (TestServerOptions.Models is not set).",
+                null,
+                cancellationToken);
+    }
+
+    // Anthropic's Messages API: counted as a chat request, failed with Anthropic's error shape.
+    private async Task HandleMessagesAsync(HttpContext context, string path, CancellationToken cancellationToken)
+    {
+        ChatRequestInfo chat;
+        try
+        {
+            chat = await MessagesRequest.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadRequestException e)
+        {
+            await MessagesResponseWriter.WriteErrorAsync(context.Response, StatusCodes.Status400BadRequest, e.Message, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)]);
+        if (!await WaitAndPassAsync(context, received, cancellationToken, MessagesResponseWriter.WriteErrorAsync).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        string reply = options.ChatResponder?.Invoke(chat) ?? DeterministicContent.EchoReply(chat);
+        await MessagesResponseWriter.WriteAsync(context.Response, chat, reply, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
     {
         ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts());
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema);
         if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        string reply = options.ChatResponder?.Invoke(chat.Info) ?? DeterministicContent.EchoReply(chat.Info);
+        string reply = options.ChatResponder?.Invoke(chat.Info)
+            ?? (chat.Info.JsonSchema is null ? DeterministicContent.EchoReply(chat.Info) : StructuredReply.Create(chat.Info, options.BadAnswers?.Invoke(chat.Info)));
         await ChatResponseWriter.WriteAsync(
             context.Response, chat, reply, options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
@@ -100,7 +154,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     /// Waits the latency (plus a slow failure's delay), then applies the request's failure, if any.
     /// Returns whether the request should be answered normally.
     /// </summary>
-    private async ValueTask<bool> WaitAndPassAsync(HttpContext context, ReceivedRequest received, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitAndPassAsync(HttpContext context, ReceivedRequest received, CancellationToken cancellationToken, Func<HttpResponse, int, string, int?, CancellationToken, Task>? writeError = null)
     {
         Failure? failure = _scripted.TryDequeue(out Failure? next) ? next : options.FailureSelector?.Invoke(received);
         TimeSpan wait = failure is { Kind: FailureKind.Slow } ? options.Latency + failure.Delay : options.Latency;
@@ -121,7 +175,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return false;
         }
 
-        await ErrorResponseWriter.WriteAsync(
+        await (writeError ?? ErrorResponseWriter.WriteAsync)(
             context.Response,
             failure.StatusCode,
             $"Scripted failure of request {received.Number}: {failure}.",

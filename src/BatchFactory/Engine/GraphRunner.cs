@@ -28,6 +28,7 @@ internal static class GraphRunner
         var all = blocks.SelectMany(b => b.All).Distinct().ToList();
         options.OnMaterialized?.Invoke(all);
 
+        using var span = Telemetry.RunSpan.Start(graph);
         await run.Telemetry.StartedAsync(graph, contexts).ConfigureAwait(false);
         try
         {
@@ -36,11 +37,12 @@ internal static class GraphRunner
         catch (Exception ex)
         {
             var cancelled = ex is OperationCanceledException && run.Failure is null && cancellationToken.IsCancellationRequested;
-            await run.Telemetry.EndAsync(ex, cancelled).ConfigureAwait(false);
+            Telemetry.RunSpan.End(span, await run.Telemetry.EndAsync(ex, cancelled).ConfigureAwait(false));
             throw;
         }
 
         var result = new RunResult(run.Outputs(), await run.Telemetry.EndAsync(null, cancelled: false).ConfigureAwait(false));
+        Telemetry.RunSpan.End(span, result.Summary);
         if (options.ThrowOnFailures && result.Summary.Status == RunStatus.CompletedWithFailures)
         {
             throw new RunFailuresException(result);

@@ -59,6 +59,9 @@ internal sealed class OpContext
     /// <summary>For ops that call a model: their call counts, made on first use.</summary>
     public Brokers.BrokerCounters? Broker { get; set; }
 
+    /// <summary>For ops with typed answers: how their answers fared, made on first use.</summary>
+    public Reporting.AnswerCounters? Answers { get; set; }
+
     /// <summary>Options for blocks that apply a function to each entry: parallel, unordered, bounded.</summary>
     public ExecutionDataflowBlockOptions PerEntry { get; }
 
@@ -80,7 +83,7 @@ internal sealed class OpContext
     public object? Prepared { get; set; }
 
     /// <summary>The op's counts so far; exact once the run has stopped.</summary>
-    public OpStats Stats(ModelPrices prices) => new(Node, Name, Description, Counters.In, Counters.Out, Counters.Dropped, Broker?.Snapshot(prices));
+    public OpStats Stats(ModelPrices prices) => new(Node, Name, Description, Counters.In, Counters.Out, Counters.Dropped, Broker?.Snapshot(prices), Answers?.Snapshot());
 
     /// <summary>Records that the op failed on <paramref name="entry"/> and stops the run.</summary>
     /// <returns>The exception to throw from the block, so that it faults.</returns>

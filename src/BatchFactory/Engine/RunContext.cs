@@ -50,6 +50,12 @@ internal sealed class RunContext : IDisposable
         return exception;
     }
 
+    /// <summary>The run's dead-letter files (<c>failed/&lt;op&gt;.jsonl</c> in the project), closed when the run ends.</summary>
+    public Reporting.DeadLetters DeadLetters { get; } = new();
+
+    /// <summary>The run's check of model names against the providers' model lists, each list asked once per run.</summary>
+    public Brokers.ModelCatalog Catalog { get; } = new();
+
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
@@ -85,6 +91,7 @@ internal sealed class RunContext : IDisposable
     public void Dispose()
     {
         _ledgerLogs?.Dispose();
+        DeadLetters.Dispose();
         if (_broker.IsValueCreated)
         {
             _batches?.Dispose();

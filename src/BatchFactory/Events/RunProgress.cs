@@ -13,6 +13,15 @@ public sealed record RunProgress(TimeSpan Elapsed, IReadOnlyList<OpProgress> Nod
     /// <summary>Calls, tokens and cost so far, over every op.</summary>
     public CallTotals Totals => CallTotals.Of(Nodes.Select(o => o.Stats));
 
+    /// <summary>
+    /// The models cooling down at this sample, after a 429 that asked the client to wait: <c>model@provider</c> to the time
+    /// left before calls to it go out again. Empty when no model is cooling down.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> CoolDowns =>
+        Nodes.Select(o => o.Stats.Broker).OfType<BrokerStats>().Where(b => b.CoolDown is not null)
+            .GroupBy(b => b.Model, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(b => b.CoolDown!.Value), StringComparer.Ordinal);
+
     /// <summary>The longest estimated time left of any op; <see langword="null"/> when no op has an estimate.</summary>
     public TimeSpan? Eta => Nodes.Max(o => o.Eta);
 }

@@ -24,6 +24,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "[{Node}] {Op} entry '{Idx}': {Model} request failed: {Error}")]
     public static partial void Failed(ILogger logger, int node, string op, string idx, string model, string error);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "[{Node}] {Op} entry '{Idx}': {Model} could not answer ({Error}); falling back to the chain's next model.")]
+    public static partial void FellBack(ILogger logger, int node, string op, string idx, string model, string error);
+
     [LoggerMessage(EventId = 2006, Level = LogLevel.Trace, Message = "[{Node}] {Op} entry '{Idx}': request to {Model}: {Request}")]
     public static partial void Request(ILogger logger, int node, string op, string idx, string model, string request);
 

@@ -7,7 +7,10 @@ namespace BatchFactory;
 /// <param name="InputTokens">Input tokens of the calls made.</param>
 /// <param name="OutputTokens">Output tokens of the calls made.</param>
 /// <param name="Cost">What the calls cost in US dollars, over the ops whose models have a price.</param>
-public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost)
+/// <param name="Retries">Attempts that failed with a transient error and were tried again (<see cref="BrokerStats.Retries"/>).</param>
+/// <param name="RateLimited">Attempts refused with HTTP 429 (<see cref="BrokerStats.RateLimited"/>).</param>
+/// <param name="Waited">Time calls were held back by cool-downs and rate limits, summed over calls (<see cref="BrokerStats.Waited"/>).</param>
+public sealed record CallTotals(long Calls, long Cached, long Failed, long InputTokens, long OutputTokens, decimal Cost, long Retries = 0, long RateLimited = 0, TimeSpan Waited = default)
 {
     /// <summary>Of <see cref="Calls"/>, those answered through a provider's batch API. Default 0.</summary>
     public long BatchCalls { get; init; }
@@ -21,7 +24,8 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
     public static CallTotals Of(IEnumerable<OpStats> ops)
     {
         ArgumentNullException.ThrowIfNull(ops);
-        long calls = 0, cached = 0, failed = 0, input = 0, output = 0;
+        long calls = 0, cached = 0, failed = 0, input = 0, output = 0, retries = 0, rateLimited = 0;
+        var waited = TimeSpan.Zero;
         var cost = 0m;
         long batchCalls = 0;
         var batchCost = 0m;
@@ -33,10 +37,13 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
             input += b.InputTokens;
             output += b.OutputTokens;
             cost += b.Cost ?? 0m;
+            retries += b.Retries;
+            rateLimited += b.RateLimited;
+            waited += b.Waited;
             batchCalls += b.BatchCalls;
             batchCost += b.BatchCost ?? 0m;
         }
 
-        return new CallTotals(calls, cached, failed, input, output, cost) { BatchCalls = batchCalls, BatchCost = batchCost };
+        return new CallTotals(calls, cached, failed, input, output, cost, retries, rateLimited, waited) { BatchCalls = batchCalls, BatchCost = batchCost };
     }
 }

@@ -42,6 +42,12 @@ public sealed partial record RunSummary
             if (op.Broker is { } b)
             {
                 text.Append(culture, $"; {b.Model}: {b.Calls:N0} calls, {b.Cached:N0} from the ledger, {b.Failed:N0} failed, {b.InputTokens:N0} tokens in, {b.OutputTokens:N0} out, {FormatCost(b.Cost)}");
+                AppendThrottling(text, culture, b.Retries, b.RateLimited, b.Waited);
+            }
+
+            if (op.Answers is { } answers)
+            {
+                text.Append("; answers: ").Append(answers.ToString());
             }
 
             text.AppendLine();
@@ -50,7 +56,10 @@ public sealed partial record RunSummary
         if (Nodes.Any(o => o.Broker is not null))
         {
             var t = Totals;
-            text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}.").AppendLine();
+            text.Append(culture, $"Calls: {t.Calls:N0} made, {t.Cached:N0} served from the ledger, {t.Failed:N0} failed; tokens {t.InputTokens:N0} in, {t.OutputTokens:N0} out; cost {FormatCost(t.Cost)}");
+            AppendThrottling(text, culture, t.Retries, t.RateLimited, t.Waited);
+            text.Append('.').AppendLine();
+            AppendUnpriced(text, culture);
             if (t.BatchCalls > 0)
             {
                 text.Append(culture, $"Of these, {t.BatchCalls:N0} answered in batches for {FormatCost(t.BatchCost)} (half the live price); live {t.Calls - t.BatchCalls:N0} for {FormatCost(t.Cost - t.BatchCost)}.").AppendLine();
@@ -83,8 +92,27 @@ public sealed partial record RunSummary
     }
 
     /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>
+    // A warning, not an error: calls of a model without a price ran, but the cost above leaves them out.
+    private void AppendUnpriced(StringBuilder text, CultureInfo culture)
+    {
+        var unpriced = Nodes.Select(o => o.Broker).OfType<BrokerStats>().Where(b => b is { Cost: null, Calls: > 0 }).Select(b => b.Model).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (unpriced.Count > 0)
+        {
+            text.Append(culture, $"Warning: no price for {string.Join(", ", unpriced)}; the cost leaves those calls out. Add prices with RunOptions.Prices = ModelPrices.Default.With(model, input, output).").AppendLine();
+        }
+    }
+
     internal static string FormatCost(decimal? cost) =>
         cost is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.####}") : "cost unknown (no price for the model)";
+
+    // Said only when the provider pushed back, so a clean run's lines stay short.
+    private static void AppendThrottling(StringBuilder text, CultureInfo culture, long retries, long rateLimited, TimeSpan waited)
+    {
+        if (retries > 0 || rateLimited > 0 || waited > TimeSpan.Zero)
+        {
+            text.Append(culture, $"; throttled: {retries:N0} retries, {rateLimited:N0} × HTTP 429, {waited.TotalSeconds:0.#} s held back");
+        }
+    }
 
     private void AppendFailures(StringBuilder text, CultureInfo culture)
     {

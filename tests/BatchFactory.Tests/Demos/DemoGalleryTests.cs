@@ -76,6 +76,21 @@ public sealed class DemoGalleryTests : IDisposable
     }
 
     [Fact]
+    public async Task QuestionGeneration_WritesWellRatedTypedPairs_CountsTheAnswers_AndRerunsFromTheLedger()
+    {
+        var (first, second) = await RunTwiceAsync(QuestionGenerationDemo.RunAsync);
+
+        var lines = await File.ReadAllLinesAsync(Output("questiongeneration", "out/qa.jsonl"), TestRuns.Token);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.InRange(System.Text.Json.Nodes.JsonNode.Parse(l)!["score"]!.GetValue<int>(), 3, 5));
+        Assert.True(File.Exists(Output("questiongeneration", "out/qa.parquet")));
+        Assert.Contains("answers: valid 5, repaired 0, invalid 0", first);
+        Assert.Contains("answers: valid 15, repaired 0, invalid 0", first);
+        Assert.Contains("Calls: 20 made, 0 served from the ledger, 0 failed", first);
+        Assert.Contains("Calls: 0 made, 20 served from the ledger, 0 failed", second);
+    }
+
+    [Fact]
     public async Task Demo_WithAnUnknownProvider_FailsBeforeAnyCall_WithExitCode2()
     {
         var output = new StringWriter();

@@ -43,6 +43,40 @@ public sealed class GracefulStopTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StopWhileACheckPointsBodyIsWorking_SavesWhatLeftTheBodyAndARerunRunsNoBodyAgain()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bodyRuns = 0;
+        var g = FromList(Enumerable.Range(0, 50).ToList(), outputKey: "n")
+            | CheckPoint(
+                Apply(e =>
+                {
+                    Interlocked.Increment(ref bodyRuns);
+                    if (e.Get<int>("n") >= 3)
+                    {
+                        gate.Task.Wait(TestRuns.Token);
+                    }
+                }) | MapField((int n) => n * 10, "n", "tens"),
+                "tens")
+            | ToList("n", "tens");
+        await using var project = ProjectFolder.Open("stop", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        using var stop = new CancellationTokenSource();
+
+        var running = g.RunCheckedAsync(new RunOptions { Project = project, StopToken = stop.Token }, TestRuns.Token);
+        await Eventually.TrueAsync(() => Volatile.Read(ref bodyRuns) >= 4, "the body holds entry 3");
+        await stop.CancelAsync();
+        gate.SetResult();
+        var stopped = await Eventually.Within(running);
+        var ranBeforeRerun = Volatile.Read(ref bodyRuns);
+        var rerun = await g.RunCheckedAsync(new RunOptions { Project = project }, TestRuns.Token);
+
+        Assert.Equal(RunStatus.Stopped, stopped.Summary.Status);
+        Assert.Equal(ranBeforeRerun, stopped.Values().Count);
+        Assert.Equal(50 - ranBeforeRerun, Volatile.Read(ref bodyRuns) - ranBeforeRerun);
+        Assert.Equal(Enumerable.Range(0, 50).Select(n => n * 10), rerun.Values().Select(v => v!["tens"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task RunAsync_StopRequestedBeforeTheRun_ReadsNothingAndEndsStopped()
     {
         using var stop = new CancellationTokenSource();

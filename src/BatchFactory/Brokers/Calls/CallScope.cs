@@ -13,4 +13,7 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
         get => s_current.Value;
         set => s_current.Value = value;
     }
+
+    /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op.</summary>
+    public void Waited(TimeSpan time) => Site.Counters.Waited(time);
 }

@@ -13,7 +13,8 @@ internal interface IAnswerSource
 {
     /// <summary>
     /// The answer to <paramref name="request"/>: for a chat request
-    /// <c>{"text","model","finish_reason","usage":{"input_tokens","output_tokens"}}</c>, for an embedding
+    /// <c>{"text","model","finish_reason","usage":{"input_tokens","output_tokens"}}</c> (plus <c>"endpoint"</c>, the
+    /// server that answered, from a pool of servers), for an embedding
     /// <c>{"vector" (base64 of float32),"dimensions","usage"}</c>.
     /// </summary>
     /// <exception cref="Exception">The request failed for good (the source's own retries are over).</exception>

@@ -22,4 +22,12 @@ internal interface ICallObserver
 
     /// <summary>An attempt of a request sent failed and will be retried.</summary>
     void Retried(CallSite site, string idx, ModelRequest request, RetryEvent retry);
+
+    /// <summary>
+    /// A fallback chain's member <paramref name="member"/> could not answer (<paramref name="error"/>, without API keys),
+    /// and the request goes to the chain's next member. Default: nothing.
+    /// </summary>
+    void FellBack(CallSite site, string idx, ModelRequest member, string error)
+    {
+    }
 }

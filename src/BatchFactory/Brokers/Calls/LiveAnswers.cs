@@ -17,7 +17,7 @@ internal sealed class LiveAnswers(ModelClients clients) : IAnswerSource
     private async Task<JsonObject> AskAsync(ChatCall call, CancellationToken cancellationToken)
     {
         var response = await clients.Chat(call.Model).GetResponseAsync(ChatRequest.Messages(call.Request), ChatRequest.Options(call.Request), cancellationToken).ConfigureAwait(false);
-        return new JsonObject
+        var answer = new JsonObject
         {
             ["text"] = response.Text,
             ["model"] = call.Model.ToString(),
@@ -28,6 +28,14 @@ internal sealed class LiveAnswers(ModelClients clients) : IAnswerSource
                 ["output_tokens"] = response.Usage?.OutputTokenCount ?? 0,
             },
         };
+
+        // A pool of servers says which one answered.
+        if (response.AdditionalProperties?.TryGetValue(Pools.PooledChatClient.EndpointProperty, out var endpoint) == true)
+        {
+            answer["endpoint"] = endpoint?.ToString();
+        }
+
+        return answer;
     }
 
     private async Task<JsonObject> EmbedAsync(EmbeddingCall call, CancellationToken cancellationToken)

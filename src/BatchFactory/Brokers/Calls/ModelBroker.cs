@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BatchFactory.Brokers.Resilience;
 using BatchFactory.Logging;
 
 namespace BatchFactory.Brokers;
@@ -14,9 +15,12 @@ namespace BatchFactory.Brokers;
 /// and cost per op; and tells its <see cref="ICallObserver"/> about every request. It knows nothing of graphs or runs:
 /// an op is a <see cref="CallSite"/> to it.
 /// </summary>
-internal sealed class ModelBroker : IDisposable
+internal sealed partial class ModelBroker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+
+    // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
+    private readonly ConcurrentDictionary<ModelSpec, CoolDown> _coolDowns = new();
     private readonly BrokerSetup _setup;
     private readonly ICallObserver _observer;
     private readonly ModelClients _clients;
@@ -31,7 +35,7 @@ internal sealed class ModelBroker : IDisposable
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
-        _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null, secrets.Redact);
+        _clients = new ModelClients(setup, Retried, secrets.Redact);
         var live = new LiveAnswers(_clients);
         _answers = answers ?? around?.Invoke(live) ?? live;
     }
@@ -45,14 +49,14 @@ internal sealed class ModelBroker : IDisposable
     /// </summary>
     public async ValueTask<JsonObject?> TryStoredAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (site.Ledger is null || await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is not JsonObject stored)
+        if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }
 
-        Served(site, idx, request);
-        stored["cached"] = true;
-        return stored;
+        Served(site, idx, stored.By);
+        stored.Answer["cached"] = true;
+        return stored.Answer;
     }
 
     /// <summary>
@@ -77,26 +81,26 @@ internal sealed class ModelBroker : IDisposable
         try
         {
             // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
-            if (site.Ledger is not null && await site.Ledger.TryGetAsync(request.Key, cancellationToken).ConfigureAwait(false) is JsonObject late)
+            if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
-                mine.SetResult(late);
-                return Served(site, idx, request, (JsonObject)late.DeepClone());
+                mine.SetResult(late.Answer);
+                return Served(site, idx, late.By, (JsonObject)late.Answer.DeepClone());
             }
 
-            var answer = await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            var (answer, by) = await AskFirstAvailableAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
             if (site.Ledger is not null)
             {
-                await site.Ledger.AppendAsync(request.Key, answer, CancellationToken.None).ConfigureAwait(false);
+                await site.Ledger.AppendAsync(by.Key, answer, CancellationToken.None).ConfigureAwait(false);
             }
 
             mine.SetResult(answer);
             if (answer.ContainsKey("batch"))
             {
-                site.Counters.CalledInBatch(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+                site.Counters.CalledInBatch(by.Model, _clients.IsLocal(by.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
             else
             {
-                site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
+                site.Counters.Called(by.Model, _clients.IsLocal(by.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
 
             var fresh = (JsonObject)answer.DeepClone();
@@ -107,6 +111,11 @@ internal sealed class ModelBroker : IDisposable
         {
             if (!cancellationToken.IsCancellationRequested && ex is not (ModelConfigurationException or ProviderUnavailableException { Refused: true } or BatchPendingException))
             {
+                if (ProviderFault.Of(ex).StatusCode == 429)
+                {
+                    site.Counters.RateLimited();
+                }
+
                 await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }
 
@@ -124,6 +133,11 @@ internal sealed class ModelBroker : IDisposable
     public string GaveUp(CallSite site, string idx, ModelRequest request, Exception exception)
     {
         site.Counters.Failed();
+        if (BatchFactoryTelemetry.Failures.Enabled)
+        {
+            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        }
+
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
         return Secrets.Redact(exception.Message);
     }
@@ -138,14 +152,16 @@ internal sealed class ModelBroker : IDisposable
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();
 
-    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    private async Task<JsonObject> AskObservedAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
+        // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
+        CallScope.Current = new CallScope(site, idx, request);
+        site.Counters.Calling(request.Model, CoolDownOf(request.Model));
         if (!_observer.TracksCalls)
         {
             return await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        CallScope.Current = new CallScope(site, idx, request);
         _observer.Started(site, idx, request);
         var started = _setup.Time.GetTimestamp();
         var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
@@ -166,15 +182,41 @@ internal sealed class ModelBroker : IDisposable
     {
         site.Counters.Served(request.Model);
         _observer.Cached(site, idx, request);
+        TraceHit(site, idx, request);
     }
 
+    // Mirrors the retrying client: a 429 pauses every call of the model until its retry is due, and the refused call
+    // itself waits that long.
     private void Retried(RetryEvent retry)
     {
-        if (CallScope.Current is { } scope)
+        if (CallScope.Current is not { } scope)
+        {
+            return;
+        }
+
+        var counters = scope.Site.Counters;
+        counters.Retried();
+        if (BatchFactoryTelemetry.Retries.Enabled)
+        {
+            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
+        }
+
+        if (retry.StatusCode == 429)
+        {
+            counters.RateLimited();
+            counters.Waited(retry.Delay);
+            var coolDown = CoolDownOf(scope.Request.Model);
+            coolDown.PauseUntil(coolDown.Now + retry.Delay);
+        }
+
+        if (_observer.TracksCalls)
         {
             _observer.Retried(scope.Site, scope.Idx, scope.Request, retry);
         }
     }
+
+    private CoolDown CoolDownOf(ModelSpec model) =>
+        _coolDowns.GetOrAdd(model, static (_, clock) => new CoolDown(clock), _setup.For(model).Retry?.TimeProvider ?? _setup.Time);
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
     // error reached whoever wrote first) must not replace it.

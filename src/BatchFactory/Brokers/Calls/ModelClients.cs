@@ -41,6 +41,10 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
             (builder, limits) => builder.UseRateLimiting(limits),
             builder => builder.Build()))).Value;
 
+    /// <summary>Whether <paramref name="model"/>'s circuit breaker has opened in this run.</summary>
+    public bool IsOpen(ModelSpec model) =>
+        _breakers.TryGetValue(model.ToString(), out var breaker) && breaker.IsValueCreated && breaker.Value.IsOpen;
+
     /// <summary>Whether <paramref name="model"/>'s provider is local (its calls cost nothing).</summary>
     public bool IsLocal(ModelSpec model) => setup.Models.Resolve(model).IsLocal;
 

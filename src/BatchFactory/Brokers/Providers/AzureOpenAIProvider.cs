@@ -24,49 +24,84 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets
     public const string ApiKeyVariable = "AZURE_OPENAI_API_KEY";
 
     private readonly Func<string, string?> _environment;
+    private readonly Uri? _endpoint;
+    private readonly string _keyVariable;
+    private readonly AzureOpenAIClientOptions.ServiceVersion? _version;
+    private readonly IReadOnlyDictionary<string, string> _deployments;
+    private readonly string? _path;
 
-    /// <summary>Creates the provider.</summary>
+    /// <summary>Creates the <c>azure</c> provider, configured by <c>AZURE_OPENAI_ENDPOINT</c> and <c>AZURE_OPENAI_API_KEY</c>.</summary>
     /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
     public AzureOpenAIProvider(Func<string, string?>? environment = null)
+        : this("azure", endpoint: null, ApiKeyVariable, version: null, new Dictionary<string, string>(), path: null, environment)
     {
+    }
+
+    /// <summary>A provider named <paramref name="name"/> from configuration at <paramref name="path"/>.</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="endpoint">The resource; <see langword="null"/> reads <c>AZURE_OPENAI_ENDPOINT</c>.</param>
+    /// <param name="keyVariable">The variable holding the key.</param>
+    /// <param name="version">The API version; <see langword="null"/> for the SDK's latest.</param>
+    /// <param name="deployments">The deployment of each model name; other names are deployments themselves.</param>
+    /// <param name="path">The configuration path of the settings, named in errors; <see langword="null"/> for the built-in provider.</param>
+    /// <param name="environment">Reads environment variables.</param>
+    internal AzureOpenAIProvider(string name, Uri? endpoint, string keyVariable, AzureOpenAIClientOptions.ServiceVersion? version, IReadOnlyDictionary<string, string> deployments, string? path, Func<string, string?>? environment)
+    {
+        Name = name;
+        _endpoint = endpoint;
+        _keyVariable = keyVariable;
+        _version = version;
+        _deployments = deployments;
+        _path = path;
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
-    /// <summary>The key in <c>AZURE_OPENAI_API_KEY</c> (read now, through the environment the provider was given), or none when it is unset.</summary>
-    IEnumerable<string> IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
+    /// <summary>The key this provider sends (read now, through the environment the provider was given), or none when it is unset.</summary>
+    IEnumerable<string> IHoldsSecrets.Secrets => _environment(_keyVariable) is { Length: > 0 } key ? [key] : [];
 
     /// <inheritdoc/>
-    public string Name => "azure";
+    public string Name { get; }
 
     /// <summary>Checks that the endpoint and key are set; any deployment name is accepted (only Azure knows them).</summary>
     public void Validate(string model) => _ = Client(model);
 
     /// <inheritdoc/>
-    public IChatClient CreateChatClient(string model) => Client(model).GetChatClient(model).AsIChatClient();
+    public IChatClient CreateChatClient(string model) => Client(model).GetChatClient(Deployment(model)).AsIChatClient();
 
     /// <inheritdoc/>
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
-        Client(model).GetEmbeddingClient(model).AsIEmbeddingGenerator();
+        Client(model).GetEmbeddingClient(Deployment(model)).AsIEmbeddingGenerator();
+
+    private string Deployment(string model) => _deployments.GetValueOrDefault(model) ?? model;
 
     private AzureOpenAIClient Client(string model)
+    {
+        var endpoint = _endpoint ?? EndpointFromEnvironment(model);
+        var key = _environment(_keyVariable);
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new ModelConfigurationException(_path is null
+                ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}."
+                : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable, or the default for 'azure').");
+        }
+
+        var options = _version is { } version ? new AzureOpenAIClientOptions(version) : new AzureOpenAIClientOptions();
+        options.RetryPolicy = new ClientRetryPolicy(0);
+        return new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), options);
+    }
+
+    private Uri EndpointFromEnvironment(string model)
     {
         var endpointText = _environment(EndpointVariable);
         if (string.IsNullOrWhiteSpace(endpointText))
         {
-            throw new ModelConfigurationException($"'{model}@azure' needs the Azure OpenAI resource: set the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/).");
+            throw new ModelConfigurationException(_path is null
+                ? $"'{model}@{Name}' needs the Azure OpenAI resource: set the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/)."
+                : $"'{model}@{Name}' needs the Azure OpenAI resource: set {_path}:BaseUrl or the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/).");
         }
 
-        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
-        {
-            throw new ModelConfigurationException($"{EndpointVariable} is '{endpointText}', which is not an http(s) URL; '{model}@azure' cannot use it.");
-        }
-
-        var key = _environment(ApiKeyVariable);
-        if (string.IsNullOrEmpty(key))
-        {
-            throw new ModelConfigurationException($"'{model}@azure' needs an API key: set the environment variable {ApiKeyVariable}.");
-        }
-
-        return new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(0) });
+        return Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"
+            ? endpoint
+            : throw new ModelConfigurationException($"{EndpointVariable} is '{endpointText}', which is not an http(s) URL; '{model}@{Name}' cannot use it.");
     }
 }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
 using Microsoft.Extensions.AI;
 
 namespace BatchFactory;
@@ -8,7 +10,10 @@ namespace BatchFactory;
 /// A chat client that answers without a network: the reply is <c>[offline &lt;model&gt; #&lt;hash&gt;] </c> followed by the
 /// last user message's first line (up to 200 characters), where the hash is taken over the model, every message and
 /// the options that change an answer, so different requests give different replies and the same request the same one.
-/// Usage counts words: input tokens are the words of all messages, output tokens the words of the reply.
+/// Usage counts words: input tokens are the words of all messages, output tokens the words of the reply. A request for
+/// JSON with a schema (<see cref="ChatResponseFormatJson.Schema"/>) is answered with JSON the schema accepts, made from
+/// the same hash: every property, lists of their minimum length or 3, numbers within their ranges, strings of words
+/// (a <c>pattern</c> is not followed).
 /// </summary>
 public sealed class OfflineChatClient : IChatClient
 {
@@ -72,6 +77,11 @@ public sealed class OfflineChatClient : IChatClient
 
         request.Append('\u001f').Append(options?.Temperature).Append('|').Append(options?.MaxOutputTokens).Append('|').Append(options?.TopP).Append('|').Append(options?.Seed);
         var hash = System.IO.Hashing.XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(request.ToString()));
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+        {
+            return SchemaInstance.Create(JsonNode.Parse(schema.GetRawText())!, hash)?.ToJsonString() ?? "null";
+        }
+
         var lastUser = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
         var firstLine = lastUser.Split('\n', 2)[0].Trim();
         var quote = firstLine.Length > QuoteLength ? firstLine[..QuoteLength] + "…" : firstLine;

@@ -9,8 +9,16 @@ namespace BatchFactory;
 /// </summary>
 public sealed class OfflineProvider : IModelProvider
 {
+    /// <summary>Creates the provider.</summary>
+    /// <param name="name">Its name, as in <c>model@name</c>. Default <c>offline</c>.</param>
+    public OfflineProvider(string name = "offline")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
     /// <inheritdoc/>
-    public string Name => "offline";
+    public string Name { get; }
 
     /// <summary>Always <see langword="true"/>: offline answers cost nothing and need no pacing.</summary>
     public bool IsLocal => true;

@@ -8,10 +8,13 @@ namespace BatchFactory;
 /// <summary>
 /// The <c>openai</c> provider: OpenAI's API through the official OpenAI SDK, or any OpenAI-compatible server (vLLM,
 /// llama.cpp, Ollama, LM Studio, …). Like the official SDKs it reads the key from <c>OPENAI_API_KEY</c> and the server
-/// from <c>OPENAI_BASE_URL</c> (default <c>https://api.openai.com/v1</c>). The SDK's own retries are turned off: the
-/// broker retries, so retries are not multiplied.
+/// from <c>OPENAI_BASE_URL</c> (default <c>https://api.openai.com/v1</c>). Any model name is accepted; before a run
+/// starts, the run checks its models against the server's <c>GET /v1/models</c> list (<see cref="IListsModels"/>) when
+/// the server has one. The SDK's own retries are turned off: the broker retries, so retries are not multiplied.
+/// Further OpenAI-compatible servers under names of their own are declared with
+/// <see cref="ModelProviders.With(string, ProviderSettings, Func{string, string?})"/>.
 /// </summary>
-public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBatchProvider
+public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels, Brokers.IBatchProvider
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "OPENAI_API_KEY";
@@ -19,40 +22,49 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBat
     /// <summary>The environment variable holding the server's base URL.</summary>
     public const string BaseUrlVariable = "OPENAI_BASE_URL";
 
-    private readonly Func<string, string?> _environment;
-    private readonly ModelPrices _knownModels;
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Creates the provider.</summary>
+    private readonly Func<string, string?> _environment;
+    private readonly Uri? _baseUrl;
+    private readonly string? _keyVariable;
+    private readonly string? _path;
+
+    /// <summary>Creates the <c>openai</c> provider, configured by <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>.</summary>
     /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
-    /// <param name="knownModels">The models OpenAI itself is known to serve. Default <see cref="ModelPrices.Default"/>; add a newer model with <see cref="ModelPrices.With"/>.</param>
-    public OpenAIProvider(Func<string, string?>? environment = null, ModelPrices? knownModels = null)
+    public OpenAIProvider(Func<string, string?>? environment = null)
+        : this("openai", baseUrl: null, ApiKeyVariable, path: null, environment)
     {
-        _environment = environment ?? Environment.GetEnvironmentVariable;
-        _knownModels = knownModels ?? ModelPrices.Default;
     }
 
-    /// <summary>The key in <c>OPENAI_API_KEY</c> (read now, through the environment the provider was given), or none when it is unset.</summary>
-    IEnumerable<string> IHoldsSecrets.Secrets => _environment(ApiKeyVariable) is { Length: > 0 } key ? [key] : [];
+    /// <summary>A provider named <paramref name="name"/> (from configuration at <paramref name="path"/>).</summary>
+    /// <param name="name">The provider's name.</param>
+    /// <param name="baseUrl">The server; <see langword="null"/> reads <c>OPENAI_BASE_URL</c>, else OpenAI itself.</param>
+    /// <param name="keyVariable">The variable holding the key, which must then be set; <see langword="null"/> for a server that needs no key.</param>
+    /// <param name="path">The configuration path of the provider's settings, named in errors; <see langword="null"/> for the built-in provider.</param>
+    /// <param name="environment">Reads environment variables.</param>
+    internal OpenAIProvider(string name, Uri? baseUrl, string? keyVariable, string? path, Func<string, string?>? environment)
+    {
+        Name = name;
+        _baseUrl = baseUrl;
+        _keyVariable = keyVariable;
+        _path = path;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    /// <summary>The key this provider sends (read now, through the environment the provider was given), or none when it is unset.</summary>
+    IEnumerable<string> IHoldsSecrets.Secrets => _keyVariable is not null && _environment(_keyVariable) is { Length: > 0 } key ? [key] : [];
 
     /// <inheritdoc/>
-    public string Name => "openai";
+    public string Name { get; }
 
     /// <summary>
-    /// Checks that <c>OPENAI_API_KEY</c> is set and, when talking to OpenAI itself (no <c>OPENAI_BASE_URL</c>), that the
-    /// model is one OpenAI serves (one with a price in the provider's known models); another server accepts any model name.
+    /// Checks that the API key is set (<c>OPENAI_API_KEY</c>, or the provider's configured variable) and the base URL is
+    /// an http(s) URL. Any model name is accepted here; the run checks it against the server's model list.
     /// </summary>
     public void Validate(string model)
     {
         _ = ApiKey(model);
-        var baseUrl = BaseUrl(model);
-        if (baseUrl is null && !_knownModels.Knows(model))
-        {
-            throw new ModelConfigurationException(
-                $"'{model}@openai' is not a model this version knows OpenAI to serve (known: {string.Join(", ", _knownModels.Models)}). " +
-                "Check the name. For a newer model register the provider with its price: " +
-                "ModelProviders.Default.With(new OpenAIProvider(knownModels: ModelPrices.Default.With(model, input, output))). " +
-                $"For another OpenAI-compatible server set {BaseUrlVariable}.");
-        }
+        _ = BaseUrl(model);
     }
 
     /// <inheritdoc/>
@@ -65,9 +77,33 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBat
     /// <summary>OpenAI's batch API for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>
     Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) => new Brokers.OpenAIBatchApi(Client(model, retries: true), model);
 
-    private OpenAIClient Client(string model, bool retries = false)
+    /// <summary>
+    /// The server's models (<c>GET /models</c>), or <see langword="null"/> when the server has no list or does not
+    /// answer within 10 seconds, or the provider is not configured (the run's check says why).
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>?> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var client = Client("*", ListTimeout).GetOpenAIModelClient();
+            var models = await client.GetModelsAsync(cancellationToken).ConfigureAwait(false);
+            return [.. models.Value.Select(m => m.Id)];
+        }
+        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or ModelConfigurationException or TimeoutException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    private OpenAIClient Client(string model, TimeSpan? networkTimeout = null, bool retries = false)
     {
         var options = retries ? new OpenAIClientOptions() : new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(0) };
+        if (networkTimeout is { } timeout)
+        {
+            options.NetworkTimeout = timeout;
+        }
+
         if (BaseUrl(model) is { } baseUrl)
         {
             options.Endpoint = baseUrl;
@@ -76,22 +112,24 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBat
         return new OpenAIClient(new ApiKeyCredential(ApiKey(model)), options);
     }
 
-    private string ApiKey(string model) => _environment(ApiKeyVariable) is { Length: > 0 } key
-        ? key
-        : throw new ModelConfigurationException(
-            $"'{model}@openai' needs an API key: set the environment variable {ApiKeyVariable}. " +
-            $"(For a local OpenAI-compatible server set {BaseUrlVariable} and any non-empty {ApiKeyVariable}; to run without a network use '{model}@offline'.)");
-
-    private Uri? BaseUrl(string model)
+    // A server that needs no key still gets one: the SDK refuses an empty credential.
+    private string ApiKey(string model)
     {
-        var text = _environment(BaseUrlVariable);
-        if (string.IsNullOrWhiteSpace(text))
+        if (_keyVariable is null)
         {
-            return null;
+            return "no-key";
         }
 
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new ModelConfigurationException($"{BaseUrlVariable} is '{text}', which is not an http(s) URL; '{model}@openai' cannot use it.");
+        if (_environment(_keyVariable) is { Length: > 0 } key)
+        {
+            return key;
+        }
+
+        throw new ModelConfigurationException(_path is null
+            ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}. " +
+              $"(For a local OpenAI-compatible server set {BaseUrlVariable} and any non-empty {_keyVariable}, or declare it as an 'openai-compatible' provider; to run without a network use '{model}@offline'.)"
+            : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable), or remove that setting if the server needs no key.");
     }
+
+    private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));
 }

@@ -12,6 +12,12 @@ internal sealed class CoolDown(TimeProvider time)
     /// <summary>When the pause ends (in the past when there is none).</summary>
     public DateTimeOffset Until => new(Volatile.Read(ref _untilTicks), TimeSpan.Zero);
 
+    /// <summary>The time now, on the pause's clock.</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>How long the pause still lasts; <see langword="null"/> when there is none.</summary>
+    public TimeSpan? Left => Until - time.GetUtcNow() is { Ticks: > 0 } left ? left : null;
+
     /// <summary>Pauses calls until <paramref name="until"/>, unless a longer pause is already set.</summary>
     public void PauseUntil(DateTimeOffset until)
     {
@@ -29,14 +35,25 @@ internal sealed class CoolDown(TimeProvider time)
         }
     }
 
-    /// <summary>Waits until no pause is set (at once when there is none).</summary>
+    /// <summary>Waits until no pause is set (at once when there is none), telling the call's <see cref="CallScope"/> how long it waited.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
-    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
+        Until > time.GetUtcNow() ? WaitOutAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    private async ValueTask WaitOutAsync(CancellationToken cancellationToken)
     {
-        TimeSpan left;
-        while ((left = Until - time.GetUtcNow()) > TimeSpan.Zero)
+        var started = time.GetTimestamp();
+        try
         {
-            await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+            TimeSpan left;
+            while ((left = Until - time.GetUtcNow()) > TimeSpan.Zero)
+            {
+                await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            CallScope.Current?.Waited(time.GetElapsedTime(started));
         }
     }
 }

@@ -14,10 +14,12 @@ internal sealed class RateLimitGate : IDisposable
     private readonly ConcurrencyLimiter _concurrency;
     private readonly SlidingLogRateLimiter? _requests;
     private readonly SlidingLogRateLimiter? _tokens;
+    private readonly TimeProvider _time;
 
     public RateLimitGate(RateLimitOptions options)
     {
         options.Validate();
+        _time = options.TimeProvider;
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.MaxConcurrency,
@@ -41,7 +43,10 @@ internal sealed class RateLimitGate : IDisposable
     /// <summary>The limiters, for tests: calls in flight, requests per minute, tokens per minute.</summary>
     internal (RateLimiter Concurrency, RateLimiter? Requests, RateLimiter? Tokens) Limiters => (_concurrency, _requests, _tokens);
 
-    /// <summary>Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out.</summary>
+    /// <summary>
+    /// Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out; time spent queueing for the
+    /// per-minute limits (not for a concurrency slot) is told to the call's <see cref="CallScope"/>.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     /// <exception cref="ObjectDisposedException">The decorator was disposed.</exception>
     public async ValueTask<GatePass> EnterAsync(long expectedTokens, CancellationToken cancellationToken)
@@ -54,12 +59,12 @@ internal sealed class RateLimitGate : IDisposable
             if (_tokens is not null)
             {
                 var reserve = (int)Math.Clamp(expectedTokens, 1, _tokens.Limit);
-                tokens = (SlidingLogLease)await AcquireAsync(_tokens, reserve, cancellationToken).ConfigureAwait(false);
+                tokens = (SlidingLogLease)await AcquireTimedAsync(_tokens, reserve, cancellationToken).ConfigureAwait(false);
             }
 
             if (_requests is not null)
             {
-                request = (SlidingLogLease)await AcquireAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
+                request = (SlidingLogLease)await AcquireTimedAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -79,9 +84,31 @@ internal sealed class RateLimitGate : IDisposable
         _tokens?.Dispose();
     }
 
-    private static async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken)
+    // A per-minute limit held the call back only when the lease was not granted at once.
+    private async ValueTask<RateLimitLease> AcquireTimedAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken)
     {
-        var lease = await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false);
+        var pending = limiter.AcquireAsync(permits, cancellationToken);
+        if (pending.IsCompleted)
+        {
+            return Granted(await pending.ConfigureAwait(false));
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            return Granted(await pending.ConfigureAwait(false));
+        }
+        finally
+        {
+            CallScope.Current?.Waited(_time.GetElapsedTime(started));
+        }
+    }
+
+    private static async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken) =>
+        Granted(await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false));
+
+    private static RateLimitLease Granted(RateLimitLease lease)
+    {
         if (!lease.IsAcquired)
         {
             lease.Dispose();

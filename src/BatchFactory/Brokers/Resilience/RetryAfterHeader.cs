@@ -12,6 +12,11 @@ internal static class RetryAfterHeader
     /// </summary>
     public static TimeSpan? Read(Exception exception, DateTimeOffset now)
     {
+        if (exception is HttpStatusFailure { RetryAfter: { } asked })
+        {
+            return asked;
+        }
+
         if (exception is not ClientResultException failed || failed.GetRawResponse()?.Headers is not { } headers)
         {
             return null;

@@ -7,7 +7,7 @@ internal readonly record struct TransientFailure(string Reason, int? StatusCode)
 {
     /// <summary>
     /// Whether <paramref name="exception"/> is transient: HTTP 408, 429 (but not <c>insufficient_quota</c>), 500, 502,
-    /// 503, 504, a timeout, or a connection error; never a cancellation of <paramref name="callerToken"/>.
+    /// 503, 504, 529 (Anthropic's "overloaded"), a timeout, or a connection error; never a cancellation of <paramref name="callerToken"/>.
     /// </summary>
     public static bool TryClassify(Exception exception, CancellationToken callerToken, out TransientFailure failure)
     {
@@ -34,5 +34,5 @@ internal readonly record struct TransientFailure(string Reason, int? StatusCode)
     }
 
     private static TransientFailure? FromStatus(int status) =>
-        status is 408 or 429 or 500 or 502 or 503 or 504 ? new TransientFailure($"HTTP {status}", status) : null;
+        status is 408 or 429 or 500 or 502 or 503 or 504 or 529 ? new TransientFailure($"HTTP {status}", status) : null;
 }

@@ -1,3 +1,5 @@
+using BatchFactory.Brokers.Resilience;
+
 namespace BatchFactory.Brokers;
 
 /// <summary>Live counts of one broker op during a run; updated from many calls at once.</summary>
@@ -8,10 +10,14 @@ internal sealed class BrokerCounters
     private long _failed;
     private long _inputTokens;
     private long _outputTokens;
+    private long _retries;
+    private long _rateLimited;
+    private long _waitedTicks;
     private long _batchCalls;
     private long _batchInputTokens;
     private long _batchOutputTokens;
     private ModelSpec? _model;
+    private CoolDown? _coolDown;
     private bool _local;
 
     // local: whether the model's provider is local, so its calls cost nothing.
@@ -44,6 +50,22 @@ internal sealed class BrokerCounters
 
     public void Failed() => Interlocked.Increment(ref _failed);
 
+    /// <summary>An attempt failed and is tried again.</summary>
+    public void Retried() => Interlocked.Increment(ref _retries);
+
+    /// <summary>The provider refused an attempt with HTTP 429.</summary>
+    public void RateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    /// <summary>A call was held back by a cool-down or a rate limit for <paramref name="time"/>.</summary>
+    public void Waited(TimeSpan time) => Interlocked.Add(ref _waitedTicks, time.Ticks);
+
+    /// <summary>A call to <paramref name="model"/> goes out: the snapshots report the time left of its <paramref name="coolDown"/>.</summary>
+    public void Calling(ModelSpec model, CoolDown coolDown)
+    {
+        Volatile.Write(ref _model, model);
+        Volatile.Write(ref _coolDown, coolDown);
+    }
+
     /// <summary>What a call to <paramref name="model"/> (without <c>@provider</c>) cost: 0 on a local provider, <see langword="null"/> without a price.</summary>
     public static decimal? CostOf(ModelPrices prices, string model, bool local, long inputTokens, long outputTokens) =>
         local ? 0m : prices.Cost(model, inputTokens, outputTokens);
@@ -56,7 +78,8 @@ internal sealed class BrokerCounters
         var local = Volatile.Read(ref _local);
         var liveCost = CostOf(prices, model?.Model ?? "", local, input - batchInput, output - batchOutput);
         var batchCost = CostOf(prices, model?.Model ?? "", local, batchInput, batchOutput) * BatchPriceFactor;
-        return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, liveCost + batchCost)
+        return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, liveCost + batchCost,
+            Interlocked.Read(ref _retries), Interlocked.Read(ref _rateLimited), TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks)), Volatile.Read(ref _coolDown)?.Left)
         {
             BatchCalls = Interlocked.Read(ref _batchCalls),
             BatchCost = batchCost,

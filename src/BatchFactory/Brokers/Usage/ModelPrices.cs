@@ -4,7 +4,7 @@ namespace BatchFactory;
 
 /// <summary>
 /// Prices of models in US dollars per million tokens, to report what a run cost. <see cref="Default"/> holds common
-/// OpenAI models at their published list prices when this version was made; prices change, so override them with
+/// OpenAI and Anthropic models at their published list prices when this version was made; prices change, so override them with
 /// <see cref="With"/> and pass the table as <see cref="RunOptions.Prices"/>. Immutable.
 /// </summary>
 public sealed class ModelPrices
@@ -13,7 +13,7 @@ public sealed class ModelPrices
 
     private ModelPrices(ImmutableDictionary<string, ModelPrice> prices) => _prices = prices;
 
-    /// <summary>Common OpenAI chat and embedding models.</summary>
+    /// <summary>Common OpenAI chat and embedding models, and current Claude models by their aliases (e.g. <c>claude-sonnet-4-5</c>; a dated id such as <c>claude-sonnet-4-5-20250929</c> needs its own entry).</summary>
     public static ModelPrices Default { get; } = new ModelPrices(ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
         .With("gpt-4o-mini", 0.15m, 0.60m)
         .With("gpt-4o", 2.50m, 10.00m)
@@ -25,7 +25,15 @@ public sealed class ModelPrices
         .With("gpt-3.5-turbo", 0.50m, 1.50m)
         .With("text-embedding-3-small", 0.02m, 0m)
         .With("text-embedding-3-large", 0.13m, 0m)
-        .With("text-embedding-ada-002", 0.10m, 0m);
+        .With("text-embedding-ada-002", 0.10m, 0m)
+        .With("claude-opus-4-5", 5.00m, 25.00m)
+        .With("claude-opus-4-1", 15.00m, 75.00m)
+        .With("claude-opus-4-0", 15.00m, 75.00m)
+        .With("claude-sonnet-4-5", 3.00m, 15.00m)
+        .With("claude-sonnet-4-0", 3.00m, 15.00m)
+        .With("claude-3-7-sonnet-latest", 3.00m, 15.00m)
+        .With("claude-haiku-4-5", 1.00m, 5.00m)
+        .With("claude-3-5-haiku-latest", 0.80m, 4.00m);
 
     /// <summary>The models with a price.</summary>
     public IEnumerable<string> Models => _prices.Keys.Order(StringComparer.Ordinal);

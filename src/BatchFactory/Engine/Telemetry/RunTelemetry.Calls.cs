@@ -58,6 +58,10 @@ internal sealed partial class RunTelemetry : ICallObserver
     }
 
     /// <inheritdoc/>
+    public void FellBack(CallSite site, string idx, ModelRequest member, string error) =>
+        CallLog.FellBack(_callLog, site.Node, site.Op, idx, member.Model.ToString(), error);
+
+    /// <inheritdoc/>
     public void Retried(CallSite site, string idx, ModelRequest request, RetryEvent retry)
     {
         var name = request.Model.ToString();

@@ -25,4 +25,20 @@ internal sealed partial class RunTelemetry
         _failures.Add(new EntryFailure(context.Node, context.Name, idx, why));
         RunLog.EntryWaits(_runLog, context.Name, context.Node, idx, why);
     }
+
+    /// <summary>
+    /// A typed answer was checked for the last time in this run: published as an <see cref="BatchFactory.AnswerChecked"/>
+    /// event; one still invalid is kept for the summary and logged (<paramref name="outcome"/> says what became of its entry).
+    /// </summary>
+    public void AnswerChecked(OpContext context, string idx, int repairs, IReadOnlyList<string> errors, string outcome)
+    {
+        if (errors.Count > 0)
+        {
+            var error = Secrets.Redact($"invalid answer after {repairs} repair(s): {string.Join("; ", errors)}");
+            _failures.Add(new EntryFailure(context.Node, context.Name, idx, error));
+            RunLog.EntryFailed(_runLog, context.Name, context.Node, idx, outcome, error);
+        }
+
+        _pump?.Publish(new BatchFactory.AnswerChecked(Elapsed, context.Node, context.Name, idx, repairs, errors));
+    }
 }

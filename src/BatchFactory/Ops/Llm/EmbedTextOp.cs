@@ -22,15 +22,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
-        try
-        {
-            context.Run.Options.Models.Resolve(model);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
-        }
-
+        await ModelCall.CheckModelAsync(context, model).ConfigureAwait(false);
         await ModelCall.PrepareAsync(context, "embeddings").ConfigureAwait(false);
     }
 

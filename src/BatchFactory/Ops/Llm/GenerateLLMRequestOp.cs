@@ -22,10 +22,14 @@ internal sealed class GenerateLLMRequestOp : EntryOp
     private readonly string? _historyKey;
     private readonly int _sample;
     private readonly string? _speaker;
+    private readonly JsonObject? _responseFormat;
+    private readonly string? _promptSuffix;
 
     // speaker: for a character in a chat, whose history holds turns by speaker name. The speaker's own turns are sent
     // as the assistant's and everyone else's as the user's, and a missing history is an empty one.
-    public GenerateLLMRequestOp(Func<Entry, string> prompt, string describe, ModelSpec model, string requestKey, string? systemPrompt, string? historyKey, LlmOptions? options, int sample, string? speaker = null)
+    // responseFormat: for a typed answer, the schema the answer must match (see ChatRequest.JsonSchemaFormat);
+    // promptSuffix: text added to every user prompt (such as that schema, for models that ignore response_format).
+    public GenerateLLMRequestOp(Func<Entry, string> prompt, string describe, ModelSpec model, string requestKey, string? systemPrompt, string? historyKey, LlmOptions? options, int sample, string? speaker = null, JsonObject? responseFormat = null, string? promptSuffix = null)
         : base("GenerateLLMRequest")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(requestKey);
@@ -40,6 +44,8 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         _historyKey = historyKey;
         _sample = sample;
         _speaker = speaker;
+        _responseFormat = responseFormat;
+        _promptSuffix = promptSuffix;
     }
 
     // A template only reads the entry; a prompt builder is user code, which runs one entry at a time unless the run says otherwise.
@@ -50,20 +56,8 @@ internal sealed class GenerateLLMRequestOp : EntryOp
 
     private protected override string Describe() => $"{_model}, {_describe} -> {_requestKey}";
 
-    /// <summary>Checks the model before the run: provider registered, key set.</summary>
-    internal override ValueTask PrepareAsync(OpContext context)
-    {
-        try
-        {
-            context.Run.Options.Models.Resolve(_model);
-        }
-        catch (ModelConfigurationException ex)
-        {
-            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
-        }
-
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Checks the model before the run: provider registered, key set, on the provider's model list.</summary>
+    internal override ValueTask PrepareAsync(OpContext context) => ModelCall.CheckModelAsync(context, _model);
 
     protected override Entry? Process(Entry entry)
     {
@@ -81,8 +75,8 @@ internal sealed class GenerateLLMRequestOp : EntryOp
             }
         }
 
-        messages.Add(ChatRequest.Message("user", _prompt(entry)));
-        entry.Data[_requestKey] = ChatRequest.Create(_modelText, messages, (JsonObject?)_settings?.DeepClone(), _sample);
+        messages.Add(ChatRequest.Message("user", _promptSuffix is null ? _prompt(entry) : _prompt(entry) + _promptSuffix));
+        entry.Data[_requestKey] = ChatRequest.Create(_modelText, messages, (JsonObject?)_settings?.DeepClone(), _sample, (JsonObject?)_responseFormat?.DeepClone());
         return entry;
     }
 

@@ -32,6 +32,23 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
     /// <summary>The op's site for this run: its node and name, the ledger it keeps answers in, its counts.</summary>
     public static CallSite Site(OpContext context) => (CallSite)context.Prepared!;
 
+    /// <summary>
+    /// Checks <paramref name="model"/> before the run (provider registered, key set, on the provider's model list);
+    /// call from the op's <c>PrepareAsync</c>.
+    /// </summary>
+    /// <exception cref="ModelConfigurationException">The model cannot be called; the message names the op.</exception>
+    public static async ValueTask CheckModelAsync(OpContext context, ModelSpec model)
+    {
+        try
+        {
+            await context.Run.Catalog.CheckAsync(context.Run.Options.Models, model, context.Token).ConfigureAwait(false);
+        }
+        catch (ModelConfigurationException ex)
+        {
+            throw new ModelConfigurationException($"Op '{context.Name}' (node [{context.Node}]): {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Opens the op's ledger and makes its counts; call from the op's <c>PrepareAsync</c>.</summary>
     public static async ValueTask PrepareAsync(OpContext context, string ledgerName)
     {

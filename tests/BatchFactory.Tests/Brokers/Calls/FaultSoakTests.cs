@@ -22,6 +22,7 @@ public sealed class FaultSoakTests : IAsyncLifetime
     private OpenAICompatibleServer _server = null!;
     private Func<ReceivedRequest, Failure?> _faults = _ => null;
     private long _retries;
+    private long _refused;
 
     public async ValueTask InitializeAsync() =>
         _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = Select, MaxRecordedRequests = 0 }, TestRuns.Token);
@@ -47,6 +48,7 @@ public sealed class FaultSoakTests : IAsyncLifetime
         Assert.Equal(0, result.FailedCalls);
         Assert.True(_retries > Entries, $"only {_retries} retries: the faults were not injected");
         Assert.Equal(sent, result.Calls + Interlocked.Read(ref _retries) + result.FailedCalls);
+        Assert.Equal((Interlocked.Read(ref _retries), Interlocked.Read(ref _refused)), (result.Summary.Totals.Retries, result.Summary.Totals.RateLimited));
         Assert.DoesNotContain(_answered, a => a.Value > 1);
         Assert.Equal((0L, sent), (again.Calls, _server.ChatRequests));
         Assert.Equal(Rows(result), Rows(again));
@@ -147,6 +149,10 @@ public sealed class FaultSoakTests : IAsyncLifetime
         if (failure is null)
         {
             _answered.AddOrUpdate(request.Texts[^1], 1, (_, n) => n + 1);
+        }
+        else if (failure.StatusCode == 429)
+        {
+            Interlocked.Increment(ref _refused);
         }
 
         return failure;

@@ -220,4 +220,21 @@ public sealed class RateLimitingChatClientTests
 
     private static ChatOptions Expecting(int tokens) =>
         new() { AdditionalProperties = new() { [RateLimitOptions.ExpectedTokensKey] = tokens } };
+
+    [Fact]
+    public async Task GetResponseAsync_QueuedForTheRequestsPerMinute_TellsTheCallsOpHowLongItWasHeldBack()
+    {
+        var counters = new BatchFactory.Brokers.BrokerCounters();
+        using var client = new RateLimitingChatClient(_inner, new RateLimitOptions { RequestsPerMinute = 1, TimeProvider = _time });
+        BatchFactory.Brokers.CallScope.Current = new(new(2, "AskLLM › CallLLM", null, counters), "e1", null!);
+
+        await client.GetResponseAsync("first", cancellationToken: Token);
+        var second = client.GetResponseAsync("second", cancellationToken: Token);
+        _time.Advance(TimeSpan.FromSeconds(45));
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await Eventually.Within(second);
+
+        Assert.Equal(s_minute, counters.Snapshot(ModelPrices.Default).Waited);
+    }
 }

@@ -90,4 +90,24 @@ public sealed class LiveTableViewTests
         Assert.Matches(@"total\s+7\s+3\s+0", second);
         Assert.Contains("50/100 read", second, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sample_WhileAProviderPushesBack_ShowsRetriesPerOpAndThrottlingInTheTitle()
+    {
+        var output = new StringWriter();
+        var view = new BatchFactory.Progress.LiveTableView(Terminal(output, BatchFactory.Progress.ProgressTable.WideFrom));
+        OpInfo[] ops = [new(0, "FromList", "FromList", false, 10, []), new(1, "AskLLM › CallLLM", "AskLLM › CallLLM", true, null, [0])];
+        var broker = new BrokerStats("gpt-4o-mini@openai", 1234, 56, 7, 123456, 654321, 12.3456m, Retries: 321, RateLimited: 300, Waited: TimeSpan.FromSeconds(95), CoolDown: TimeSpan.FromSeconds(4));
+
+        view.OnNext(new RunStarted(TimeSpan.Zero, default, ops));
+        view.OnNext(new RunProgress(
+            TimeSpan.FromSeconds(1),
+            [new OpProgress(new OpStats(0, "FromList", "FromList", 0, 10, 0), 10, 0, 10, null), new OpProgress(new OpStats(1, "AskLLM › CallLLM", "AskLLM › CallLLM", 10, 4, 0, broker), 10, 123.4, 10, TimeSpan.FromSeconds(90))],
+            IsFinal: false));
+
+        var text = output.ToString();
+        Assert.Contains("retries 321 (429: 300), held back 00:01:35, cooling down: gpt-4o-mini@openai 00:00:04", text, StringComparison.Ordinal);
+        var row = Assert.Single(text.Split('\n'), l => l.Contains("[1] AskLLM", StringComparison.Ordinal));
+        Assert.Matches(@"1,234\s+56\s+7\s+321\s+123,456\s+654,321\s+\$12\.3456\s+123\s+00:01:30\s*$", row);
+    }
 }

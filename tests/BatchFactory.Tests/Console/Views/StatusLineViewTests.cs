@@ -69,4 +69,21 @@ public sealed class StatusLineViewTests
         Assert.DoesNotContain("calls", lines[1], StringComparison.Ordinal);
         Assert.Contains("| ETA ", lines[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sample_WhileAProviderPushesBack_TheLineSaysRetries429sTimeHeldBackAndWhoIsCoolingDown()
+    {
+        var output = new StringWriter();
+        var view = new BatchFactory.Progress.StatusLineView(output, TimeSpan.Zero);
+        OpInfo[] ops = [new(0, "FromList", "FromList", false, 10, []), new(1, "CallLLM", "CallLLM", true, null, [0])];
+        var broker = new BrokerStats("m@p", 4, 0, 0, 0, 0, 0m, Retries: 3, RateLimited: 2, Waited: TimeSpan.FromSeconds(5), CoolDown: TimeSpan.FromSeconds(4));
+
+        view.OnNext(new RunStarted(TimeSpan.Zero, default, ops));
+        view.OnNext(new RunProgress(
+            TimeSpan.FromSeconds(1),
+            [new OpProgress(new OpStats(0, "FromList", "FromList", 0, 10, 0), 0, 0, 10, null), new OpProgress(new OpStats(1, "CallLLM", "CallLLM", 10, 4, 0, broker), 0, 0, 10, null)],
+            IsFinal: false));
+
+        Assert.Contains("| retries 3 (429: 2), held back 00:00:05, cooling down: m@p 00:00:04 | ETA", output.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -140,14 +140,16 @@ public sealed class AskLLMTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenAIWithUnknownModel_FailsBeforeAnyCall_AndNeverShowsTheKey()
+    public async Task OpenAIWithAModelTheServerDoesNotList_FailsBeforeAnyCall_AndNeverShowsTheKey()
     {
-        var models = ModelProviders.Default.With(new OpenAIProvider(name => name == OpenAIProvider.ApiKeyVariable ? "sk-secret-123" : null));
+        await using var server = await BatchFactory.Testing.OpenAICompatibleServer.StartAsync(new BatchFactory.Testing.TestServerOptions { Models = ["gpt-4o-mini"] }, TestRuns.Token);
+        var models = LoopbackModels.For(server, "sk-secret-123");
 
         var ex = await Assert.ThrowsAsync<ModelConfigurationException>(() => (Topics("a") | AskLLM("About {topic}", "gpt-9-ultra@openai") | ToList("response")).RunAsync(new RunOptions { Models = models }, TestRuns.Token));
 
         Assert.Contains("gpt-9-ultra", ex.Message);
         Assert.DoesNotContain("sk-secret-123", ex.ToString());
+        Assert.Equal(0, server.ChatRequests);
     }
 
     [Fact]

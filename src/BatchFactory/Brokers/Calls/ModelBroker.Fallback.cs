@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers.Resilience;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>Fallback chains: a chain's request is looked up under every member, and asked of the first member available.</summary>
+internal sealed partial class ModelBroker
+{
+    // The answer stored under the request's key, or under any of its chain's members' keys (first member first).
+    private async ValueTask<(JsonObject Answer, ModelRequest By)?> StoredAsync(ILedger? ledger, ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (ledger is null)
+        {
+            return null;
+        }
+
+        foreach (var member in MemberRequests.Of(request, _setup.Models.ChainOf(request.Model)))
+        {
+            if (await ledger.TryGetAsync(member.Key, cancellationToken).ConfigureAwait(false) is JsonObject stored)
+            {
+                return (stored, member);
+            }
+        }
+
+        return null;
+    }
+
+    // Asks the request, or for a chain its first member whose breaker is closed and whose rate-limit pause is short
+    // enough, going on to the next when one fails with a provider error. The last member is always tried, so a chain
+    // whose every member is down fails as its last member does.
+    private async Task<(JsonObject Answer, ModelRequest By)> AskFirstAvailableAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (_setup.Models.ChainOf(request.Model) is not { } chain)
+        {
+            return (await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false), request);
+        }
+
+        var members = MemberRequests.Of(request, chain);
+        for (var i = 0; ; i++)
+        {
+            var member = members[i];
+            var last = i == members.Count - 1;
+            if (!last && (_clients.IsOpen(member.Model) || CoolDownOf(member.Model).Left > chain.MaxWait))
+            {
+                continue;
+            }
+
+            try
+            {
+                return (await AskAsync(site, idx, member, cancellationToken).ConfigureAwait(false), member);
+            }
+            catch (Exception ex) when (!last && !cancellationToken.IsCancellationRequested && FallsThrough(ex))
+            {
+                _observer.FellBack(site, idx, member, Secrets.Describe(ex));
+            }
+        }
+    }
+
+    // A failure that says the member cannot answer now, rather than that the request itself is wrong.
+    private static bool FallsThrough(Exception exception) =>
+        exception is ProviderUnavailableException or ModelConfigurationException
+        || ProviderFault.Of(exception) is { Kind: ProviderFaultKind.Unhealthy or ProviderFaultKind.Auth or ProviderFaultKind.NotFound } or { StatusCode: 429 };
+}

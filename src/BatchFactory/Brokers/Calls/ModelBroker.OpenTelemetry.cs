@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>OpenTelemetry: a span per model request and the metrics of <see cref="BatchFactoryTelemetry"/>, only when someone listens.</summary>
+internal sealed partial class ModelBroker
+{
+    private static bool Traced => BatchFactoryTelemetry.Source.HasListeners();
+
+    private static bool Metered =>
+        BatchFactoryTelemetry.Calls.Enabled || BatchFactoryTelemetry.Tokens.Enabled || BatchFactoryTelemetry.Cost.Enabled || BatchFactoryTelemetry.Duration.Enabled;
+
+    // A request sent, in its span, with its metrics.
+    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (!Traced && !Metered)
+        {
+            return await AskObservedAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var span = StartSpan(site, idx, request, cacheHit: false);
+        var started = _setup.Time.GetTimestamp();
+        JsonObject answer;
+        try
+        {
+            answer = await AskObservedAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, Secrets.Redact(ex.Message));
+            span?.SetTag("error.type", ex.GetType().Name);
+            throw;
+        }
+
+        var input = Tokens(answer, "input_tokens");
+        var output = Tokens(answer, "output_tokens");
+        if (span is not null)
+        {
+            span.SetTag("gen_ai.response.model", ModelSpec.Parse(answer["model"]?.GetValue<string>() ?? request.Model.ToString()).Model);
+            span.SetTag("gen_ai.usage.input_tokens", input);
+            span.SetTag("gen_ai.usage.output_tokens", output);
+        }
+
+        var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString());
+        BatchFactoryTelemetry.Calls.Add(1, tags);
+        BatchFactoryTelemetry.Duration.Record(_setup.Time.GetElapsedTime(started).TotalSeconds, tags);
+        if (BatchFactoryTelemetry.Tokens.Enabled)
+        {
+            var inputTags = tags;
+            inputTags.Add("gen_ai.token.type", "input");
+            BatchFactoryTelemetry.Tokens.Add(input, inputTags);
+            var outputTags = tags;
+            outputTags.Add("gen_ai.token.type", "output");
+            BatchFactoryTelemetry.Tokens.Add(output, outputTags);
+        }
+
+        if (CostOf(request.Model, input, output) is { } cost)
+        {
+            BatchFactoryTelemetry.Cost.Add((double)cost, tags);
+        }
+
+        return answer;
+    }
+
+    // A request served from the ledger or one in flight: a counted hit, and a span marked as one.
+    private static void TraceHit(CallSite site, string idx, ModelRequest request)
+    {
+        if (BatchFactoryTelemetry.CacheHits.Enabled)
+        {
+            BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+        }
+
+        if (Traced)
+        {
+            using var span = StartSpan(site, idx, request, cacheHit: true);
+        }
+    }
+
+    private static Activity? StartSpan(CallSite site, string idx, ModelRequest request, bool cacheHit)
+    {
+        var operation = request is EmbeddingCall ? "embeddings" : "chat";
+        var span = BatchFactoryTelemetry.Source.StartActivity($"{operation} {request.Model.Model}", ActivityKind.Client);
+        if (span is null)
+        {
+            return null;
+        }
+
+        span.SetTag("gen_ai.operation.name", operation);
+        span.SetTag("gen_ai.provider.name", request.Model.Provider);
+        span.SetTag("gen_ai.request.model", request.Model.Model);
+        span.SetTag("batchfactory.cache.hit", cacheHit);
+        span.SetTag("batchfactory.op", site.Op);
+        span.SetTag("batchfactory.entry.idx", idx);
+        return span;
+    }
+}

@@ -1,0 +1,90 @@
+using Anthropic;
+using BatchFactory.Brokers;
+using BatchFactory.Brokers.Resilience;
+using Microsoft.Extensions.AI;
+
+namespace BatchFactory;
+
+/// <summary>
+/// The <c>anthropic</c> provider: Claude models through Anthropic's official SDK and its Microsoft.Extensions.AI adapter.
+/// Like the SDK it reads the key from <c>ANTHROPIC_API_KEY</c> and the server from <c>ANTHROPIC_BASE_URL</c> (default
+/// <c>https://api.anthropic.com</c>). The SDK's own retries are turned off: the broker retries 429 and 529 ("overloaded")
+/// honouring <c>retry-after</c>. A request without <see cref="LlmOptions.MaxTokens"/> asks for at most
+/// <see cref="DefaultMaxTokens"/> output tokens (the Messages API needs a bound). Chat only: Anthropic has no embeddings.
+/// </summary>
+public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets
+{
+    /// <summary>The environment variable holding the API key.</summary>
+    public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
+
+    /// <summary>The environment variable holding the server's base URL.</summary>
+    public const string BaseUrlVariable = "ANTHROPIC_BASE_URL";
+
+    /// <summary>The output bound of a request that sets none: 4,096 tokens.</summary>
+    public const int DefaultMaxTokens = 4096;
+
+    private const string DefaultBaseUrl = "https://api.anthropic.com";
+
+    private readonly Func<string, string?> _environment;
+    private readonly Uri? _baseUrl;
+    private readonly string _keyVariable;
+    private readonly string? _path;
+
+    /// <summary>Creates the <c>anthropic</c> provider, configured by <c>ANTHROPIC_API_KEY</c> and <c>ANTHROPIC_BASE_URL</c>.</summary>
+    /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
+    public AnthropicProvider(Func<string, string?>? environment = null)
+        : this("anthropic", baseUrl: null, ApiKeyVariable, path: null, environment)
+    {
+    }
+
+    /// <summary>A provider named <paramref name="name"/> from configuration at <paramref name="path"/>.</summary>
+    internal AnthropicProvider(string name, Uri? baseUrl, string keyVariable, string? path, Func<string, string?>? environment)
+    {
+        Name = name;
+        _baseUrl = baseUrl;
+        _keyVariable = keyVariable;
+        _path = path;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    /// <summary>The key this provider sends (read now), or none when it is unset.</summary>
+    IEnumerable<string> IHoldsSecrets.Secrets => _environment(_keyVariable) is { Length: > 0 } key ? [key] : [];
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>Checks that the key is set and the base URL is an http(s) URL; any model name is accepted.</summary>
+    public void Validate(string model)
+    {
+        _ = ApiKey(model);
+        _ = BaseUrl(model);
+    }
+
+    /// <inheritdoc/>
+    public IChatClient CreateChatClient(string model)
+    {
+        var http = new HttpClient(new HttpStatusHandler(new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new AnthropicClient
+        {
+            ApiKey = ApiKey(model),
+            BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'),
+            MaxRetries = 0,
+            HttpClient = http,
+        };
+
+        return new AnthropicErrorsChatClient(client.AsIChatClient(model, DefaultMaxTokens), http);
+    }
+
+    /// <summary>Always throws: Anthropic has no embedding models.</summary>
+    /// <exception cref="ModelConfigurationException">Always.</exception>
+    public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
+        throw new ModelConfigurationException($"'{model}@{Name}': Anthropic has no embedding models; embed with another provider.");
+
+    private string ApiKey(string model) => _environment(_keyVariable) is { Length: > 0 } key
+        ? key
+        : throw new ModelConfigurationException(_path is null
+            ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}."
+            : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable, or the default for 'anthropic').");
+
+    private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));
+}

@@ -1,0 +1,67 @@
+namespace BatchFactory;
+
+/// <summary>
+/// A named provider as configuration declares it: its kind and where and how to reach it. Give it to
+/// <see cref="ModelProviders.With(string, ProviderSettings, Func{string, string?})"/>, or bind it from <c>appsettings.json</c>
+/// (<c>BatchFactory:Providers:&lt;name&gt;</c>). Then <c>model@name</c> is answered by it, e.g. <c>qwen3-32b@gpu-farm</c>
+/// beside <c>gpt-4o-mini@openai</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// var models = ModelProviders.Default
+///     .With("gpu-farm", new ProviderSettings { Kind = "openai-compatible", BaseUrls = ["http://gpu1:8000/v1", "http://gpu2:8000/v1"] })
+///     .With("local", new ProviderSettings { Kind = "ollama" });
+/// </code>
+/// </example>
+public sealed class ProviderSettings
+{
+    /// <summary>
+    /// What speaks to the server: <c>openai</c> (OpenAI itself, or any server by <see cref="BaseUrl"/>; key required),
+    /// <c>openai-compatible</c> (vLLM, llama.cpp, LM Studio…: <see cref="BaseUrl"/> required, key only when
+    /// <see cref="ApiKeyVariable"/> is set), <c>ollama</c> (an <c>openai-compatible</c> server at
+    /// <c>http://localhost:11434/v1</c> unless <see cref="BaseUrl"/> says otherwise), <c>azure</c> (Azure OpenAI:
+    /// <see cref="BaseUrl"/> is the resource), <c>offline</c> (deterministic answers, no network), or a kind registered
+    /// with <see cref="ModelProviders.WithKind"/>. Required; case-insensitive.
+    /// </summary>
+    public string? Kind { get; set; }
+
+    /// <summary>
+    /// The server's base URL, e.g. <c>http://gpu1:8000/v1</c> (for <c>azure</c> the resource, e.g.
+    /// <c>https://my-resource.openai.azure.com/</c>). Default <see langword="null"/>: the kind's default. Must be an
+    /// absolute http(s) URL.
+    /// </summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>
+    /// Several servers serving the same models, as a pool: each request goes to the server with the fewest requests
+    /// outstanding, at most <see cref="MaxConcurrencyPerEndpoint"/> at a time each; a server that fails is left out until a
+    /// health probe finds it answering again. For the OpenAI kinds only; not together with <see cref="BaseUrl"/>.
+    /// Default empty.
+    /// </summary>
+    public IList<string> BaseUrls { get; set; } = [];
+
+    /// <summary>
+    /// The environment variable holding the API key (the key itself never belongs in configuration). Default: the
+    /// kind's own (<c>OPENAI_API_KEY</c> for <c>openai</c>, <c>AZURE_OPENAI_API_KEY</c> for <c>azure</c>), none for
+    /// <c>openai-compatible</c> and <c>ollama</c>. When set, the variable must be set before a run uses the provider.
+    /// </summary>
+    public string? ApiKeyVariable { get; set; }
+
+    /// <summary>For <c>azure</c>: the API version, e.g. <c>2024-10-21</c>. Default <see langword="null"/>: the SDK's latest.</summary>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>
+    /// For <c>azure</c>: the deployment serving each model name, so <c>gpt-4o@my-azure</c> can call the deployment
+    /// <c>prod-gpt4o</c>. A model not in the map is taken as the deployment's name. Default empty.
+    /// </summary>
+    public IDictionary<string, string> Deployments { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>For a pool (<see cref="BaseUrls"/>): the most requests in flight per server. Default 64; at least 1.</summary>
+    public int MaxConcurrencyPerEndpoint { get; set; } = 64;
+
+    /// <summary>
+    /// For a pool (<see cref="BaseUrls"/>): how long a server that failed stays out before a health probe
+    /// (<c>GET &lt;url&gt;/models</c>) may bring it back; probed again as long as it does not answer. Default 5 seconds; positive.
+    /// </summary>
+    public TimeSpan HealthProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

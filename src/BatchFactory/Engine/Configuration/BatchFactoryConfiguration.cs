@@ -1,0 +1,180 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace BatchFactory;
+
+/// <summary>
+/// Reads a run's providers, strategies, retries, rate limits, circuit breakers and prices from configuration
+/// (<c>appsettings.json</c>, environment variables, the command line, or any other <see cref="IConfiguration"/> source,
+/// e.g. a YAML file through a YAML configuration provider), from the section <c>BatchFactory</c>. Everything is checked
+/// while it is read, before any run: an error names the setting by its configuration path.
+/// </summary>
+/// <remarks>
+/// <code>
+/// "BatchFactory": {
+///   "Providers":  { "gpu-farm": { "Kind": "openai-compatible", "BaseUrls": [ "http://gpu1:8000/v1", "http://gpu2:8000/v1" ] } },
+///   "Strategies": { "writer": { "Fallback": [ "qwen3-32b@gpu-farm", "gpt-4o-mini@openai" ], "MaxWait": "00:00:10" } },
+///   "Broker":     { "Retry": { "MaxRetries": 3 }, "RateLimit": { "RequestsPerMinute": 500 } },
+///   "BrokerFor":  { "gpt-4o-mini@openai": { "RateLimit": { "TokensPerMinute": 200000 } } },
+///   "Prices":     { "qwen3-32b": { "Input": 0.10, "Output": 0.30 } }
+/// }
+/// </code>
+/// Providers take the settings of <see cref="ProviderSettings"/>; <c>Broker</c> and each <c>BrokerFor</c> entry those of
+/// <see cref="BrokerOptions"/>; prices are US dollars per million tokens, added to <see cref="ModelPrices.Default"/>.
+/// </remarks>
+public static class BatchFactoryConfiguration
+{
+    /// <summary>The section read: <c>BatchFactory</c>.</summary>
+    public const string SectionName = "BatchFactory";
+
+    private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project"];
+
+    /// <summary>
+    /// Run options with <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>
+    /// and <see cref="RunOptions.Prices"/> from the <c>BatchFactory</c> section of <paramref name="configuration"/> (its
+    /// other options at their defaults); a missing section gives the defaults.
+    /// </summary>
+    /// <param name="configuration">The application's configuration (its root, or any section holding <c>BatchFactory</c>).</param>
+    /// <param name="models">The providers to add the configured ones to. Default <see cref="ModelProviders.Default"/>; pass one with your own kinds (<see cref="ModelProviders.WithKind"/>) to use them in configuration.</param>
+    /// <param name="environment">Reads the providers' key variables. Default: the process's environment.</param>
+    /// <exception cref="ModelConfigurationException">A setting is unknown, missing or wrong; the message names its path, e.g. <c>BatchFactory:Providers:gpu-farm:BaseUrl</c>.</exception>
+    public static RunOptions ReadRunOptions(IConfiguration configuration, ModelProviders? models = null, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+        foreach (var child in section.GetChildren().Where(c => !Sections.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+        {
+            throw new ModelConfigurationException($"{child.Path} is not a BatchFactory setting. Known: {string.Join(", ", Sections)}.");
+        }
+
+        return new RunOptions
+        {
+            Models = ReadModels(section, models ?? ModelProviders.Default, environment),
+            Broker = Broker(section.GetSection("Broker")) ?? new BrokerOptions(),
+            BrokerFor = BrokerFor(section.GetSection("BrokerFor")),
+            Prices = Prices(section.GetSection("Prices")),
+        };
+    }
+
+    /// <summary>The project folder <c>BatchFactory:Project</c> names (<c>Name</c>, <c>Version</c>, <c>DataDirectory</c>), or <see langword="null"/> without that section.</summary>
+    /// <exception cref="ModelConfigurationException">The section has an unknown key or no name.</exception>
+    internal static (string Name, string Version, string DataDirectory)? ReadProject(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName).GetSection("Project");
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        foreach (var key in section.GetChildren().Where(c => c.Key is not ("Name" or "Version" or "DataDirectory")))
+        {
+            throw new ModelConfigurationException($"{key.Path} is not a project setting. A project has Name, Version and DataDirectory.");
+        }
+
+        return string.IsNullOrWhiteSpace(section["Name"])
+            ? throw new ModelConfigurationException($"{section.Path}:Name is not set; name the project folder.")
+            : (section["Name"]!, section["Version"] ?? "1", section["DataDirectory"] ?? new ProjectFolderOptions().DataDirectory);
+    }
+
+    private static ModelProviders ReadModels(IConfigurationSection section, ModelProviders models, Func<string, string?>? environment)
+    {
+        foreach (var provider in section.GetSection("Providers").GetChildren())
+        {
+            var settings = Bind<ProviderSettings>(provider);
+            models = models.With(provider.Key, settings, provider.Path, environment);
+        }
+
+        foreach (var strategy in section.GetSection("Strategies").GetChildren())
+        {
+            foreach (var key in strategy.GetChildren().Where(c => c.Key is not ("Fallback" or "MaxWait")))
+            {
+                throw new ModelConfigurationException($"{key.Path} is not a strategy setting. A strategy has Fallback (a list of model@provider) and MaxWait.");
+            }
+
+            var members = strategy.GetSection("Fallback").GetChildren().Select(m => m.Value ?? string.Empty).ToList();
+            var maxWait = strategy["MaxWait"] is { } wait
+                ? TimeSpan.TryParse(wait, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new ModelConfigurationException($"{strategy.Path}:MaxWait is '{wait}', which is not a time span (e.g. 00:00:10).")
+                : (TimeSpan?)null;
+            models = models.WithFallback(strategy.Key, members, maxWait, strategy.Path);
+        }
+
+        return models;
+    }
+
+    private static BrokerOptions? Broker(IConfigurationSection section)
+    {
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var options = Bind<BrokerOptions>(section);
+        try
+        {
+            options.Retry?.Validate();
+            options.RateLimit?.Validate();
+            options.CircuitBreaker?.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ModelConfigurationException($"{section.Path}: {ex.Message}", ex);
+        }
+
+        return options;
+    }
+
+    private static Dictionary<string, BrokerOptions>? BrokerFor(IConfigurationSection section)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, BrokerOptions>(StringComparer.Ordinal);
+        foreach (var child in children)
+        {
+            var at = child.Key.LastIndexOf('@');
+            if (at <= 0 || at == child.Key.Length - 1)
+            {
+                throw new ModelConfigurationException($"{child.Path}: '{child.Key}' is not model@provider; BrokerFor is keyed by the models it paces.");
+            }
+
+            result[child.Key] = Broker(child)!;
+        }
+
+        return result;
+    }
+
+    private static ModelPrices Prices(IConfigurationSection section)
+    {
+        var prices = ModelPrices.Default;
+        foreach (var model in section.GetChildren())
+        {
+            prices = prices.With(model.Key, Price(model, "Input"), Price(model, "Output"));
+        }
+
+        return prices;
+    }
+
+    private static decimal Price(IConfigurationSection model, string key) =>
+        model[key] is { } text && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var price) && price >= 0
+            ? price
+            : throw new ModelConfigurationException($"{model.Path}:{key} is {(model[key] is { } bad ? $"'{bad}'" : "not set")}; give US dollars per million {key.ToLowerInvariant()} tokens, a number not below 0.");
+
+    private static T Bind<T>(IConfigurationSection section)
+        where T : new()
+    {
+        try
+        {
+            var value = new T();
+            section.Bind(value, binder => binder.ErrorOnUnknownConfiguration = true);
+            return value;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ModelConfigurationException($"{section.Path}: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace BatchFactory;
+
+/// <summary>
+/// BatchFactory's OpenTelemetry signals: an <see cref="ActivitySource"/> and a <see cref="Meter"/>, both named
+/// <see cref="Name"/>. Listen with <c>.AddSource("BatchFactory")</c> and <c>.AddMeter("BatchFactory")</c>; nobody
+/// listening costs nothing beyond a check per call.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Spans: <c>batchfactory.run</c> per run (<c>batchfactory.ops</c>, and at its end <c>batchfactory.run.status</c>,
+/// <c>batchfactory.calls</c>, <c>batchfactory.cached_calls</c>, <c>batchfactory.failed_calls</c>); and one client span per model request,
+/// named <c>chat &lt;model&gt;</c> or <c>embeddings &lt;model&gt;</c>, with the GenAI semantic conventions'
+/// <c>gen_ai.operation.name</c>, <c>gen_ai.provider.name</c>, <c>gen_ai.request.model</c>, <c>gen_ai.response.model</c>,
+/// <c>gen_ai.usage.input_tokens</c> and <c>gen_ai.usage.output_tokens</c>, plus <c>batchfactory.cache.hit</c> (served
+/// from the ledger or a request in flight), <c>batchfactory.op</c> and <c>batchfactory.entry.idx</c>. A failed request's
+/// span has status Error with the error, API keys removed. Prompt and answer texts are never recorded.
+/// </para>
+/// <para>
+/// Metrics, each tagged with <c>batchfactory.op</c> and <c>gen_ai.request.model</c> (<c>model@provider</c>):
+/// <c>batchfactory.calls</c> (requests sent), <c>batchfactory.cache.hits</c>, <c>batchfactory.failures</c> (requests
+/// given up), <c>batchfactory.retries</c>, <c>gen_ai.client.token.usage</c> (a counter of tokens, by
+/// <c>gen_ai.token.type</c> <c>input</c>/<c>output</c>), <c>batchfactory.cost</c> (US dollars, for priced models) and
+/// <c>gen_ai.client.operation.duration</c> (seconds per request sent).
+/// </para>
+/// </remarks>
+public static class BatchFactoryTelemetry
+{
+    /// <summary>The name of the activity source and the meter: <c>BatchFactory</c>.</summary>
+    public const string Name = "BatchFactory";
+
+    internal static readonly ActivitySource Source = new(Name);
+    internal static readonly Meter Meter = new(Name);
+    internal static readonly Counter<long> Calls = Meter.CreateCounter<long>("batchfactory.calls", "{request}", "Model requests sent.");
+    internal static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("batchfactory.cache.hits", "{request}", "Model requests served from the ledger or a request in flight.");
+    internal static readonly Counter<long> Failures = Meter.CreateCounter<long>("batchfactory.failures", "{request}", "Model requests given up after their retries.");
+    internal static readonly Counter<long> Retries = Meter.CreateCounter<long>("batchfactory.retries", "{attempt}", "Attempts of model requests that failed and were tried again.");
+    internal static readonly Counter<long> Tokens = Meter.CreateCounter<long>("gen_ai.client.token.usage", "{token}", "Tokens of model requests sent, by gen_ai.token.type.");
+    internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("batchfactory.cost", "USD", "What model requests sent cost, for models with a price.");
+    internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "How long model requests sent took.");
+
+    /// <summary>Tags every metric carries: the op and the model.</summary>
+    internal static TagList Tags(string op, string model) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model } };
+}

@@ -1,0 +1,127 @@
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Brokers.Providers;
+
+/// <summary>Fallback chains over real HTTP: the next member answers when the first is down, and every member's answers are reused.</summary>
+public sealed class FallbackChainTests : IAsyncLifetime
+{
+    private static readonly string[] Topics = ["sea", "fire", "sky", "rock", "wind"];
+    private static readonly RetryOptions NoRetries = new() { MaxRetries = 0 };
+    private readonly TempFolder _data = new();
+    private OpenAICompatibleServer _secondary = null!;
+    private Uri _closed = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _secondary = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var stopped = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        _closed = stopped.BaseUri;
+        await stopped.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _secondary.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_PrimaryRefusesConnections_CompletesOnTheSecondary_AndTheAnswerNamesIt()
+    {
+        var result = await RunAsync(Models(_closed), Poems("writer@fallback") | ToList("poem"));
+
+        Assert.Equal(RunStatus.Completed, result.Summary.Status);
+        Assert.Equal(Topics.Select(t => $"Echo[small]: Poem about {t}").Order(), result.Values<string>().Order());
+        Assert.Equal(Topics.Length, _secondary.ChatRequests);
+        Assert.Contains("\"model\":\"small@secondary\"", LedgerText());
+    }
+
+    [Fact]
+    public async Task Run_PrimaryKeepsFailing_OpensItsBreaker_ThenSkipsIt()
+    {
+        await using var primary = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = _ => Failure.Abort() }, TestRuns.Token);
+        var broker = new BrokerOptions { Retry = NoRetries, CircuitBreaker = new CircuitBreakerOptions { ConsecutiveFailures = 2 } };
+
+        var result = await RunAsync(Models(primary.BaseUri), Poems("writer@fallback", concurrency: 1) | ToList("poem"), broker);
+
+        Assert.Equal(Topics.Length, result.Values<string>().Count);
+        Assert.All(result.Values<string>(), poem => Assert.StartsWith("Echo[small]", poem, StringComparison.Ordinal));
+
+        // The breaker opened after two connection errors, and the chain skipped the primary from then on.
+        Assert.Equal(2, primary.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Rerun_AfterAFallbackRun_MakesNoCall_AndADirectCallOfTheMemberIsServedToo()
+    {
+        var models = Models(_closed);
+        await RunAsync(models, Poems("writer@fallback") | ToList("poem"));
+        _secondary.Reset();
+
+        var rerun = await RunAsync(models, Poems("writer@fallback") | ToList("poem"));
+        var direct = await RunAsync(models, Poems("small@secondary") | ToList("poem"));
+
+        Assert.Equal((0L, (long)Topics.Length), (rerun.Calls, rerun.CachedCalls));
+        Assert.Equal((0L, (long)Topics.Length), (direct.Calls, direct.CachedCalls));
+        Assert.Equal(0, _secondary.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Run_ChainLookup_FindsAnAnswerTheFirstMemberGaveEarlier()
+    {
+        await using var primary = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var models = Models(primary.BaseUri);
+        await RunAsync(models, Poems("big@primary") | ToList("poem"));
+
+        var chained = await RunAsync(models, Poems("writer@fallback") | ToList("poem"));
+
+        Assert.Equal(0, chained.Calls);
+        Assert.All(chained.Values<string>(), poem => Assert.StartsWith("Echo[big]", poem, StringComparison.Ordinal));
+        Assert.Equal(0, _secondary.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Run_ChainWithAnUnknownProvider_FailsBeforeAnyCallNamingTheMember()
+    {
+        var models = ModelProviders.Default.WithFallback("writer", ["big@nowhere", "small@offline"]);
+
+        var error = await Assert.ThrowsAsync<ModelConfigurationException>(() => (FromList(Topics, outputKey: "topic") | AskLLM("Poem about {topic}", "writer@fallback", "poem") | ToList("poem")).RunAsync(new RunOptions { Models = models }, TestRuns.Token));
+
+        Assert.Contains("The fallback chain 'writer@fallback' has the member 'big@nowhere', which cannot be used", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "big@primary" }, "Strategies:writer:Fallback lists 1 model(s)")]
+    [InlineData(new[] { "big@primary", "small" }, "Strategies:writer:Fallback:1 is 'small'")]
+    [InlineData(new[] { "big@primary", "other@fallback" }, "Strategies:writer:Fallback:1 is the chain 'other@fallback'")]
+    public void WithFallback_BadMembers_ThrowsNamingTheSetting(string[] members, string expected)
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() => ModelProviders.Default.WithFallback("writer", members));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_UnknownChain_SuggestsTheNearOne() =>
+        Assert.Contains(
+            "Did you mean 'writer@fallback'?",
+            Assert.Throws<ModelConfigurationException>(() => ModelProviders.Default.WithFallback("writer", ["a@offline", "b@offline"]).Resolve(new ModelSpec("writter", "fallback"))).Message);
+
+    private ModelProviders Models(Uri primary) => ModelProviders.Default
+        .With("primary", new ProviderSettings { Kind = "openai-compatible", BaseUrl = primary.ToString() })
+        .With("secondary", new ProviderSettings { Kind = "openai-compatible", BaseUrl = _secondary.BaseUri.ToString() })
+        .WithFallback("writer", ["big@primary", "small@secondary"]);
+
+    private static Graph Poems(string model, int concurrency = 64) =>
+        FromList(Topics, outputKey: "topic", idxKey: "topic") | AskLLM("Poem about {topic}", model, "poem", new AskOptions { Concurrency = concurrency });
+
+    private string LedgerText() => string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+
+    private async Task<RunResult> RunAsync(ModelProviders models, Graph graph, BrokerOptions? broker = null)
+    {
+        await using var project = ProjectFolder.Open("fallback", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = broker ?? new BrokerOptions { Retry = NoRetries } }, TestRuns.Token);
+    }
+}

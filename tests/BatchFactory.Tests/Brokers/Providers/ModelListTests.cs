@@ -1,0 +1,74 @@
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Brokers.Providers;
+
+/// <summary>No stale allow-list: any model name is accepted, and checked against the server's own list before any entry moves.</summary>
+public sealed class ModelListTests : IAsyncLifetime
+{
+    private const string Key = "sk-model-list-secret-7";
+    private OpenAICompatibleServer _listing = null!;
+    private OpenAICompatibleServer _unlisted = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _listing = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small"] }, TestRuns.Token);
+        _unlisted = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listing.DisposeAsync();
+        await _unlisted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_ModelNotOnTheServersList_FailsBeforeAnyCallSuggestingNearMatches()
+    {
+        var error = await Assert.ThrowsAsync<ModelConfigurationException>(() => Poems("gpt-4o-mni@openai").RunAsync(Options(_listing), TestRuns.Token));
+
+        Assert.Contains("'gpt-4o-mni@openai' is not among the models the provider 'openai' lists", error.Message);
+        Assert.Contains("Did you mean 'gpt-4o-mini@openai'", error.Message);
+        Assert.Contains("Op 'AskLLM", error.Message);
+        Assert.Equal(0, _listing.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Run_ModelOnTheList_IsAnswered_AndTheListIsAskedOncePerRun()
+    {
+        var graph = FromList(new[] { "sea" }, outputKey: "topic")
+            | AskLLM("Poem about {topic}", "gpt-4o-mini@openai", "poem")
+            | EmbedText("poem", "text-embedding-3-small@openai")
+            | ToList("poem");
+
+        var result = await graph.RunCheckedAsync(Options(_listing), TestRuns.Token);
+
+        Assert.Equal(["Echo[gpt-4o-mini]: Poem about sea"], result.Values<string>());
+        Assert.Equal(1, _listing.ModelListRequests);
+    }
+
+    [Fact]
+    public async Task Run_NewModelNameOnAServerWithoutAList_IsAcceptedAsGiven()
+    {
+        var result = await Poems("gpt-9@openai").RunCheckedAsync(Options(_unlisted), TestRuns.Token);
+
+        Assert.Equal(["Echo[gpt-9]: Poem about sea"], result.Values<string>());
+        Assert.Equal(1, _unlisted.ModelListRequests);
+    }
+
+    [Fact]
+    public async Task Run_ModelWithoutAPrice_CompletesAndTheSummarySaysTheCostIsUnknown()
+    {
+        var result = await Poems("gpt-9@openai").RunCheckedAsync(Options(_unlisted), TestRuns.Token);
+
+        Assert.Equal(RunStatus.Completed, result.Summary.Status);
+        Assert.Null(result.Summary.Nodes.Single(o => o.Broker is not null).Broker!.Cost);
+        Assert.Contains("Warning: no price for gpt-9@openai", result.Summary.ToString());
+    }
+
+    private static Graph Poems(string model) =>
+        FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", model, "poem") | ToList("poem");
+
+    private static RunOptions Options(OpenAICompatibleServer server) => new() { Models = LoopbackModels.For(server, Key) };
+}

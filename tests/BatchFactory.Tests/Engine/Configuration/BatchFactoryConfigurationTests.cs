@@ -1,0 +1,97 @@
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Engine.Configuration;
+
+/// <summary>Providers, strategies, broker options and prices read from configuration, and bad settings named by their path.</summary>
+public sealed class BatchFactoryConfigurationTests
+{
+    [Fact]
+    public async Task ReadRunOptions_ProvidersStrategiesBrokerAndPrices_RunAgainstTheConfiguredServer()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var options = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:gpu-farm:Kind"] = "openai-compatible",
+            ["BatchFactory:Providers:gpu-farm:BaseUrls:0"] = server.BaseUri.ToString(),
+            ["BatchFactory:Providers:gpu-farm:BaseUrls:1"] = server.BaseUri.ToString(),
+            ["BatchFactory:Strategies:writer:Fallback:0"] = "qwen3@gpu-farm",
+            ["BatchFactory:Strategies:writer:Fallback:1"] = "qwen3@offline",
+            ["BatchFactory:Broker:Retry:MaxRetries"] = "1",
+            ["BatchFactory:Broker:RateLimit:RequestsPerMinute"] = "600",
+            ["BatchFactory:BrokerFor:qwen3@gpu-farm:Retry:MaxRetries"] = "0",
+            ["BatchFactory:Prices:qwen3:Input"] = "1000000",
+            ["BatchFactory:Prices:qwen3:Output"] = "0",
+        }));
+
+        var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "writer@fallback", "poem") | ToList("poem"))
+            .RunCheckedAsync(options, TestRuns.Token);
+
+        Assert.Equal(["Echo[qwen3]: Poem about sea"], result.Values<string>());
+        Assert.Equal(1, options.Broker.Retry!.MaxRetries);
+        Assert.Equal(600, options.Broker.RateLimit!.RequestsPerMinute);
+        Assert.Equal(0, options.BrokerFor!["qwen3@gpu-farm"].Retry!.MaxRetries);
+        Assert.Equal(3m, result.Summary.Totals.Cost);
+    }
+
+    [Theory]
+    [InlineData("BatchFactory:Providers:farm:Kind", "vllm", "BatchFactory:Providers:farm:Kind is 'vllm', which is not a known kind")]
+    [InlineData("BatchFactory:Providers:farm:Kindd", "openai", "BatchFactory:Providers:farm: ")]
+    [InlineData("BatchFactory:Providers:farm:BaseUrl", "gpu1:8000", "BatchFactory:Providers:farm:BaseUrl is 'gpu1:8000', which is not an absolute http(s) URL")]
+    [InlineData("BatchFactory:Strategies:writer:Fallback:0", "qwen3", "BatchFactory:Strategies:writer:Fallback lists 1 model(s)")]
+    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker: ")]
+    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
+    [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
+    [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
+    public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
+    {
+        var settings = new Dictionary<string, string?> { [key] = value };
+        if (key.StartsWith("BatchFactory:Providers:farm:", StringComparison.Ordinal) && !key.EndsWith(":Kind", StringComparison.Ordinal))
+        {
+            settings["BatchFactory:Providers:farm:Kind"] = "openai-compatible";
+        }
+
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(settings)));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadRunOptions_UnknownKeyOfAProvider_NamesTheKey()
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:farm:Kind"] = "openai-compatible",
+            ["BatchFactory:Providers:farm:BaseUrl"] = "http://gpu1:8000/v1",
+            ["BatchFactory:Providers:farm:ApiKey"] = "sk-do-not-put-keys-here",
+        })));
+
+        Assert.Contains("ApiKey", error.Message);
+        Assert.DoesNotContain("sk-do-not-put-keys-here", error.Message);
+    }
+
+    [Fact]
+    public void AddBatchFactory_RegistersRunDefaultsFromTheContainer_AndFailsAtStartOnABadSetting()
+    {
+        var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(NullLoggerFactory.Instance);
+        var clock = new ManualTimeProvider();
+        services.AddSingleton<TimeProvider>(clock);
+
+        services.AddBatchFactory(Configuration(new() { ["BatchFactory:Providers:local:Kind"] = "ollama" }));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<RunOptions>();
+
+        Assert.Same(clock, options.TimeProvider);
+        Assert.Same(NullLoggerFactory.Instance, options.LoggerFactory);
+        Assert.Same(provider.GetRequiredService<ModelProviders>(), options.Models);
+        Assert.Equal("local", options.Models.Resolve(new ModelSpec("llama3.2", "local")).Name);
+        var error = Assert.Throws<ModelConfigurationException>(() => new ServiceCollection().AddBatchFactory(Configuration(new() { ["BatchFactory:Providers:local:Kind"] = "llama" })));
+        Assert.StartsWith("BatchFactory:Providers:local:Kind is 'llama'", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings) => new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Logging;
+
+/// <summary>Spans and metrics of a small run, read through the OpenTelemetry SDK's in-memory exporter.</summary>
+public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
+{
+    private readonly string _model = "otel-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<Activity> _spans = [];
+    private readonly List<Metric> _metrics = [];
+    private readonly TempFolder _data = new();
+    private OpenAICompatibleServer _server = null!;
+    private TracerProvider _tracer = null!;
+    private MeterProvider _meter = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        _tracer = Sdk.CreateTracerProviderBuilder().AddSource(BatchFactoryTelemetry.Name).AddInMemoryExporter(_spans).Build();
+        _meter = Sdk.CreateMeterProviderBuilder().AddMeter(BatchFactoryTelemetry.Name).AddInMemoryExporter(_metrics).Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _tracer.Dispose();
+        _meter.Dispose();
+        await _server.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_ThenRerun_RecordsARunSpanAndAChatSpanPerRequest_WithGenAIAttributes_AndNoPromptText()
+    {
+        await RunAsync();
+        await RunAsync();
+        _tracer.ForceFlush();
+
+        var calls = _spans.Where(s => Equals(s.GetTagItem("gen_ai.request.model"), _model)).ToList();
+        Assert.Equal(6, calls.Count);
+        Assert.All(calls, span =>
+        {
+            Assert.Equal($"chat {_model}", span.DisplayName);
+            Assert.Equal(ActivityKind.Client, span.Kind);
+            Assert.Equal("chat", span.GetTagItem("gen_ai.operation.name"));
+            Assert.Equal("openai", span.GetTagItem("gen_ai.provider.name"));
+            Assert.NotNull(span.Parent);
+            Assert.Equal("batchfactory.run", span.Parent!.DisplayName);
+        });
+        var fresh = calls.Where(s => Equals(s.GetTagItem("batchfactory.cache.hit"), false)).ToList();
+        Assert.Equal(3, fresh.Count);
+        Assert.All(fresh, span =>
+        {
+            Assert.Equal(_model, span.GetTagItem("gen_ai.response.model"));
+            Assert.Equal(3L, span.GetTagItem("gen_ai.usage.input_tokens"));
+            Assert.Equal(4L, span.GetTagItem("gen_ai.usage.output_tokens"));
+        });
+        Assert.Equal(3, calls.Count(s => Equals(s.GetTagItem("batchfactory.cache.hit"), true)));
+        var runs = calls.Select(s => s.Parent!).Distinct().ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, run => Assert.Equal("Completed", run.GetTagItem("batchfactory.run.status")));
+        var everything = string.Join("\n", calls.Concat(runs).SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")));
+        Assert.DoesNotContain("Poem about", everything);
+    }
+
+    [Fact]
+    public async Task Run_RecordsCallsTokensCacheHitsAndDurations_PerOpAndModel()
+    {
+        await RunAsync();
+        await RunAsync();
+        _meter.ForceFlush();
+
+        Assert.Equal(3, Sum("batchfactory.calls"));
+        Assert.Equal(3, Sum("batchfactory.cache.hits"));
+        Assert.Equal((3 * 3) + (3 * 4), Sum("gen_ai.client.token.usage"));
+        Assert.Equal(3, Count("gen_ai.client.operation.duration"));
+    }
+
+    private long Sum(string name) => Points(name).Sum(p => p.GetSumLong());
+
+    private long Count(string name) => Points(name).Sum(p => p.GetHistogramCount());
+
+    // The points of this test's model; other tests may run at the same time.
+    private List<MetricPoint> Points(string name)
+    {
+        var points = new List<MetricPoint>();
+        foreach (var metric in _metrics.Where(m => m.Name == name))
+        {
+            foreach (var point in metric.GetMetricPoints())
+            {
+                var mine = false;
+                foreach (var tag in point.Tags)
+                {
+                    mine |= tag.Key == "gen_ai.request.model" && Equals(tag.Value, $"{_model}@openai");
+                }
+
+                if (mine)
+                {
+                    points.Add(point);
+                }
+            }
+        }
+
+        return points;
+    }
+
+    private async Task RunAsync()
+    {
+        await using var project = ProjectFolder.Open("otel", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        var graph = FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic") | AskLLM("Poem about {topic}", $"{_model}@openai", "poem") | ToList("poem");
+        await graph.RunCheckedAsync(new RunOptions { Project = project, Models = LoopbackModels.For(_server, "sk-otel-secret-1234") }, TestRuns.Token);
+    }
+}
