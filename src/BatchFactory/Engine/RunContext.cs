@@ -11,6 +11,7 @@ internal sealed class RunContext : IDisposable
     private readonly Lazy<Brokers.ModelBroker> _broker;
     private readonly IDisposable? _ledgerLogs;
     private Exception? _failure;
+    private Brokers.ClaimStore? _claims;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
     {
@@ -21,7 +22,8 @@ internal sealed class RunContext : IDisposable
         _broker = new(() => new Brokers.ModelBroker(
             new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
             Telemetry,
-            Telemetry.Secrets));
+            Telemetry.Secrets,
+            around: SharedRun() is { } claims ? live => new Brokers.ClaimedAnswers(live, claims) : null));
     }
 
     public RunOptions Options { get; }
@@ -50,6 +52,17 @@ internal sealed class RunContext : IDisposable
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
+    // A project on PostgreSQL is shared by the workers that run on it: their calls are claimed there.
+    private Brokers.ClaimStore? SharedRun()
+    {
+        if (Options.Project is { Backend: Ledgers.PostgresBackend postgres } project)
+        {
+            _claims = new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing);
+        }
+
+        return _claims;
+    }
+
     public void AddOutput(RunOutput output)
     {
         lock (_outputs)
@@ -74,6 +87,8 @@ internal sealed class RunContext : IDisposable
         {
             _broker.Value.Dispose();
         }
+
+        _claims?.Dispose();
 
         _cts.Dispose();
     }

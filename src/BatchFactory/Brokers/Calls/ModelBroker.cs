@@ -22,14 +22,21 @@ internal sealed class ModelBroker : IDisposable
     private readonly ModelClients _clients;
     private readonly IAnswerSource _answers;
 
-    /// <summary>A broker that answers through <paramref name="answers"/>, by default live calls through its own clients.</summary>
-    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null)
+    /// <summary>
+    /// A broker that answers through <paramref name="answers"/>, by default live calls through its own clients, wrapped
+    /// by <paramref name="around"/> if given (the claims of a shared run).
+    /// </summary>
+    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null, Func<IAnswerSource, IAnswerSource>? around = null)
     {
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
         _clients = new ModelClients(setup, observer.TracksCalls ? Retried : null, secrets.Redact);
         _answers = answers ?? new LiveAnswers(_clients);
+        if (around is not null)
+        {
+            _answers = around(_answers);
+        }
     }
 
     /// <summary>Removes API keys from errors before they are stored, reported or put in an entry.</summary>
@@ -80,12 +87,19 @@ internal sealed class ModelBroker : IDisposable
             }
 
             var answer = await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
             if (site.Ledger is not null)
             {
                 await site.Ledger.AppendAsync(request.Key, answer, CancellationToken.None).ConfigureAwait(false);
             }
 
             mine.SetResult(answer);
+            if (elsewhere)
+            {
+                // Another worker of a shared run made this call: here it is served, like an answer from the ledger.
+                return Served(site, idx, request, (JsonObject)answer.DeepClone());
+            }
+
             site.Counters.Called(request.Model, _clients.IsLocal(request.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             var fresh = (JsonObject)answer.DeepClone();
             fresh["cached"] = false;

@@ -224,27 +224,37 @@ internal sealed class PostgresLedger : ILedger
     /// <inheritdoc/>
     public override string ToString() => Location;
 
-    // One upsert for the batch; a key appended twice in it keeps its last record (an upsert may touch a row only once).
+    // One upsert for the batch. A key appended twice in it keeps its last record (an upsert may touch a row only once);
+    // the keys go in sorted order, so the upserts of many workers lock rows in one order and cannot deadlock each other
+    // (the records of one batch were appended concurrently, so no order among them was promised). Should the server still
+    // report a deadlock or a serialization failure, the batch is tried again.
     private async ValueTask WriteBatchAsync(List<(string Key, string Value)> batch)
     {
-        var last = new Dictionary<string, int>(batch.Count, StringComparer.Ordinal);
-        for (var i = 0; i < batch.Count; i++)
+        var last = new Dictionary<string, string>(batch.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in batch)
         {
-            last[batch[i].Key] = i;
+            last[key] = value;
         }
 
-        var keys = new string[last.Count];
-        var values = new string[last.Count];
-        var n = 0;
-        for (var i = 0; i < batch.Count; i++)
+        var keys = last.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var values = Array.ConvertAll(keys, k => last[k]);
+        for (var attempt = 1; ; attempt++)
         {
-            if (last[batch[i].Key] == i)
+            try
             {
-                keys[n] = batch[i].Key;
-                values[n++] = batch[i].Value;
+                Interlocked.Add(ref _count, await UpsertAsync(keys, values).ConfigureAwait(false));
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
+            {
             }
         }
+    }
 
+    // How many of the keys were new.
+    private async Task<int> UpsertAsync(string[] keys, string[] values)
+    {
         await using var command = _source.CreateCommand("""
             INSERT INTO batchfactory_records (ledger, key, value)
             SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t(k, v)
@@ -261,7 +271,7 @@ internal sealed class PostgresLedger : ILedger
             added += reader.GetBoolean(0) ? 1 : 0;
         }
 
-        Interlocked.Add(ref _count, added);
+        return added;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
