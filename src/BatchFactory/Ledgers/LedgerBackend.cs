@@ -37,7 +37,7 @@ public abstract class LedgerBackend
     /// Every ledger of the project as rows of one PostgreSQL database (tables <c>batchfactory_*</c>, created and versioned
     /// by the library in the first schema of the search path), which any number of workers on any number of machines
     /// share. Named <c>PostgreSQL</c>. A run on such a project divides its model calls between the workers: see
-    /// <c>RunOptions.Postgres</c> and the README's "Many machines".
+    /// <c>RunOptions.Sharing</c> and the README's "Many machines".
     /// </summary>
     /// <param name="connectionString">
     /// An Npgsql connection string, e.g. <c>Host=db.local;Port=5432;Username=bf;Password=…;Database=batches</c>. The
