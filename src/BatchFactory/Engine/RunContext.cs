@@ -19,11 +19,13 @@ internal sealed class RunContext : IDisposable
         Telemetry = new Telemetry.RunTelemetry(options);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
-        _broker = new(() => new Brokers.ModelBroker(
-            new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
-            Telemetry,
-            Telemetry.Secrets,
-            around: SharedRun() is { } claims ? live => new Brokers.ClaimedAnswers(live, claims) : null));
+        _broker = new(() =>
+        {
+            var setup = new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
+            return SharedRun() is { } claims
+                ? new Brokers.ModelBroker(Brokers.SharedLimits.PerWorker(setup), Telemetry, Telemetry.Secrets, around: live => Shared(live, claims, setup))
+                : new Brokers.ModelBroker(setup, Telemetry, Telemetry.Secrets);
+        });
     }
 
     public RunOptions Options { get; }
@@ -62,6 +64,10 @@ internal sealed class RunContext : IDisposable
 
         return _claims;
     }
+
+    // Claimed once across the workers; the calls this worker makes pass the shared per-minute limits.
+    private Brokers.IAnswerSource Shared(Brokers.IAnswerSource live, Brokers.ClaimStore claims, Brokers.BrokerSetup setup) =>
+        new Brokers.ClaimedAnswers(new Brokers.SharedLimits(live, claims.Limiter(Options.Sharing.RateWindow), model => setup.For(model).RateLimit), claims);
 
     public void AddOutput(RunOutput output)
     {

@@ -99,6 +99,10 @@ internal sealed partial class ClaimStore : IDisposable
         await Run(() => release.ExecuteScalarAsync(CancellationToken.None), "release a claim in").ConfigureAwait(false);
     }
 
+    /// <summary>The per-minute limits shared by the workers of this project, on this store's connections.</summary>
+    /// <param name="window">How long a grant counts: a minute, but for tests.</param>
+    public SharedLimiter Limiter(TimeSpan window) => new(_source, _connection, _scope, window, _options.Lease);
+
     /// <summary>Stops the heartbeat and closes the connections.</summary>
     public void Dispose()
     {

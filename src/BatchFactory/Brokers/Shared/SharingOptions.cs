@@ -28,6 +28,9 @@ public sealed class SharingOptions
     /// <summary>What this worker is called in the claims table. Default: the machine name, the process id and a random suffix.</summary>
     public string WorkerName { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
+    /// <summary>Test hook: the window of the shared per-minute limits, a minute unless a test makes it shorter.</summary>
+    internal TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks the options, naming the one that is wrong.</summary>
     /// <exception cref="ArgumentException">A time is not positive, the heartbeat is not shorter than the lease, or the worker name is empty.</exception>
     internal SharingOptions Validated()

@@ -13,7 +13,8 @@ namespace BatchFactory.Ledgers;
 /// <c>batchfactory_seq</c>) is the order of the last write, so reading by <c>seq</c> is append order.</item>
 /// <item><c>batchfactory_claims</c>: who answers which request (worker, lease expiry, fencing token) and, once
 /// answered, the answer.</item>
-/// <item><c>batchfactory_buckets</c>: the token buckets of rate limits shared by the workers.</item>
+/// <item><c>batchfactory_grants</c>: the requests and tokens of rate limits shared by the workers, one row per call
+/// let through in the last window (a sliding log on the database's clock).</item>
 /// </list>
 /// </remarks>
 internal static class PostgresSchema
@@ -45,12 +46,13 @@ internal static class PostgresSchema
             expires timestamptz NOT NULL,
             answer text,
             PRIMARY KEY (scope, key));
-        CREATE TABLE batchfactory_buckets (
+        CREATE TABLE batchfactory_grants (
             scope text NOT NULL,
             name text NOT NULL,
-            tokens double precision NOT NULL,
-            updated timestamptz NOT NULL,
-            PRIMARY KEY (scope, name));
+            id bigserial NOT NULL,
+            at timestamptz NOT NULL,
+            amount bigint NOT NULL,
+            PRIMARY KEY (scope, name, id));
         """;
 
     /// <summary>Creates the tables if the database has none, and checks the version of those it has.</summary>
