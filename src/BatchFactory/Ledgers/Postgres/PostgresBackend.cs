@@ -10,6 +10,6 @@ internal sealed class PostgresBackend(PostgresConnection connection) : LedgerBac
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(options);
-        return await PostgresLedger.OpenAsync(Connection, location, cancellationToken).ConfigureAwait(false);
+        return await PostgresLedger.OpenAsync(Connection, location, options, cancellationToken).ConfigureAwait(false);
     }
 }

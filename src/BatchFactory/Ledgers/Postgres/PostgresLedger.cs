@@ -13,7 +13,10 @@ namespace BatchFactory.Ledgers;
 /// <remarks>
 /// Unlike the file backends, any number of processes may have the ledger open at once: that is how the workers of one
 /// run share their answers. <see cref="Count"/> is the keys there were on open plus those this process added since.
-/// Each commit is as durable as the server makes it (<c>synchronous_commit</c>), so <see cref="FlushAsync"/> only waits for
+/// Durability: by default the ledger's sessions run with <c>synchronous_commit = off</c>, the counterpart of SQLite's
+/// <c>synchronous=NORMAL</c>: an acknowledged append survives any worker being killed and the server restarting, but
+/// a crash of the server's machine may lose its last fraction of a second of appends. With
+/// <see cref="LedgerOptions.Durable"/> each commit waits for the server's disk. <see cref="FlushAsync"/> waits for
 /// appends under way.
 /// </remarks>
 internal sealed class PostgresLedger : ILedger
@@ -49,9 +52,9 @@ internal sealed class PostgresLedger : ILedger
 
     /// <summary>Opens (creating the tables if needed) the ledger at <paramref name="location"/>.</summary>
     /// <exception cref="LedgerException">The database cannot be reached, or holds a newer schema.</exception>
-    public static async Task<PostgresLedger> OpenAsync(PostgresConnection connection, LedgerLocation location, CancellationToken cancellationToken)
+    public static async Task<PostgresLedger> OpenAsync(PostgresConnection connection, LedgerLocation location, LedgerOptions options, CancellationToken cancellationToken)
     {
-        var source = connection.CreateDataSource();
+        var source = connection.CreateDataSource(options.Durable);
         var ledger = new PostgresLedger(source, connection, location);
         try
         {
@@ -191,11 +194,35 @@ internal sealed class PostgresLedger : ILedger
     }
 
     /// <inheritdoc/>
-    /// <remarks>Waits for appends under way: each was committed by the server before its call returned.</remarks>
+    /// <remarks>
+    /// Waits for appends under way, then commits a transaction with <c>synchronous_commit = on</c> (it takes a
+    /// transaction id so that it has a commit record to flush), which returns once the server's log is on its disk up
+    /// to it, and so holds every earlier append.
+    /// </remarks>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await _commit.ExclusiveAsync(() => ValueTask.FromResult(true), cancellationToken).ConfigureAwait(false);
+        await _commit.ExclusiveAsync(
+            async () =>
+            {
+                try
+                {
+                    await using var db = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (var flush = new NpgsqlCommand("SET LOCAL synchronous_commit = on; SELECT txid_current()", db, transaction))
+                    {
+                        await flush.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    throw _connection.Failed(Location, "flush", ex);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes what is pending and closes the ledger's connections. Safe to call more than once.</summary>
