@@ -72,6 +72,52 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         Assert.Equal("other", other["by"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task AnswerAsync_AWorkerDiedHoldingTheClaim_AnotherClaimsItOnceTheLeaseRunsOut()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        await using (var db = new NpgsqlConnection(database))
+        {
+            await db.OpenAsync(TestRuns.Token);
+            await using var dead = new NpgsqlCommand("INSERT INTO batchfactory_claims (scope, key, worker, token, expires) VALUES ('p/1', $1, 'dead', nextval('batchfactory_fence'), now() + interval '300 milliseconds')", db);
+            dead.Parameters.Add(new NpgsqlParameter { Value = Request.Key });
+            await dead.ExecuteNonQueryAsync(TestRuns.Token);
+        }
+
+        using var claims = new ClaimStore(connection, "p/1", new SharingOptions { WorkerName = "survivor", Heartbeat = null, PollInterval = TimeSpan.FromSeconds(30) });
+        var survivor = new GatedSource("survivor", open: true);
+
+        var answer = await new ClaimedAnswers(survivor, claims).AnswerAsync(Request, TestRuns.Token);
+
+        Assert.Equal("survivor", answer["by"]!.GetValue<string>());
+        Assert.Equal(1, survivor.Calls);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_CallOutlastsTheLease_HeartbeatKeepsTheClaimSoNoOtherWorkerCalls()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        var lease = TimeSpan.FromSeconds(1);
+        using var slowClaims = new ClaimStore(connection, "p/1", new SharingOptions { WorkerName = "slow", Lease = lease, Heartbeat = TimeSpan.FromMilliseconds(100) });
+        using var otherClaims = new ClaimStore(connection, "p/1", Options("other"));
+        var slowCall = new GatedSource("slow");
+        var otherCall = new GatedSource("other", open: true);
+        var slow = new ClaimedAnswers(slowCall, slowClaims).AnswerAsync(Request, TestRuns.Token);
+        await slowCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        var other = new ClaimedAnswers(otherCall, otherClaims).AnswerAsync(Request, TestRuns.Token);
+        await Task.Delay(lease * 2.5, TestRuns.Token);
+        slowCall.Gate.SetResult();
+
+        Assert.Equal("slow", (await other)["by"]!.GetValue<string>());
+        Assert.Equal("slow", (await slow)["by"]!.GetValue<string>());
+        Assert.Equal(0, otherCall.Calls);
+    }
+
     private static SharingOptions Options(string worker) =>
         new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
 
