@@ -23,19 +23,7 @@ public sealed class SharedWorkersTests(PostgresServer postgres) : IAsyncLifetime
     private readonly List<ResumeProbeProcess> _workers = [];
     private OpenAICompatibleServer _server = null!;
 
-    public async ValueTask InitializeAsync() =>
-        _server = await OpenAICompatibleServer.StartAsync(
-            new TestServerOptions
-            {
-                Latency = TimeSpan.FromMilliseconds(20),
-                MaxRecordedRequests = 0,
-                FailureSelector = request =>
-                {
-                    _asked.AddOrUpdate(request.Texts[^1], 1, (_, n) => n + 1);
-                    return null;
-                },
-            },
-            TestRuns.Token);
+    public async ValueTask InitializeAsync() => _server = await CountingServer.StartAsync(_asked);
 
     public async ValueTask DisposeAsync()
     {

@@ -22,19 +22,7 @@ public sealed class SharedRunTests(PostgresServer postgres) : IAsyncLifetime
     private readonly ConcurrentDictionary<string, int> _answered = new(StringComparer.Ordinal);
     private OpenAICompatibleServer _server = null!;
 
-    public async ValueTask InitializeAsync() =>
-        _server = await OpenAICompatibleServer.StartAsync(
-            new TestServerOptions
-            {
-                Latency = TimeSpan.FromMilliseconds(20),
-                MaxRecordedRequests = 0,
-                FailureSelector = request =>
-                {
-                    _answered.AddOrUpdate(request.Texts[^1], 1, (_, n) => n + 1);
-                    return null;
-                },
-            },
-            TestRuns.Token);
+    public async ValueTask InitializeAsync() => _server = await CountingServer.StartAsync(_answered);
 
     public async ValueTask DisposeAsync()
     {
