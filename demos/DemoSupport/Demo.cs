@@ -49,8 +49,19 @@ public static class Demo
             return 0;
         }
 
-        await using var project = options.OpenProject(name.ToLowerInvariant());
-        await output.WriteLineAsync($"{name} with {options.Model}; project folder {Relative(project.FullPath)}");
+        ProjectFolder opened;
+        try
+        {
+            opened = options.OpenProject(name.ToLowerInvariant());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            await output.WriteLineAsync($"error: {ex.Message}\n{Usage(name, description, defaultModel)}");
+            return 2;
+        }
+
+        await using var project = opened;
+        await output.WriteLineAsync($"{name} with {options.Model}; project folder {Relative(project.FullPath)}{(options.Postgres is null ? "" : $", ledgers in {project.Backend}")}");
 
         // Run as a program: the first Ctrl+C stops gracefully, the second at once.
         using var stop = ReferenceEquals(output, Console.Out) ? ConsoleStop.Listen(output) : null;
@@ -107,12 +118,14 @@ public static class Demo
 
     private static string Usage(string name, string description, string defaultModel) =>
         $"{name}: {description}\n" +
-        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR] [--batch]\n" +
+        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR] [--batch] [--postgres [CONNECTION]]\n" +
         $"  --model     default: ${DemoOptions.ModelVariable}, else {defaultModel} (offline, no key needed);\n" +
         "              e.g. gpt-4o-mini@openai uses OPENAI_API_KEY and OPENAI_BASE_URL\n" +
         "  --data-dir  where project folders go (default ./data)\n" +
         "  --batch     send model calls through the provider's batch API (half price, answered within 24 h;\n" +
-        "              a rerun collects batches still pending); a provider without one answers live";
+        "              a rerun collects batches still pending); a provider without one answers live\n" +
+        "  --postgres  keep the ledgers in PostgreSQL (default connection: $BATCHFACTORY_POSTGRES), shared by every\n" +
+        "              worker running the same demo against it: each model call is made by one of them";
 
     private static string Relative(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path);
 }

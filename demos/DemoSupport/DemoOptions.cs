@@ -3,9 +3,10 @@ namespace BatchFactory.Demos;
 /// <summary>
 /// The options every demo takes: <c>--model model@provider</c> (default: the <c>BATCHFACTORY_MODEL</c> environment
 /// variable, else an offline model, so no key is needed) and <c>--data-dir</c> (where project folders go, default
-/// <c>./data</c>).
+/// <c>./data</c>), and <c>--postgres [connection string]</c> (keep the project's ledgers in PostgreSQL, shared by every
+/// worker that runs the demo against it; without a value, from <c>BATCHFACTORY_POSTGRES</c>).
 /// </summary>
-public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHelp)
+public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHelp, string? Postgres = null)
 {
     /// <summary>The environment variable that picks the model when <c>--model</c> is not given.</summary>
     public const string ModelVariable = "BATCHFACTORY_MODEL";
@@ -16,7 +17,7 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
     /// <exception cref="ArgumentException">An unknown option, or an option without its value.</exception>
     public static DemoOptions Parse(string[] args, string defaultModel)
     {
-        string? model = null, dataDirectory = null;
+        string? model = null, dataDirectory = null, postgres = null;
         var help = false;
         var batch = false;
         for (var i = 0; i < args.Length; i++)
@@ -28,6 +29,9 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
                     break;
                 case "--data-dir":
                     dataDirectory = Value(args, ref i);
+                    break;
+                case "--postgres":
+                    postgres = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "";
                     break;
                 case "--batch":
                     batch = true;
@@ -41,7 +45,7 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
-        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help) { Batch = batch };
+        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help, postgres) { Batch = batch };
     }
 
     /// <summary>Whether <c>--batch</c> was given: model calls go through the provider's batch API (<see cref="CallMode.Batch"/>). Default <see langword="false"/>.</summary>
@@ -50,10 +54,23 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
     /// <summary>The mode of the demo's model calls: <see cref="CallMode.Batch"/> with <c>--batch</c>, else <see cref="CallMode.Live"/>.</summary>
     public CallMode Mode => Batch ? CallMode.Batch : CallMode.Live;
 
-    /// <summary>Opens the demo's project folder, <c>&lt;data dir&gt;/&lt;name&gt;/1</c>.</summary>
+    /// <summary>
+    /// Opens the demo's project folder, <c>&lt;data dir&gt;/&lt;name&gt;/1</c>, with its ledgers in PostgreSQL when
+    /// <c>--postgres</c> was given.
+    /// </summary>
     /// <param name="name">The demo's project name.</param>
     /// <returns>The open project; dispose it when done.</returns>
-    public ProjectFolder OpenProject(string name) => ProjectFolder.Open(name, "1", new ProjectFolderOptions { DataDirectory = DataDirectory });
+    /// <exception cref="InvalidOperationException"><c>--postgres</c> was given without a value and <c>BATCHFACTORY_POSTGRES</c> is not set.</exception>
+    public ProjectFolder OpenProject(string name) => ProjectFolder.Open(name, "1", new ProjectFolderOptions
+    {
+        DataDirectory = DataDirectory,
+        Backend = Postgres switch
+        {
+            null => LedgerBackend.Jsonl,
+            "" => LedgerBackend.Postgres(),
+            _ => LedgerBackend.Postgres(Postgres),
+        },
+    });
 
     private static string Value(string[] args, ref int i) =>
         ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");

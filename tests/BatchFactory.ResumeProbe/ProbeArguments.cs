@@ -13,15 +13,20 @@ namespace BatchFactory.ResumeProbe;
 /// <c>--llm</c>: ask <c>gpt-4o-mini@openai</c> one question per entry instead of the checkpointed work (the model's
 /// server comes from <c>OPENAI_BASE_URL</c> and <c>OPENAI_API_KEY</c>).
 /// </param>
-internal sealed record ProbeArguments(string DataDirectory, int Count, int WorkMilliseconds, string LogPath, string OutPath, int MaxDegreeOfParallelism, bool Llm)
+/// <param name="Postgres">
+/// <c>--postgres</c>: the connection string of a PostgreSQL database to keep the project's ledgers in, shared with other
+/// probes running at the same time (a worker of a shared run); none for the local JSONL ledgers.
+/// </param>
+/// <param name="LeaseMilliseconds"><c>--lease-ms</c>: the claim lease of a shared run (a third of it is the heartbeat); default 60,000.</param>
+internal sealed record ProbeArguments(string DataDirectory, int Count, int WorkMilliseconds, string LogPath, string OutPath, int MaxDegreeOfParallelism, bool Llm, string? Postgres = null, int LeaseMilliseconds = 60_000)
 {
     public const string Usage =
         "usage: BatchFactory.ResumeProbe --data-dir <dir> --count <N> --work-ms <ms> --log <side-effect-log> --out <output> [--dop <n>]\n" +
-        "       BatchFactory.ResumeProbe --llm --data-dir <dir> --count <N> --out <output> [--dop <n>]";
+        "       BatchFactory.ResumeProbe --llm --data-dir <dir> --count <N> --out <output> [--dop <n>] [--postgres <connection string> [--lease-ms <ms>]]";
 
     private const string LlmFlag = "--llm";
 
-    private static readonly string[] Options = ["--data-dir", "--count", "--work-ms", "--log", "--out", "--dop"];
+    private static readonly string[] Options = ["--data-dir", "--count", "--work-ms", "--log", "--out", "--dop", "--postgres", "--lease-ms"];
 
     /// <summary>Reads the arguments.</summary>
     /// <exception cref="FormatException">An option is unknown, missing or out of range; the message says which.</exception>
@@ -47,7 +52,9 @@ internal sealed record ProbeArguments(string DataDirectory, int Count, int WorkM
             llm && !values.ContainsKey("--log") ? string.Empty : Text(values, "--log"),
             Text(values, "--out"),
             values.ContainsKey("--dop") ? Number(values, "--dop", min: 1) : 1,
-            llm);
+            llm,
+            values.GetValueOrDefault("--postgres"),
+            values.ContainsKey("--lease-ms") ? Number(values, "--lease-ms", min: 3) : 60_000);
     }
 
     private static string Text(Dictionary<string, string> values, string name) =>

@@ -8,6 +8,8 @@ using static BatchFactory.Ops;
 // With --llm it asks "Question {n}" of gpt-4o-mini@openai instead (AskLLM with --dop requests in flight; the server
 // and key come from OPENAI_BASE_URL and OPENAI_API_KEY), and the answers, cached in the project's llm ledger, are the
 // outputs; the tests count the server's requests to see what was asked twice.
+// With --postgres <connection string> the project keeps its ledgers in that database and the probe is one worker of a
+// shared run (--lease-ms sets the claim lease), as tests/…/Resume/SharedWorkersTests runs three of them.
 // Exit codes: 0 the run completed and --out was written; 130 stopped by SIGINT/SIGTERM (--out not written);
 // 1 (--llm) some questions got no answer (--out not written); 2 bad arguments.
 ProbeArguments arguments;
@@ -30,7 +32,9 @@ using var stop = new CancellationTokenSource();
 using var signals = new StopSignals(stop);
 
 IReadOnlyList<string> results;
-await using (var project = ProjectFolder.Open("resume-probe", "1", new ProjectFolderOptions { DataDirectory = arguments.DataDirectory }))
+var backend = arguments.Postgres is { } postgres ? LedgerBackend.Postgres(postgres) : LedgerBackend.Jsonl;
+var lease = TimeSpan.FromMilliseconds(arguments.LeaseMilliseconds);
+await using (var project = ProjectFolder.Open("resume-probe", "1", new ProjectFolderOptions { DataDirectory = arguments.DataDirectory, Backend = backend }))
 {
     var graph = arguments.Llm
         ? FromList(Enumerable.Range(0, arguments.Count), outputKey: "n")
@@ -41,7 +45,14 @@ await using (var project = ProjectFolder.Open("resume-probe", "1", new ProjectFo
             | ToList("result");
     try
     {
-        var run = await graph.RunAsync(new RunOptions { Project = project, MaxDegreeOfParallelism = arguments.MaxDegreeOfParallelism }, stop.Token);
+        var run = await graph.RunAsync(
+            new RunOptions
+            {
+                Project = project,
+                MaxDegreeOfParallelism = arguments.MaxDegreeOfParallelism,
+                Sharing = new SharingOptions { Lease = lease, Heartbeat = lease / 3, PollInterval = TimeSpan.FromMilliseconds(Math.Min(1000, arguments.LeaseMilliseconds / 3)) },
+            },
+            stop.Token);
         if (run.FailedCalls > 0)
         {
             await Console.Error.WriteLineAsync($"{run.FailedCalls} calls failed.{Environment.NewLine}{run.Summary}");

@@ -3,10 +3,15 @@ namespace BatchFactory.Benchmarks.Ledger;
 /// <summary>The ledger backends the harness measures.</summary>
 internal static class LedgerBackends
 {
-    public static IReadOnlyList<Backend> All { get; } =
+    // Ledgers of a database server outlive the run: each run writes under a project of its own.
+    private static readonly string s_project = $"ledger-bench-{Guid.NewGuid():N}";
+
+    /// <summary>JSONL and SQLite, and PostgreSQL when the harness was given a connection string.</summary>
+    public static IReadOnlyList<Backend> All(string? postgres) =>
     [
         new(LedgerBackend.Jsonl, null),
         new(LedgerBackend.Sqlite, LedgerBaselines.NaiveSqliteName),
+        .. postgres is null ? [] : new[] { new Backend(LedgerBackend.Postgres(postgres), LedgerBaselines.NaiveSqliteName) },
     ];
 
     /// <summary>A backend and the baseline its appends are compared with.</summary>
@@ -16,6 +21,6 @@ internal static class LedgerBackends
 
         /// <summary>Opens the ledger called <paramref name="name"/> in <paramref name="folder"/>.</summary>
         public async Task<ILedger> Open(string folder, string name, LedgerOptions? options) =>
-            await Store.OpenAsync(new LedgerLocation("ledger-bench", "1", name, folder), options ?? new LedgerOptions());
+            await Store.OpenAsync(new LedgerLocation(s_project, "1", name, folder), options ?? new LedgerOptions());
     }
 }

@@ -11,7 +11,8 @@ internal sealed record LedgerHarnessOptions
           --durable N      records appended in the durable (fsync) scenarios (default 100,000)
           --writers N      concurrent appenders (default 64)
           --lookups N      random present keys looked up (default 200,000)
-          --backend NAME   jsonl, sqlite or all (default all)
+          --backend NAME   jsonl, sqlite, postgresql or all (default all)
+          --postgres CS    also measure the PostgreSQL backend on this connection string (default $BATCHFACTORY_POSTGRES, if set)
           --dir PATH       where the ledger files go (default the temp folder); they are deleted afterwards
         """;
 
@@ -27,6 +28,9 @@ internal sealed record LedgerHarnessOptions
 
     public string? Directory { get; init; }
 
+    /// <summary>The connection string of a PostgreSQL database to measure the PostgreSQL backend on; none to leave it out.</summary>
+    public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("BATCHFACTORY_POSTGRES") is { Length: > 0 } cs ? cs : null;
+
     /// <summary>Which backends to measure (lower-case names); empty for all.</summary>
     public string Backend { get; init; } = "all";
 
@@ -39,7 +43,8 @@ internal sealed record LedgerHarnessOptions
             ["--durable"] = (o, v) => o with { Durable = Cli.PositiveInt("--durable", v) },
             ["--writers"] = (o, v) => o with { Writers = Cli.PositiveInt("--writers", v) },
             ["--lookups"] = (o, v) => o with { Lookups = Cli.PositiveInt("--lookups", v) },
-            ["--backend"] = (o, v) => o with { Backend = v is "jsonl" or "sqlite" or "all" ? v : throw new ArgumentException("--backend takes jsonl, sqlite or all.") },
+            ["--backend"] = (o, v) => o with { Backend = v is "jsonl" or "sqlite" or "postgresql" or "all" ? v : throw new ArgumentException("--backend takes jsonl, sqlite, postgresql or all.") },
+            ["--postgres"] = (o, v) => o with { Postgres = v },
             ["--dir"] = (o, v) => o with { Directory = v },
         });
 

@@ -11,7 +11,7 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
     public IEnumerable<LedgerScenario> All()
     {
         yield return new(RawBaseline, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.RawJsonlWrite(records, Path.Combine(folder, "raw.jsonl")))));
-        var backends = LedgerBackends.All.Where(b => options.Backend == "all" || b.Name.Equals(options.Backend, StringComparison.OrdinalIgnoreCase)).ToList();
+        var backends = LedgerBackends.All(options.Postgres).Where(b => options.Backend == "all" || b.Name.Equals(options.Backend, StringComparison.OrdinalIgnoreCase)).ToList();
         if (backends.Any(b => b.Baseline == LedgerBaselines.NaiveSqliteName))
         {
             yield return new(LedgerBaselines.NaiveSqliteName, null, () => Task.FromResult(new LedgerOutcome(LedgerBaselines.NaiveSqliteWrite(records, Path.Combine(folder, "naive.sqlite")))));

@@ -11,6 +11,7 @@ internal sealed class RunContext : IDisposable
     private readonly Lazy<Brokers.ModelBroker> _broker;
     private readonly IDisposable? _ledgerLogs;
     private Exception? _failure;
+    private Brokers.ClaimStore? _claims;
     private Brokers.BatchAnswers? _batches;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
@@ -20,11 +21,12 @@ internal sealed class RunContext : IDisposable
         Telemetry.Batches = () => Batches;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
-        _broker = new(() => new Brokers.ModelBroker(
-            new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider),
-            Telemetry,
-            Telemetry.Secrets,
-            around: live => _batches = new Brokers.BatchAnswers(live, BatchSetup(options))));
+        _broker = new(() =>
+        {
+            var setup = new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
+            var claims = SharedRun();
+            return new Brokers.ModelBroker(claims is null ? setup : Brokers.SharedLimits.PerWorker(setup), Telemetry, Telemetry.Secrets, around: live => Around(live, claims, setup));
+        });
     }
 
     public RunOptions Options { get; }
@@ -58,6 +60,27 @@ internal sealed class RunContext : IDisposable
 
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
+
+    // A project on PostgreSQL is shared by the workers that run on it: their calls are claimed there.
+    private Brokers.ClaimStore? SharedRun()
+    {
+        if (Options.Project is { Backend: Ledgers.PostgresBackend postgres } project)
+        {
+            _claims = new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing);
+        }
+
+        return _claims;
+    }
+
+    // Live calls (which pass the per-minute limits shared across the workers of a shared run), inside batches (which
+    // send some requests live), inside the claims of a shared run: a request is claimed once across the workers before
+    // it is sent either way.
+    private Brokers.IAnswerSource Around(Brokers.IAnswerSource live, Brokers.ClaimStore? claims, Brokers.BrokerSetup setup)
+    {
+        var sent = claims is null ? live : new Brokers.SharedLimits(live, claims.Limiter(Options.Sharing.RateWindow), model => setup.For(model).RateLimit);
+        _batches = new Brokers.BatchAnswers(sent, BatchSetup(Options));
+        return claims is null ? _batches : new Brokers.ClaimedAnswers(_batches, claims);
+    }
 
     /// <summary>The run's batches, once a model was called; <see langword="null"/> before.</summary>
     public Brokers.BatchReport? Batches => _broker.IsValueCreated ? _batches?.Report : null;
@@ -97,6 +120,8 @@ internal sealed class RunContext : IDisposable
             _batches?.Dispose();
             _broker.Value.Dispose();
         }
+
+        _claims?.Dispose();
 
         _cts.Dispose();
     }

@@ -113,6 +113,14 @@ public sealed class RunOptions
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>
+    /// How the workers of a run divide its model calls when <see cref="Project"/> keeps its ledgers in PostgreSQL
+    /// (<see cref="LedgerBackend.Postgres(string)"/>): run the same program on every machine against that project, and
+    /// each request is sent by one worker while the others wait for its answer (see the README's "Many machines").
+    /// Default: a 60-second lease, renewed every 20 seconds. A project on any other backend ignores it.
+    /// </summary>
+    public SharingOptions Sharing { get; init; } = new();
+
     /// <summary>Test hook: receives every Dataflow block of the run once it is built.</summary>
     internal Action<IReadOnlyList<IDataflowBlock>>? OnMaterialized { get; init; }
 
@@ -145,5 +153,7 @@ public sealed class RunOptions
             batch.Validate($"RunOptions.BatchFor[\"{model}\"]");
         }
         Monitor?.Validate();
+        ArgumentNullException.ThrowIfNull(Sharing, nameof(Sharing));
+        Sharing.Validated();
     }
 }

@@ -11,8 +11,9 @@ namespace BatchFactory;
 /// completes only once its record has been handed to the operating system (it survives the process being killed) or,
 /// with <see cref="LedgerOptions.Durable"/>, written through to the disk (it survives a power cut).</para>
 /// <para>Two built-in backends keep this contract: <see cref="JsonlLedger"/> (one human-readable <c>.jsonl</c> file) and
-/// <see cref="SqliteLedger"/> (a SQLite database in WAL mode); a <see cref="LedgerBackend"/> of your own opens others. Only one process may open a ledger for writing at a
-/// time; a second one gets a <see cref="LedgerException"/> that says so.</para>
+/// <see cref="SqliteLedger"/> (a SQLite database in WAL mode); a <see cref="LedgerBackend"/> of your own opens others. A file backend lets only one process open a ledger
+/// for writing at a time (a second one gets a <see cref="LedgerException"/> that says so); a database server's
+/// (<see cref="LedgerBackend.Postgres(string)"/>) is shared by any number of processes.</para>
 /// </remarks>
 public interface ILedger : IAsyncDisposable
 {

@@ -33,6 +33,30 @@ public abstract class LedgerBackend
     /// <summary>One SQLite database per ledger, <c>&lt;folder&gt;/&lt;name&gt;.sqlite</c> (<see cref="SqliteLedger"/>). Named <c>SQLite</c>.</summary>
     public static LedgerBackend Sqlite { get; } = new Ledgers.SqliteBackend();
 
+    /// <summary>
+    /// Every ledger of the project as rows of one PostgreSQL database (tables <c>batchfactory_*</c>, created and versioned
+    /// by the library in the first schema of the search path), which any number of workers on any number of machines
+    /// share. Named <c>PostgreSQL</c>. A run on such a project divides its model calls between the workers: see
+    /// <c>RunOptions.Sharing</c> and the README's "Many machines".
+    /// </summary>
+    /// <param name="connectionString">
+    /// An Npgsql connection string, e.g. <c>Host=db.local;Port=5432;Username=bf;Password=…;Database=batches</c>. The
+    /// password is kept out of every location, log, error and summary.
+    /// </param>
+    /// <returns>The backend; nothing is connected until a ledger is opened.</returns>
+    /// <exception cref="ArgumentException">The connection string is empty, cannot be read, or names no host (the message leaves the string out).</exception>
+    public static LedgerBackend Postgres(string connectionString) => new Ledgers.PostgresBackend(new Ledgers.PostgresConnection(connectionString));
+
+    /// <summary>
+    /// <see cref="Postgres(string)"/> with the connection string in the environment variable <c>BATCHFACTORY_POSTGRES</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>BATCHFACTORY_POSTGRES</c> is not set.</exception>
+    /// <exception cref="ArgumentException">Its connection string cannot be read.</exception>
+    public static LedgerBackend Postgres() =>
+        Environment.GetEnvironmentVariable(Ledgers.PostgresConnection.EnvironmentVariable) is { Length: > 0 } connectionString
+            ? Postgres(connectionString)
+            : throw new InvalidOperationException($"{Ledgers.PostgresConnection.EnvironmentVariable} is not set: set it to the connection string of the project's PostgreSQL database (Host=…;Username=…;Password=…;Database=…), or pass one to LedgerBackend.Postgres.");
+
     /// <summary>What the backend is called, e.g. <c>JSONL</c> or <c>SQLite</c>.</summary>
     public string Name { get; }
 

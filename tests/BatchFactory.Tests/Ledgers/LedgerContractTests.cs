@@ -21,6 +21,12 @@ public abstract class LedgerContractTests(LedgerBackend backend) : IDisposable
     /// </summary>
     protected virtual bool FileBased => true;
 
+    /// <summary>
+    /// Whether any number of processes may have a ledger open for writing at once (a database server shared by the
+    /// workers of a run); the file backends refuse a second opener instead.
+    /// </summary>
+    protected virtual bool SharedByProcesses => false;
+
     /// <summary>The ledger most tests open, in <see cref="Folder"/>.</summary>
     protected LedgerLocation Location => new("contract", "1", "ledger", Folder.Path);
 
@@ -298,6 +304,7 @@ public abstract class LedgerContractTests(LedgerBackend backend) : IDisposable
     [Fact]
     public async Task Open_WhileAlreadyOpenForWriting_IsRefusedNamingTheFile()
     {
+        Assert.SkipWhen(SharedByProcesses, "The backend is shared by many writers.");
         await using var first = await OpenAsync();
 
         var ex = await Assert.ThrowsAnyAsync<LedgerException>(async () => await OpenAsync());
@@ -306,6 +313,21 @@ public abstract class LedgerContractTests(LedgerBackend backend) : IDisposable
         Assert.Contains("already open", ex.Message);
         await first.AppendAsync("still", "works", TestRuns.Token);
         Assert.Equal(1, first.Count);
+    }
+
+    [Fact]
+    public async Task Open_Shared_TwoWritersSeeEachOthersRecords()
+    {
+        Assert.SkipUnless(SharedByProcesses, "The backend allows one writer at a time.");
+        await using var first = await OpenAsync();
+        await using var second = await OpenAsync();
+
+        await first.AppendAsync("a", 1, TestRuns.Token);
+        await second.AppendAsync("b", 2, TestRuns.Token);
+        await second.AppendAsync("a", 3, TestRuns.Token);
+
+        Assert.Equal(3, (await first.TryGetAsync("a", TestRuns.Token))!.GetValue<int>());
+        Assert.Equal(["b=2", "a=3"], (await ToListAsync(first)).Select(r => $"{r.Key}={r.Value}"));
     }
 
     [Fact]

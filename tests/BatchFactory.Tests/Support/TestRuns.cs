@@ -26,6 +26,7 @@ internal static class TestRuns
             LoggerFactory = options.LoggerFactory,
             OnEntryError = options.OnEntryError,
             StopToken = options.StopToken,
+            Sharing = options.Sharing,
             OnMaterialized = b => blocks = b,
         };
         try

@@ -28,7 +28,8 @@ internal sealed partial class ModelBroker : IDisposable
 
     /// <summary>
     /// A broker that answers through <paramref name="answers"/>, by default live calls through its own clients, or
-    /// through what <paramref name="around"/> makes of those (e.g. batch answers that send some requests live).
+    /// through what <paramref name="around"/> makes of those (batch answers that send some requests live, the claims of
+    /// a shared run).
     /// </summary>
     public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null, Func<IAnswerSource, IAnswerSource>? around = null)
     {
@@ -88,12 +89,19 @@ internal sealed partial class ModelBroker : IDisposable
             }
 
             var (answer, by) = await AskFirstAvailableAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
             if (site.Ledger is not null)
             {
                 await site.Ledger.AppendAsync(by.Key, answer, CancellationToken.None).ConfigureAwait(false);
             }
 
             mine.SetResult(answer);
+            if (elsewhere)
+            {
+                // Another worker of a shared run made this call: here it is served, like an answer from the ledger.
+                return Served(site, idx, by, (JsonObject)answer.DeepClone());
+            }
+
             if (answer.ContainsKey("batch"))
             {
                 site.Counters.CalledInBatch(by.Model, _clients.IsLocal(by.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));

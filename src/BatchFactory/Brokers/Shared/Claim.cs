@@ -1,0 +1,7 @@
+namespace BatchFactory.Brokers;
+
+/// <summary>What a worker found when it tried to claim a request: the answer, a claim of its own, or another worker's.</summary>
+/// <param name="Answer">The stored answer (JSON text), when the request was answered already.</param>
+/// <param name="Token">The fencing token of this worker's claim, when it got the claim.</param>
+/// <param name="HeldFor">How long another worker's lease still runs (on the database's clock), when another worker holds it.</param>
+internal readonly record struct Claim(string? Answer, long? Token, TimeSpan HeldFor);

@@ -1,0 +1,79 @@
+using Npgsql;
+
+namespace BatchFactory.Ledgers;
+
+/// <summary>
+/// A PostgreSQL connection string, checked once, with a description that leaves the password out
+/// (<c>postgresql://user@host:port/database</c>) for locations, logs and errors.
+/// </summary>
+internal sealed class PostgresConnection
+{
+    /// <summary>The environment variable a connection string is read from when none is given: <c>BATCHFACTORY_POSTGRES</c>.</summary>
+    public const string EnvironmentVariable = "BATCHFACTORY_POSTGRES";
+
+    private readonly string _connectionString;
+    private readonly string? _password;
+
+    /// <exception cref="ArgumentException">The connection string is empty or cannot be read, or names no host.</exception>
+    public PostgresConnection(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The framework's message may quote the string, password and all: give only what is wrong.
+            throw new ArgumentException($"The PostgreSQL connection string cannot be read ({ex.GetType().Name}): write it as 'Host=…;Port=…;Username=…;Password=…;Database=…'.", nameof(connectionString));
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host))
+        {
+            throw new ArgumentException("The PostgreSQL connection string names no host: add 'Host=…'.", nameof(connectionString));
+        }
+
+        // Statements the ledger repeats are prepared on each connection unless the user says otherwise.
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        _password = string.IsNullOrEmpty(builder.Password) ? null : builder.Password;
+        Description = $"postgresql://{builder.Username ?? Environment.UserName}@{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}"
+            + (string.IsNullOrEmpty(builder.SearchPath) ? "" : $"?search_path={builder.SearchPath}");
+        _connectionString = builder.ConnectionString;
+    }
+
+    /// <summary>Where the connection leads, without the password, e.g. <c>postgresql://bf@db.local:5432/batches</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>A connection pool for this connection string; the caller disposes it.</summary>
+    /// <param name="durable">
+    /// Whether a commit waits for the server's write-ahead log to reach its disk (the server's default). When
+    /// <see langword="false"/>, its sessions run with <c>synchronous_commit = off</c>: a commit is acknowledged once the
+    /// server has it, which survives any client process dying and the server process restarting, but a crash of the
+    /// server's machine may lose the last fraction of a second of commits (never half of one).
+    /// </param>
+    public NpgsqlDataSource CreateDataSource(bool durable = true)
+    {
+        var builder = new NpgsqlDataSourceBuilder(_connectionString);
+        if (!durable)
+        {
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c synchronous_commit=off".Trim();
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary><paramref name="text"/> with the password replaced by <c>***</c>, should a driver ever quote it.</summary>
+    public string Redact(string text) => _password is null ? text : text.Replace(_password, "***", StringComparison.Ordinal);
+
+    /// <summary>A <see cref="LedgerException"/> for a failure to <paramref name="doing"/> at <paramref name="location"/>, without the password.</summary>
+    public LedgerException Failed(string location, string doing, Exception exception) =>
+        new(location, $"Cannot {doing} {location}: {Redact(exception.Message)}", exception is NpgsqlException or TimeoutException ? exception : null);
+
+    /// <inheritdoc/>
+    public override string ToString() => Description;
+}

@@ -1,0 +1,305 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BatchFactory.Ledgers;
+
+/// <summary>
+/// A ledger kept in PostgreSQL (table <c>batchfactory_records</c>, see <see cref="PostgresSchema"/>): one row per key
+/// holding its current record, so many processes on many machines can share it. Concurrent appends are grouped into
+/// one multi-row upsert; lookups of many keys are one query.
+/// </summary>
+/// <remarks>
+/// Unlike the file backends, any number of processes may have the ledger open at once: that is how the workers of one
+/// run share their answers. <see cref="Count"/> is the keys there were on open plus those this process added since.
+/// Durability: by default the ledger's sessions run with <c>synchronous_commit = off</c>, the counterpart of SQLite's
+/// <c>synchronous=NORMAL</c>: an acknowledged append survives any worker being killed and the server restarting, but
+/// a crash of the server's machine may lose its last fraction of a second of appends. With
+/// <see cref="LedgerOptions.Durable"/> each commit waits for the server's disk. <see cref="FlushAsync"/> waits for
+/// appends under way.
+/// </remarks>
+internal sealed class PostgresLedger : ILedger
+{
+    // Keys per lookup query: large enough to amortise the round trip, small enough to keep each query quick.
+    private const int LookupChunk = 5000;
+
+    private readonly NpgsqlDataSource _source;
+    private readonly PostgresConnection _connection;
+    private readonly string _ledger;
+    private readonly GroupCommit<(string Key, string Value)> _commit;
+    private long _count;
+    private int _disposed;
+
+    private PostgresLedger(NpgsqlDataSource source, PostgresConnection connection, LedgerLocation location)
+    {
+        _source = source;
+        _connection = connection;
+        _ledger = Id(location);
+        Location = $"{connection.Description} ledger {location}";
+        _commit = new GroupCommit<(string, string)>(WriteBatchAsync, ex => connection.Failed(Location, "append to", ex));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The database without the password, and the ledger's project, version and name.</remarks>
+    public string Location { get; }
+
+    /// <inheritdoc/>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>What a ledger at <paramref name="location"/> is called in the <c>ledger</c> column: <c>project/version/name</c>.</summary>
+    public static string Id(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
+
+    /// <summary>Opens (creating the tables if needed) the ledger at <paramref name="location"/>.</summary>
+    /// <exception cref="LedgerException">The database cannot be reached, or holds a newer schema.</exception>
+    public static async Task<PostgresLedger> OpenAsync(PostgresConnection connection, LedgerLocation location, LedgerOptions options, CancellationToken cancellationToken)
+    {
+        var source = connection.CreateDataSource(options.Durable);
+        var ledger = new PostgresLedger(source, connection, location);
+        try
+        {
+            await PostgresSchema.EnsureAsync(source, connection, cancellationToken).ConfigureAwait(false);
+            await using var count = source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1");
+            count.Parameters.Add(new NpgsqlParameter { Value = ledger._ledger });
+            ledger._count = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            return ledger;
+        }
+        catch (Exception ex)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            if (ex is NpgsqlException or TimeoutException)
+            {
+                throw connection.Failed(ledger.Location, "open the ledger", ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask AppendAsync(string key, JsonNode record, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(record);
+        ThrowIfDisposed();
+        return _commit.AddAsync((key, record.ToJsonString()), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<JsonNode?> TryGetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ThrowIfDisposed();
+        try
+        {
+            await using var command = _source.CreateCommand("SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+            command.Parameters.Add(new NpgsqlParameter { Value = key });
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string value ? JsonNode.Parse(value) : null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw _connection.Failed(Location, "read from", ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfDisposed();
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            for (var start = 0; start < keys.Count; start += LookupChunk)
+            {
+                var chunk = new string[Math.Min(LookupChunk, keys.Count - start)];
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    chunk[i] = keys[start + i];
+                }
+
+                await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 AND key = ANY($2)");
+                command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+                command.Parameters.Add(new NpgsqlParameter { Value = chunk, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found[reader.GetString(0)] = reader.GetString(1);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw _connection.Failed(Location, "read from", ex);
+        }
+
+        var results = new JsonNode?[keys.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = found.TryGetValue(keys[i], out var value) ? JsonNode.Parse(value) : null;
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<LedgerRecord> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw _connection.Failed(Location, "read from", ex);
+        }
+
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new LedgerRecord(reader.GetString(0), JsonNode.Parse(reader.GetString(1))!);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The table already holds only the current record of each key, so this waits for appends under way and then has
+    /// the server reclaim the space of replaced rows (<c>VACUUM</c>), which reads and appends of other workers do not wait for.
+    /// </remarks>
+    public async ValueTask CompactAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await _commit.ExclusiveAsync(
+            async () =>
+            {
+                try
+                {
+                    await using var vacuum = _source.CreateCommand("VACUUM batchfactory_records");
+                    await vacuum.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    throw _connection.Failed(Location, "compact", ex);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Waits for appends under way, then commits a transaction with <c>synchronous_commit = on</c> (it takes a
+    /// transaction id so that it has a commit record to flush), which returns once the server's log is on its disk up
+    /// to it, and so holds every earlier append.
+    /// </remarks>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        await _commit.ExclusiveAsync(
+            async () =>
+            {
+                try
+                {
+                    await using var db = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await using var transaction = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (var flush = new NpgsqlCommand("SET LOCAL synchronous_commit = on; SELECT txid_current()", db, transaction))
+                    {
+                        await flush.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    throw _connection.Failed(Location, "flush", ex);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is pending and closes the ledger's connections. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await _commit.ExclusiveAsync(() => ValueTask.FromResult(true), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LedgerException)
+        {
+            // A failed write already told its caller.
+        }
+        finally
+        {
+            _commit.Dispose();
+            await _source.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Location;
+
+    // One upsert for the batch. A key appended twice in it keeps its last record (an upsert may touch a row only once);
+    // the keys go in sorted order, so the upserts of many workers lock rows in one order and cannot deadlock each other
+    // (the records of one batch were appended concurrently, so no order among them was promised). Should the server still
+    // report a deadlock or a serialization failure, the batch is tried again.
+    private async ValueTask WriteBatchAsync(List<(string Key, string Value)> batch)
+    {
+        var last = new Dictionary<string, string>(batch.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in batch)
+        {
+            last[key] = value;
+        }
+
+        var keys = last.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var values = Array.ConvertAll(keys, k => last[k]);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Interlocked.Add(ref _count, await UpsertAsync(keys, values).ConfigureAwait(false));
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
+            {
+            }
+        }
+    }
+
+    // How many of the keys were new.
+    private async Task<int> UpsertAsync(string[] keys, string[] values)
+    {
+        await using var command = _source.CreateCommand("""
+            INSERT INTO batchfactory_records (ledger, key, value)
+            SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t(k, v)
+            ON CONFLICT (ledger, key) DO UPDATE SET value = excluded.value, seq = excluded.seq
+            RETURNING (xmax = 0)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys });
+        command.Parameters.Add(new NpgsqlParameter { Value = values });
+        var added = 0;
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            added += reader.GetBoolean(0) ? 1 : 0;
+        }
+
+        return added;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Ledgers;
+using BatchFactory.Tests.Support;
+using Npgsql;
+
+namespace BatchFactory.Tests.Brokers.Shared;
+
+/// <summary>Claims, leases and fencing between two workers' answer sources on one PostgreSQL database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClaimedAnswersTests(PostgresServer postgres)
+{
+    private static readonly ModelRequest Request = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+
+    [Fact]
+    public async Task AnswerAsync_StalledWorkerPastItsLease_CannotOverwriteTheAnswerOfTheWorkerThatTookOver()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        using var stalledClaims = new ClaimStore(connection, "p/1", Options("stalled"));
+        using var takerClaims = new ClaimStore(connection, "p/1", Options("taker"));
+        var stalledCall = new GatedSource("stalled");
+        var stalled = new ClaimedAnswers(stalledCall, stalledClaims).AnswerAsync(Request, TestRuns.Token);
+        await stalledCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        await ExpireLeasesAsync(database);
+        var taken = await new ClaimedAnswers(new GatedSource("taker", open: true), takerClaims).AnswerAsync(Request, TestRuns.Token);
+        stalledCall.Gate.SetResult();
+        var late = await stalled;
+
+        Assert.Equal("taker", taken["by"]!.GetValue<string>());
+        Assert.False(taken.ContainsKey(ClaimedAnswers.ElsewhereMark));
+        Assert.Equal("taker", late["by"]!.GetValue<string>());
+        Assert.True(late.ContainsKey(ClaimedAnswers.ElsewhereMark));
+        Assert.Equal("taker", (await stalledClaims.TryClaimAsync(Request.Key, TestRuns.Token)).Answer is { } stored ? JsonNode.Parse(stored)!["by"]!.GetValue<string>() : null);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_AnotherWorkerHoldsTheClaim_WaitsForItsAnswerWithoutCalling()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        var firstCall = new GatedSource("first");
+        var secondCall = new GatedSource("second", open: true);
+        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
+        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        var second = new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token);
+        firstCall.Gate.SetResult();
+
+        Assert.Equal("first", (await first)["by"]!.GetValue<string>());
+        Assert.False((await first).ContainsKey(ClaimedAnswers.ElsewhereMark));
+        Assert.Equal("first", (await second)["by"]!.GetValue<string>());
+        Assert.Equal(0, secondCall.Calls);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_CallFails_ReleasesTheClaimSoAnotherWorkerCalls()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        using var claims = new ClaimStore(connection, "p/1", Options("one"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new ClaimedAnswers(new GatedSource("one", open: true) { Fails = true }, claims).AnswerAsync(Request, TestRuns.Token));
+        var other = await new ClaimedAnswers(new GatedSource("other", open: true), claims).AnswerAsync(Request, TestRuns.Token);
+
+        Assert.Equal("other", other["by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnswerAsync_AWorkerDiedHoldingTheClaim_AnotherClaimsItOnceTheLeaseRunsOut()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        await using (var db = new NpgsqlConnection(database))
+        {
+            await db.OpenAsync(TestRuns.Token);
+            await using var dead = new NpgsqlCommand("INSERT INTO batchfactory_claims (scope, key, worker, token, expires) VALUES ('p/1', $1, 'dead', nextval('batchfactory_fence'), now() + interval '300 milliseconds')", db);
+            dead.Parameters.Add(new NpgsqlParameter { Value = Request.Key });
+            await dead.ExecuteNonQueryAsync(TestRuns.Token);
+        }
+
+        using var claims = new ClaimStore(connection, "p/1", new SharingOptions { WorkerName = "survivor", Heartbeat = null, PollInterval = TimeSpan.FromSeconds(30) });
+        var survivor = new GatedSource("survivor", open: true);
+
+        var answer = await new ClaimedAnswers(survivor, claims).AnswerAsync(Request, TestRuns.Token);
+
+        Assert.Equal("survivor", answer["by"]!.GetValue<string>());
+        Assert.Equal(1, survivor.Calls);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_CallOutlastsTheLease_HeartbeatKeepsTheClaimSoNoOtherWorkerCalls()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        var lease = TimeSpan.FromSeconds(1);
+        using var slowClaims = new ClaimStore(connection, "p/1", new SharingOptions { WorkerName = "slow", Lease = lease, Heartbeat = TimeSpan.FromMilliseconds(100) });
+        using var otherClaims = new ClaimStore(connection, "p/1", Options("other"));
+        var slowCall = new GatedSource("slow");
+        var otherCall = new GatedSource("other", open: true);
+        var slow = new ClaimedAnswers(slowCall, slowClaims).AnswerAsync(Request, TestRuns.Token);
+        await slowCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        var other = new ClaimedAnswers(otherCall, otherClaims).AnswerAsync(Request, TestRuns.Token);
+        await Task.Delay(lease * 2.5, TestRuns.Token);
+        slowCall.Gate.SetResult();
+
+        Assert.Equal("slow", (await other)["by"]!.GetValue<string>());
+        Assert.Equal("slow", (await slow)["by"]!.GetValue<string>());
+        Assert.Equal(0, otherCall.Calls);
+    }
+
+    private static SharingOptions Options(string worker) =>
+        new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+
+    private static async Task PrepareAsync(PostgresConnection connection)
+    {
+        await using var source = connection.CreateDataSource();
+        await PostgresSchema.EnsureAsync(source, connection, TestRuns.Token);
+    }
+
+    private static async Task ExpireLeasesAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var expire = new NpgsqlCommand("UPDATE batchfactory_claims SET expires = now() - interval '1 second'", connection);
+        Assert.Equal(1, await expire.ExecuteNonQueryAsync(TestRuns.Token));
+    }
+
+    // An answer source that answers {"by": name} once its gate opens, and counts its calls.
+    private sealed class GatedSource(string name, bool open = false) : IAnswerSource
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Gate { get; } = Opened(open);
+
+        public bool Fails { get; init; }
+
+        public int Calls { get; private set; }
+
+        public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            Started.TrySetResult();
+            await Gate.Task.WaitAsync(cancellationToken);
+            return Fails ? throw new InvalidOperationException("the model failed") : new JsonObject { ["by"] = name };
+        }
+
+        private static TaskCompletionSource Opened(bool open)
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (open)
+            {
+                gate.SetResult();
+            }
+
+            return gate;
+        }
+    }
+}
