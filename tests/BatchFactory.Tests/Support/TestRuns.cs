@@ -27,6 +27,8 @@ internal static class TestRuns
             OnEntryError = options.OnEntryError,
             StopToken = options.StopToken,
             Sharing = options.Sharing,
+            Batch = options.Batch,
+            BatchFor = options.BatchFor,
             OnMaterialized = b => blocks = b,
         };
         try
