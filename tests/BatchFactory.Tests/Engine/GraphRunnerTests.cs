@@ -123,10 +123,12 @@ public class GraphRunnerTests
     public async Task RunAsync_MaxDegreeOfParallelism_RunsAUserFunctionOnSeveralEntriesAtOnce()
     {
         using var bothInside = new CountdownEvent(2);
+        var entered = 0;
         var g = FromList(Enumerable.Range(0, 8), outputKey: "n")
             | Apply(_ =>
             {
-                if (!bothInside.IsSet)
+                // Only the first two entries signal: checking IsSet first would let two threads signal the last count.
+                if (Interlocked.Increment(ref entered) <= 2)
                 {
                     bothInside.Signal();
                 }
