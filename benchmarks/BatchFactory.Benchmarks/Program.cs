@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --providers    a pool of 4 servers vs one; OpenTelemetry listeners vs none
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
@@ -10,6 +11,7 @@
 using BatchFactory.Benchmarks.ControlFlow;
 using BatchFactory.Benchmarks.Ledger;
 using BatchFactory.Benchmarks.Llm;
+using BatchFactory.Benchmarks.Providers;
 using BatchFactory.Benchmarks.Throughput;
 using BenchmarkDotNet.Running;
 
@@ -39,6 +41,11 @@ internal static class Program
         if (args.Contains("--batch-mode"))
         {
             return await Batches.BatchHarness.RunAsync(args);
+        }
+
+        if (args.Contains("--providers"))
+        {
+            return await RunProvidersAsync(args);
         }
 
         if (args.Contains("--llm"))
@@ -105,6 +112,20 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync(LlmHarnessOptions.Usage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunProvidersAsync(string[] args)
+    {
+        try
+        {
+            return await ProvidersHarness.RunAsync(ProvidersHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(ProvidersHarnessOptions.Usage);
             return 2;
         }
     }

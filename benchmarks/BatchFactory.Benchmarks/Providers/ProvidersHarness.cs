@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Diagnostics.Metrics;
+using BatchFactory.Testing;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Benchmarks.Providers;
+
+/// <summary>
+/// The providers harness (<c>--providers</c>): fresh AskLLM calls through a pool of four loopback servers against one
+/// server alone, and with an OpenTelemetry listener attached against without, each pair measured in the same run in
+/// interleaved rounds. See benchmarks/README.md.
+/// </summary>
+internal static class ProvidersHarness
+{
+    private const int Servers = 4;
+    private const int PerServer = 64;
+
+    public static async Task<int> RunAsync(ProvidersHarnessOptions options)
+    {
+        var latency = new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs) };
+        var servers = new List<OpenAICompatibleServer>();
+        var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-providers-bench-{Environment.ProcessId}");
+        try
+        {
+            for (var i = 0; i < Servers; i++)
+            {
+                servers.Add(await OpenAICompatibleServer.StartAsync(latency));
+            }
+
+            var models = ModelProviders.Default
+                .With("single", new ProviderSettings { Kind = "openai-compatible", BaseUrl = servers[0].BaseUri.ToString() })
+                .With("pool", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [.. servers.Select(s => s.BaseUri.ToString())], MaxConcurrencyPerEndpoint = PerServer });
+            await using var project = ProjectFolder.Open("providers-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
+            var bench = new Bench(servers, models, project);
+            Console.WriteLine($"Providers harness: {Servers} loopback servers, latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh.");
+
+            var ok = await PoolAsync(bench, options) & await TelemetryAsync(bench, options);
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    // The pool (4 servers, at most 64 requests each, AskLLM concurrency 256) against one server with concurrency 64.
+    private static async Task<bool> PoolAsync(Bench bench, ProvidersHarnessOptions options)
+    {
+        var single = options.Requests;
+        var pool = options.Requests * Servers;
+        var ideal = PerServer * 1000.0 / options.LatencyMs;
+        Console.WriteLine($"Pool: {pool:N0} requests through 'pool' ({Servers} servers, cap {PerServer} each, concurrency {Servers * PerServer}) vs {single:N0} through 'single' (1 server, concurrency {PerServer}); ideal {ideal:N0}/s per server.");
+        await bench.RunAsync("gpt-4o-mini@single", Math.Min(single, 1_000), PerServer);
+        await bench.RunAsync("gpt-4o-mini@pool", pool, Servers * PerServer);
+        await bench.BareAsync(Math.Min(pool, 2_000));
+
+        var ok = true;
+        var rows = new List<(Result Single, Result Pool, double Bare)>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            Result s, p;
+            double bare;
+            if (round % 2 == 0)
+            {
+                s = await bench.RunAsync("gpt-4o-mini@single", single, PerServer);
+                p = await bench.RunAsync("gpt-4o-mini@pool", pool, Servers * PerServer);
+                bare = await bench.BareAsync(pool);
+            }
+            else
+            {
+                bare = await bench.BareAsync(pool);
+                p = await bench.RunAsync("gpt-4o-mini@pool", pool, Servers * PerServer);
+                s = await bench.RunAsync("gpt-4o-mini@single", single, PerServer);
+            }
+
+            var ratio = p.Rate / (Servers * s.Rate);
+            Console.WriteLine($"  round {round + 1}: single {s.Rate:N0}/s (CPU {s.CpuMicroseconds:F0} µs/call), pool {p.Rate:N0}/s (CPU {p.CpuMicroseconds:F0} µs/call, per server {string.Join(" / ", p.PerServer.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), bare loop {bare:N0}/s; pool / (4 × single) {ratio:F2}, pool / bare {p.Rate / bare:F2}");
+            ok &= Check("single", s, single) & Check("pool", p, pool);
+            rows.Add((s, p, bare));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| scenario | requests per run | median per second | vs ideal |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| one server, concurrency {PerServer} | {single:N0} | {Median(rows.Select(r => r.Single.Rate)):N0} | {Median(rows.Select(r => r.Single.Rate)) / ideal:F2} |");
+        Console.WriteLine($"| pool of {Servers}, cap {PerServer} each | {pool:N0} | {Median(rows.Select(r => r.Pool.Rate)):N0} | {Median(rows.Select(r => r.Pool.Rate)) / (Servers * ideal):F2} |");
+        Console.WriteLine($"| bare IChatClient loop, {PerServer} tasks per server | {pool:N0} | {Median(rows.Select(r => r.Bare)):N0} | {Median(rows.Select(r => r.Bare)) / (Servers * ideal):F2} |");
+        Console.WriteLine();
+        Console.WriteLine($"pool / ({Servers} × single), per round, median: {Median(rows.Select(r => r.Pool.Rate / (Servers * r.Single.Rate))):F2} (target at least 0.90)");
+        Console.WriteLine($"pool / bare loop over the same {Servers} servers, per round, median: {Median(rows.Select(r => r.Pool.Rate / r.Bare)):F2}");
+        Console.WriteLine();
+        return ok;
+    }
+
+    // Fresh calls through one server with and without an ActivityListener (AllData on 'BatchFactory') and a
+    // MeterListener (every instrument of the 'BatchFactory' meter) attached.
+    private static async Task<bool> TelemetryAsync(Bench bench, ProvidersHarnessOptions options)
+    {
+        const int concurrency = 256;
+        var requests = options.TelemetryRequests;
+        Console.WriteLine($"Telemetry: {requests:N0} requests per run through 'single' (concurrency {concurrency}), with and without listeners on the '{BatchFactoryTelemetry.Name}' source and meter.");
+        await bench.RunAsync("gpt-4o-mini@single", Math.Min(requests, 2_000), concurrency);
+        using (new Listeners())
+        {
+            await bench.RunAsync("gpt-4o-mini@single", Math.Min(requests, 2_000), concurrency);
+        }
+
+        var ok = true;
+        var rows = new List<(Result Off, Result On)>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            Result off, on;
+            long spans, measurements;
+            if (round % 2 == 0)
+            {
+                off = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
+                (on, spans, measurements) = await WatchedAsync(bench, requests, concurrency);
+            }
+            else
+            {
+                (on, spans, measurements) = await WatchedAsync(bench, requests, concurrency);
+                off = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
+            }
+
+            Console.WriteLine($"  round {round + 1}: without {off.Rate:N0}/s (CPU {off.CpuMicroseconds:F0} µs/call), with {on.Rate:N0}/s (CPU {on.CpuMicroseconds:F0} µs/call; {spans:N0} spans, {measurements:N0} measurements), with / without {on.Rate / off.Rate:F3}");
+            ok &= Check("without listeners", off, requests) & Check("with listeners", on, requests);
+            if (spans < requests + 1 || measurements < requests)
+            {
+                Console.Error.WriteLine($"error: the listeners saw {spans:N0} spans and {measurements:N0} measurements; expected at least one span per call and the run's span, and a measurement per call.");
+                ok = false;
+            }
+
+            rows.Add((off, on));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| scenario | requests per run | median per second | median CPU µs per call |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine($"| no listener | {requests:N0} | {Median(rows.Select(r => r.Off.Rate)):N0} | {Median(rows.Select(r => r.Off.CpuMicroseconds)):F0} |");
+        Console.WriteLine($"| ActivityListener (AllData) + MeterListener | {requests:N0} | {Median(rows.Select(r => r.On.Rate)):N0} | {Median(rows.Select(r => r.On.CpuMicroseconds)):F0} |");
+        Console.WriteLine();
+        Console.WriteLine($"with / without listeners, per round, median: {Median(rows.Select(r => r.On.Rate / r.Off.Rate)):F3} (target within 5%: at least 0.95)");
+        return ok;
+    }
+
+    private static async Task<(Result Result, long Spans, long Measurements)> WatchedAsync(Bench bench, int requests, int concurrency)
+    {
+        using var listeners = new Listeners();
+        var result = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
+        return (result, listeners.Spans, listeners.Measurements);
+    }
+
+    private static bool Check(string name, Result result, int requests)
+    {
+        if (result.Count == requests && result.PerServer.Sum() == requests)
+        {
+            return true;
+        }
+
+        Console.Error.WriteLine($"error: {name}: expected {requests:N0} results and requests; got {result.Count:N0} results and {result.PerServer.Sum():N0} requests.");
+        return false;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed record Result(double Rate, int Count, double CpuMicroseconds, long[] PerServer);
+
+    // Runs AskLLM over distinct prompts (a new prefix per run, so the ledger never answers) and counts what each server saw.
+    private sealed class Bench(List<OpenAICompatibleServer> servers, ModelProviders models, ProjectFolder project)
+    {
+        private int _run;
+
+        public async Task<Result> RunAsync(string model, int requests, int concurrency)
+        {
+            foreach (var server in servers)
+            {
+                server.Reset();
+            }
+
+            var run = ++_run;
+            var graph = FromList(Enumerable.Range(0, requests), outputKey: "n")
+                | AskLLM($"run {run} q {{n}}", model, "answer", new AskOptions { Concurrency = concurrency })
+                | ToList("answer");
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var result = await graph.RunAsync(new RunOptions { Project = project, Models = models });
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            return new Result(requests / seconds, checked((int)result.Count), cpuMs * 1000 / requests, [.. servers.Select(s => s.ChatRequests)]);
+        }
+
+        // The floor for any client on this machine: 64 tasks per server, each sending distinct prompts through the
+        // OpenAI SDK's IChatClient to its own server as fast as it answers. Returns calls per second.
+        public async Task<double> BareAsync(int requests)
+        {
+            var run = ++_run;
+            var clients = servers.Select(server => new OpenAIClient(new ApiKeyCredential("bench"), new OpenAIClientOptions { Endpoint = server.BaseUri, RetryPolicy = new ClientRetryPolicy(0) })
+                .GetChatClient("gpt-4o-mini").AsIChatClient()).ToArray();
+            var next = -1;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, clients.Length * PerServer).Select(task => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < requests)
+                {
+                    await clients[task % clients.Length].GetResponseAsync([new ChatMessage(ChatRole.User, $"bare {run} q {i}")]);
+                }
+            })));
+            return requests / clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    // What an OpenTelemetry SDK does when it traces and meters BatchFactory, without the exporters: every span sampled
+    // with all data and every measurement delivered to a callback.
+    private sealed class Listeners : IDisposable
+    {
+        private readonly ActivityListener _activities;
+        private readonly MeterListener _meters = new();
+        private long _spans;
+        private long _measurements;
+
+        public Listeners()
+        {
+            _activities = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == BatchFactoryTelemetry.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    Interlocked.Increment(ref _spans);
+                    foreach (var tag in activity.TagObjects)
+                    {
+                        _ = tag.Value;
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_activities);
+            _meters.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == BatchFactoryTelemetry.Name)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _meters.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+            _meters.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
+            _meters.Start();
+        }
+
+        public long Spans => Interlocked.Read(ref _spans);
+
+        public long Measurements => Interlocked.Read(ref _measurements);
+
+        public void Dispose()
+        {
+            _activities.Dispose();
+            _meters.Dispose();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace BatchFactory.Benchmarks.Providers;
+
+/// <summary>Command-line options of the providers harness (<c>--providers</c>).</summary>
+internal sealed record ProvidersHarnessOptions
+{
+    public const string Usage =
+        """
+        usage: dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --providers [options]
+          --requests N     AskLLM entries per single-server run; a pool run sends 4× as many (default 3,000)
+          --telemetry N    AskLLM entries per run of the telemetry comparison (default 5,000)
+          --rounds N       measured rounds of each comparison (default 5)
+          --latency MS     every test server's latency per request (default 50)
+        """;
+
+    public int Requests { get; init; } = 3_000;
+
+    public int TelemetryRequests { get; init; } = 5_000;
+
+    public int Rounds { get; init; } = 5;
+
+    public int LatencyMs { get; init; } = 50;
+
+    public static ProvidersHarnessOptions Parse(string[] args) =>
+        Cli.Parse(args, "--providers", new ProvidersHarnessOptions(), new Dictionary<string, Func<ProvidersHarnessOptions, string, ProvidersHarnessOptions>>
+        {
+            ["--requests"] = (o, v) => o with { Requests = Cli.PositiveInt("--requests", v) },
+            ["--telemetry"] = (o, v) => o with { TelemetryRequests = Cli.PositiveInt("--telemetry", v) },
+            ["--rounds"] = (o, v) => o with { Rounds = Cli.PositiveInt("--rounds", v) },
+            ["--latency"] = (o, v) => o with { LatencyMs = Cli.PositiveInt("--latency", v) },
+        });
+}
