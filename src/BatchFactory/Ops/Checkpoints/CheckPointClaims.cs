@@ -10,7 +10,7 @@ namespace BatchFactory.Operators;
 /// own (<c>checkpoint:&lt;ledger&gt;:&lt;idx&gt;@&lt;rev&gt;</c>, apart from the model requests' keys). The worker that
 /// holds the claim runs the body and stores the entry under the claim's fencing token; the others wait for it (notified,
 /// or polling) and take the stored entry, or claim the entry again when the holder's lease runs out. At most
-/// <see cref="Statements"/> claim statements of one checkpoint half run at a time, so the many entries that wait (and hold no
+/// <see cref="Statements"/> database statements of one checkpoint half (claims, and the entrance's ledger lookups) run at a time, so the many entries that wait (and hold no
 /// thread) never take more than that of the database's connections.
 /// </summary>
 internal sealed class CheckPointClaims(ClaimStore claims, string ledgerName)
@@ -90,7 +90,8 @@ internal sealed class CheckPointClaims(ClaimStore claims, string ledgerName)
         }
     }
 
-    private async Task<T> OneAtATimeAsync<T>(Func<Task<T>> statement, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="statement"/> (a database statement) within this half's <see cref="Statements"/>.</summary>
+    public async Task<T> OneAtATimeAsync<T>(Func<Task<T>> statement, CancellationToken cancellationToken)
     {
         await _statements.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -30,8 +30,10 @@ internal sealed class CheckPointLookupOp : CheckPointPart
                 bool fromLedger;
                 try
                 {
-                    fromLedger = await ledger.TryGetAsync(Store.KeyOf(entry), context.Token).ConfigureAwait(false) is { } stored
-                        && Store.TryServe(entry, stored);
+                    var stored = claims is null
+                        ? await ledger.TryGetAsync(Store.KeyOf(entry), context.Token).ConfigureAwait(false)
+                        : await claims.OneAtATimeAsync(() => ledger.TryGetAsync(Store.KeyOf(entry), context.Token).AsTask(), context.Token).ConfigureAwait(false);
+                    fromLedger = stored is not null && Store.TryServe(entry, stored);
                     if (!fromLedger && claims is not null)
                     {
                         fromLedger = await claims.ClaimOrWaitAsync(entry, context.Token).ConfigureAwait(false) is { } theirs
