@@ -11,7 +11,7 @@ internal sealed class RunContext : IDisposable
     private readonly Lazy<Brokers.ModelBroker> _broker;
     private readonly IDisposable? _ledgerLogs;
     private Exception? _failure;
-    private Brokers.ClaimStore? _claims;
+    private readonly Lazy<Brokers.ClaimStore?> _claims;
     private Brokers.BatchAnswers? _batches;
 
     public RunContext(RunOptions options, CancellationToken cancellationToken)
@@ -21,10 +21,11 @@ internal sealed class RunContext : IDisposable
         Telemetry.Batches = () => Batches;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
+        _claims = new(SharedRun);
         _broker = new(() =>
         {
             var setup = new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
-            var claims = SharedRun();
+            var claims = Claims;
             return new Brokers.ModelBroker(claims is null ? setup : Brokers.SharedLimits.PerWorker(setup), Telemetry, Telemetry.Secrets, around: live => Around(live, claims, setup));
         });
     }
@@ -61,16 +62,15 @@ internal sealed class RunContext : IDisposable
     /// <summary>The run's one model broker, made on first use and shared by every op that calls a model.</summary>
     public Brokers.ModelBroker Broker => _broker.Value;
 
-    // A project on PostgreSQL is shared by the workers that run on it: their calls are claimed there.
-    private Brokers.ClaimStore? SharedRun()
-    {
-        if (Options.Project is { Backend: Ledgers.PostgresBackend postgres } project)
-        {
-            _claims = new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing);
-        }
+    /// <summary>
+    /// The claims of a shared run (a project on PostgreSQL, shared by the workers that run on it): model calls and
+    /// checkpoint bodies are claimed there. <see langword="null"/> on any other project, or none.
+    /// </summary>
+    public Brokers.ClaimStore? Claims => _claims.Value;
 
-        return _claims;
-    }
+    private Brokers.ClaimStore? SharedRun() => Options.Project is { Backend: Ledgers.PostgresBackend postgres } project
+        ? new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing)
+        : null;
 
     // Live calls (which pass the per-minute limits shared across the workers of a shared run), inside batches (which
     // send some requests live), inside the claims of a shared run: a request is claimed once across the workers before
@@ -121,7 +121,10 @@ internal sealed class RunContext : IDisposable
             _broker.Value.Dispose();
         }
 
-        _claims?.Dispose();
+        if (_claims.IsValueCreated)
+        {
+            _claims.Value?.Dispose();
+        }
 
         _cts.Dispose();
     }

@@ -16,6 +16,11 @@ public static partial class Ops
     /// <para>The body is any graph with one way in and one way out that keeps each entry's idx and rev (per-entry ops
     /// such as MapField, Apply and Filter). An entry the body drops is not stored, so its work is done again next run.
     /// Entries are told apart by (idx, rev), so give entries distinct idx before a checkpoint.</para>
+    /// <para>On a project kept in PostgreSQL, shared by workers that run the same graph (README "Many machines"), each
+    /// entry's body runs on one worker only: the entry is claimed per (idx, rev) with a lease before it goes into the
+    /// body, and the other workers wait for the stored entry (or take the entry over when the lease runs out, as for
+    /// model calls). An entry the body drops is given up when the body is done, and a worker that waited for it runs
+    /// the body for it itself.</para>
     /// <para><see cref="CheckPoint(string, bool)"/>, without a body, is a marker: it stores the entries that pass and,
     /// in later runs, replaces an arriving entry by its stored copy: what was seen the first time wins.</para>
     /// </remarks>
@@ -30,7 +35,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(body);
         SafePaths.CheckSegment(name, "checkpoint name", nameof(name));
-        return CheckPoint(new CheckPointStore(name, latestRevOnly), body);
+        return CheckPoint(new CheckPointStore(name, latestRevOnly) { HasBody = true }, body);
     }
 
     /// <summary>
@@ -55,7 +60,7 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(ledger);
-        return CheckPoint(new CheckPointStore(ledger, latestRevOnly), body);
+        return CheckPoint(new CheckPointStore(ledger, latestRevOnly) { HasBody = true }, body);
     }
 
     /// <summary>A checkpoint marker with no body kept in <paramref name="ledger"/>, which the caller opens and disposes. See <see cref="CheckPoint(string, bool)"/>.</summary>

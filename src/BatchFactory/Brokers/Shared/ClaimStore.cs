@@ -99,6 +99,12 @@ internal sealed partial class ClaimStore : IDisposable
         await Run(() => release.ExecuteScalarAsync(CancellationToken.None), "release a claim in").ConfigureAwait(false);
     }
 
+    /// <summary>The fencing token of this worker's claim on <paramref name="key"/>, while it holds one (claimed, neither completed nor released).</summary>
+    public long? HeldToken(string key) => _held.TryGetValue(key, out var token) ? token : null;
+
+    /// <summary>The keys starting with <paramref name="prefix"/> this worker holds, with their tokens.</summary>
+    public KeyValuePair<string, long>[] Held(string prefix) => [.. _held.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal))];
+
     /// <summary>The per-minute limits shared by the workers of this project, on this store's connections.</summary>
     /// <param name="window">How long a grant counts: a minute, but for tests.</param>
     public SharedLimiter Limiter(TimeSpan window) => new(_source, _connection, _scope, window, _options.Lease);

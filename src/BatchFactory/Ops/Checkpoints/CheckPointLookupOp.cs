@@ -6,7 +6,10 @@ namespace BatchFactory.Operators;
 
 /// <summary>
 /// The entrance of a checkpoint: an entry whose (idx, rev) is in the checkpoint's ledger is restored from it and sent
-/// to out-port 1, which skips the checkpoint's body; any other entry goes to out-port 0, into the body.
+/// to out-port 1, which skips the checkpoint's body; any other entry goes to out-port 0, into the body. In a shared run
+/// (<see cref="CheckPointClaims"/>) an entry goes into the body only once this worker claimed it; an entry another
+/// worker claimed waits for that worker's stored copy, outside the per-entry parallelism (so waiting entries never
+/// keep this worker from taking others).
 /// </summary>
 internal sealed class CheckPointLookupOp : CheckPointPart
 {
@@ -18,6 +21,7 @@ internal sealed class CheckPointLookupOp : CheckPointPart
     internal override OpBlocks Materialize(OpContext context)
     {
         var ledger = (ILedger)context.Prepared!;
+        var claims = Store.ClaimsFor(context);
         BufferBlock<Entry> toBody = new(context.Buffer), served = new(context.Buffer);
         var input = new ActionBlock<Entry>(
             async entry =>
@@ -26,8 +30,15 @@ internal sealed class CheckPointLookupOp : CheckPointPart
                 bool fromLedger;
                 try
                 {
-                    fromLedger = await ledger.TryGetAsync(Store.KeyOf(entry), context.Token).ConfigureAwait(false) is { } stored
-                        && Store.TryServe(entry, stored);
+                    var stored = claims is null
+                        ? await ledger.TryGetAsync(Store.KeyOf(entry), context.Token).ConfigureAwait(false)
+                        : await claims.OneAtATimeAsync(() => ledger.TryGetAsync(Store.KeyOf(entry), context.Token).AsTask(), context.Token).ConfigureAwait(false);
+                    fromLedger = stored is not null && Store.TryServe(entry, stored);
+                    if (!fromLedger && claims is not null)
+                    {
+                        fromLedger = await claims.ClaimOrWaitAsync(entry, context.Token).ConfigureAwait(false) is { } theirs
+                            && Store.TryServe(entry, theirs);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -37,8 +48,17 @@ internal sealed class CheckPointLookupOp : CheckPointPart
                 await (fromLedger ? served : toBody).SendAsync(entry, context.Token).ConfigureAwait(false);
                 context.Counters.AddOut();
             },
-            context.PerEntry);
+            claims is null ? context.PerEntry : Waiting(context.PerEntry));
         OutputPump.CompleteWhenDone(input.Completion, toBody, served);
         return new OpBlocks([input], [toBody, served]);
     }
+
+    // Entries waiting for another worker hold no thread; the block's capacity still bounds how many are taken in.
+    private static ExecutionDataflowBlockOptions Waiting(ExecutionDataflowBlockOptions perEntry) => new()
+    {
+        MaxDegreeOfParallelism = DataflowBlockOptions.Unbounded,
+        BoundedCapacity = perEntry.BoundedCapacity,
+        EnsureOrdered = false,
+        CancellationToken = perEntry.CancellationToken,
+    };
 }

@@ -8,7 +8,9 @@ namespace BatchFactory.Operators;
 /// The exit of a checkpoint: an entry that comes out of the body (in-port 0) is appended to the ledger, and passed on
 /// only once the ledger has it; an entry restored from the ledger (in-port 1) is passed on as it is. When the run stops
 /// (a failure elsewhere, or cancellation), entries that already came out of the body are still saved, so finished work
-/// is never lost.
+/// is never lost. In a shared run (<see cref="CheckPointClaims"/>) the entry is stored under this worker's claim first,
+/// and appended to the ledger only if the claim was still its own; otherwise the entry becomes the copy of the worker
+/// that took it over. When the body is done, the claims of entries it dropped are given up.
 /// </summary>
 internal sealed class CheckPointSaveOp : CheckPointPart
 {
@@ -20,6 +22,7 @@ internal sealed class CheckPointSaveOp : CheckPointPart
     internal override OpBlocks Materialize(OpContext context)
     {
         var ledger = (ILedger)context.Prepared!;
+        var claims = Store.ClaimsFor(context);
         var output = new BufferBlock<Entry>(context.Buffer);
         var computed = new ActionBlock<Entry>(
             async entry =>
@@ -27,7 +30,14 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                 context.Counters.AddIn();
                 try
                 {
-                    await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                    if (claims is not null && await claims.CompleteAsync(entry, Store.RecordText(entry), context.Token).ConfigureAwait(false) is { } theirs)
+                    {
+                        _ = Store.TryServe(entry, theirs);
+                    }
+                    else
+                    {
+                        await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -45,8 +55,21 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                 context.Counters.AddOut();
             },
             context.Serial);
-        OutputPump.CompleteWhenDone(Task.WhenAll(computed.Completion, served.Completion), output);
+        var bodyDone = claims is null ? computed.Completion : ReleaseAfter(computed.Completion, claims);
+        OutputPump.CompleteWhenDone(Task.WhenAll(bodyDone, served.Completion), output);
         return new OpBlocks([new DrainingTarget<Entry>(computed), served], [output]);
+    }
+
+    private static async Task ReleaseAfter(Task body, CheckPointClaims claims)
+    {
+        try
+        {
+            await body.ConfigureAwait(false);
+        }
+        finally
+        {
+            await claims.ReleaseDroppedAsync().ConfigureAwait(false);
+        }
     }
 
     // Once the run has stopped, downstream takes nothing more; the entry is saved, which is what matters.

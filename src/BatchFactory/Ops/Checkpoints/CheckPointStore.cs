@@ -32,6 +32,9 @@ internal sealed class CheckPointStore
 
     public bool LatestRevOnly { get; }
 
+    /// <summary>Whether the checkpoint has a body, whose work the workers of a shared run divide (a marker has none).</summary>
+    public bool HasBody { get; init; }
+
     public string Describe() => $"{Name}{(LatestRevOnly ? ", latest rev only" : "")}";
 
     /// <summary>The ledger for one run: the one given, or the run's project's ledger of this name.</summary>
@@ -47,6 +50,13 @@ internal sealed class CheckPointStore
             "Set RunOptions.Project = ProjectFolder.Open(name, version), or give CheckPoint a ledger.");
         return await project.OpenLedgerAsync(_ledgerName!, context.Token).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// How the workers of a shared run divide the body's work, when this checkpoint has a body and keeps its entries
+    /// in a project on PostgreSQL; <see langword="null"/> otherwise (a ledger given by the caller is not shared).
+    /// </summary>
+    public CheckPointClaims? ClaimsFor(OpContext context) =>
+        HasBody && _ledgerName is not null && context.Run.Claims is { } claims ? new CheckPointClaims(claims, _ledgerName) : null;
 
     public string KeyOf(Entry entry) =>
         LatestRevOnly ? entry.Idx : string.Create(CultureInfo.InvariantCulture, $"{entry.Idx}@{entry.Rev}");
@@ -70,7 +80,13 @@ internal sealed class CheckPointStore
     /// Appends <paramref name="entry"/>. The ledger serialises the record before it returns, so the entry's own
     /// data object is lent to the record for the call rather than copied.
     /// </summary>
-    public ValueTask SaveAsync(ILedger ledger, Entry entry, CancellationToken cancellationToken)
+    public ValueTask SaveAsync(ILedger ledger, Entry entry, CancellationToken cancellationToken) =>
+        Lending(entry, record => ledger.AppendAsync(KeyOf(entry), record, cancellationToken));
+
+    /// <summary>The record of <paramref name="entry"/> as JSON text (what a shared run's claim stores).</summary>
+    public string RecordText(Entry entry) => Lending(entry, record => record.ToJsonString());
+
+    private static T Lending<T>(Entry entry, Func<JsonObject, T> use)
     {
         var record = new JsonObject { ["idx"] = entry.Idx, ["rev"] = entry.Rev, ["data"] = entry.Data };
         var meta = entry.HasMeta ? entry.Meta : null;
@@ -81,7 +97,7 @@ internal sealed class CheckPointStore
 
         try
         {
-            return ledger.AppendAsync(KeyOf(entry), record, cancellationToken);
+            return use(record);
         }
         finally
         {
