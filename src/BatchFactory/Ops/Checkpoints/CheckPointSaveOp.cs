@@ -27,7 +27,10 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                 context.Counters.AddIn();
                 try
                 {
-                    await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                    if (!context.Run.Estimating)
+                    {
+                        await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex)
                 {
