@@ -145,9 +145,10 @@ internal sealed class RunContext : IDisposable
     public static Brokers.BrokerSetup BrokerSetup(RunOptions options) =>
         new(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
 
-    /// <summary>The run's batch options and where its batch files and records go.</summary>
-    // Batch files go to the project's batches/ folder and batches are recorded in its batches ledger; without a project,
-    // to a temporary folder, with no record (a later run cannot resume them).
+    /// <summary>
+    /// The run's batch options and where batches go: files to the project's <c>batches/</c> folder and records to its
+    /// batches ledger; without a project, to a temporary folder, with no record (a later run cannot resume them).
+    /// </summary>
     public static Brokers.BatchSetup BatchSetup(RunOptions options) => new(
         options.Models,
         options.Batch,

@@ -61,13 +61,14 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
 
     private sealed class Tally(string op)
     {
+        private readonly Lock _lock = new();
         private long _requests, _input, _output;
         private decimal _cost;
         private bool _unpriced;
 
         public void Add(long input, long output, decimal? cost)
         {
-            lock (this)
+            lock (_lock)
             {
                 _requests++;
                 _input += input;
@@ -79,7 +80,7 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
 
         public OpCostEstimate Row(int node)
         {
-            lock (this)
+            lock (_lock)
             {
                 decimal? live = _unpriced ? null : _cost;
                 return new OpCostEstimate(node, op, _requests, _input, _output, live, live * BrokerCounters.BatchPriceFactor);
