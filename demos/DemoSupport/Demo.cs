@@ -72,6 +72,11 @@ public static class Demo
         {
             files = await body(run);
         }
+        catch (DemoEstimated)
+        {
+            await output.WriteLineAsync("Nothing was sent or written; run without --estimate to run it.");
+            return 0;
+        }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             await output.WriteLineAsync("Stopped at once. Answers received so far are kept; run the demo again to finish.");
@@ -118,12 +123,14 @@ public static class Demo
 
     private static string Usage(string name, string description, string defaultModel) =>
         $"{name}: {description}\n" +
-        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR] [--batch] [--postgres [CONNECTION]]\n" +
+        $"usage: dotnet run --project demos/{name} [-- --model model@provider] [--data-dir DIR] [--batch] [--estimate] [--postgres [CONNECTION]]\n" +
         $"  --model     default: ${DemoOptions.ModelVariable}, else {defaultModel} (offline, no key needed);\n" +
         "              e.g. gpt-4o-mini@openai uses OPENAI_API_KEY and OPENAI_BASE_URL\n" +
         "  --data-dir  where project folders go (default ./data)\n" +
         "  --batch     send model calls through the provider's batch API (half price, answered within 24 h;\n" +
         "              a rerun collects batches still pending); a provider without one answers live\n" +
+        "  --estimate  print the requests the ledger cannot serve, their estimated tokens and cost live vs batch,\n" +
+        "              without sending or writing anything\n" +
         "  --postgres  keep the ledgers in PostgreSQL (default connection: $BATCHFACTORY_POSTGRES), shared by every\n" +
         "              worker running the same demo against it: each model call is made by one of them";
 

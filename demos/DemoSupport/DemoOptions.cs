@@ -19,7 +19,7 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
     {
         string? model = null, dataDirectory = null, postgres = null;
         var help = false;
-        var batch = false;
+        bool batch = false, estimate = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +36,9 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
                 case "--batch":
                     batch = true;
                     break;
+                case "--estimate":
+                    estimate = true;
+                    break;
                 case "-h" or "--help":
                     help = true;
                     break;
@@ -45,11 +48,18 @@ public sealed record DemoOptions(string Model, string DataDirectory, bool ShowHe
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
-        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help, postgres) { Batch = batch };
+        return new DemoOptions(model ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? defaultModel : fromEnvironment), dataDirectory ?? "data", help, postgres) { Batch = batch, Estimate = estimate };
     }
 
     /// <summary>Whether <c>--batch</c> was given: model calls go through the provider's batch API (<see cref="CallMode.Batch"/>). Default <see langword="false"/>.</summary>
     public bool Batch { get; init; }
+
+    /// <summary>
+    /// Whether <c>--estimate</c> was given: the demo prints what its first graph would send to the model and cost, live
+    /// and in batches (<see cref="GraphRunExtensions.EstimateAsync"/>), and stops without sending or writing anything.
+    /// Default <see langword="false"/>.
+    /// </summary>
+    public bool Estimate { get; init; }
 
     /// <summary>The mode of the demo's model calls: <see cref="CallMode.Batch"/> with <c>--batch</c>, else <see cref="CallMode.Live"/>.</summary>
     public CallMode Mode => Batch ? CallMode.Batch : CallMode.Live;

@@ -36,11 +36,20 @@ public sealed class DemoRun
     /// Prints the graph and how it will run (its run plan), then runs it with the project folder and the console progress view (a live table in a
     /// terminal, status lines otherwise); printing ops write to the demo's output.
     /// </summary>
+    /// <remarks>With <c>--estimate</c> it prints the graph's <see cref="CostEstimate"/> instead, and the demo ends there.</remarks>
     /// <param name="graph">The graph.</param>
     /// <returns>The run's result.</returns>
     public async Task<RunResult> RunAsync(Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        if (Options.Estimate)
+        {
+            var estimate = await graph.EstimateAsync(new RunOptions { Project = Project }, _cancellationToken);
+            await _output.WriteLineAsync(graph.ToString());
+            await _output.WriteLineAsync(estimate.ToString());
+            throw new DemoEstimated();
+        }
+
         var toConsole = ReferenceEquals(_output, Console.Out);
         using var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = toConsole ? null : _output });
         var options = new RunOptions { Project = Project, Output = _output, Monitor = monitor, StopToken = _stopToken };

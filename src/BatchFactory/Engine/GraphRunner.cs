@@ -8,17 +8,22 @@ namespace BatchFactory.Engine;
 /// <summary>Plans a graph (<see cref="RunPlan"/>), materialises its stages, links them, runs it to completion and reports the result.</summary>
 internal static class GraphRunner
 {
-    public static async Task<RunResult> RunAsync(Graph graph, RunOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="graph"/>; with <paramref name="estimate"/>, a run that only counts its model requests there (see <see cref="RunContext"/>).</summary>
+    public static async Task<RunResult> RunAsync(Graph graph, RunOptions options, CancellationToken cancellationToken, Brokers.EstimatedAnswers? estimate = null)
     {
         options.Validate();
         graph.ValidateForRun();
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var run = new RunContext(options, cancellationToken);
+        using var run = new RunContext(options, cancellationToken, estimate);
         var contexts = graph.Nodes.Select((op, node) => new OpContext((BlockOp)op, node, run, graph.NameOf(op), graph.DescribeOf(op))).ToArray();
         foreach (var context in contexts)
         {
             await context.Op.PrepareAsync(context).ConfigureAwait(false);
+            if (context.Prepared is Brokers.CallSite site)
+            {
+                estimate?.Expect(site);
+            }
         }
 
         var plan = RunPlan.Of(graph, options);

@@ -14,23 +14,38 @@ internal sealed class RunContext : IDisposable
     private readonly Lazy<Brokers.ClaimStore?> _claims;
     private Brokers.BatchAnswers? _batches;
 
-    public RunContext(RunOptions options, CancellationToken cancellationToken)
+    /// <summary>A run; with <paramref name="estimate"/>, one that only estimates: its model requests are counted there and answered with placeholders, and it writes no ledger, output file, dead letter or summary.</summary>
+    public RunContext(RunOptions options, CancellationToken cancellationToken, Brokers.EstimatedAnswers? estimate = null)
     {
         Options = options;
+        Estimate = estimate;
+        DeadLetters = new(discard: estimate is not null);
         Telemetry = new Telemetry.RunTelemetry(options);
         Telemetry.Batches = () => Batches;
+        Telemetry.WritesSummary = estimate is null;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ledgerLogs = options is { Project: { } project, LoggerFactory: { } loggers } ? project.LogLedgersTo(loggers) : null;
-        _claims = new(SharedRun);
+        _claims = new(() => estimate is null ? SharedRun() : null);
         _broker = new(() =>
         {
-            var setup = new Brokers.BrokerSetup(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
+            var setup = BrokerSetup(options);
+            if (estimate is not null)
+            {
+                return new Brokers.ModelBroker(setup, Telemetry, Telemetry.Secrets, estimate, keepsAnswers: false);
+            }
+
             var claims = Claims;
             return new Brokers.ModelBroker(claims is null ? setup : Brokers.SharedLimits.PerWorker(setup), Telemetry, Telemetry.Secrets, around: live => Around(live, claims, setup));
         });
     }
 
     public RunOptions Options { get; }
+
+    /// <summary>Where an estimating run counts its requests; <see langword="null"/> in a real run.</summary>
+    public Brokers.EstimatedAnswers? Estimate { get; }
+
+    /// <summary>Whether the run only estimates (<see cref="Estimate"/>): ops write no files and no ledgers.</summary>
+    public bool Estimating => Estimate is not null;
 
     /// <summary>The run's events, logs, failures and summary.</summary>
     public Telemetry.RunTelemetry Telemetry { get; }
@@ -54,7 +69,7 @@ internal sealed class RunContext : IDisposable
     }
 
     /// <summary>The run's dead-letter files (<c>failed/&lt;op&gt;.jsonl</c> in the project), closed when the run ends.</summary>
-    public Reporting.DeadLetters DeadLetters { get; } = new();
+    public Reporting.DeadLetters DeadLetters { get; }
 
     /// <summary>The run's check of model names against the providers' model lists, each list asked once per run.</summary>
     public Brokers.ModelCatalog Catalog { get; } = new();
@@ -129,9 +144,15 @@ internal sealed class RunContext : IDisposable
         _cts.Dispose();
     }
 
-    // Batch files go to the project's batches/ folder and batches are recorded in its batches ledger; without a project,
-    // to a temporary folder, with no record (a later run cannot resume them).
-    private static Brokers.BatchSetup BatchSetup(RunOptions options) => new(
+    /// <summary>The broker's models, options, prices and clock, from the run's options.</summary>
+    public static Brokers.BrokerSetup BrokerSetup(RunOptions options) =>
+        new(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
+
+    /// <summary>
+    /// The run's batch options and where batches go: files to the project's <c>batches/</c> folder and records to its
+    /// batches ledger; without a project, to a temporary folder, with no record (a later run cannot resume them).
+    /// </summary>
+    public static Brokers.BatchSetup BatchSetup(RunOptions options) => new(
         options.Models,
         options.Batch,
         options.BatchFor,

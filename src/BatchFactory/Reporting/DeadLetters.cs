@@ -9,9 +9,9 @@ namespace BatchFactory.Reporting;
 /// The dead-letter files of one run: JSONL files in the project (<c>failed/&lt;op&gt;.jsonl</c>) listing what an op
 /// could not do, one object per line, written as it happens. Each file lists one run: the first op to claim it in a run
 /// deletes what an earlier run left, and two ops that share a name share its file. Lines are flushed one by one, so a
-/// killed run keeps what it wrote.
+/// killed run keeps what it wrote. With <c>discard</c> (a run that only estimates) nothing is deleted or written.
 /// </summary>
-internal sealed class DeadLetters : IDisposable
+internal sealed class DeadLetters(bool discard = false) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Dictionary<string, StreamWriter?> _files = new(StringComparer.Ordinal);
@@ -33,16 +33,21 @@ internal sealed class DeadLetters : IDisposable
     {
         lock (_files)
         {
-            if (_files.TryAdd(path, null) && File.Exists(path))
+            if (!discard && _files.TryAdd(path, null) && File.Exists(path))
             {
                 File.Delete(path);
             }
         }
     }
 
-    /// <summary>Appends <paramref name="record"/> as one line to the file at <paramref name="path"/> (claimed or not), creating it and its folder.</summary>
+    /// <summary>Appends <paramref name="record"/> as one line to the file at <paramref name="path"/> (claimed or not), creating it and its folder; nothing when the run only estimates.</summary>
     public void Write(string path, JsonObject record)
     {
+        if (discard)
+        {
+            return;
+        }
+
         var line = record.ToJsonString(Json);
         lock (_files)
         {

@@ -25,6 +25,25 @@ public sealed class DemoGalleryTests : IDisposable
     }
 
     [Fact]
+    public async Task Quickstart_Estimate_CountsFiveRequestsAndWritesNothing_ThenZeroAfterARun()
+    {
+        string[] args = ["--data-dir", _data.Path, "--model", "gpt-4o-mini@offline"];
+        var before = new StringWriter();
+        Assert.Equal(0, await QuickstartDemo.RunAsync([.. args, "--estimate"], before, TestRuns.Token));
+        Assert.Contains("total: 5 requests", before.ToString());
+        Assert.DoesNotContain("Calls:", before.ToString());
+        Assert.False(File.Exists(Output("quickstart", "out/poems.md")));
+
+        var run = new StringWriter();
+        Assert.Equal(0, await QuickstartDemo.RunAsync(args, run, TestRuns.Token));
+        Assert.Contains("Calls: 5 made", run.ToString());
+
+        var after = new StringWriter();
+        Assert.Equal(0, await QuickstartDemo.RunAsync([.. args, "--estimate"], after, TestRuns.Token));
+        Assert.Contains("total: 0 requests", after.ToString());
+    }
+
+    [Fact]
     public async Task Roleplay_WritesEachDialogueWithFiveTeacherAndThreeStudentTurns_AndRerunsFromTheLedger()
     {
         var (first, second) = await RunTwiceAsync(RoleplayDemo.RunAsync);

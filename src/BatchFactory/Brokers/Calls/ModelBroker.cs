@@ -25,14 +25,16 @@ internal sealed partial class ModelBroker : IDisposable
     private readonly ICallObserver _observer;
     private readonly ModelClients _clients;
     private readonly IAnswerSource _answers;
+    private readonly bool _keepsAnswers;
 
     /// <summary>
     /// A broker that answers through <paramref name="answers"/>, by default live calls through its own clients, or
     /// through what <paramref name="around"/> makes of those (batch answers that send some requests live, the claims of
-    /// a shared run).
+    /// a shared run). With <paramref name="keepsAnswers"/> false (an estimate) it reads the ledgers but writes nothing to them.
     /// </summary>
-    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null, Func<IAnswerSource, IAnswerSource>? around = null)
+    public ModelBroker(BrokerSetup setup, ICallObserver observer, SecretRedactor secrets, IAnswerSource? answers = null, Func<IAnswerSource, IAnswerSource>? around = null, bool keepsAnswers = true)
     {
+        _keepsAnswers = keepsAnswers;
         _setup = setup;
         _observer = observer;
         Secrets = secrets;
@@ -90,7 +92,7 @@ internal sealed partial class ModelBroker : IDisposable
 
             var (answer, by) = await AskFirstAvailableAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
             var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
-            if (site.Ledger is not null)
+            if (site.Ledger is not null && _keepsAnswers)
             {
                 await site.Ledger.AppendAsync(by.Key, answer, CancellationToken.None).ConfigureAwait(false);
             }
@@ -230,7 +232,7 @@ internal sealed partial class ModelBroker : IDisposable
     // error reached whoever wrote first) must not replace it.
     private async Task TryRecordFailureAsync(ILedger? ledger, ModelRequest request, string error)
     {
-        if (ledger is null)
+        if (ledger is null || !_keepsAnswers)
         {
             return;
         }

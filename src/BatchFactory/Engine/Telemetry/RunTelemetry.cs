@@ -44,6 +44,9 @@ internal sealed partial class RunTelemetry
     /// <summary>Whether model calls are wrapped to report their start, end and retries.</summary>
     public bool TracksCalls { get; }
 
+    /// <summary>Whether the run writes its summary to the project; not when it only estimates.</summary>
+    public bool WritesSummary { get; set; } = true;
+
     public TimeSpan Elapsed => _options.TimeProvider.GetElapsedTime(_startTimestamp);
 
     /// <summary>The run is built and its first entry is about to move: publishes <see cref="RunStarted"/> and starts sampling.</summary>
@@ -92,7 +95,7 @@ internal sealed partial class RunTelemetry
         var (failures, notListed) = _failures.Read();
         var summary = WithBatches(new RunSummary(status, _startedAt, elapsed, stats, failures, notListed, described), Batches?.Invoke());
         LogEnd(summary);
-        if (_options.Project is { } project)
+        if (_options.Project is { } project && WritesSummary)
         {
             await SummaryFile.WriteAsync(project, summary, _runLog).ConfigureAwait(false);
         }

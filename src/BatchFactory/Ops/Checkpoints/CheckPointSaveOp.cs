@@ -30,7 +30,11 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                 context.Counters.AddIn();
                 try
                 {
-                    if (claims is not null && await claims.CompleteAsync(entry, Store.RecordText(entry), context.Token).ConfigureAwait(false) is { } theirs)
+                    if (context.Run.Estimating)
+                    {
+                        // An estimate saves nothing.
+                    }
+                    else if (claims is not null && await claims.CompleteAsync(entry, Store.RecordText(entry), context.Token).ConfigureAwait(false) is { } theirs)
                     {
                         _ = Store.TryServe(entry, theirs);
                     }

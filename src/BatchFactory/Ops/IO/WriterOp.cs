@@ -54,9 +54,13 @@ internal abstract class WriterOp : BlockOp
         kept.Clear();
         try
         {
-            using var files = new AtomicFiles();
-            await WriteAsync(ordered, files, context.Token).ConfigureAwait(false);
-            files.Commit(context.Token);
+            // A run that only estimates writes nothing.
+            if (!context.Run.Estimating)
+            {
+                using var files = new AtomicFiles();
+                await WriteAsync(ordered, files, context.Token).ConfigureAwait(false);
+                files.Commit(context.Token);
+            }
         }
         catch (OperationCanceledException) when (context.Token.IsCancellationRequested)
         {
