@@ -79,7 +79,7 @@ internal sealed class RunContext : IDisposable
 
     /// <summary>
     /// The claims of a shared run (a project on PostgreSQL, shared by the workers that run on it): model calls and
-    /// checkpoint bodies are claimed there. <see langword="null"/> on any other project, or none.
+    /// checkpoint bodies are claimed there. <see langword="null"/> on any other project, or none, and in an estimate.
     /// </summary>
     public Brokers.ClaimStore? Claims => _claims.Value;
 
