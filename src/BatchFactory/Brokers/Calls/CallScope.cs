@@ -7,12 +7,26 @@ namespace BatchFactory.Brokers;
 internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request)
 {
     private static readonly AsyncLocal<CallScope?> s_current = new();
+    private Action? _onSending;
 
     public static CallScope? Current
     {
         get => s_current.Value;
         set => s_current.Value = value;
     }
+
+    /// <summary>
+    /// What to do once the request is really sent from this process, for a source that says so itself
+    /// (<see cref="IAnswerSource.SaysWhenSent"/>); run at most once by <see cref="Sending"/>.
+    /// </summary>
+    public Action? OnSending
+    {
+        get => _onSending;
+        set => _onSending = value;
+    }
+
+    /// <summary>The request is being sent from this process now (not answered by another worker): runs <see cref="OnSending"/> once.</summary>
+    public void Sending() => Interlocked.Exchange(ref _onSending, null)?.Invoke();
 
     /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op.</summary>
     public void Waited(TimeSpan time) => Site.Counters.Waited(time);

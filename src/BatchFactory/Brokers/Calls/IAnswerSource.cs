@@ -19,4 +19,10 @@ internal interface IAnswerSource
     /// </summary>
     /// <exception cref="Exception">The request failed for good (the source's own retries are over).</exception>
     Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this source tells the broker when a request is really sent (through <see cref="CallScope.Sending"/>),
+    /// because it may answer without sending (another worker's answer); otherwise every request asked counts as sent.
+    /// </summary>
+    bool SaysWhenSent => false;
 }

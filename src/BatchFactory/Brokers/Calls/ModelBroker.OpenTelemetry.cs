@@ -33,6 +33,14 @@ internal sealed partial class ModelBroker
             throw;
         }
 
+        if (answer.ContainsKey(ClaimedAnswers.ElsewhereMark))
+        {
+            // Another worker of the shared run sent it and counts it; here it is a served answer.
+            span?.SetTag("batchfactory.answered_elsewhere", true);
+            span?.SetTag("batchfactory.cache.hit", true);
+            return answer;
+        }
+
         var input = Tokens(answer, "input_tokens");
         var output = Tokens(answer, "output_tokens");
         if (span is not null)

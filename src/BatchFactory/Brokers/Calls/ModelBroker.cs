@@ -165,17 +165,34 @@ internal sealed partial class ModelBroker : IDisposable
     private async Task<JsonObject> AskObservedAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
-        CallScope.Current = new CallScope(site, idx, request);
+        var scope = new CallScope(site, idx, request);
+        CallScope.Current = scope;
         site.Counters.Calling(request.Model, CoolDownOf(request.Model));
         if (!_observer.TracksCalls)
         {
             return await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        _observer.Started(site, idx, request);
-        var started = _setup.Time.GetTimestamp();
+        // A request another worker of a shared run answers is never sent from here: no CallStarted/CallFinished for it
+        // (the caller reports it served), so the source says when it sends.
+        long? started = null;
+        scope.OnSending = () =>
+        {
+            started = _setup.Time.GetTimestamp();
+            _observer.Started(site, idx, request);
+        };
+        if (!_answers.SaysWhenSent)
+        {
+            scope.Sending();
+        }
+
         var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
-        var duration = _setup.Time.GetElapsedTime(started);
+        if (started is not { } sent || answer.ContainsKey(ClaimedAnswers.ElsewhereMark))
+        {
+            return answer;
+        }
+
+        var duration = _setup.Time.GetElapsedTime(sent);
         var cost = CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
         _observer.Finished(site, idx, request, answer, duration, answer.ContainsKey("batch") ? cost * BrokerCounters.BatchPriceFactor : cost);
         return answer;

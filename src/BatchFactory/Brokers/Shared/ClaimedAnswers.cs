@@ -6,7 +6,8 @@ namespace BatchFactory.Brokers;
 /// Answers a request once across the workers of a shared run: claims it in the <see cref="ClaimStore"/> and has
 /// <paramref name="inner"/> answer it (live calls), storing the answer under the claim's fencing token; or, when another
 /// worker holds the claim, waits for that worker's answer, claiming the request again if its lease runs out. The wait
-/// sits before <paramref name="inner"/>, so a waiting entry holds none of the model's rate-limit or concurrency permits.
+/// sits before <paramref name="inner"/>, so a waiting entry holds none of the model's rate-limit or concurrency permits,
+/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress.
 /// </summary>
 /// <remarks>
 /// An answer that came from another worker carries <see cref="ElsewhereMark"/>, which the broker strips: it counts the
@@ -17,6 +18,9 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims) : I
 {
     /// <summary>The property marking an answer another worker made.</summary>
     public const string ElsewhereMark = "#answered_elsewhere";
+
+    /// <inheritdoc/>
+    public bool SaysWhenSent => true;
 
     /// <inheritdoc/>
     public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
@@ -42,13 +46,15 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims) : I
                 continue;
             }
 
-            await claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken).ConfigureAwait(false);
+            // Waiting for another worker's answer is no work of this op: its place goes to the next entry meanwhile.
+            await CallSlot.WhileParkedAsync(claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 
     // The answer, stored under the claim; null when the claim was taken over meanwhile (the caller then reads the other's).
     private async Task<JsonObject?> AnswerHereAsync(ModelRequest request, long token, CancellationToken cancellationToken)
     {
+        CallScope.Current?.Sending();
         JsonObject answer;
         try
         {

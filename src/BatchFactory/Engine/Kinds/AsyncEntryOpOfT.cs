@@ -30,9 +30,12 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     /// <inheritdoc/>
     internal sealed override OpBlocks Materialize(OpContext context, Func<Entry, Entry?>[] before, Func<Entry, Entry?>[] after, (Action<Entry> Keep, Func<Task, Task> Publish)? sink)
     {
+        // In a shared run an entry may only wait for another worker's answer: it then gives its place among the op's
+        // Concurrency to the next entry (Brokers.CallSlot), so the places are a semaphore and the block runs unbounded.
+        var places = context.Run.Claims is null ? null : new SemaphoreSlim(Concurrency, Concurrency);
         var options = new ExecutionDataflowBlockOptions
         {
-            MaxDegreeOfParallelism = Concurrency,
+            MaxDegreeOfParallelism = places is null ? Concurrency : DataflowBlockOptions.Unbounded,
             BoundedCapacity = Math.Max(context.Run.Options.BoundedCapacity, Concurrency),
             EnsureOrdered = false,
             CancellationToken = context.Token,
@@ -67,7 +70,24 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
         var slow = new ActionBlock<(Entry Entry, TPending Pending)>(
             async work =>
             {
-                if (await ProcessCountedAsync(work.Entry, work.Pending, context).ConfigureAwait(false) is { } result)
+                Brokers.CallSlot? slot = null;
+                if (places is not null)
+                {
+                    await places.WaitAsync(context.Token).ConfigureAwait(false);
+                    slot = Brokers.CallSlot.Enter(places);
+                }
+
+                Entry? result;
+                try
+                {
+                    result = await ProcessCountedAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slot?.Leave();
+                }
+
+                if (result is not null)
                 {
                     await PassOnAsync(result).ConfigureAwait(false);
                 }

@@ -1,0 +1,70 @@
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// One of an op's places for entries in progress, carried along the async flow of the entry's call, so that a call
+/// which only waits for another worker's answer (<see cref="ClaimedAnswers"/>) gives its place to the next entry
+/// while it waits, and takes a place again before it goes on.
+/// </summary>
+internal sealed class CallSlot
+{
+    private static readonly AsyncLocal<CallSlot?> s_current = new();
+    private readonly SemaphoreSlim _places;
+    private bool _held;
+
+    private CallSlot(SemaphoreSlim places)
+    {
+        _places = places;
+        _held = true;
+    }
+
+    /// <summary>The slot of the entry whose call runs in this async flow; <see langword="null"/> when its op keeps no such slots.</summary>
+    public static CallSlot? Current => s_current.Value;
+
+    /// <summary>
+    /// Makes a place the caller took from <paramref name="places"/> (it awaited <see cref="SemaphoreSlim.WaitAsync()"/>)
+    /// the slot of the caller's async flow. Synchronous on purpose: the slot must stay set in the caller's flow.
+    /// </summary>
+    /// <returns>The slot, to <see cref="Leave"/> when the entry is done.</returns>
+    public static CallSlot Enter(SemaphoreSlim places)
+    {
+        var slot = new CallSlot(places);
+        s_current.Value = slot;
+        return slot;
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="waiting"/> without holding the current flow's place (if it has a slot), then takes a place
+    /// again; a cancelled wait for the place leaves the slot without one.
+    /// </summary>
+    public static async Task WhileParkedAsync(Task waiting, CancellationToken cancellationToken)
+    {
+        if (Current is not { } slot)
+        {
+            await waiting.ConfigureAwait(false);
+            return;
+        }
+
+        slot.Release();
+        try
+        {
+            await waiting.ConfigureAwait(false);
+        }
+        finally
+        {
+            await slot._places.WaitAsync(cancellationToken).ConfigureAwait(false);
+            slot._held = true;
+        }
+    }
+
+    /// <summary>Gives the place back when the entry is done (once; nothing when a parked wait was cancelled).</summary>
+    public void Leave() => Release();
+
+    private void Release()
+    {
+        if (_held)
+        {
+            _held = false;
+            _places.Release();
+        }
+    }
+}
