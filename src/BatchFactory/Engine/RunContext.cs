@@ -158,5 +158,6 @@ internal sealed class RunContext : IDisposable
         options.BatchFor,
         options.TimeProvider,
         options.Project?["batches"],
-        options.Project is { } project ? cancellationToken => project.OpenLedgerAsync("batches", cancellationToken) : null);
+        options.Project is { } project ? cancellationToken => project.OpenLedgerAsync("batches", cancellationToken) : null,
+        options.Project?.Backend is Ledgers.PostgresBackend);
 }

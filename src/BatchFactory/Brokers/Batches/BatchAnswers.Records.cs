@@ -6,12 +6,18 @@ namespace BatchFactory.Brokers;
 /// <summary>
 /// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, keys)
 /// is recorded before it is polled, and its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c>
-/// once every answer reached a request that stores it. A run reads them on its first batch request.
+/// once every answer reached a request that stores it. A run reads them on its first batch request. In a shared run
+/// (several workers on one PostgreSQL project) each request of a batch is also recorded under <c>batched/&lt;key&gt;</c>,
+/// and a request is looked up there before it goes into a new batch: a batch another worker submitted after this run
+/// read the ledger (and whose claims it released, or lost by dying) is polled and collected here, never submitted again.
 /// </summary>
 internal sealed partial class BatchAnswers
 {
     private const string Prefix = "batch/";
     private const string StatusSuffix = "/status";
+    private const string RequestPrefix = "batched/";
+    private readonly Lock _restoring = new();
+    private readonly HashSet<string> _restoredIds = new(StringComparer.Ordinal);
 
     /// <summary>The run's batches, for its summary.</summary>
     public BatchReport Report { get; } = new();
@@ -21,6 +27,11 @@ internal sealed partial class BatchAnswers
     {
         Report.Seen(job);
         job.Status = info.Status;
+        lock (_restoring)
+        {
+            _restoredIds.Add(job.Id);
+        }
+
         if (_ledger is null)
         {
             return;
@@ -28,6 +39,14 @@ internal sealed partial class BatchAnswers
 
         await _ledger.AppendAsync(Prefix + job.Id, job.Record(file), CancellationToken.None).ConfigureAwait(false);
         await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, Status(info.Status, collected: false), CancellationToken.None).ConfigureAwait(false);
+        if (_setup.Shared)
+        {
+            foreach (var key in job.Keys)
+            {
+                await _ledger.AppendAsync(RequestPrefix + key, new JsonObject { ["batch"] = job.Id }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -85,41 +104,83 @@ internal sealed partial class BatchAnswers
 
         foreach (var (id, batch) in batches)
         {
-            var status = statuses.GetValueOrDefault(id);
-            if (status?["collected"]?.GetValue<bool>() == true)
-            {
-                continue;
-            }
+            Restore(id, batch, statuses.GetValueOrDefault(id));
+        }
+    }
 
-            var model = ModelSpec.Parse(batch["model"]!.GetValue<string>());
-            if (Api(model) is null)
-            {
-                continue;
-            }
+    /// <summary>
+    /// In a shared run, the batch another worker put <paramref name="key"/> in since this run read the ledger: taken up
+    /// (its keys wait for it, and it is polled if pending) unless it is known here already or was collected.
+    /// </summary>
+    private async Task FindSharedAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!_setup.Shared || _ledger is null || _restored.ContainsKey(key)
+            || await _ledger.TryGetAsync(RequestPrefix + key, cancellationToken).ConfigureAwait(false) is not { } placed
+            || placed["batch"]?.GetValue<string>() is not { } id)
+        {
+            return;
+        }
 
-            var job = new BatchJob(
-                id,
-                model,
-                batch["endpoint"]!.GetValue<string>(),
-                [.. batch["keys"]!.AsArray().Select(k => k!.GetValue<string>())],
-                batch["tokens"]?.GetValue<long>() ?? 0,
-                DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
+        lock (_restoring)
+        {
+            if (_restoredIds.Contains(id))
             {
-                Status = status?["status"]?.GetValue<string>() ?? "validating",
-            };
-            foreach (var key in job.Keys)
-            {
-                _restored[key] = job;
+                return;
             }
+        }
 
-            Report.Seen(job);
-            if (job.Status is "validating" or "in_progress" or "finalizing" or "cancelling")
+        var found = await _ledger.TryGetManyAsync([Prefix + id, Prefix + id + StatusSuffix], cancellationToken).ConfigureAwait(false);
+        if (found[0] is JsonObject batch)
+        {
+            Restore(id, batch, found[1] as JsonObject);
+        }
+    }
+
+    // Takes up a recorded batch (once per run): unless collected, its keys wait for it; pending, it counts in its
+    // model's token budget and is polled now.
+    private void Restore(string id, JsonObject batch, JsonObject? status)
+    {
+        lock (_restoring)
+        {
+            if (!_restoredIds.Add(id))
             {
-                Budget(model).Add(job.Tokens);
-                job.Reserved = true;
-                job.TryStart();
-                Track(Lane(model, job.Endpoint).ResumeAsync(job));
+                return;
             }
+        }
+
+        if (status?["collected"]?.GetValue<bool>() == true)
+        {
+            return;
+        }
+
+        var model = ModelSpec.Parse(batch["model"]!.GetValue<string>());
+        if (Api(model) is null)
+        {
+            return;
+        }
+
+        var job = new BatchJob(
+            id,
+            model,
+            batch["endpoint"]!.GetValue<string>(),
+            [.. batch["keys"]!.AsArray().Select(k => k!.GetValue<string>())],
+            batch["tokens"]?.GetValue<long>() ?? 0,
+            DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
+        {
+            Status = status?["status"]?.GetValue<string>() ?? "validating",
+        };
+        foreach (var key in job.Keys)
+        {
+            _restored[key] = job;
+        }
+
+        Report.Seen(job);
+        if (job.Status is "validating" or "in_progress" or "finalizing" or "cancelling")
+        {
+            Budget(model).Add(job.Tokens);
+            job.Reserved = true;
+            job.TryStart();
+            Track(Lane(model, job.Endpoint).ResumeAsync(job));
         }
     }
 }

@@ -69,6 +69,7 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         try
         {
             await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await FindSharedAsync(request.Key, cancellationToken).ConfigureAwait(false);
             Place(waiter);
         }
         finally

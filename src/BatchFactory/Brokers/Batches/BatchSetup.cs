@@ -7,13 +7,18 @@ namespace BatchFactory.Brokers;
 /// <param name="Time">The clock for flushing and polling.</param>
 /// <param name="Folder">Where batch files are written; <see langword="null"/> for a temporary folder, deleted at the end.</param>
 /// <param name="OpenLedger">Opens the ledger batches are recorded in; <see langword="null"/> without a project (no resume).</param>
+/// <param name="Shared">
+/// Whether other workers run on the same project at the same time (a PostgreSQL project): each batched request is then
+/// also recorded under its own key, and a request is looked up there before it goes into a new batch.
+/// </param>
 internal sealed record BatchSetup(
     ModelProviders Models,
     BatchOptions Batch,
     IReadOnlyDictionary<string, BatchOptions>? BatchFor,
     TimeProvider Time,
     string? Folder,
-    Func<CancellationToken, ValueTask<ILedger>>? OpenLedger)
+    Func<CancellationToken, ValueTask<ILedger>>? OpenLedger,
+    bool Shared = false)
 {
     /// <summary>The batching of <paramref name="model"/>.</summary>
     public BatchOptions For(ModelSpec model) => BatchFor?.GetValueOrDefault(model.ToString()) ?? Batch;
