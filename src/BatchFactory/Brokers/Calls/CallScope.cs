@@ -7,6 +7,7 @@ namespace BatchFactory.Brokers;
 internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request)
 {
     private static readonly AsyncLocal<CallScope?> s_current = new();
+    private long _queuedTicks;
 
     public static CallScope? Current
     {
@@ -14,6 +15,16 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
         set => s_current.Value = value;
     }
 
-    /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op.</summary>
-    public void Waited(TimeSpan time) => Site.Counters.Waited(time);
+    /// <summary>How long the request has waited so far, over all its attempts, before going out: for a concurrency slot, a rate limit or a cool-down.</summary>
+    public TimeSpan QueueTime => TimeSpan.FromTicks(Interlocked.Read(ref _queuedTicks));
+
+    /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op, and as queue time.</summary>
+    public void Waited(TimeSpan time)
+    {
+        Site.Counters.Waited(time);
+        Queued(time);
+    }
+
+    /// <summary>The call waited <paramref name="time"/> for a slot among the calls in flight (of the model, or of a pool's server): queue time only.</summary>
+    public void Queued(TimeSpan time) => Interlocked.Add(ref _queuedTicks, time.Ticks);
 }

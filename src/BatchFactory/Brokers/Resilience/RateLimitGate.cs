@@ -44,14 +44,14 @@ internal sealed class RateLimitGate : IDisposable
     internal (RateLimiter Concurrency, RateLimiter? Requests, RateLimiter? Tokens) Limiters => (_concurrency, _requests, _tokens);
 
     /// <summary>
-    /// Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out; time spent queueing for the
-    /// per-minute limits (not for a concurrency slot) is told to the call's <see cref="CallScope"/>.
+    /// Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out; time spent queueing is told
+    /// to the call's <see cref="CallScope"/>: for the per-minute limits as time held back, for a concurrency slot as queue time only.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     /// <exception cref="ObjectDisposedException">The decorator was disposed.</exception>
     public async ValueTask<GatePass> EnterAsync(long expectedTokens, CancellationToken cancellationToken)
     {
-        var concurrency = await AcquireAsync(_concurrency, 1, cancellationToken).ConfigureAwait(false);
+        var concurrency = await AcquireSlotAsync(cancellationToken).ConfigureAwait(false);
         SlidingLogLease? tokens = null;
         SlidingLogLease? request = null;
         try
@@ -104,8 +104,25 @@ internal sealed class RateLimitGate : IDisposable
         }
     }
 
-    private static async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken) =>
-        Granted(await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false));
+    // Waiting for a slot is queue time, not time held back: the op's own concurrency above the limit is not throttling.
+    private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        var pending = _concurrency.AcquireAsync(1, cancellationToken);
+        if (pending.IsCompleted)
+        {
+            return Granted(await pending.ConfigureAwait(false));
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            return Granted(await pending.ConfigureAwait(false));
+        }
+        finally
+        {
+            CallScope.Current?.Queued(_time.GetElapsedTime(started));
+        }
+    }
 
     private static RateLimitLease Granted(RateLimitLease lease)
     {

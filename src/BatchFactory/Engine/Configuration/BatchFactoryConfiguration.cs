@@ -13,11 +13,12 @@ namespace BatchFactory;
 /// <remarks>
 /// <code>
 /// "BatchFactory": {
-///   "Providers":  { "gpu-farm": { "Kind": "openai-compatible", "BaseUrls": [ "http://gpu1:8000/v1", "http://gpu2:8000/v1" ] } },
+///   "Providers":  { "gpu-farm": { "Kind": "openai-compatible", "BaseUrls": [ "http://gpu1:8000/v1", "http://gpu2:8000/v1" ],
+///                                 "Limits": { "MaxConcurrency": 8 }, "Prices": { "qwen3-32b": { "Input": 0.10, "Output": 0.30 } } } },
 ///   "Strategies": { "writer": { "Fallback": [ "qwen3-32b@gpu-farm", "gpt-4o-mini@openai" ], "MaxWait": "00:00:10" } },
 ///   "Broker":     { "Retry": { "MaxRetries": 3 }, "RateLimit": { "RequestsPerMinute": 500 } },
 ///   "BrokerFor":  { "gpt-4o-mini@openai": { "RateLimit": { "TokensPerMinute": 200000 } } },
-///   "Prices":     { "qwen3-32b": { "Input": 0.10, "Output": 0.30 } }
+///   "Prices":     { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60 } }
 /// }
 /// </code>
 /// Providers take the settings of <see cref="ProviderSettings"/>; <c>Broker</c> and each <c>BrokerFor</c> entry those of
@@ -174,7 +175,8 @@ public static class BatchFactoryConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            throw new ModelConfigurationException($"{section.Path}: {ex.Message}", ex);
+            // A value that does not convert is said by the inner exception, which names its path; the outer one does not.
+            throw new ModelConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
     }
 }

@@ -75,6 +75,46 @@ public sealed class BatchFactoryConfigurationTests
     }
 
     [Fact]
+    public async Task ReadRunOptions_ProviderLimitsAndPrices_PriceAndPaceItsModels()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var options = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:farm:Kind"] = "openai-compatible",
+            ["BatchFactory:Providers:farm:BaseUrl"] = server.BaseUri.ToString(),
+            ["BatchFactory:Providers:farm:Limits:RequestsPerMinute"] = "120",
+            ["BatchFactory:Providers:farm:Limits:MaxConcurrency"] = "4",
+            ["BatchFactory:Providers:farm:Prices:qwen3:Input"] = "1000000",
+            ["BatchFactory:Providers:farm:Prices:qwen3:Output"] = "0",
+        }));
+
+        var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "qwen3@farm", "poem") | ToList("poem"))
+            .RunCheckedAsync(options, TestRuns.Token);
+
+        Assert.Equal(3m, result.Summary.Totals.Cost);
+        var limits = BatchFactory.Engine.RunContext.BrokerSetup(options).For(new ModelSpec("qwen3", "farm")).RateLimit!;
+        Assert.Equal((120, 4), (limits.RequestsPerMinute, limits.MaxConcurrency));
+    }
+
+    [Theory]
+    [InlineData("Limits:TokensPerMinute", "0", "farm:Limits:TokensPerMinute is 0; TokensPerMinute must be 1 or more")]
+    [InlineData("Limits:RequestPerMinute", "5", "'RequestPerMinute'")]
+    [InlineData("Prices:qwen3:Input", "cheap", "'BatchFactory:Providers:farm:Prices:qwen3:Input'")]
+    [InlineData("Prices:qwen3:Input", "-1", "farm:Prices:qwen3:Input is -1")]
+    [InlineData("Prices:qwen3:Output", "1", "farm:Prices:qwen3:Input is not set")]
+    public void ReadRunOptions_BadProviderLimitOrPrice_ThrowsNamingItsPath(string key, string value, string expected)
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:farm:Kind"] = "ollama",
+            [$"BatchFactory:Providers:farm:{key}"] = value,
+        })));
+
+        Assert.StartsWith("BatchFactory:Providers:farm:", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddBatchFactory_RegistersRunDefaultsFromTheContainer_AndFailsAtStartOnABadSetting()
     {
         var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(NullLoggerFactory.Instance);
