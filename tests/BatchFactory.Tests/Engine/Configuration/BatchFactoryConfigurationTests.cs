@@ -26,6 +26,7 @@ public sealed class BatchFactoryConfigurationTests
             ["BatchFactory:BrokerFor:qwen3@gpu-farm:Retry:MaxRetries"] = "0",
             ["BatchFactory:Prices:qwen3:Input"] = "1000000",
             ["BatchFactory:Prices:qwen3:Output"] = "0",
+            ["BatchFactory:TraceContent"] = "true",
         }));
 
         var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "writer@fallback", "poem") | ToList("poem"))
@@ -36,6 +37,7 @@ public sealed class BatchFactoryConfigurationTests
         Assert.Equal(600, options.Broker.RateLimit!.RequestsPerMinute);
         Assert.Equal(0, options.BrokerFor!["qwen3@gpu-farm"].Retry!.MaxRetries);
         Assert.Equal(3m, result.Summary.Totals.Cost);
+        Assert.True(options.TraceContent);
     }
 
     [Theory]
@@ -47,6 +49,7 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
+    [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
     public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
