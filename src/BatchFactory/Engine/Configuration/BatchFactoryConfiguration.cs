@@ -169,6 +169,7 @@ public static class BatchFactoryConfiguration
 
     private static bool TraceContent(IConfigurationSection section) => section["TraceContent"] switch
     {
+        null when section.GetSection("TraceContent").GetChildren().Any() => throw new ModelConfigurationException($"{section.Path}:TraceContent has settings under it; give true or false."),
         null => false,
         var text when bool.TryParse(text, out var value) => value,
         var text => throw new ModelConfigurationException($"{section.Path}:TraceContent is '{text}'; give true or false."),

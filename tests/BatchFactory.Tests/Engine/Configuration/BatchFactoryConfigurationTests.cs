@@ -50,6 +50,7 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
     [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
+    [InlineData("BatchFactory:TraceContent:Enabled", "true", "BatchFactory:TraceContent has settings under it; give true or false.")]
     public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
