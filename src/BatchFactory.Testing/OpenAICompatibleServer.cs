@@ -20,7 +20,7 @@ namespace BatchFactory.Testing;
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
 /// <c>api-version</c>); the batch API: <c>/v1/files</c> (upload, metadata, content) and <c>/v1/batches</c> (create,
 /// retrieve, cancel, list), also under Azure's <c>/openai/</c>, answering each line of a batch as its endpoint would
-/// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (404 when not set);
+/// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (in Anthropic's shape and pages to a client sending <c>anthropic-version</c>; 404 when not set);
 /// Anthropic's Messages API <c>POST /v1/messages</c> (the same echo answers, <c>usage.input_tokens</c>/<c>output_tokens</c>,
 /// errors in Anthropic's shape with <c>retry-after</c>; counted as chat requests, failed by the same scripted failures,
 /// e.g. <c>Failure.HttpStatus(529)</c> for "overloaded"). Other paths get 404.

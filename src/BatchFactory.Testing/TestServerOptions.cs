@@ -50,9 +50,11 @@ public sealed class TestServerOptions
     public int Port { get; set; }
 
     /// <summary>
-    /// The model names <c>GET /v1/models</c> lists, in this order. Default <see langword="null"/>: that endpoint answers
-    /// 404, as on servers without a list, and clients accept any model name. Chat and embeddings requests are answered
-    /// whatever model they name either way.
+    /// The model names <c>GET /v1/models</c> lists, in this order: in OpenAI's shape, or in Anthropic's (pages of
+    /// <c>limit</c> models, default 20, with <c>has_more</c>, <c>first_id</c> and <c>last_id</c>; <c>after_id</c> and
+    /// <c>before_id</c> honoured) to a client that sends <c>anthropic-version</c>. Default <see langword="null"/>: that
+    /// endpoint answers 404, as on servers without a list, and clients accept any model name. Chat, messages and
+    /// embeddings requests are answered whatever model they name either way.
     /// </summary>
     public IReadOnlyList<string>? Models { get; set; }
 

@@ -88,6 +88,13 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     private Task HandleModelListAsync(HttpContext context, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _modelListRequests);
+        if (AnthropicModelListWriter.IsAnthropic(context.Request))
+        {
+            return options.Models is { } listed
+                ? AnthropicModelListWriter.WriteAsync(context.Response, context.Request.Query, listed, options.TimeProvider.GetUtcNow(), cancellationToken)
+                : MessagesResponseWriter.WriteErrorAsync(context.Response, StatusCodes.Status404NotFound, "This server has no model list (TestServerOptions.Models is not set).", null, cancellationToken);
+        }
+
         return options.Models is { } models
             ? ModelListWriter.WriteAsync(context.Response, models, options.TimeProvider.GetUtcNow(), cancellationToken)
             : ErrorResponseWriter.WriteAsync(

@@ -146,7 +146,7 @@ internal sealed class RunContext : IDisposable
 
     /// <summary>The broker's models, options, prices and clock, from the run's options.</summary>
     public static Brokers.BrokerSetup BrokerSetup(RunOptions options) =>
-        new(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider);
+        Brokers.BrokerSetup.Of(options.Models, options.Broker, options.BrokerFor, options.Prices, options.TimeProvider) with { TraceContent = options.TraceContent };
 
     /// <summary>
     /// The run's batch options and where batches go: files to the project's <c>batches/</c> folder and records to its

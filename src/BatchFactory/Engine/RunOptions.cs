@@ -91,6 +91,14 @@ public sealed class RunOptions
     /// </summary>
     public CancellationToken StopToken { get; init; }
 
+    /// <summary>
+    /// Whether the OpenTelemetry span of each model request (<see cref="BatchFactoryTelemetry"/>) records the prompt
+    /// (<c>gen_ai.input.messages</c>) and, for a request sent, the answer (<c>gen_ai.output.messages</c>), with the API
+    /// keys of the run's providers removed. Prompts and answers may hold personal or confidential data: turn this on only
+    /// where your traces may keep them. Nothing is recorded when nobody listens. Default <see langword="false"/>.
+    /// </summary>
+    public bool TraceContent { get; init; }
+
     /// <summary>Model prices used for the run's cost figures. Default <see cref="ModelPrices.Default"/>.</summary>
     public ModelPrices Prices { get; init; } = ModelPrices.Default;
 

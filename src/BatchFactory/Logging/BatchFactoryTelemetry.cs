@@ -16,14 +16,19 @@ namespace BatchFactory;
 /// <c>gen_ai.operation.name</c>, <c>gen_ai.provider.name</c>, <c>gen_ai.request.model</c>, <c>gen_ai.response.model</c>,
 /// <c>gen_ai.usage.input_tokens</c> and <c>gen_ai.usage.output_tokens</c>, plus <c>batchfactory.cache.hit</c> (served
 /// from the ledger or a request in flight), <c>batchfactory.op</c> and <c>batchfactory.entry.idx</c>. A failed request's
-/// span has status Error with the error, API keys removed. Prompt and answer texts are never recorded.
+/// span has status Error with the error, API keys removed. Prompt and answer texts are recorded only when the run asks
+/// (<see cref="RunOptions.TraceContent"/>): <c>gen_ai.input.messages</c> and <c>gen_ai.output.messages</c>, as the GenAI
+/// conventions' JSON (<c>[{"role":"user","parts":[{"type":"text","content":"…"}]}]</c>; a text to embed is one user
+/// message), API keys removed.
 /// </para>
 /// <para>
 /// Metrics, each tagged with <c>batchfactory.op</c> and <c>gen_ai.request.model</c> (<c>model@provider</c>):
 /// <c>batchfactory.calls</c> (requests sent), <c>batchfactory.cache.hits</c>, <c>batchfactory.failures</c> (requests
 /// given up), <c>batchfactory.retries</c>, <c>gen_ai.client.token.usage</c> (a counter of tokens, by
 /// <c>gen_ai.token.type</c> <c>input</c>/<c>output</c>), <c>batchfactory.cost</c> (US dollars, for priced models) and
-/// <c>gen_ai.client.operation.duration</c> (seconds per request sent).
+/// <c>gen_ai.client.operation.duration</c> (seconds per request sent) and <c>batchfactory.queue.wait</c> (seconds each
+/// request sent, or given up, waited in all before going out: for a slot among the model's calls in flight or a pool
+/// server's, for the per-minute rate limits, and for a 429 cool-down; not the backoff between attempts).
 /// </para>
 /// </remarks>
 public static class BatchFactoryTelemetry
@@ -40,6 +45,7 @@ public static class BatchFactoryTelemetry
     internal static readonly Counter<long> Tokens = Meter.CreateCounter<long>("gen_ai.client.token.usage", "{token}", "Tokens of model requests sent, by gen_ai.token.type.");
     internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("batchfactory.cost", "USD", "What model requests sent cost, for models with a price.");
     internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "How long model requests sent took.");
+    internal static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("batchfactory.queue.wait", "s", "How long model requests waited to go out: for a slot among the calls in flight, a rate limit or a 429 cool-down.");
 
     /// <summary>Tags every metric carries: the op and the model.</summary>
     internal static TagList Tags(string op, string model) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model } };

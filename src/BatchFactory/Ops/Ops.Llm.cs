@@ -15,7 +15,8 @@ public static partial class Ops
     /// Asks a model one question per entry and stores the answer text in <paramref name="outputKey"/>:
     /// GenerateLLMRequest, CallLLM, ExtractResponseText and CleanupLLMData in a row, named <c>AskLLM › GenerateLLMRequest</c>
     /// and so on in errors and summaries. Answers are cached in the run's project ledger by the request's content, so a
-    /// rerun makes no call and an edited prompt redoes only what changed.
+    /// rerun makes no call and an edited prompt redoes only what changed. The model that answered is in the entry's meta
+    /// as <c>llm_model</c> (see <see cref="CallLLM"/>).
     /// </summary>
     /// <param name="prompt">The user prompt, with <c>{field}</c> placeholders filled from the entry (<c>{{</c>, <c>}}</c> for braces). A missing field fails the run naming the op, field and idx.</param>
     /// <param name="model"><c>model@provider</c>, e.g. <c>gpt-4o-mini@openai</c> or <c>gpt-4o-mini@offline</c>. Checked before the run starts.</param>
@@ -72,7 +73,9 @@ public static partial class Ops
     /// Sends each entry's request (from <see cref="GenerateLLMRequest(string, string, string, RequestOptions?)"/>)
     /// and stores the answer in <paramref name="responseKey"/>. Answers already in the run's project ledger (<c>llm</c>)
     /// are served from it; identical requests in flight are sent once; each fresh answer is appended to the ledger as
-    /// soon as it arrives.
+    /// soon as it arrives. The entry's <see cref="Entry.Meta"/> gets <c>llm_model</c>, the <c>model@provider</c> that gave
+    /// the answer (for a fallback chain, the member that answered), and <c>llm_endpoint</c>, the server of a pool that gave
+    /// it (absent otherwise); the last call of the entry sets them, and they stay after the response field is removed.
     /// </summary>
     /// <param name="requestKey">The request field. Default <c>llm_request</c>.</param>
     /// <param name="responseKey">Where the answer goes. Default <c>llm_response</c>.</param>

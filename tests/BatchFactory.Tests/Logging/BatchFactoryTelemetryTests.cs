@@ -11,6 +11,7 @@ namespace BatchFactory.Tests.Logging;
 /// <summary>Spans and metrics of a small run, read through the OpenTelemetry SDK's in-memory exporter.</summary>
 public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
 {
+    private const string Secret = "sk-otel-secret-1234";
     private readonly string _model = "otel-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<Activity> _spans = [];
     private readonly List<Metric> _metrics = [];
@@ -81,6 +82,38 @@ public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
         Assert.Equal(3, Count("gen_ai.client.operation.duration"));
     }
 
+    [Fact]
+    public async Task Run_TraceContent_RecordsPromptAndAnswer_WithTheKeyRemoved()
+    {
+        await RunAsync(new[] { "sea", Secret }, traceContent: true);
+        _tracer.ForceFlush();
+
+        var calls = _spans.Where(s => Equals(s.GetTagItem("gen_ai.request.model"), _model)).ToList();
+        Assert.Equal(2, calls.Count);
+        var sea = Assert.Single(calls, s => ((string)s.GetTagItem("gen_ai.input.messages")!).Contains("sea", StringComparison.Ordinal));
+        Assert.Equal("""[{"role":"user","parts":[{"type":"text","content":"Poem about sea"}]}]""", sea.GetTagItem("gen_ai.input.messages"));
+        Assert.Equal($$"""[{"role":"assistant","parts":[{"type":"text","content":"Echo[{{_model}}]: Poem about sea"}],"finish_reason":"stop"}]""", sea.GetTagItem("gen_ai.output.messages"));
+        var everything = string.Join("\n", calls.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")));
+        Assert.DoesNotContain(Secret, everything, StringComparison.Ordinal);
+        Assert.Contains("Poem about ***", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_OneCallInFlight_RecordsEachRequestsQueueWait()
+    {
+        await using var slow = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Latency = TimeSpan.FromMilliseconds(50) }, TestRuns.Token);
+        var graph = FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic") | AskLLM("Poem about {topic}", $"{_model}@openai", "poem") | ToList("poem");
+
+        await graph.RunCheckedAsync(
+            new RunOptions { Models = LoopbackModels.For(slow, Secret), Broker = new BrokerOptions { RateLimit = new RateLimitOptions { MaxConcurrency = 1 } } },
+            TestRuns.Token);
+        _meter.ForceFlush();
+
+        // Three requests at once through one slot: each is recorded, and those behind the first waited for it.
+        Assert.Equal(3, Count("batchfactory.queue.wait"));
+        Assert.True(Points("batchfactory.queue.wait").Sum(p => p.GetHistogramSum()) > 0, "no request waited for the one slot");
+    }
+
     private long Sum(string name) => Points(name).Sum(p => p.GetSumLong());
 
     private long Count(string name) => Points(name).Sum(p => p.GetHistogramCount());
@@ -109,10 +142,10 @@ public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
         return points;
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(string[]? topics = null, bool traceContent = false)
     {
         await using var project = ProjectFolder.Open("otel", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        var graph = FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic") | AskLLM("Poem about {topic}", $"{_model}@openai", "poem") | ToList("poem");
-        await graph.RunCheckedAsync(new RunOptions { Project = project, Models = LoopbackModels.For(_server, "sk-otel-secret-1234") }, TestRuns.Token);
+        var graph = FromList(topics ?? ["sea", "fire", "sky"], outputKey: "topic") | AskLLM("Poem about {topic}", $"{_model}@openai", "poem") | ToList("poem");
+        await graph.RunCheckedAsync(new RunOptions { Project = project, Models = LoopbackModels.For(_server, Secret), TraceContent = traceContent }, TestRuns.Token);
     }
 }

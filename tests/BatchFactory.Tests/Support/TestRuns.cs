@@ -29,6 +29,7 @@ internal static class TestRuns
             Sharing = options.Sharing,
             Batch = options.Batch,
             BatchFor = options.BatchFor,
+            TraceContent = options.TraceContent,
             OnMaterialized = b => blocks = b,
         };
         try

@@ -8,6 +8,7 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
 {
     private static readonly AsyncLocal<CallScope?> s_current = new();
     private Action? _onSending;
+    private long _queuedTicks;
 
     public static CallScope? Current
     {
@@ -28,6 +29,16 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
     /// <summary>The request is being sent from this process now (not answered by another worker): runs <see cref="OnSending"/> once.</summary>
     public void Sending() => Interlocked.Exchange(ref _onSending, null)?.Invoke();
 
-    /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op.</summary>
-    public void Waited(TimeSpan time) => Site.Counters.Waited(time);
+    /// <summary>How long the request has waited so far, over all its attempts, before going out: for a concurrency slot, a rate limit or a cool-down.</summary>
+    public TimeSpan QueueTime => TimeSpan.FromTicks(Interlocked.Read(ref _queuedTicks));
+
+    /// <summary>The call was held back by a cool-down or a rate limit for <paramref name="time"/>: counted for its op, and as queue time.</summary>
+    public void Waited(TimeSpan time)
+    {
+        Site.Counters.Waited(time);
+        Queued(time);
+    }
+
+    /// <summary>The call waited <paramref name="time"/> for a slot among the calls in flight (of the model, or of a pool's server): queue time only.</summary>
+    public void Queued(TimeSpan time) => Interlocked.Add(ref _queuedTicks, time.Ticks);
 }

@@ -9,28 +9,35 @@ internal sealed partial class ModelBroker
     private static bool Traced => BatchFactoryTelemetry.Source.HasListeners();
 
     private static bool Metered =>
-        BatchFactoryTelemetry.Calls.Enabled || BatchFactoryTelemetry.Tokens.Enabled || BatchFactoryTelemetry.Cost.Enabled || BatchFactoryTelemetry.Duration.Enabled;
+        BatchFactoryTelemetry.Calls.Enabled || BatchFactoryTelemetry.Tokens.Enabled || BatchFactoryTelemetry.Cost.Enabled ||
+        BatchFactoryTelemetry.Duration.Enabled || BatchFactoryTelemetry.QueueWait.Enabled;
 
     // A request sent, in its span, with its metrics.
     private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
+        var scope = new CallScope(site, idx, request);
         if (!Traced && !Metered)
         {
-            return await AskObservedAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            return await AskObservedAsync(scope, cancellationToken).ConfigureAwait(false);
         }
 
         using var span = StartSpan(site, idx, request, cacheHit: false);
+        var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString());
         var started = _setup.Time.GetTimestamp();
         JsonObject answer;
         try
         {
-            answer = await AskObservedAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            answer = await AskObservedAsync(scope, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, Secrets.Redact(ex.Message));
             span?.SetTag("error.type", ex.GetType().Name);
             throw;
+        }
+        finally
+        {
+            BatchFactoryTelemetry.QueueWait.Record(scope.QueueTime.TotalSeconds, tags);
         }
 
         if (answer.ContainsKey(ClaimedAnswers.ElsewhereMark))
@@ -48,9 +55,12 @@ internal sealed partial class ModelBroker
             span.SetTag("gen_ai.response.model", ModelSpec.Parse(answer["model"]?.GetValue<string>() ?? request.Model.ToString()).Model);
             span.SetTag("gen_ai.usage.input_tokens", input);
             span.SetTag("gen_ai.usage.output_tokens", output);
+            if (_setup.TraceContent && answer["text"] is JsonValue text)
+            {
+                span.SetTag("gen_ai.output.messages", Secrets.Redact(Messages(("assistant", text.ToString(), answer["finish_reason"]?.ToString()))));
+            }
         }
 
-        var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString());
         BatchFactoryTelemetry.Calls.Add(1, tags);
         BatchFactoryTelemetry.Duration.Record(_setup.Time.GetElapsedTime(started).TotalSeconds, tags);
         if (BatchFactoryTelemetry.Tokens.Enabled)
@@ -72,7 +82,7 @@ internal sealed partial class ModelBroker
     }
 
     // A request served from the ledger or one in flight: a counted hit, and a span marked as one.
-    private static void TraceHit(CallSite site, string idx, ModelRequest request)
+    private void TraceHit(CallSite site, string idx, ModelRequest request)
     {
         if (BatchFactoryTelemetry.CacheHits.Enabled)
         {
@@ -85,7 +95,7 @@ internal sealed partial class ModelBroker
         }
     }
 
-    private static Activity? StartSpan(CallSite site, string idx, ModelRequest request, bool cacheHit)
+    private Activity? StartSpan(CallSite site, string idx, ModelRequest request, bool cacheHit)
     {
         var operation = request is EmbeddingCall ? "embeddings" : "chat";
         var span = BatchFactoryTelemetry.Source.StartActivity($"{operation} {request.Model.Model}", ActivityKind.Client);
@@ -100,6 +110,34 @@ internal sealed partial class ModelBroker
         span.SetTag("batchfactory.cache.hit", cacheHit);
         span.SetTag("batchfactory.op", site.Op);
         span.SetTag("batchfactory.entry.idx", idx);
+        if (_setup.TraceContent)
+        {
+            span.SetTag("gen_ai.input.messages", Secrets.Redact(request switch
+            {
+                ChatCall chat => Messages([.. (chat.Request["messages"] as JsonArray ?? []).Select(m => (m?["role"]?.ToString() ?? "user", m?["content"]?.ToString() ?? "", (string?)null))]),
+                EmbeddingCall embedding => Messages(("user", embedding.Text, null)),
+                _ => "[]",
+            }));
+        }
+
         return span;
+    }
+
+    // Messages in the GenAI semantic conventions' shape: [{"role":…,"parts":[{"type":"text","content":…}],"finish_reason":…}].
+    private static string Messages(params (string Role, string Content, string? FinishReason)[] messages)
+    {
+        var array = new JsonArray();
+        foreach (var (role, content, finishReason) in messages)
+        {
+            var message = new JsonObject { ["role"] = role, ["parts"] = new JsonArray(new JsonObject { ["type"] = "text", ["content"] = content }) };
+            if (finishReason is not null)
+            {
+                message["finish_reason"] = finishReason;
+            }
+
+            array.Add(message);
+        }
+
+        return array.ToJsonString();
     }
 }

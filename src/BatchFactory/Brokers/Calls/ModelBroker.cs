@@ -154,7 +154,7 @@ internal sealed partial class ModelBroker : IDisposable
 
     /// <summary>What a call of <paramref name="model"/> with these tokens cost in US dollars: 0 on a local provider, <see langword="null"/> without a price.</summary>
     public decimal? CostOf(ModelSpec model, long inputTokens, long outputTokens) =>
-        BrokerCounters.CostOf(_setup.Prices, model.Model, _clients.IsLocal(model), inputTokens, outputTokens);
+        BrokerCounters.CostOf(_setup.Prices, model, _clients.IsLocal(model), inputTokens, outputTokens);
 
     /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>
     public static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize<long>() ?? 0;
@@ -162,10 +162,10 @@ internal sealed partial class ModelBroker : IDisposable
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();
 
-    private async Task<JsonObject> AskObservedAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    private async Task<JsonObject> AskObservedAsync(CallScope scope, CancellationToken cancellationToken)
     {
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
-        var scope = new CallScope(site, idx, request);
+        var (site, idx, request) = scope;
         CallScope.Current = scope;
         site.Counters.Calling(request.Model, CoolDownOf(request.Model));
         if (!_observer.TracksCalls)

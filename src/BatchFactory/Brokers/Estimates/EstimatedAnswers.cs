@@ -27,7 +27,7 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
         var (input, output) = Tokens(request);
         if (_counted.TryAdd(request.Key, true))
         {
-            var cost = BrokerCounters.CostOf(setup.Prices, request.Model.Model, setup.Models.Resolve(request.Model).IsLocal, input, output);
+            var cost = BrokerCounters.CostOf(setup.Prices, request.Model, setup.Models.Resolve(request.Model).IsLocal, input, output);
             _ops.GetOrAdd(site.Node, _ => new Tally(site.Op)).Add(input, output, cost);
         }
 

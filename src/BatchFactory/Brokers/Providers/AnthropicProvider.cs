@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
 using Anthropic;
+using Anthropic.Exceptions;
+using Anthropic.Models.Models;
 using BatchFactory.Brokers;
 using BatchFactory.Brokers.Resilience;
 using Microsoft.Extensions.AI;
@@ -11,8 +14,10 @@ namespace BatchFactory;
 /// <c>https://api.anthropic.com</c>). The SDK's own retries are turned off: the broker retries 429 and 529 ("overloaded")
 /// honouring <c>retry-after</c>. A request without <see cref="LlmOptions.MaxTokens"/> asks for at most
 /// <see cref="DefaultMaxTokens"/> output tokens (the Messages API needs a bound). Chat only: Anthropic has no embeddings.
+/// Before a run starts, the run checks its models against Anthropic's model list (<c>GET /v1/models</c>, every page;
+/// see <see cref="ListModelsAsync"/>), where aliases such as <c>claude-sonnet-4-5</c> count as listed.
 /// </summary>
-public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets
+public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, IListsModels
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
@@ -24,6 +29,8 @@ public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets
     public const int DefaultMaxTokens = 4096;
 
     private const string DefaultBaseUrl = "https://api.anthropic.com";
+
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Func<string, string?> _environment;
     private readonly Uri? _baseUrl;
@@ -75,6 +82,45 @@ public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets
         return new AnthropicErrorsChatClient(client.AsIChatClient(model, DefaultMaxTokens), http);
     }
 
+    /// <summary>
+    /// The models Anthropic's <c>GET /v1/models</c> lists (all pages, 1,000 a page), with the aliases its dated ids
+    /// answer to: <c>claude-sonnet-4-5</c> and <c>claude-sonnet-4-5-latest</c> for <c>claude-sonnet-4-5-20250929</c>,
+    /// <c>claude-opus-4-0</c> for <c>claude-opus-4-20250514</c>. <see langword="null"/> when the server has no list, refuses
+    /// the key, cannot be reached within 10 seconds, or the key is not set.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<IReadOnlyCollection<string>?> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = ListTimeout };
+            var client = new AnthropicClient { ApiKey = ApiKey("*"), BaseUrl = (BaseUrl("*")?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), MaxRetries = 0, HttpClient = http };
+            var page = await client.Models.List(new ModelListParams { Limit = 1000 }, cancellationToken).ConfigureAwait(false);
+            var models = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var model in page.Paginate(cancellationToken).ConfigureAwait(false))
+            {
+                models.Add(model.ID);
+                if (Dated().Match(model.ID) is { Success: true } dated)
+                {
+                    var alias = dated.Groups["alias"].Value;
+                    models.Add(alias);
+                    models.Add(alias + "-latest");
+                    if (MajorOnly().IsMatch(alias))
+                    {
+                        models.Add(alias + "-0");
+                    }
+                }
+            }
+
+            return models;
+        }
+        catch (Exception ex) when (ex is AnthropicException or HttpRequestException or ModelConfigurationException or TimeoutException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
     /// <summary>Always throws: Anthropic has no embedding models.</summary>
     /// <exception cref="ModelConfigurationException">Always.</exception>
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
@@ -87,4 +133,12 @@ public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets
             : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable, or the default for 'anthropic').");
 
     private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));
+
+    // A dated id, e.g. claude-sonnet-4-5-20250929: the alias is what comes before the date.
+    [GeneratedRegex(@"^(?<alias>.+)-\d{8}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Dated();
+
+    // An alias ending in a major version only (claude-opus-4), which Anthropic also writes with ".0" as "-0".
+    [GeneratedRegex(@"[a-z]-\d+$", RegexOptions.CultureInvariant)]
+    private static partial Regex MajorOnly();
 }

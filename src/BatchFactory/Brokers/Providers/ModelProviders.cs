@@ -13,11 +13,16 @@ public sealed class ModelProviders
 {
     private readonly ImmutableDictionary<string, IModelProvider> _providers;
     private readonly ImmutableDictionary<string, Func<string, ProviderSettings, IModelProvider>> _kinds;
+    private readonly ImmutableDictionary<string, Brokers.ProviderDefaults> _defaults;
 
-    private ModelProviders(ImmutableDictionary<string, IModelProvider> providers, ImmutableDictionary<string, Func<string, ProviderSettings, IModelProvider>>? kinds = null)
+    private ModelProviders(
+        ImmutableDictionary<string, IModelProvider> providers,
+        ImmutableDictionary<string, Func<string, ProviderSettings, IModelProvider>>? kinds = null,
+        ImmutableDictionary<string, Brokers.ProviderDefaults>? defaults = null)
     {
         _providers = providers;
         _kinds = kinds ?? ImmutableDictionary<string, Func<string, ProviderSettings, IModelProvider>>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
+        _defaults = defaults ?? ImmutableDictionary<string, Brokers.ProviderDefaults>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The built-in providers: <c>openai</c> (<see cref="OpenAIProvider"/>), <c>azure</c> (<see cref="AzureOpenAIProvider"/>), <c>anthropic</c> (<see cref="AnthropicProvider"/>) and <c>offline</c> (<see cref="OfflineProvider"/>).</summary>
@@ -30,8 +35,18 @@ public sealed class ModelProviders
     /// <summary>The registered provider names.</summary>
     public IEnumerable<string> Names => _providers.Keys.Order(StringComparer.Ordinal);
 
-    /// <summary>Returns a registry with <paramref name="provider"/> added, replacing one of the same name.</summary>
-    public ModelProviders With(IModelProvider provider)
+    /// <summary>Returns a registry with <paramref name="provider"/> added, replacing one of the same name (and its settings' limits and prices).</summary>
+    public ModelProviders With(IModelProvider provider) => With(provider, defaults: null);
+
+    /// <summary>The rate limits named providers give their models (<see cref="ProviderSettings.Limits"/>).</summary>
+    internal IEnumerable<(string Provider, RateLimitOptions Limits)> ProviderLimits =>
+        _defaults.Where(d => d.Value.Limits is not null).Select(d => (d.Key, d.Value.Limits!));
+
+    /// <summary>The prices named providers give their models (<see cref="ProviderSettings.Prices"/>).</summary>
+    internal IEnumerable<(ModelSpec Model, decimal Input, decimal Output)> ProviderPrices =>
+        _defaults.SelectMany(d => d.Value.Prices.Select(p => (new ModelSpec(p.Key, d.Key), p.Value.Input, p.Value.Output)));
+
+    private ModelProviders With(IModelProvider provider, Brokers.ProviderDefaults? defaults)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentException.ThrowIfNullOrWhiteSpace(provider.Name);
@@ -40,7 +55,10 @@ public sealed class ModelProviders
             throw new ArgumentException($"'{Brokers.FallbackChains.ProviderName}' is the name fallback chains are written under; give the provider another name.", nameof(provider));
         }
 
-        return new ModelProviders(_providers.SetItem(provider.Name, provider), _kinds);
+        return new ModelProviders(
+            _providers.SetItem(provider.Name, provider),
+            _kinds,
+            defaults is null ? _defaults.Remove(provider.Name) : _defaults.SetItem(provider.Name, defaults));
     }
 
     /// <summary>
@@ -71,7 +89,7 @@ public sealed class ModelProviders
             throw new ArgumentException($"'{kind}' is a built-in provider kind; give yours another name.", nameof(kind));
         }
 
-        return new ModelProviders(_providers, _kinds.SetItem(kind, create));
+        return new ModelProviders(_providers, _kinds.SetItem(kind, create), _defaults);
     }
 
     /// <summary>
@@ -129,7 +147,7 @@ public sealed class ModelProviders
                 : spec;
         }).ToArray();
         var chains = _providers.GetValueOrDefault(Brokers.FallbackChains.ProviderName) as Brokers.FallbackChains ?? Brokers.FallbackChains.Empty;
-        return new ModelProviders(_providers.SetItem(Brokers.FallbackChains.ProviderName, chains.With(new Brokers.FallbackChain(name, specs, maxWait ?? TimeSpan.FromSeconds(10)))), _kinds);
+        return new ModelProviders(_providers.SetItem(Brokers.FallbackChains.ProviderName, chains.With(new Brokers.FallbackChain(name, specs, maxWait ?? TimeSpan.FromSeconds(10)))), _kinds, _defaults);
     }
 
     /// <summary>As <see cref="With(string, ProviderSettings, Func{string, string?})"/>, naming settings in errors by <paramref name="path"/>.</summary>
@@ -142,7 +160,8 @@ public sealed class ModelProviders
             throw new ModelConfigurationException($"{path}: the provider name '{name}' contains '@'; models are written model@provider, so a provider's name cannot.");
         }
 
-        return With(Brokers.ProviderKinds.Create(name, settings, path, _kinds, environment));
+        var provider = Brokers.ProviderKinds.Create(name, settings, path, _kinds, environment);
+        return With(provider, Brokers.ProviderDefaults.Read(settings, path));
     }
 
     /// <summary>

@@ -64,4 +64,21 @@ public sealed class ProviderSettings
     /// (<c>GET &lt;url&gt;/models</c>) may bring it back; probed again as long as it does not answer. Default 5 seconds; positive.
     /// </summary>
     public TimeSpan HealthProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Rate limits (requests and tokens per minute, calls in flight) for each of this provider's models, in place of the
+    /// run's <see cref="RunOptions.Broker"/> limits; a model named in <see cref="RunOptions.BrokerFor"/> keeps its own.
+    /// Each model gets its own limiter with these limits (as providers limit each model); the run's retries and circuit
+    /// breaker still apply. In configuration <c>BatchFactory:Providers:&lt;name&gt;:Limits</c>, e.g.
+    /// <c>"Limits": { "RequestsPerMinute": 500, "MaxConcurrency": 8 }</c>. Default <see langword="null"/>: the run's limits.
+    /// </summary>
+    public RateLimitOptions? Limits { get; set; }
+
+    /// <summary>
+    /// Prices of this provider's models by model name (case-insensitive), for costs: used for <c>model@name</c> unless
+    /// <see cref="RunOptions.Prices"/> sets a price for the model with <see cref="ModelPrices.With"/> (the built-in list
+    /// prices of <see cref="ModelPrices.Default"/> give way to these). In configuration
+    /// <c>BatchFactory:Providers:&lt;name&gt;:Prices:&lt;model&gt;</c> with <c>Input</c> and <c>Output</c>. Default empty.
+    /// </summary>
+    public IDictionary<string, PriceSettings> Prices { get; set; } = new Dictionary<string, PriceSettings>(StringComparer.OrdinalIgnoreCase);
 }

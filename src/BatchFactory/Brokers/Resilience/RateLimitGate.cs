@@ -44,14 +44,14 @@ internal sealed class RateLimitGate : IDisposable
     internal (RateLimiter Concurrency, RateLimiter? Requests, RateLimiter? Tokens) Limiters => (_concurrency, _requests, _tokens);
 
     /// <summary>
-    /// Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out; time spent queueing for the
-    /// per-minute limits (not for a concurrency slot) is told to the call's <see cref="CallScope"/>.
+    /// Waits until a call expected to use <paramref name="expectedTokens"/> tokens may go out; time spent queueing is told
+    /// to the call's <see cref="CallScope"/>: for the per-minute limits as time held back, for a concurrency slot as queue time only.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     /// <exception cref="ObjectDisposedException">The decorator was disposed.</exception>
     public async ValueTask<GatePass> EnterAsync(long expectedTokens, CancellationToken cancellationToken)
     {
-        var concurrency = await AcquireAsync(_concurrency, 1, cancellationToken).ConfigureAwait(false);
+        var concurrency = await AcquireAsync(_concurrency, 1, heldBack: false, cancellationToken).ConfigureAwait(false);
         SlidingLogLease? tokens = null;
         SlidingLogLease? request = null;
         try
@@ -59,12 +59,12 @@ internal sealed class RateLimitGate : IDisposable
             if (_tokens is not null)
             {
                 var reserve = (int)Math.Clamp(expectedTokens, 1, _tokens.Limit);
-                tokens = (SlidingLogLease)await AcquireTimedAsync(_tokens, reserve, cancellationToken).ConfigureAwait(false);
+                tokens = (SlidingLogLease)await AcquireAsync(_tokens, reserve, heldBack: true, cancellationToken).ConfigureAwait(false);
             }
 
             if (_requests is not null)
             {
-                request = (SlidingLogLease)await AcquireTimedAsync(_requests, 1, cancellationToken).ConfigureAwait(false);
+                request = (SlidingLogLease)await AcquireAsync(_requests, 1, heldBack: true, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -84,8 +84,9 @@ internal sealed class RateLimitGate : IDisposable
         _tokens?.Dispose();
     }
 
-    // A per-minute limit held the call back only when the lease was not granted at once.
-    private async ValueTask<RateLimitLease> AcquireTimedAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken)
+    // Time waited for a lease not granted at once is told to the call's scope: for a per-minute limit as time held back,
+    // for a concurrency slot as queue time only (the op's own concurrency above the limit is not throttling).
+    private async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, bool heldBack, CancellationToken cancellationToken)
     {
         var pending = limiter.AcquireAsync(permits, cancellationToken);
         if (pending.IsCompleted)
@@ -100,12 +101,17 @@ internal sealed class RateLimitGate : IDisposable
         }
         finally
         {
-            CallScope.Current?.Waited(_time.GetElapsedTime(started));
+            var waited = _time.GetElapsedTime(started);
+            if (heldBack)
+            {
+                CallScope.Current?.Waited(waited);
+            }
+            else
+            {
+                CallScope.Current?.Queued(waited);
+            }
         }
     }
-
-    private static async ValueTask<RateLimitLease> AcquireAsync(RateLimiter limiter, int permits, CancellationToken cancellationToken) =>
-        Granted(await limiter.AcquireAsync(permits, cancellationToken).ConfigureAwait(false));
 
     private static RateLimitLease Granted(RateLimitLease lease)
     {

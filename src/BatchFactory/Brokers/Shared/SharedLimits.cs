@@ -56,7 +56,12 @@ internal sealed class SharedLimits(IAnswerSource inner, SharedLimiter limiter, F
     /// options (they are held across the workers instead), leaving calls in flight, retries and breakers per worker.
     /// </summary>
     public static BrokerSetup PerWorker(BrokerSetup setup) =>
-        setup with { Broker = PerWorker(setup.Broker), BrokerFor = setup.BrokerFor?.ToDictionary(p => p.Key, p => PerWorker(p.Value)) };
+        setup with
+        {
+            Broker = PerWorker(setup.Broker),
+            BrokerFor = setup.BrokerFor?.ToDictionary(p => p.Key, p => PerWorker(p.Value)),
+            BrokerForProvider = setup.BrokerForProvider?.ToDictionary(p => p.Key, p => PerWorker(p.Value), StringComparer.OrdinalIgnoreCase),
+        };
 
     // A copy of every BrokerOptions property: one added there must be added here.
     private static BrokerOptions PerWorker(BrokerOptions options) => options.RateLimit is not { } limits ? options : new BrokerOptions

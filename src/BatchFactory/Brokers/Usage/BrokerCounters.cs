@@ -66,9 +66,9 @@ internal sealed class BrokerCounters
         Volatile.Write(ref _coolDown, coolDown);
     }
 
-    /// <summary>What a call to <paramref name="model"/> (without <c>@provider</c>) cost: 0 on a local provider, <see langword="null"/> without a price.</summary>
-    public static decimal? CostOf(ModelPrices prices, string model, bool local, long inputTokens, long outputTokens) =>
-        local ? 0m : prices.Cost(model, inputTokens, outputTokens);
+    /// <summary>What a call to <paramref name="model"/> cost: 0 on a local provider, <see langword="null"/> without a price (or without a model).</summary>
+    public static decimal? CostOf(ModelPrices prices, ModelSpec? model, bool local, long inputTokens, long outputTokens) =>
+        local ? 0m : model is null ? null : prices.Cost(model, inputTokens, outputTokens);
 
     public BrokerStats Snapshot(ModelPrices prices)
     {
@@ -76,8 +76,8 @@ internal sealed class BrokerCounters
         long input = Interlocked.Read(ref _inputTokens), output = Interlocked.Read(ref _outputTokens);
         long batchInput = Interlocked.Read(ref _batchInputTokens), batchOutput = Interlocked.Read(ref _batchOutputTokens);
         var local = Volatile.Read(ref _local);
-        var liveCost = CostOf(prices, model?.Model ?? "", local, input - batchInput, output - batchOutput);
-        var batchCost = CostOf(prices, model?.Model ?? "", local, batchInput, batchOutput) * BatchPriceFactor;
+        var liveCost = CostOf(prices, model, local, input - batchInput, output - batchOutput);
+        var batchCost = CostOf(prices, model, local, batchInput, batchOutput) * BatchPriceFactor;
         return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, liveCost + batchCost,
             Interlocked.Read(ref _retries), Interlocked.Read(ref _rateLimited), TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks)), Volatile.Read(ref _coolDown)?.Left)
         {

@@ -7,33 +7,44 @@ namespace BatchFactory;
 /// OpenAI and Anthropic models at their published list prices when this version was made; prices change, so override them with
 /// <see cref="With"/> and pass the table as <see cref="RunOptions.Prices"/>. Immutable.
 /// </summary>
+/// <remarks>
+/// A model's price is, first, one set with <see cref="With"/> (or configuration's <c>BatchFactory:Prices</c>); else its
+/// provider's (<see cref="ProviderSettings.Prices"/>); else the built-in list price of <see cref="Default"/>.
+/// </remarks>
 public sealed class ModelPrices
 {
     private readonly ImmutableDictionary<string, ModelPrice> _prices;
 
-    private ModelPrices(ImmutableDictionary<string, ModelPrice> prices) => _prices = prices;
+    // Providers' own prices, by model@provider: below a price set with With, above a built-in one.
+    private readonly ImmutableDictionary<string, ModelPrice> _providers;
+
+    private ModelPrices(ImmutableDictionary<string, ModelPrice> prices, ImmutableDictionary<string, ModelPrice>? providers = null)
+    {
+        _prices = prices;
+        _providers = providers ?? ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
+    }
 
     /// <summary>Common OpenAI chat and embedding models, and current Claude models by their aliases (e.g. <c>claude-sonnet-4-5</c>; a dated id such as <c>claude-sonnet-4-5-20250929</c> needs its own entry).</summary>
     public static ModelPrices Default { get; } = new ModelPrices(ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
-        .With("gpt-4o-mini", 0.15m, 0.60m)
-        .With("gpt-4o", 2.50m, 10.00m)
-        .With("gpt-4.1", 2.00m, 8.00m)
-        .With("gpt-4.1-mini", 0.40m, 1.60m)
-        .With("gpt-4.1-nano", 0.10m, 0.40m)
-        .With("o3-mini", 1.10m, 4.40m)
-        .With("o4-mini", 1.10m, 4.40m)
-        .With("gpt-3.5-turbo", 0.50m, 1.50m)
-        .With("text-embedding-3-small", 0.02m, 0m)
-        .With("text-embedding-3-large", 0.13m, 0m)
-        .With("text-embedding-ada-002", 0.10m, 0m)
-        .With("claude-opus-4-5", 5.00m, 25.00m)
-        .With("claude-opus-4-1", 15.00m, 75.00m)
-        .With("claude-opus-4-0", 15.00m, 75.00m)
-        .With("claude-sonnet-4-5", 3.00m, 15.00m)
-        .With("claude-sonnet-4-0", 3.00m, 15.00m)
-        .With("claude-3-7-sonnet-latest", 3.00m, 15.00m)
-        .With("claude-haiku-4-5", 1.00m, 5.00m)
-        .With("claude-3-5-haiku-latest", 0.80m, 4.00m);
+        .BuiltIn("gpt-4o-mini", 0.15m, 0.60m)
+        .BuiltIn("gpt-4o", 2.50m, 10.00m)
+        .BuiltIn("gpt-4.1", 2.00m, 8.00m)
+        .BuiltIn("gpt-4.1-mini", 0.40m, 1.60m)
+        .BuiltIn("gpt-4.1-nano", 0.10m, 0.40m)
+        .BuiltIn("o3-mini", 1.10m, 4.40m)
+        .BuiltIn("o4-mini", 1.10m, 4.40m)
+        .BuiltIn("gpt-3.5-turbo", 0.50m, 1.50m)
+        .BuiltIn("text-embedding-3-small", 0.02m, 0m)
+        .BuiltIn("text-embedding-3-large", 0.13m, 0m)
+        .BuiltIn("text-embedding-ada-002", 0.10m, 0m)
+        .BuiltIn("claude-opus-4-5", 5.00m, 25.00m)
+        .BuiltIn("claude-opus-4-1", 15.00m, 75.00m)
+        .BuiltIn("claude-opus-4-0", 15.00m, 75.00m)
+        .BuiltIn("claude-sonnet-4-5", 3.00m, 15.00m)
+        .BuiltIn("claude-sonnet-4-0", 3.00m, 15.00m)
+        .BuiltIn("claude-3-7-sonnet-latest", 3.00m, 15.00m)
+        .BuiltIn("claude-haiku-4-5", 1.00m, 5.00m)
+        .BuiltIn("claude-3-5-haiku-latest", 0.80m, 4.00m);
 
     /// <summary>The models with a price.</summary>
     public IEnumerable<string> Models => _prices.Keys.Order(StringComparer.Ordinal);
@@ -47,7 +58,19 @@ public sealed class ModelPrices
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentOutOfRangeException.ThrowIfNegative(inputPerMillion);
         ArgumentOutOfRangeException.ThrowIfNegative(outputPerMillion);
-        return new ModelPrices(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion)));
+        return new ModelPrices(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion, BuiltIn: false)), _providers);
+    }
+
+    /// <summary>A table with <paramref name="models"/>' provider prices (<see cref="ProviderSettings.Prices"/>) added.</summary>
+    internal ModelPrices WithProviders(ModelProviders models)
+    {
+        var providers = _providers;
+        foreach (var (model, input, output) in models.ProviderPrices)
+        {
+            providers = providers.SetItem(model.ToString(), new ModelPrice(input, output, BuiltIn: false));
+        }
+
+        return new ModelPrices(_prices, providers);
     }
 
     /// <summary>Whether the table has a price for <paramref name="model"/>.</summary>
@@ -55,9 +78,30 @@ public sealed class ModelPrices
 
     /// <summary>What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost, in US dollars; <see langword="null"/> for a model without a price.</summary>
     public decimal? Cost(string model, long inputTokens, long outputTokens) =>
-        _prices.TryGetValue(model, out var price)
-            ? ((inputTokens * price.InputPerMillion) + (outputTokens * price.OutputPerMillion)) / 1_000_000m
-            : null;
+        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens) : null;
 
-    private readonly record struct ModelPrice(decimal InputPerMillion, decimal OutputPerMillion);
+    /// <summary>
+    /// As <see cref="Cost(string, long, long)"/> for <paramref name="model"/> at its provider: a price set with
+    /// <see cref="With"/>, else the provider's, else the built-in one.
+    /// </summary>
+    internal decimal? Cost(ModelSpec model, long inputTokens, long outputTokens)
+    {
+        var set = _prices.TryGetValue(model.Model, out var price);
+        if (set && !price.BuiltIn)
+        {
+            return price.Of(inputTokens, outputTokens);
+        }
+
+        return _providers.TryGetValue(model.ToString(), out var provider) ? provider.Of(inputTokens, outputTokens)
+            : set ? price.Of(inputTokens, outputTokens)
+            : null;
+    }
+
+    private ModelPrices BuiltIn(string model, decimal inputPerMillion, decimal outputPerMillion) =>
+        new(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion, BuiltIn: true)), _providers);
+
+    private readonly record struct ModelPrice(decimal InputPerMillion, decimal OutputPerMillion, bool BuiltIn)
+    {
+        public decimal Of(long inputTokens, long outputTokens) => ((inputTokens * InputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
+    }
 }

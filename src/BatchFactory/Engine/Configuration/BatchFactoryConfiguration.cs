@@ -13,26 +13,29 @@ namespace BatchFactory;
 /// <remarks>
 /// <code>
 /// "BatchFactory": {
-///   "Providers":  { "gpu-farm": { "Kind": "openai-compatible", "BaseUrls": [ "http://gpu1:8000/v1", "http://gpu2:8000/v1" ] } },
+///   "Providers":  { "gpu-farm": { "Kind": "openai-compatible", "BaseUrls": [ "http://gpu1:8000/v1", "http://gpu2:8000/v1" ],
+///                                 "Limits": { "MaxConcurrency": 8 }, "Prices": { "qwen3-32b": { "Input": 0.10, "Output": 0.30 } } } },
 ///   "Strategies": { "writer": { "Fallback": [ "qwen3-32b@gpu-farm", "gpt-4o-mini@openai" ], "MaxWait": "00:00:10" } },
 ///   "Broker":     { "Retry": { "MaxRetries": 3 }, "RateLimit": { "RequestsPerMinute": 500 } },
 ///   "BrokerFor":  { "gpt-4o-mini@openai": { "RateLimit": { "TokensPerMinute": 200000 } } },
-///   "Prices":     { "qwen3-32b": { "Input": 0.10, "Output": 0.30 } }
+///   "Prices":     { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60 } },
+///   "TraceContent": false
 /// }
 /// </code>
 /// Providers take the settings of <see cref="ProviderSettings"/>; <c>Broker</c> and each <c>BrokerFor</c> entry those of
-/// <see cref="BrokerOptions"/>; prices are US dollars per million tokens, added to <see cref="ModelPrices.Default"/>.
+/// <see cref="BrokerOptions"/>; prices are US dollars per million tokens, added to <see cref="ModelPrices.Default"/>;
+/// <c>TraceContent</c> is <see cref="RunOptions.TraceContent"/> (<c>true</c> or <c>false</c>).
 /// </remarks>
 public static class BatchFactoryConfiguration
 {
     /// <summary>The section read: <c>BatchFactory</c>.</summary>
     public const string SectionName = "BatchFactory";
 
-    private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project"];
+    private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project", "TraceContent"];
 
     /// <summary>
-    /// Run options with <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>
-    /// and <see cref="RunOptions.Prices"/> from the <c>BatchFactory</c> section of <paramref name="configuration"/> (its
+    /// Run options with <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>,
+    /// <see cref="RunOptions.Prices"/> and <see cref="RunOptions.TraceContent"/> from the <c>BatchFactory</c> section of <paramref name="configuration"/> (its
     /// other options at their defaults); a missing section gives the defaults.
     /// </summary>
     /// <param name="configuration">The application's configuration (its root, or any section holding <c>BatchFactory</c>).</param>
@@ -54,6 +57,7 @@ public static class BatchFactoryConfiguration
             Broker = Broker(section.GetSection("Broker")) ?? new BrokerOptions(),
             BrokerFor = BrokerFor(section.GetSection("BrokerFor")),
             Prices = Prices(section.GetSection("Prices")),
+            TraceContent = TraceContent(section),
         };
     }
 
@@ -163,6 +167,14 @@ public static class BatchFactoryConfiguration
             ? price
             : throw new ModelConfigurationException($"{model.Path}:{key} is {(model[key] is { } bad ? $"'{bad}'" : "not set")}; give US dollars per million {key.ToLowerInvariant()} tokens, a number not below 0.");
 
+    private static bool TraceContent(IConfigurationSection section) => section["TraceContent"] switch
+    {
+        null when section.GetSection("TraceContent").GetChildren().Any() => throw new ModelConfigurationException($"{section.Path}:TraceContent has settings under it; give true or false."),
+        null => false,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new ModelConfigurationException($"{section.Path}:TraceContent is '{text}'; give true or false."),
+    };
+
     private static T Bind<T>(IConfigurationSection section)
         where T : new()
     {
@@ -174,7 +186,8 @@ public static class BatchFactoryConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            throw new ModelConfigurationException($"{section.Path}: {ex.Message}", ex);
+            // A value that does not convert is said by the inner exception, which names its path; the outer one does not.
+            throw new ModelConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
     }
 }

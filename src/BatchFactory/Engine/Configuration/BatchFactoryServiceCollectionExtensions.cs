@@ -43,6 +43,7 @@ public static class BatchFactoryServiceCollectionExtensions
             Broker = configured.Broker,
             BrokerFor = configured.BrokerFor,
             Prices = configured.Prices,
+            TraceContent = configured.TraceContent,
             Project = project is null ? null : provider.GetRequiredService<ProjectFolder>(),
             LoggerFactory = provider.GetService<ILoggerFactory>(),
             TimeProvider = provider.GetRequiredService<TimeProvider>(),

@@ -15,6 +15,7 @@ namespace BatchFactory.Engine.Telemetry;
 internal sealed partial class RunTelemetry
 {
     private readonly RunOptions _options;
+    private readonly ModelPrices _prices;
     private readonly ILogger _runLog;
     private readonly ILogger _callLog;
     private readonly long _startTimestamp;
@@ -27,6 +28,7 @@ internal sealed partial class RunTelemetry
     public RunTelemetry(RunOptions options)
     {
         _options = options;
+        _prices = options.Prices.WithProviders(options.Models);
         var loggers = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _runLog = loggers.CreateLogger(RunLog.Category);
         _callLog = loggers.CreateLogger(CallLog.Category);
@@ -118,7 +120,7 @@ internal sealed partial class RunTelemetry
         return summary;
     }
 
-    private List<OpStats> Stats() => [.. _contexts.Select(c => c.Stats(_options.Prices))];
+    private List<OpStats> Stats() => [.. _contexts.Select(c => c.Stats(_prices))];
 
     private static List<int> Inputs(Graph graph, int node) =>
         [.. graph.Edges.Where(e => graph.IndexOf(e.Target) == node && !e.Target.IsLoopBack(e.InPort)).Select(e => graph.IndexOf(e.Source))];

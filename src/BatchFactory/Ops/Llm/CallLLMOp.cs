@@ -9,11 +9,19 @@ namespace BatchFactory.Operators;
 /// <summary>
 /// Sends the request in each entry's request field to its model and stores the answer in the response field:
 /// <c>{"text":…,"model":…,"finish_reason":…,"usage":{"input_tokens":…,"output_tokens":…},"cached":…}</c>. Answers come
-/// from the project's <c>llm</c> ledger when it has them.
+/// from the project's <c>llm</c> ledger when it has them. Which model gave the answer (<c>model@provider</c>, the member
+/// of a fallback chain) goes in the entry's meta as <c>llm_model</c>, and the pool server that gave it as
+/// <c>llm_endpoint</c>, so both outlast the response field (which AskLLM removes).
 /// </summary>
 internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
     : AsyncEntryOp<ChatCall>("CallLLM", ModelCall.Concurrency(concurrency, mode))
 {
+    /// <summary>The meta field naming the model that gave the answer: <c>llm_model</c>.</summary>
+    internal const string ModelMetaKey = "llm_model";
+
+    /// <summary>The meta field naming the pool server that gave the answer: <c>llm_endpoint</c>.</summary>
+    internal const string EndpointMetaKey = "llm_endpoint";
+
     private readonly ModelCall _call = new(onFailure, extraAttempts);
     private readonly ModelReader _models = new();
 
@@ -38,7 +46,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
             return (false, call);
         }
 
-        entry.Data[responseKey] = answer;
+        Store(entry, answer);
         return (true, call);
     }
 
@@ -47,10 +55,30 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
         var (answer, passOn) = await _call.AnswerAsync(context, entry, call).ConfigureAwait(false);
         if (answer is not null)
         {
-            entry.Data[responseKey] = answer;
+            Store(entry, answer);
         }
 
         return passOn ? entry : null;
+    }
+
+    // The answer, and in the meta who gave it; a later call replaces both (an endpoint only a pool gives is removed).
+    private void Store(Entry entry, JsonObject answer)
+    {
+        entry.Data[responseKey] = answer;
+        SetMeta(entry, ModelMetaKey, (string?)answer["model"]);
+        SetMeta(entry, EndpointMetaKey, (string?)answer["endpoint"]);
+    }
+
+    private static void SetMeta(Entry entry, string key, string? value)
+    {
+        if (value is not null)
+        {
+            entry.Meta[key] = value;
+        }
+        else if (entry.HasMeta)
+        {
+            entry.Meta.Remove(key);
+        }
     }
 
     private JsonObject Request(Entry entry) =>

@@ -83,6 +83,23 @@ public sealed class FallbackChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_AnsweredAndServedFromTheLedger_EntryMetaNamesTheMemberThatAnswered()
+    {
+        var models = Models(_closed);
+
+        var fresh = await RunAsync(models, Poems("writer@fallback") | OutputEntries());
+        var rerun = await RunAsync(models, Poems("writer@fallback") | OutputEntries());
+
+        Assert.Equal((0L, (long)Topics.Length), (rerun.Calls, rerun.CachedCalls));
+        Assert.All(fresh.Entries.Concat(rerun.Entries), entry =>
+        {
+            Assert.Equal("small@secondary", (string?)entry.Meta["llm_model"]);
+            Assert.False(entry.Has("llm_response")); // AskLLM removed the response; the meta stays
+            Assert.False(entry.Meta.ContainsKey("llm_endpoint")); // one server, not a pool
+        });
+    }
+
+    [Fact]
     public async Task Run_ChainWithAnUnknownProvider_FailsBeforeAnyCallNamingTheMember()
     {
         var models = ModelProviders.Default.WithFallback("writer", ["big@nowhere", "small@offline"]);

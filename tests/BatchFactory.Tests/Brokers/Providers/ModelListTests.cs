@@ -58,6 +58,25 @@ public sealed class ModelListTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ModelTheServerDoesNotServe_WithoutAList_FirstCalls404OpensTheBreakerNamingTheModel()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(
+            new TestServerOptions { FailureSelector = r => r.Model == "gpt-9" ? Failure.HttpStatus(404) : null },
+            TestRuns.Token);
+        var topics = FromList(Enumerable.Range(0, 40).Select(i => $"sea {i}"), outputKey: "topic");
+
+        var error = await Assert.ThrowsAsync<ProviderUnavailableException>(() =>
+            (topics | AskLLM("Poem about {topic}", "gpt-9@openai", "poem", new AskOptions { Concurrency = 4 }) | ToList("poem")).RunAsync(Options(server), TestRuns.Token));
+
+        Assert.Equal(1, server.ModelListRequests); // asked, and there is no list: nothing was checked before the calls
+        Assert.Equal(("gpt-9@openai", 404), (error.Model, error.StatusCode));
+        Assert.Contains("'gpt-9@openai'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model's name", error.Message, StringComparison.Ordinal);
+        Assert.InRange(server.ChatRequests, 1, 4); // the calls already in flight when the first 404 came, not 40
+        Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ModelWithoutAPrice_CompletesAndTheSummarySaysTheCostIsUnknown()
     {
         var result = await Poems("gpt-9@openai").RunCheckedAsync(Options(_unlisted), TestRuns.Token);

@@ -26,6 +26,7 @@ public sealed class BatchFactoryConfigurationTests
             ["BatchFactory:BrokerFor:qwen3@gpu-farm:Retry:MaxRetries"] = "0",
             ["BatchFactory:Prices:qwen3:Input"] = "1000000",
             ["BatchFactory:Prices:qwen3:Output"] = "0",
+            ["BatchFactory:TraceContent"] = "true",
         }));
 
         var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "writer@fallback", "poem") | ToList("poem"))
@@ -36,6 +37,7 @@ public sealed class BatchFactoryConfigurationTests
         Assert.Equal(600, options.Broker.RateLimit!.RequestsPerMinute);
         Assert.Equal(0, options.BrokerFor!["qwen3@gpu-farm"].Retry!.MaxRetries);
         Assert.Equal(3m, result.Summary.Totals.Cost);
+        Assert.True(options.TraceContent);
     }
 
     [Theory]
@@ -47,6 +49,8 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
+    [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
+    [InlineData("BatchFactory:TraceContent:Enabled", "true", "BatchFactory:TraceContent has settings under it; give true or false.")]
     public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
@@ -72,6 +76,46 @@ public sealed class BatchFactoryConfigurationTests
 
         Assert.Contains("ApiKey", error.Message);
         Assert.DoesNotContain("sk-do-not-put-keys-here", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadRunOptions_ProviderLimitsAndPrices_PriceAndPaceItsModels()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var options = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:farm:Kind"] = "openai-compatible",
+            ["BatchFactory:Providers:farm:BaseUrl"] = server.BaseUri.ToString(),
+            ["BatchFactory:Providers:farm:Limits:RequestsPerMinute"] = "120",
+            ["BatchFactory:Providers:farm:Limits:MaxConcurrency"] = "4",
+            ["BatchFactory:Providers:farm:Prices:qwen3:Input"] = "1000000",
+            ["BatchFactory:Providers:farm:Prices:qwen3:Output"] = "0",
+        }));
+
+        var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "qwen3@farm", "poem") | ToList("poem"))
+            .RunCheckedAsync(options, TestRuns.Token);
+
+        Assert.Equal(3m, result.Summary.Totals.Cost);
+        var limits = BatchFactory.Engine.RunContext.BrokerSetup(options).For(new ModelSpec("qwen3", "farm")).RateLimit!;
+        Assert.Equal((120, 4), (limits.RequestsPerMinute, limits.MaxConcurrency));
+    }
+
+    [Theory]
+    [InlineData("Limits:TokensPerMinute", "0", "farm:Limits:TokensPerMinute is 0; TokensPerMinute must be 1 or more")]
+    [InlineData("Limits:RequestPerMinute", "5", "'RequestPerMinute'")]
+    [InlineData("Prices:qwen3:Input", "cheap", "'BatchFactory:Providers:farm:Prices:qwen3:Input'")]
+    [InlineData("Prices:qwen3:Input", "-1", "farm:Prices:qwen3:Input is -1")]
+    [InlineData("Prices:qwen3:Output", "1", "farm:Prices:qwen3:Input is not set")]
+    public void ReadRunOptions_BadProviderLimitOrPrice_ThrowsNamingItsPath(string key, string value, string expected)
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:farm:Kind"] = "ollama",
+            [$"BatchFactory:Providers:farm:{key}"] = value,
+        })));
+
+        Assert.StartsWith("BatchFactory:Providers:farm:", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

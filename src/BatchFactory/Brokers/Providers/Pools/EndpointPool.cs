@@ -51,7 +51,7 @@ internal sealed class EndpointPool
             endpoint.Enter();
             try
             {
-                await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForSlotAsync(endpoint, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     return await call(index, cancellationToken).ConfigureAwait(false);
@@ -70,6 +70,25 @@ internal sealed class EndpointPool
             {
                 endpoint.Leave();
             }
+        }
+    }
+
+    // The time waited for a slot is the request's queue time (OpenTelemetry's batchfactory.queue.wait).
+    private async ValueTask WaitForSlotAsync(PoolEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (endpoint.Slots.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CallScope.Current?.Queued(_time.GetElapsedTime(started));
         }
     }
 

@@ -72,6 +72,9 @@ public sealed class EndpointPoolTests : IAsyncLifetime
         Assert.All(_servers, s => Assert.True(s!.ChatRequests > 0));
         var endpoints = result.Entries.Select(e => e.Data["llm_response"]!["endpoint"]!.GetValue<string>()).Distinct().Order();
         Assert.Equal(_servers.Select(s => s!.BaseUri.ToString()).Order(), endpoints);
+        Assert.All(result.Entries, e => Assert.Equal(
+            ((string?)e.Data["llm_response"]!["endpoint"], "qwen3@farm"),
+            ((string?)e.Meta["llm_endpoint"], (string?)e.Meta["llm_model"])));
     }
 
     private static Graph Poems(int from, int count) =>

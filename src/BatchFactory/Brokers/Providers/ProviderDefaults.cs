@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>A named provider's defaults for its models: rate limits and prices, from its <see cref="ProviderSettings"/>.</summary>
+/// <param name="Limits">The rate limits each model of the provider gets unless the run's <see cref="RunOptions.BrokerFor"/> names it; <see langword="null"/>: the run's.</param>
+/// <param name="Prices">US dollars per million input and output tokens, by model name (case-insensitive).</param>
+internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDictionary<string, (decimal Input, decimal Output)> Prices)
+{
+    /// <summary>The defaults <paramref name="settings"/> give, checked; <see langword="null"/> when they give none.</summary>
+    /// <param name="settings">The provider's settings.</param>
+    /// <param name="path">Where the settings are, e.g. <c>BatchFactory:Providers:gpu-farm</c>.</param>
+    /// <exception cref="ModelConfigurationException">A limit or a price is wrong; the message names its path.</exception>
+    public static ProviderDefaults? Read(ProviderSettings settings, string path)
+    {
+        if (settings.Limits is { } limits)
+        {
+            try
+            {
+                limits.Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                var reason = ex.Message.IndexOf(" (Parameter", StringComparison.Ordinal) is var cut and > 0 ? ex.Message[..cut] : ex.Message;
+                throw new ModelConfigurationException($"{path}:Limits:{ex.ParamName} is {ex.ActualValue}; {reason}", ex);
+            }
+        }
+
+        var prices = ImmutableDictionary<string, (decimal, decimal)>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
+        foreach (var (model, price) in settings.Prices ?? new Dictionary<string, PriceSettings>())
+        {
+            prices = prices.SetItem(model, (Price(price?.Input, $"{path}:Prices:{model}:Input"), Price(price?.Output, $"{path}:Prices:{model}:Output")));
+        }
+
+        return settings.Limits is null && prices.IsEmpty ? null : new ProviderDefaults(settings.Limits, prices);
+    }
+
+    private static decimal Price(decimal? price, string path) => price switch
+    {
+        null => throw new ModelConfigurationException($"{path} is not set; give US dollars per million tokens, a number not below 0."),
+        < 0 => throw new ModelConfigurationException($"{path} is {price}; a price is US dollars per million tokens, not below 0."),
+        _ => price.Value,
+    };
+}
