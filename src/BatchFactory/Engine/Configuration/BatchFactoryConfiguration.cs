@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
@@ -28,6 +29,11 @@ public static class BatchFactoryConfiguration
     /// <summary>The section read: <c>BatchFactory</c>.</summary>
     public const string SectionName = "BatchFactory";
 
+    // Why reading configuration is not trim- or AOT-safe: the binder is reflection-based (RateLimitOptions.TimeProvider
+    // keeps the configuration binding source generator from binding BrokerOptions).
+    internal const string BinderReflection =
+        "Binds ProviderSettings and BrokerOptions with ConfigurationBinder, which uses reflection: in a trimmed or native AOT app their members may be removed. Build RunOptions in code there.";
+
     private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project"];
 
     /// <summary>
@@ -39,6 +45,8 @@ public static class BatchFactoryConfiguration
     /// <param name="models">The providers to add the configured ones to. Default <see cref="ModelProviders.Default"/>; pass one with your own kinds (<see cref="ModelProviders.WithKind"/>) to use them in configuration.</param>
     /// <param name="environment">Reads the providers' key variables. Default: the process's environment.</param>
     /// <exception cref="ModelConfigurationException">A setting is unknown, missing or wrong; the message names its path, e.g. <c>BatchFactory:Providers:gpu-farm:BaseUrl</c>.</exception>
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     public static RunOptions ReadRunOptions(IConfiguration configuration, ModelProviders? models = null, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -77,6 +85,8 @@ public static class BatchFactoryConfiguration
             : (section["Name"]!, section["Version"] ?? "1", section["DataDirectory"] ?? new ProjectFolderOptions().DataDirectory);
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static ModelProviders ReadModels(IConfigurationSection section, ModelProviders models, Func<string, string?>? environment)
     {
         foreach (var provider in section.GetSection("Providers").GetChildren())
@@ -102,6 +112,8 @@ public static class BatchFactoryConfiguration
         return models;
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static BrokerOptions? Broker(IConfigurationSection section)
     {
         if (!section.Exists())
@@ -124,6 +136,8 @@ public static class BatchFactoryConfiguration
         return options;
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static Dictionary<string, BrokerOptions>? BrokerFor(IConfigurationSection section)
     {
         var children = section.GetChildren().ToList();
@@ -163,6 +177,8 @@ public static class BatchFactoryConfiguration
             ? price
             : throw new ModelConfigurationException($"{model.Path}:{key} is {(model[key] is { } bad ? $"'{bad}'" : "not set")}; give US dollars per million {key.ToLowerInvariant()} tokens, a number not below 0.");
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static T Bind<T>(IConfigurationSection section)
         where T : new()
     {
