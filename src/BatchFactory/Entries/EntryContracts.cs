@@ -15,8 +15,18 @@ namespace BatchFactory.Entries;
 internal sealed class EntryContracts : IJsonTypeInfoResolver
 {
     private readonly Lock _lock = new();
+    private readonly bool _reflectionAllowed;
     private ImmutableArray<IJsonTypeInfoResolver> _user = [];
     private IJsonTypeInfoResolver? _reflection;
+
+    /// <summary>Contracts that fall back to reflection where the app allows it.</summary>
+    public EntryContracts()
+        : this(JsonSerializer.IsReflectionEnabledByDefault)
+    {
+    }
+
+    /// <summary>Contracts that fall back to reflection only if <paramref name="reflectionAllowed"/> (tests stand for an AOT app with <see langword="false"/>).</summary>
+    internal EntryContracts(bool reflectionAllowed) => _reflectionAllowed = reflectionAllowed && JsonSerializer.IsReflectionEnabledByDefault;
 
     /// <summary>Adds a resolver, asked before those added earlier and before the library's; adding one again does nothing.</summary>
     public void Add(IJsonTypeInfoResolver resolver)
@@ -47,7 +57,7 @@ internal sealed class EntryContracts : IJsonTypeInfoResolver
             return own;
         }
 
-        return JsonSerializer.IsReflectionEnabledByDefault ? Reflection().GetTypeInfo(type, options) : throw NoContract(type);
+        return _reflectionAllowed ? Reflection().GetTypeInfo(type, options) : throw NoContract(type);
     }
 
     /// <summary>The error for a type whose contract nobody gave in an app without reflection-based serialisation.</summary>
@@ -62,7 +72,7 @@ internal sealed class EntryContracts : IJsonTypeInfoResolver
     }
 
     // Reached only when the app allows reflection-based serialisation, which a trimmed or native AOT app does not.
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only used when JsonSerializer.IsReflectionEnabledByDefault, which trimmed apps turn off.")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only used when JsonSerializer.IsReflectionEnabledByDefault, which native AOT apps turn off.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only used when JsonSerializer.IsReflectionEnabledByDefault (see the constructor), which trimmed apps turn off.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only used when JsonSerializer.IsReflectionEnabledByDefault (see the constructor), which native AOT apps turn off.")]
     private IJsonTypeInfoResolver Reflection() => _reflection ??= new DefaultJsonTypeInfoResolver();
 }

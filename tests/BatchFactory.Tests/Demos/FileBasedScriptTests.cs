@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using BatchFactory.Tests.Architecture;
 using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Demos;
@@ -64,7 +65,7 @@ public sealed class FileBasedScriptTests : IDisposable
         var printed = JsonNode.Parse(output[(output.IndexOf("summary:", StringComparison.Ordinal) + "summary:".Length)..])!;
         Assert.Equal("completed", printed["status"]!.GetValue<string>());
         Assert.Equal(4, printed["totals"]!["calls"]!.GetValue<long>());
-        var written = Directory.GetFiles(Path.Combine(_folder.Path, "data", "script", "runs"), "*.summary.json");
+        var written = Directory.GetFiles(Path.Combine(_folder.Path, "data", "script", "1", "runs"), "*.summary.json");
         var file = JsonNode.Parse(await File.ReadAllTextAsync(Assert.Single(written), TestRuns.Token))!;
         Assert.Equal("completed", file["status"]!.GetValue<string>());
         Assert.Equal(4, file["totals"]!["calls"]!.GetValue<long>());

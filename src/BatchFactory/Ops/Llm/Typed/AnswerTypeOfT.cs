@@ -110,7 +110,8 @@ internal sealed class AnswerType<T> : AnswerType
     }
 
     // The box is built by hand rather than as a type of its own, so a wrapped answer needs only T's contract: an object
-    // whose one member, required, is T, which may not be null (null is not a T).
+    // whose one member, required, is T, which may not be null (null is not a T). Its keys are in the order the schema of
+    // a box type had, so requests (and their keys) stay byte for byte what they were.
     private static JsonObject Box(JsonObject value)
     {
         if (value["type"] is JsonArray types && types.Count == 2 && types.Any(t => t?.ToString() == "null"))
@@ -122,8 +123,8 @@ internal sealed class AnswerType<T> : AnswerType
         {
             ["type"] = "object",
             ["properties"] = new JsonObject { [BoxName] = value },
-            ["additionalProperties"] = false,
             ["required"] = new JsonArray(BoxName),
+            ["additionalProperties"] = false,
         };
     }
 
