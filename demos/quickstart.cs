@@ -3,8 +3,6 @@
 // Asks a model for a haiku about three topics (offline unless BATCHFACTORY_MODEL names another model, e.g.
 // gpt-4o-mini@openai with OPENAI_API_KEY set), caches the answers in ./data/quickstart-script, prints them.
 #:project ../src/BatchFactory/BatchFactory.csproj
-#:property PublishAot=false
-#:property JsonSerializerIsReflectionEnabledByDefault=true
 using BatchFactory;
 using static BatchFactory.Ops;
 

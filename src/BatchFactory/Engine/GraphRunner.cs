@@ -14,6 +14,10 @@ internal static class GraphRunner
         options.Validate();
         graph.ValidateForRun();
         cancellationToken.ThrowIfCancellationRequested();
+        if (options.JsonTypeInfoResolver is { } contracts)
+        {
+            JsonFieldCodec.Contracts.Add(contracts);
+        }
 
         using var run = new RunContext(options, cancellationToken, estimate);
         var contexts = graph.Nodes.Select((op, node) => new OpContext((BlockOp)op, node, run, graph.NameOf(op), graph.DescribeOf(op))).ToArray();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
 
@@ -128,6 +129,17 @@ public sealed class RunOptions
     /// Default: a 60-second lease, renewed every 20 seconds. A project on any other backend ignores it.
     /// </summary>
     public SharingOptions Sharing { get; init; } = new();
+
+    /// <summary>
+    /// The JSON contracts of your own types that entries hold (<c>FromList</c> items, <c>Set</c>/<c>Get&lt;T&gt;</c>,
+    /// <c>MapField</c> arguments and results, <c>result.Values&lt;T&gt;()</c>), e.g. <c>MyJson.Default</c> of a
+    /// <c>JsonSerializerContext</c> with <c>[JsonSerializable(typeof(Paper))]</c>. Asked before the library's own
+    /// contracts (scalars, lists and dictionaries of them) and before reflection, which is used only where the app allows
+    /// reflection-based serialisation: not in native AOT, trimmed or file-based apps (see the README's "Trimming and
+    /// native AOT"). Given when the run starts and kept for the process, so entries read after the run convert the same
+    /// way. Default <see langword="null"/>: the library's contracts, then reflection.
+    /// </summary>
+    public IJsonTypeInfoResolver? JsonTypeInfoResolver { get; init; }
 
     /// <summary>Test hook: receives every Dataflow block of the run once it is built.</summary>
     internal Action<IReadOnlyList<IDataflowBlock>>? OnMaterialized { get; init; }

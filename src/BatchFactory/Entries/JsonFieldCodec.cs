@@ -1,16 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using BatchFactory.Entries;
 
 namespace BatchFactory;
 
 /// <summary>Converts CLR values to JSON nodes and back, refusing what would not round-trip through JSON.</summary>
 internal static class JsonFieldCodec
 {
+    /// <summary>Where the contracts of entry values come from: the user's resolvers, the library's, then reflection where the app allows it.</summary>
+    public static readonly EntryContracts Contracts = new();
+
     /// <summary>
     /// The serializer options used for every conversion: property and field names as declared (public fields are
-    /// included, so tuples and field-only types round-trip), no reference loops.
+    /// included, so tuples and field-only types round-trip), no reference loops, contracts from <see cref="Contracts"/>.
     /// </summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General) { IncludeFields = true };
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General) { IncludeFields = true, TypeInfoResolver = Contracts };
 
     /// <summary>Converts a value to a JSON node that can be stored in an entry.</summary>
     /// <exception cref="ArgumentException">The value cannot be represented as JSON (NaN, infinity, a cycle, …).</exception>
@@ -41,7 +46,7 @@ internal static class JsonFieldCodec
 
         try
         {
-            return JsonSerializer.SerializeToNode(value, value.GetType(), Options);
+            return JsonSerializer.SerializeToNode(value, Options.GetTypeInfo(value.GetType()));
         }
         catch (Exception ex) when (IsSerializationError(ex))
         {
@@ -70,11 +75,11 @@ internal static class JsonFieldCodec
 
         try
         {
-            return node.Deserialize<T>(Options)!;
+            return node.Deserialize((JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)))!;
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw new InvalidCastException($"{Preview(node)} is not a {Describe(typeof(T))}", ex);
+            throw new InvalidCastException(MissingContractException.In(ex)?.Message ?? $"{Preview(node)} is not a {Describe(typeof(T))}", ex);
         }
     }
 
@@ -104,5 +109,5 @@ internal static class JsonFieldCodec
     /// <summary>The error for a value that cannot be stored as JSON.</summary>
     public static ArgumentException NotJson(object value, Exception? inner) =>
         new($"a {Describe(value.GetType())} value ({value}) cannot be stored as JSON: " +
-            "entry data must round-trip through JSON (no NaN or infinity, no cycles, only serialisable types)", inner);
+            (MissingContractException.In(inner)?.Message ?? "entry data must round-trip through JSON (no NaN or infinity, no cycles, only serialisable types)"), inner);
 }

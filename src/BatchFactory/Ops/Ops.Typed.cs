@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using BatchFactory.Brokers;
 using BatchFactory.Operators;
 
@@ -57,12 +58,18 @@ public static partial class Ops
     /// <param name="inputKey">The text field, e.g. an answer of <see cref="AskLLM(string, string, string, AskOptions?)"/>.</param>
     /// <param name="outputKey">Where the value goes. Default: <paramref name="inputKey"/> (in place).</param>
     /// <param name="validator">Checks a value that is otherwise valid: a message means invalid. Default none.</param>
+    /// <param name="typeInfo">
+    /// The contract of <typeparamref name="T"/> from your <c>JsonSerializerContext</c> (e.g. <c>MyJson.Default.Person</c>):
+    /// needed where the app turns reflection-based serialisation off (native AOT, trimmed and file-based apps); its
+    /// context then also serves <c>entry.Get&lt;T&gt;</c> and <c>result.Values&lt;T&gt;()</c>. Default: the contracts of
+    /// <see cref="RunOptions.JsonTypeInfoResolver"/>, else reflection.
+    /// </param>
     /// <returns>The op.</returns>
     /// <exception cref="ArgumentException">A key is empty, or <typeparamref name="T"/> has no JSON schema.</exception>
-    public static Op ExtractJson<T>(string inputKey, string? outputKey = null, Func<T, string?>? validator = null)
+    public static Op ExtractJson<T>(string inputKey, string? outputKey = null, Func<T, string?>? validator = null, JsonTypeInfo<T>? typeInfo = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(inputKey);
-        return new ExtractJsonOp(inputKey, outputKey ?? inputKey, AnswerTypeOf(validator), validator is not null);
+        return new ExtractJsonOp(inputKey, outputKey ?? inputKey, AnswerTypeOf(validator, typeInfo), validator is not null);
     }
 
     private static Graph AskLLM<T>(Func<Entry, string> prompt, string describe, string model, string outputKey, AskOptions<T>? options)
@@ -70,7 +77,7 @@ public static partial class Ops
         ArgumentException.ThrowIfNullOrWhiteSpace(outputKey);
         options ??= new AskOptions<T>();
         options.Validate(nameof(AskLLM));
-        var type = AnswerTypeOf(options.Validator);
+        var type = AnswerTypeOf(options.Validator, options.JsonTypeInfo);
         var scope = $"{nameof(AskLLM)}<{type.TypeName}>";
         var format = ChatRequest.JsonSchemaFormat(type.SchemaName, type.Schema);
         var suffix = options.SchemaInPrompt ? $"\n\nAnswer with JSON only, matching this JSON schema:\n{type.Schema.ToJsonString()}" : null;
@@ -80,11 +87,11 @@ public static partial class Ops
             | Part(scope, CleanupLLMData(DefaultRequestKey, DefaultResponseKey));
     }
 
-    private static AnswerType<T> AnswerTypeOf<T>(Func<T, string?>? validator)
+    private static AnswerType<T> AnswerTypeOf<T>(Func<T, string?>? validator, JsonTypeInfo<T>? typeInfo)
     {
         try
         {
-            return new AnswerType<T>(validator);
+            return new AnswerType<T>(validator, typeInfo);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
         {

@@ -1,19 +1,16 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using BatchFactory.Reporting;
 
 namespace BatchFactory;
 
 public sealed partial record RunSummary
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-
-        // A file for people and tools, never embedded in HTML: keep '>' and non-ASCII text readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    // Source-generated (no reflection, see SummaryJson). A file for people and tools, never embedded in HTML: keep '>'
+    // and non-ASCII text readable.
+    private static readonly JsonTypeInfo<RunSummary> s_json =
+        new SummaryJson(new JsonSerializerOptions(SummaryJson.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).RunSummary;
 
     /// <summary>
     /// The summary as indented JSON with camel-case names (<c>status</c>, <c>startedAt</c>, <c>elapsed</c> as

@@ -34,12 +34,28 @@ internal sealed class FolderReferences
     private FolderReferences(CSharpCompilation compilation, IReadOnlyList<FolderReference> references, IReadOnlyDictionary<string, IReadOnlySet<string>> typeFolders, int files)
     {
         _compilation = compilation;
+        var contexts = JsonContexts(compilation);
         BindingErrors = [.. compilation.GetDiagnostics()
-            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != LoggerMessageHalf)
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != LoggerMessageHalf && !IsJsonContextHalf(d, contexts))
             .Select(d => d.ToString())];
         References = references;
         TypeFolders = typeFolders;
         Files = files;
+    }
+
+    // The names of the library's JsonSerializerContexts, whose other halves (Default, the constructors, a property per
+    // type) the System.Text.Json source generator writes at build time; like [LoggerMessage] halves, not written here.
+    private static HashSet<string> JsonContexts(CSharpCompilation compilation) =>
+    [
+        .. compilation.SyntaxTrees.SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>()
+            .Where(c => c.BaseList?.Types.Any(t => t.Type.ToString() == "JsonSerializerContext") == true)
+            .Select(c => c.Identifier.ValueText)),
+    ];
+
+    private static bool IsJsonContextHalf(Diagnostic diagnostic, HashSet<string> contexts)
+    {
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        return message.Contains("'JsonSerializerContext", StringComparison.Ordinal) || contexts.Any(c => message.Contains($"'{c}'", StringComparison.Ordinal));
     }
 
     /// <summary>The library as it is on disk, read once per test run.</summary>
@@ -52,8 +68,8 @@ internal sealed class FolderReferences
     public IReadOnlyDictionary<string, IReadOnlySet<string>> TypeFolders { get; }
 
     /// <summary>
-    /// The compiler's errors reading the sources, but for the halves of <c>[LoggerMessage]</c> methods that a source
-    /// generator writes (not run here). Any other error means names may not bind, and uses across folders may be missed.
+    /// The compiler's errors reading the sources, but for the halves of <c>[LoggerMessage]</c> methods and of
+    /// <c>JsonSerializerContext</c>s that source generators write (not run here). Any other error means names may not bind, and uses across folders may be missed.
     /// </summary>
     public IReadOnlyList<string> BindingErrors { get; }
 

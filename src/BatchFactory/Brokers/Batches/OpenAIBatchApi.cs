@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
@@ -34,7 +35,7 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
     /// <inheritdoc/>
     public async Task<BatchInfo> CreateAsync(string fileId, string endpoint, CancellationToken cancellationToken)
     {
-        var body = BinaryContent.Create(BinaryData.FromObjectAsJson(new { input_file_id = fileId, endpoint, completion_window = "24h" }));
+        var body = BinaryContent.Create(BinaryData.FromString(new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = endpoint, ["completion_window"] = "24h" }.ToJsonString()));
         var operation = await _batches.CreateBatchAsync(body, waitUntilCompleted: false, new() { CancellationToken = cancellationToken }).ConfigureAwait(false);
         return Read(operation.GetRawResponse().Content);
     }

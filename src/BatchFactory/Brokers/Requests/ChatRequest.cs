@@ -59,7 +59,7 @@ internal static class ChatRequest
 
     /// <summary>The settings part of a request; <see langword="null"/> when none is set.</summary>
     public static JsonObject? Settings(LlmOptions? options) =>
-        options is not null && JsonSerializer.SerializeToNode(options, OptionsJson) is JsonObject settings && settings.Count > 0 ? settings : null;
+        options is not null && JsonSerializer.SerializeToNode(options, RequestJson.Default.LlmOptions) is JsonObject settings && settings.Count > 0 ? settings : null;
 
     /// <summary>The cache key: the key version and the SHA-256 of the request's canonical JSON (object keys sorted).</summary>
     public static string Key(JsonObject request) => Canonical.Key(KeyVersion, request);
@@ -90,13 +90,13 @@ internal static class ChatRequest
             return known;
         }
 
-        var made = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(format["schema"]), format["name"]?.ToString());
+        var made = ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(format["schema"], RequestJson.Default.JsonNode), format["name"]?.ToString());
         return Formats.Count < MaxFormats ? Formats.GetOrAdd(text, made) : made;
     }
 
     private static ChatOptions ChatOptionsOf(JsonObject settings)
     {
-        var options = settings.Deserialize<LlmOptions>(OptionsJson)!;
+        var options = settings.Deserialize(RequestJson.Default.LlmOptions)!;
         return new ChatOptions
         {
             Temperature = (float?)options.Temperature,
@@ -111,10 +111,4 @@ internal static class ChatRequest
 
     private const int MaxFormats = 256;
     private static readonly ConcurrentDictionary<string, ChatResponseFormat> Formats = new(StringComparer.Ordinal);
-
-    private static readonly JsonSerializerOptions OptionsJson = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 }

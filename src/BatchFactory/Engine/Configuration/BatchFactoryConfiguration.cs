@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
@@ -31,6 +32,11 @@ public static class BatchFactoryConfiguration
     /// <summary>The section read: <c>BatchFactory</c>.</summary>
     public const string SectionName = "BatchFactory";
 
+    // Why reading configuration is not trim- or AOT-safe: the binder is reflection-based (RateLimitOptions.TimeProvider
+    // keeps the configuration binding source generator from binding BrokerOptions).
+    internal const string BinderReflection =
+        "Binds ProviderSettings and BrokerOptions with ConfigurationBinder, which uses reflection: in a trimmed or native AOT app their members may be removed. Build RunOptions in code there.";
+
     private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project", "TraceContent"];
 
     /// <summary>
@@ -42,6 +48,8 @@ public static class BatchFactoryConfiguration
     /// <param name="models">The providers to add the configured ones to. Default <see cref="ModelProviders.Default"/>; pass one with your own kinds (<see cref="ModelProviders.WithKind"/>) to use them in configuration.</param>
     /// <param name="environment">Reads the providers' key variables. Default: the process's environment.</param>
     /// <exception cref="ModelConfigurationException">A setting is unknown, missing or wrong; the message names its path, e.g. <c>BatchFactory:Providers:gpu-farm:BaseUrl</c>.</exception>
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     public static RunOptions ReadRunOptions(IConfiguration configuration, ModelProviders? models = null, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -81,6 +89,8 @@ public static class BatchFactoryConfiguration
             : (section["Name"]!, section["Version"] ?? "1", section["DataDirectory"] ?? new ProjectFolderOptions().DataDirectory);
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static ModelProviders ReadModels(IConfigurationSection section, ModelProviders models, Func<string, string?>? environment)
     {
         foreach (var provider in section.GetSection("Providers").GetChildren())
@@ -106,6 +116,8 @@ public static class BatchFactoryConfiguration
         return models;
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static BrokerOptions? Broker(IConfigurationSection section)
     {
         if (!section.Exists())
@@ -128,6 +140,8 @@ public static class BatchFactoryConfiguration
         return options;
     }
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static Dictionary<string, BrokerOptions>? BrokerFor(IConfigurationSection section)
     {
         var children = section.GetChildren().ToList();
@@ -175,6 +189,8 @@ public static class BatchFactoryConfiguration
         var text => throw new ModelConfigurationException($"{section.Path}:TraceContent is '{text}'; give true or false."),
     };
 
+    [RequiresUnreferencedCode(BinderReflection)]
+    [RequiresDynamicCode(BinderReflection)]
     private static T Bind<T>(IConfigurationSection section)
         where T : new()
     {

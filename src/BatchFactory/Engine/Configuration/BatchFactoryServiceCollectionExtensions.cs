@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,8 @@ public static class BatchFactoryServiceCollectionExtensions
     /// <param name="models">The providers to add the configured ones to, e.g. with your own kinds. Default <see cref="ModelProviders.Default"/>.</param>
     /// <returns><paramref name="services"/>.</returns>
     /// <exception cref="ModelConfigurationException">A setting is unknown, missing or wrong; the message names its path.</exception>
+    [RequiresUnreferencedCode(BatchFactoryConfiguration.BinderReflection)]
+    [RequiresDynamicCode(BatchFactoryConfiguration.BinderReflection)]
     public static IServiceCollection AddBatchFactory(this IServiceCollection services, IConfiguration configuration, ModelProviders? models = null)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -33,7 +33,7 @@ internal sealed class AppendChatTurnOp(string speaker, string replyKey, string h
             entry.Data[historyKey] = history = [];
         }
 
-        history.Add(new JsonObject { ["role"] = speaker, ["content"] = reply });
+        history.Add((JsonNode)new JsonObject { ["role"] = speaker, ["content"] = reply });
         return entry;
     }
 }

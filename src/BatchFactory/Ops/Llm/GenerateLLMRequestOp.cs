@@ -64,18 +64,18 @@ internal sealed class GenerateLLMRequestOp : EntryOp
         var messages = new JsonArray();
         if (_systemPrompt is not null)
         {
-            messages.Add(ChatRequest.Message("system", _systemPrompt));
+            messages.Add((JsonNode)ChatRequest.Message("system", _systemPrompt));
         }
 
         if (_historyKey is not null && (_speaker is null || entry.Has(_historyKey)))
         {
             foreach (var message in entry.Get<List<ChatTurn>>(_historyKey))
             {
-                messages.Add(ChatRequest.Message(RoleOf(message), message.Content));
+                messages.Add((JsonNode)ChatRequest.Message(RoleOf(message), message.Content));
             }
         }
 
-        messages.Add(ChatRequest.Message("user", _promptSuffix is null ? _prompt(entry) : _prompt(entry) + _promptSuffix));
+        messages.Add((JsonNode)ChatRequest.Message("user", _promptSuffix is null ? _prompt(entry) : _prompt(entry) + _promptSuffix));
         entry.Data[_requestKey] = ChatRequest.Create(_modelText, messages, (JsonObject?)_settings?.DeepClone(), _sample, (JsonObject?)_responseFormat?.DeepClone());
         return entry;
     }

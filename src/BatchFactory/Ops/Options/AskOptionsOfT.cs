@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+
 namespace BatchFactory;
 
 /// <summary>
@@ -48,6 +50,14 @@ public sealed record AskOptions<T> : ModelCallOptions
     /// valid. Runs on the op's workers, several at once. Default none. An exception it throws stops the run.
     /// </summary>
     public Func<T, string?>? Validator { get; init; }
+
+    /// <summary>
+    /// The contract of <typeparamref name="T"/> from your <c>JsonSerializerContext</c> (e.g. <c>MyJson.Default.Person</c>):
+    /// needed where the app turns reflection-based serialisation off (native AOT, trimmed and file-based apps, see the
+    /// README's "Trimming and native AOT"); its context then also serves <c>entry.Get&lt;T&gt;</c> and
+    /// <c>result.Values&lt;T&gt;()</c>. Not part of the request. Default: reflection, where the app allows it.
+    /// </summary>
+    public JsonTypeInfo<T>? JsonTypeInfo { get; init; }
 
     internal override void Validate(string op)
     {

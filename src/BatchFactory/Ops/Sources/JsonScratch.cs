@@ -26,7 +26,7 @@ internal sealed class JsonScratch
             }
             else
             {
-                JsonSerializer.Serialize(_writer, value, value?.GetType() ?? typeof(T), JsonFieldCodec.Options);
+                JsonSerializer.Serialize(_writer, value, JsonFieldCodec.Options.GetTypeInfo(value?.GetType() ?? typeof(T)));
             }
         }
         catch (Exception ex) when (value is not null && JsonFieldCodec.IsSerializationError(ex))

@@ -61,7 +61,7 @@ internal static class AnnotationValidator
             var memberValue = member.Info.Get!(value);
             if (member.Attributes.Length > 0)
             {
-                var context = new ValidationContext(value) { MemberName = member.ClrName, DisplayName = member.Info.Name };
+                var context = new ValidationContext(value, member.Info.Name, null, null) { MemberName = member.ClrName };
                 foreach (var attribute in member.Attributes)
                 {
                     if (attribute.GetValidationResult(memberValue, context) is { } result && result != ValidationResult.Success)
@@ -79,7 +79,8 @@ internal static class AnnotationValidator
 
         if (plan.TypeAttributes.Length > 0 || value is IValidatableObject)
         {
-            var context = new ValidationContext(value);
+            // Named here: the context would otherwise look the name up by reflection, which trimming may break.
+            var context = new ValidationContext(value, value.GetType().Name, null, null);
             var results = plan.TypeAttributes.Select(a => a.GetValidationResult(value, context)).ToList();
             if (value is IValidatableObject validatable)
             {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Operators;
@@ -24,14 +24,26 @@ internal sealed class AnswerType<T> : AnswerType
         },
     };
 
+    /// <summary>The member a type that is not an object is wrapped in, as the model answers it: <c>{"value": …}</c>.</summary>
+    private const string BoxName = "value";
+
     private readonly Func<T, string?>? _validator;
 
-    public AnswerType(Func<T, string?>? validator)
+    /// <summary>An answer type checked by <paramref name="validator"/>, if any, whose contract comes from <paramref name="typeInfo"/>'s resolver, if given.</summary>
+    /// <exception cref="ArgumentException"><paramref name="typeInfo"/> is not of a resolver (made by hand rather than by a context).</exception>
+    public AnswerType(Func<T, string?>? validator, JsonTypeInfo<T>? typeInfo = null)
     {
         _validator = validator;
+        if (typeInfo is not null)
+        {
+            // Entries keep the answer as JSON; reading it back (entry.Get<T>, result.Values<T>()) needs the same contract.
+            JsonFieldCodec.Contracts.Add(typeInfo.Options.TypeInfoResolver
+                ?? throw new ArgumentException($"the JsonTypeInfo of {Pretty(typeof(T))} has no resolver: pass one of a JsonSerializerContext, e.g. MyContext.Default.{typeof(T).Name}.", nameof(typeInfo)));
+        }
+
         var schema = SchemaOf(typeof(T));
         Wrapped = !IsObject(schema);
-        Schema = Wrapped ? Wrap(SchemaOf(typeof(Box))) : schema;
+        Schema = Wrapped ? Box(schema) : schema;
         TypeName = Pretty(typeof(T));
         var name = new StringBuilder();
         foreach (var c in TypeName)
@@ -56,15 +68,15 @@ internal sealed class AnswerType<T> : AnswerType
         try
         {
             value = wrapped
-                ? (JsonSerializer.Deserialize<Box>(text, StrictJson.Options) ?? throw new JsonException($"null is not an object with '{Box.Name}'.")).Value
-                : JsonSerializer.Deserialize<T>(text, StrictJson.Options);
+                ? Unbox(text)
+                : JsonSerializer.Deserialize(text, Contract);
         }
         catch (JsonException ex)
         {
             return AnswerCheck.Invalid($"{ex.Path ?? "$"}: {Describe(ex)}");
         }
 
-        var path = wrapped ? "$." + Box.Name : "$";
+        var path = wrapped ? "$." + BoxName : "$";
         if (value is null)
         {
             return AnswerCheck.Invalid($"{path}: null is not a {TypeName}.");
@@ -88,6 +100,8 @@ internal sealed class AnswerType<T> : AnswerType
         return at < 0 ? message : message[..at];
     }
 
+    private static JsonTypeInfo<T> Contract => (JsonTypeInfo<T>)StrictJson.Options.GetTypeInfo(typeof(T));
+
     private static JsonObject SchemaOf(Type type)
     {
         var schema = (JsonObject)JsonNode.Parse(AIJsonUtilities.CreateJsonSchema(type, serializerOptions: StrictJson.Options, inferenceOptions: SchemaOptions).GetRawText())!;
@@ -95,15 +109,52 @@ internal sealed class AnswerType<T> : AnswerType
         return schema;
     }
 
-    // The box's value is T, which may not be null (null is not a T): its schema says so.
-    private static JsonObject Wrap(JsonObject box)
+    // The box is built by hand rather than as a type of its own, so a wrapped answer needs only T's contract: an object
+    // whose one member, required, is T, which may not be null (null is not a T). Its keys are in the order the schema of
+    // a box type had, so requests (and their keys) stay byte for byte what they were.
+    private static JsonObject Box(JsonObject value)
     {
-        if (box["properties"]?[Box.Name] is JsonObject value && value["type"] is JsonArray types && types.Count == 2 && types.Any(t => t?.ToString() == "null"))
+        if (value["type"] is JsonArray types && types.Count == 2 && types.Any(t => t?.ToString() == "null"))
         {
             value["type"] = types.First(t => t?.ToString() != "null")!.ToString();
         }
 
-        return box;
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject { [BoxName] = value },
+            ["required"] = new JsonArray(BoxName),
+            ["additionalProperties"] = false,
+        };
+    }
+
+    // Reads {"value": …} as strictly as a type of its own would be read; errors inside the value have its path.
+    private static T? Unbox(string text)
+    {
+        var box = JsonNode.Parse(text) switch
+        {
+            JsonObject one => one,
+            null => throw new JsonException($"null is not an object with '{BoxName}'."),
+            var other => throw new JsonException($"{other.GetValueKind()} is not an object with '{BoxName}'.", "$", null, null),
+        };
+        if (box.FirstOrDefault(p => p.Key != BoxName) is { Key: { } unknown })
+        {
+            throw new JsonException($"The JSON property '{unknown}' could not be mapped: the object has only '{BoxName}'.", "$", null, null);
+        }
+
+        if (!box.TryGetPropertyValue(BoxName, out var value))
+        {
+            throw new JsonException($"The object is missing its required property '{BoxName}'.", "$", null, null);
+        }
+
+        try
+        {
+            return value.Deserialize(Contract);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonException(ex.Message, "$." + BoxName + ex.Path?[1..], null, null, ex);
+        }
     }
 
     private static bool IsObject(JsonObject schema) => schema["type"] switch
@@ -120,14 +171,4 @@ internal sealed class AnswerType<T> : AnswerType
         { IsGenericType: true } => type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)] + "<" + string.Join(", ", type.GetGenericArguments().Select(Pretty)) + ">",
         _ => type.Name,
     };
-
-    /// <summary>A type that is not an object, as the model answers it: <c>{"value": …}</c>.</summary>
-    private sealed class Box
-    {
-        public const string Name = "value";
-
-        [JsonPropertyName(Name)]
-        [JsonRequired]
-        public T Value { get; init; } = default!;
-    }
 }

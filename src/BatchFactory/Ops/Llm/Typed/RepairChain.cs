@@ -44,8 +44,8 @@ internal sealed class RepairChain(ChatCall first)
 
         var request = (JsonObject)Current.Request.DeepClone();
         var messages = request["messages"]!.AsArray();
-        messages.Add(ChatRequest.Message("assistant", answer));
-        messages.Add(ChatRequest.Message("user", Message(errors, typeName)));
+        messages.Add((JsonNode)ChatRequest.Message("assistant", answer));
+        messages.Add((JsonNode)ChatRequest.Message("user", Message(errors, typeName)));
         Current = new ChatCall(request, Current.Model);
         Repairs++;
         return true;

@@ -1,7 +1,11 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using BatchFactory.Operators;
+using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Tests.Ops.Llm.Typed;
 
@@ -86,6 +90,28 @@ public sealed class AnswerTypeTests
     }
 
     [Fact]
+    public void Schema_OfAWrappedType_IsTheOneTheReflectionBoxGave_SoKeysStay()
+    {
+        Assert.Equal(BoxSchema<List<Tag>>(), new AnswerType<List<Tag>>(null).Schema.ToJsonString());
+        Assert.Equal(BoxSchema<int>(), new AnswerType<int>(null).Schema.ToJsonString());
+        Assert.Equal(BoxSchema<string[]>(), new AnswerType<string[]>(null).Schema.ToJsonString());
+        Assert.Equal(BoxSchema<Mood>(), new AnswerType<Mood>(null).Schema.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{"value":[1],"extra":2}""", "$: The JSON property 'extra' could not be mapped")]
+    [InlineData("""{"values":[1]}""", "$: The JSON property 'values' could not be mapped")]
+    [InlineData("""{}""", "$: The object is missing its required property 'value'")]
+    [InlineData("""[1]""", "$: Array is not an object with 'value'")]
+    [InlineData("""{"value":null}""", "$.value: null is not a List<Int32>")]
+    public void Check_WrappedAnswerOfTheWrongShape_IsInvalidNamingWhere(string answer, string error)
+    {
+        var check = new AnswerType<List<int>>(null).Check(answer, wrapped: true);
+
+        Assert.StartsWith(error, Assert.Single(check.Errors));
+    }
+
+    [Fact]
     public void Check_WrappedAnswer_IsUnwrapped()
     {
         var check = new AnswerType<List<int>>(null).Check("""{"value":[1,2]}""", wrapped: true);
@@ -105,5 +131,27 @@ public sealed class AnswerTypeTests
             var check = type.Check(answer, type.Wrapped);
             Assert.True(check.Valid || check.Errors.All(e => e.Contains("Name", StringComparison.Ordinal)), string.Join("; ", check.Errors));
         }
+    }
+
+    // The schema a {"value": T} type of its own had when the box was read by reflection (what stored requests hold).
+    private static string BoxSchema<T>()
+    {
+        var options = new JsonSerializerOptions(StrictJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        var transform = new AIJsonSchemaTransformOptions { DisallowAdditionalProperties = true, RequireAllProperties = true, MoveDefaultKeywordToDescription = true };
+        var schema = (JsonObject)JsonNode.Parse(AIJsonUtilities.CreateJsonSchema(typeof(ReflectionBox<T>), serializerOptions: options, inferenceOptions: new() { TransformOptions = transform }).GetRawText())!;
+        schema.Remove("$schema");
+        if (schema["properties"]!["value"]!["type"] is JsonArray { Count: 2 } types && types.Any(t => t!.GetValue<string>() == "null"))
+        {
+            schema["properties"]!["value"]!["type"] = types.First(t => t!.GetValue<string>() != "null")!.GetValue<string>();
+        }
+
+        return schema.ToJsonString();
+    }
+
+    private sealed class ReflectionBox<T>
+    {
+        [JsonPropertyName("value")]
+        [JsonRequired]
+        public T Value { get; init; } = default!;
     }
 }
