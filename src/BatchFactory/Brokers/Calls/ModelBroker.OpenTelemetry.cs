@@ -135,7 +135,7 @@ internal sealed partial class ModelBroker
                 message["finish_reason"] = finishReason;
             }
 
-            array.Add(message);
+            array.Add((JsonNode)message);
         }
 
         return array.ToJsonString();
