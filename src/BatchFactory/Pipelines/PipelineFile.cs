@@ -31,7 +31,8 @@ public sealed class PipelineFile
         Version = reader.Scalar("version") ?? "1";
         Description = reader.Scalar("description");
         Vars = new Dictionary<string, string>(reader.VarValues, StringComparer.Ordinal);
-        Settings = ReadSettings(reader);
+        Settings = ReadSettings(reader, out var settingNodes);
+        CheckSettings(settingNodes);
         var check = Builder(System.IO.Path.Combine(_directory, "project"));
         check.Build(_graph);
         Models = check.Models.Distinct(StringComparer.Ordinal).ToArray();
@@ -119,13 +120,38 @@ public sealed class PipelineFile
         return new GraphBuilder(_place, _directory, vars, _types, relative => SafePaths.Resolve(projectPath, relative.StartsWith(projectPath, StringComparison.Ordinal) ? System.IO.Path.GetRelativePath(projectPath, relative) : relative));
     }
 
-    // The batchfactory: section flattened into configuration keys under BatchFactory:, vars substituted.
-    private Dictionary<string, string?> ReadSettings(PipelineReader reader)
+    // The settings are read now, so a wrong one fails the load at its line (the binder's message names its path).
+    private void CheckSettings(Dictionary<string, YamlNode> nodes)
+    {
+        if (Settings.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ReadRunOptions();
+        }
+        catch (ModelConfigurationException ex)
+        {
+            var at = nodes.Where(n => ex.Message.StartsWith(n.Key, StringComparison.OrdinalIgnoreCase)).MaxBy(n => n.Key.Length).Value ?? nodes[BatchFactoryConfiguration.SectionName];
+            throw _place.At(at, ex.Message, ex);
+        }
+    }
+
+    // The batchfactory: section flattened into configuration keys under BatchFactory:, vars substituted; each key's node kept for errors.
+    private Dictionary<string, string?> ReadSettings(PipelineReader reader, out Dictionary<string, YamlNode> nodes)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var found = nodes = new Dictionary<string, YamlNode>(StringComparer.OrdinalIgnoreCase);
         if (reader.Section("batchfactory") is not { } section)
         {
             return settings;
+        }
+
+        if (section is not YamlMappingNode)
+        {
+            throw _place.At(section, "batchfactory: is a mapping of configuration sections (Providers, Strategies, Broker, BrokerFor, Prices).");
         }
 
         var text = new GraphBuilder(_place, _directory, Vars, _types, p => p);
@@ -134,6 +160,7 @@ public sealed class PipelineFile
 
         void Flatten(YamlNode node, string key)
         {
+            found[key] = node;
             switch (node)
             {
                 case YamlMappingNode map:

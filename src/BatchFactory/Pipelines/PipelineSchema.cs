@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -81,7 +82,7 @@ public static class PipelineSchema
             },
             ["$defs"] = new JsonObject { ["graph"] = new JsonObject { ["type"] = "array", ["description"] = "the ops, in order", ["items"] = new JsonObject { ["anyOf"] = ops } } },
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
     }
 
     private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };

@@ -23,9 +23,9 @@ public static partial class OpCatalog
             a => a.Has("renames")
                 ? Ops.RenameField(a.Map("renames")!.ToDictionary(p => p.Key, p => p.Value?.ToString() ?? throw new ArgumentException($"RenameField: the new name of '{p.Key}' is empty.", "renames")))
                 : Ops.RenameField(a.Text("from"), a.Text("to"))));
-        all.Add(Yaml("RemoveField", Fields, "Removes fields (missing ones are fine).", [Required("keys", "string[]", "the fields")],
-            a => Ops.RemoveField(a.Strings("keys")!)));
-        all.Add(CSharpOnly("Apply", Fields, "Runs an action on each entry.", [Required("action", "code", "the action (C# only)")]));
+        all.Add(Yaml("RemoveField", Fields, "Removes fields (missing ones are fine).", [Optional("keys", "string[]", null, "the fields")],
+            a => Ops.RemoveField(a.Strings("keys") ?? [])));
+        all.Add(CSharpOnly("Apply", Fields, "Changes each entry in place with C# code (an `Action<Entry>`).", [Required("action", "code", "the action (C# only)")]));
     }
 
     private static void AddFilters(List<OpDescription> all)
@@ -34,8 +34,8 @@ public static partial class OpCatalog
         all.Add(Yaml("Filter", Filters, "Keeps the entries for which a condition holds.",
             [Required("predicate", "condition", "e.g. \"rating.Score >= 3\""), Optional("key", "string", null, "the field the condition is about: a missing one fails the run")],
             a => new FilterOp(Keyed(a, a.Condition("predicate")!), a.String("key") ?? a.ConditionText("predicate"))));
-        all.Add(Yaml("FilterMissingFields", Filters, "Drops entries that lack any of the fields.", [Required("keys", "string[]", "the fields every kept entry has")],
-            a => Ops.FilterMissingFields(a.Strings("keys")!)));
+        all.Add(Yaml("FilterMissingFields", Filters, "Drops entries that lack any of the fields.", [Optional("keys", "string[]", null, "the fields every kept entry has")],
+            a => Ops.FilterMissingFields(a.Strings("keys") ?? [])));
         all.Add(Yaml("IncludeIdx", Filters, "Keeps only the entries whose idx is listed.", [Required("idxs", "string[]", "the idx values to keep")],
             a => Ops.IncludeIdx(a.Strings("idxs")!)));
         all.Add(Yaml("ExcludeIdx", Filters, "Drops the entries whose idx is listed.", [Required("idxs", "string[]", "the idx values to drop")],

@@ -41,8 +41,7 @@ public static partial class OpCatalog
         all.Add(Yaml("CollectAllToList", Flow, "Collects the spawned entries' item fields back into lists on their parent.",
             [Optional("itemKey", "string", null, "the item field (or itemKeys)"), Optional("listKey", "string", null, "the list it goes to"), Optional("itemKeys", "string[]", null, "several item fields"), Optional("listKeys", "string[]", null, "their lists")],
             a => Ops.CollectAllToList(Many(a, "itemKey", "itemKeys"), Many(a, "listKey", "listKeys"))));
-        all.Add(Yaml("CollectField", Flow, "Collects fields of all entries into lists on one entry.", [Required("keys", "string[]", "the fields")],
-            a => Ops.CollectField(a.Strings("keys")!)));
+        all.Add(CSharpOnly("CollectField", Flow, "Merges fields from in-port 1 onto the same-idx entry from in-port 0 (two in-ports: wire it in C#).", [Optional("keys", "string[]", null, "the fields")]));
     }
 
     private static void AddCheckPoints(List<OpDescription> all) =>
@@ -55,8 +54,7 @@ public static partial class OpCatalog
     private static void AddRouting(List<OpDescription> all)
     {
         const string Routing = "Routing";
-        all.Add(Yaml("Replicate", Routing, "Makes copies of each entry (idx suffixed).", [Optional("copies", "int", 2L, "how many")],
-            a => Ops.Replicate(a.Int("copies"))));
+        all.Add(CSharpOnly("Replicate", Routing, "Copies each entry to n out-ports (several out-ports: wire it in C#).", [Optional("copies", "int", 2L, "how many out-ports")]));
         all.Add(Yaml("ExplodeList", Routing, "Makes one entry per item of a list field.",
             [Optional("listKey", "string", null, "the list field (or listKeys)"), Optional("itemKey", "string", null, "where each item goes; default listKey"),
              Optional("indexKey", "string", null, "also store the item's position here"), Optional("listKeys", "string[]", null, "several list fields, zipped"), Optional("itemKeys", "string[]", null, "their item fields")],

@@ -31,13 +31,13 @@ public static partial class OpCatalog
     {
         const string Outputs = "Outputs";
         var first = Optional("first", "int", 10L, "how many entries to print");
-        all.Add(Yaml("ToList", Outputs, "Keeps the entries (or some fields) as the run's output.", [Optional("keys", "string[]", null, "the fields to keep; default all")],
+        all.Add(Yaml("ToList", Outputs, "Keeps the values of some fields (one field: the values alone) as the run's output.", [Optional("keys", "string[]", null, "the fields, at least one")],
             a => Ops.ToList(a.Strings("keys") ?? [])));
         all.Add(Yaml("OutputEntries", Outputs, "Keeps the entries whole as the run's output.", [], _ => Ops.OutputEntries()));
         all.Add(Yaml("Count", Outputs, "Counts the entries that reach it.", [], _ => Ops.Count()));
-        all.Add(Yaml("PrintEntry", Outputs, "Prints the first entries to the run's output (the writer only from C#).", [first],
+        all.Add(Yaml("PrintEntry", Outputs, "Prints the first entries to the run's output (to the console; another writer only from C#).", [first],
             a => Ops.PrintEntry(a.Int("first"))));
-        all.Add(Yaml("PrintField", Outputs, "Prints a field of the first entries (the writer only from C#).", [Required("key", "string", "the field"), first],
+        all.Add(Yaml("PrintField", Outputs, "Prints a field of the first entries (to the console; another writer only from C#).", [Required("key", "string", "the field"), first],
             a => Ops.PrintField(a.Text("key"), a.Int("first"))));
     }
 }

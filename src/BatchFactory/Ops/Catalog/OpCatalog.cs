@@ -32,13 +32,16 @@ public static partial class OpCatalog
         table.Append("| family | op | parameters (YAML) | what it does |\n|---|---|---|---|\n");
         foreach (var op in All)
         {
-            var parameters = string.Join(", ", op.Parameters.Select(p => p.Required ? $"`{p.Name}`" : $"`{p.Name}` = {(p.Default is null ? "none" : $"`{p.Default}`")}"));
+            var parameters = string.Join(", ", op.Parameters.Select(p => p.Required ? $"`{p.Name}`" : $"`{p.Name}` = {(p.Default is null ? "none" : $"`{Escape(p.Default)}`")}"));
             var note = op.InYaml ? string.Empty : " *(C# only)*";
             table.Append($"| {op.Family} | `{op.Name}`{note} | {(parameters.Length == 0 ? "—" : parameters)} | {op.Summary.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
         }
 
         return table.ToString();
     }
+
+    // A default as one table cell: line breaks as \n, pipes escaped.
+    private static string Escape(string text) => text.Replace("\n", "\\n", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
 
     private static (IReadOnlyList<OpDescription>, FrozenDictionary<string, OpDescription>) Create()
     {

@@ -47,7 +47,8 @@ internal sealed class GraphBuilder(Place place, string directory, IReadOnlyDicti
         catch (Exception ex) when (ex is ArgumentException or GraphException or InvalidOperationException or FormatException)
         {
             var at = ex is ArgumentException { ParamName: { } name } ? node.Arguments.FirstOrDefault(a => a.Parameter.Name == name)?.Value : null;
-            throw place.At(at ?? node.At, $"{node.Op.Name}: {ex.Message}", ex);
+            var message = ex.Message.StartsWith(node.Op.Name + ":", StringComparison.Ordinal) ? ex.Message : $"{node.Op.Name}: {ex.Message}";
+            throw place.At(at ?? node.At, message, ex);
         }
     }
 

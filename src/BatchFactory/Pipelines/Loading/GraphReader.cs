@@ -51,14 +51,14 @@ internal sealed class GraphReader(Place place)
         var op = OpCatalog.Find(name) ?? throw place.At(nameNode, $"unknown op '{name}'.{Suggest(name)}");
         if (!op.InYaml)
         {
-            throw place.At(nameNode, $"{name} takes C# code ({string.Join(", ", op.Parameters.Where(p => p.Type == "code").Select(p => p.Name))}), so only C# pipelines can use it.");
+            throw place.At(nameNode, $"{name} can only be used from C#: {op.Summary}");
         }
 
         var arguments = new List<OpArgument>();
         switch (value)
         {
             case null:
-            case YamlScalarNode { Value: null or "" } empty when YamlText.Plain(empty):
+            case YamlScalarNode { Value: null or "" or "~" or "null" } empty when YamlText.Plain(empty):
                 break;
             case YamlMappingNode args:
                 foreach (var (keyNode, argValue) in args.Children)

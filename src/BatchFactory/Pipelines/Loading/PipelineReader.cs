@@ -100,7 +100,7 @@ internal sealed class PipelineReader
 
             var (fallback, required) = value switch
             {
-                YamlScalarNode { Value: null or "" or "~" } s when YamlText.Plain(s) => ((string?)null, true),
+                YamlScalarNode { Value: null or "" or "~" or "null" } s when YamlText.Plain(s) => ((string?)null, true),
                 YamlScalarNode s => (s.Value, false),
                 YamlMappingNode m => Declaration(m),
                 _ => throw Place.At(value, $"var '{name}': give a default value, or {{default: …, required: true, description: …}}."),

@@ -91,20 +91,18 @@ internal sealed class DeclaredTypes
             schema["description"] = description;
         }
 
-        string json;
-        if (List(bare) is { } item)
-        {
-            json = "array";
-            schema["type"] = Nullable(json, nullable);
-            schema["items"] = Schema(item, nullable: false, description: null);
-            Bounds(schema, "minItems", "maxItems", min, max);
-            return schema;
-        }
-
         if (Enum(bare) is { } names)
         {
             schema["type"] = Nullable("string", nullable);
             schema["enum"] = new JsonArray(names.Select(n => (JsonNode)n).ToArray());
+            return schema;
+        }
+
+        if (List(bare) is { } item)
+        {
+            schema["type"] = Nullable("array", nullable);
+            schema["items"] = Schema(item, nullable: false, description: null);
+            Bounds(schema, "minItems", "maxItems", min, max);
             return schema;
         }
 
@@ -157,8 +155,9 @@ internal sealed class DeclaredTypes
     private static string TypeName(string type)
     {
         var (bare, _, _) = TypeSyntax.Range(type);
-        return List(bare) is { } item ? $"List<{TypeName(item)}>"
-            : Enum(bare) is not null ? "String"
+        return Enum(bare) is not null ? "String"
+            : bare.EndsWith("[]", StringComparison.Ordinal) ? TypeName(bare[..^2].Trim()) + "[]"
+            : List(bare) is { } item ? $"List<{TypeName(item)}>"
             : bare switch
             {
                 "str" or "string" => "String",
