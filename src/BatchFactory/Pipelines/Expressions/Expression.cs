@@ -26,11 +26,11 @@ internal sealed class Expression
     {
         ["len"] = "len(x): the length of a string or list, or the number of members of an object",
         ["has"] = "has('field'): whether the entry has the field",
-        ["lower"] = "lower(s), upper(s), trim(s): the string changed",
+        ["lower"] = "lower(s): the string in lower case",
         ["upper"] = "upper(s): the string in upper case",
         ["trim"] = "trim(s): the string without spaces around it",
         ["contains"] = "contains(s, part): whether a string holds a part, or a list an item",
-        ["startsWith"] = "startsWith(s, part), endsWith(s, part)",
+        ["startsWith"] = "startsWith(s, part): whether the string starts with the part",
         ["endsWith"] = "endsWith(s, part): whether the string ends with the part",
         ["str"] = "str(x): x as text (JSON for anything but a string)",
         ["num"] = "num(x): a number, or a string read as one",

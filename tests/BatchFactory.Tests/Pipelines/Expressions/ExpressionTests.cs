@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using BatchFactory.Pipelines.Expressions;
 
-namespace BatchFactory.Tests.Pipelines;
+namespace BatchFactory.Tests.Pipelines.Expressions;
 
 /// <summary>The expression language of YAML pipelines: fields and paths, literals, operators, functions, and clear errors.</summary>
 public sealed class ExpressionTests
