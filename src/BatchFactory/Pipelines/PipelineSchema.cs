@@ -34,7 +34,9 @@ public static class PipelineSchema
                 arguments["required"] = new JsonArray(required);
             }
 
-            JsonNode value = required.Length == 0 ? new JsonObject { ["anyOf"] = new JsonArray(arguments, new JsonObject { ["type"] = "null" }) } : arguments;
+            // The forms of '- Op: …': the arguments; the first one's value alone; nothing, when none is required.
+            JsonNode?[] forms = [arguments, ShortForm(op), required.Length == 0 ? new JsonObject { ["type"] = "null" } : null];
+            JsonNode value = forms.Count(f => f is not null) == 1 ? arguments : new JsonObject { ["anyOf"] = new JsonArray(forms.OfType<JsonNode>().ToArray()) };
             ops.Add(new JsonObject
             {
                 ["type"] = "object",
@@ -83,6 +85,25 @@ public static class PipelineSchema
             ["$defs"] = new JsonObject { ["graph"] = new JsonObject { ["type"] = "array", ["description"] = "the ops, in order", ["items"] = new JsonObject { ["anyOf"] = ops } } },
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
+    }
+
+    // '- TakeFirstN: 5': the first parameter's value alone, when no other parameter is required. A mapping is read as
+    // the arguments, so the short form is never an object.
+    private static JsonObject? ShortForm(OpDescription op)
+    {
+        if (op.Parameters is not [var first, ..] || op.Parameters.Skip(1).Any(p => p.Required) || first.Type == "map")
+        {
+            return null;
+        }
+
+        var schema = first.Values is not null ? Of(first) : first.Type switch
+        {
+            "string" => new JsonObject { ["type"] = "string" },
+            "any" => new JsonObject { ["not"] = new JsonObject { ["type"] = "object" } },
+            _ => Of(first),
+        };
+        schema["description"] = $"short form: the value of '{first.Name}' ({first.Summary})";
+        return schema;
     }
 
     private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };

@@ -75,6 +75,7 @@ public sealed class PipelineFileOpsTests : IAsyncDisposable
         Assert.Equal(OpCatalog.All.Where(o => o.InYaml).Select(o => o.Name).Order(StringComparer.Ordinal), Samples.Keys.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Every sample as (op, arguments); the schema tests check them too.</summary>
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
