@@ -11,12 +11,15 @@ public sealed partial class ReadmeExampleTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _files.DisposeAsync();
 
     [Fact]
-    public void PipelinesAsYaml_ThePipelineExample_Loads()
+    public void PipelinesAsYaml_ThePipelineExample_LoadsAndIsTheQuickstartDemosGraph()
     {
-        var pipeline = _files.Load(Examples()[0], "model=gpt-4o-mini@openai");
+        var example = Examples()[0];
+
+        var pipeline = _files.Load(example, "model=gpt-4o-mini@openai");
 
         Assert.Equal(("quickstart", "1"), (pipeline.Name, pipeline.Version));
         Assert.Equal(["gpt-4o-mini@openai"], pipeline.Models);
+        Assert.Equal(GraphLines(File.ReadAllText(Path.Combine(SourceTree.Root, "demos", "quickstart.yaml"))), GraphLines(example));
     }
 
     [Fact]
@@ -33,6 +36,10 @@ public sealed partial class ReadmeExampleTests : IAsyncDisposable
 
         Assert.Equal(["gpt-4o-mini@offline"], pipeline.Models);
     }
+
+    // The lines from 'graph:' on, without end-of-line comments.
+    private static string[] GraphLines(string yaml) =>
+        [.. yaml.ReplaceLineEndings("\n").Split('\n').SkipWhile(l => l != "graph:").Select(l => Regex.Replace(l, @"\s+#.*$", string.Empty)).Where(l => l.Length > 0)];
 
     // The yaml code blocks of the section, in order, without their indentation.
     private static string[] Examples()
