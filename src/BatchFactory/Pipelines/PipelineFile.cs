@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BatchFactory.Ledgers;
 using BatchFactory.Pipelines.Loading;
 using BatchFactory.Pipelines.Types;
@@ -111,6 +112,8 @@ public sealed class PipelineFile
     /// <param name="models">The providers to add the configured ones to. Default <see cref="ModelProviders.Default"/>.</param>
     /// <returns>The options.</returns>
     /// <exception cref="ModelConfigurationException">A setting is unknown, missing or wrong; the message names its path.</exception>
+    [RequiresUnreferencedCode(BatchFactoryConfiguration.BinderReflection)]
+    [RequiresDynamicCode(BatchFactoryConfiguration.BinderReflection)]
     public RunOptions ReadRunOptions(ModelProviders? models = null) =>
         BatchFactoryConfiguration.ReadRunOptions(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build(), models);
 
@@ -121,6 +124,9 @@ public sealed class PipelineFile
     }
 
     // The settings are read now, so a wrong one fails the load at its line (the binder's message names its path).
+    // Only a check: in a trimmed or AOT app, where binding may miss members, reading the options (marked) is what fails.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "A check at load; ReadRunOptions, which gives the options, carries the warning.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "A check at load; ReadRunOptions, which gives the options, carries the warning.")]
     private void CheckSettings(Dictionary<string, YamlNode> nodes)
     {
         if (Settings.Count == 0)

@@ -37,7 +37,7 @@ public static class PipelineSchema
             // The forms of '- Op: …': the arguments; the first one's value alone; nothing, when none is required.
             JsonNode?[] forms = [arguments, ShortForm(op), required.Length == 0 ? new JsonObject { ["type"] = "null" } : null];
             JsonNode value = forms.Count(f => f is not null) == 1 ? arguments : new JsonObject { ["anyOf"] = new JsonArray(forms.OfType<JsonNode>().ToArray()) };
-            ops.Add(new JsonObject
+            ops.Add((JsonNode)new JsonObject
             {
                 ["type"] = "object",
                 ["properties"] = new JsonObject { [op.Name] = value },
@@ -46,7 +46,7 @@ public static class PipelineSchema
             });
             if (required.Length == 0)
             {
-                ops.Add(new JsonObject { ["const"] = op.Name });
+                ops.Add((JsonNode)new JsonObject { ["const"] = op.Name });
             }
         }
 
