@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using BatchFactory.Tests.Support;
 
 namespace BatchFactory.Tests.Ops.Catalog;
@@ -16,6 +17,9 @@ public sealed class OpCatalogTests
 
     // C# parameters a YAML pipeline cannot give (a .NET object or code): the op is C#-only, or the parameter is left out.
     private static readonly HashSet<Type> CSharpOnlyTypes = [typeof(TextWriter), typeof(ILedger), typeof(IReadOnlyDictionary<string, Type>)];
+
+    // ...or a contract from the user's JsonSerializerContext (AskOptions<T>.JsonTypeInfo, ExtractJson's typeInfo).
+    private static bool CSharpOnly(Type type) => CSharpOnlyTypes.Contains(type) || typeof(JsonTypeInfo).IsAssignableFrom(type);
 
     private static ILookup<string, MethodInfo> Factories { get; } = typeof(BatchFactory.Ops)
         .GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
@@ -36,7 +40,7 @@ public sealed class OpCatalogTests
         foreach (var op in OpCatalog.All)
         {
             // Overloads that need a .NET object (a ledger) are C#'s alone; the others are what YAML describes.
-            var overloads = Factories[op.Name].Where(m => !Parameters(m).Any(p => !p.Optional && CSharpOnlyTypes.Contains(p.Type))).ToArray();
+            var overloads = Factories[op.Name].Where(m => !Parameters(m).Any(p => !p.Optional && CSharpOnly(p.Type))).ToArray();
             var expected = new Dictionary<string, (Type[] Types, bool Required, string? Default)>();
             foreach (var name in Factories[op.Name].SelectMany(Parameters).Select(p => p.Name).Distinct())
             {
@@ -50,7 +54,7 @@ public sealed class OpCatalogTests
                 var parameter = op.Parameter(name);
                 if (parameter is null)
                 {
-                    Assert.True(types.All(CSharpOnlyTypes.Contains) || OmittedDelegates.Contains((op.Name, name)), $"{op.Name}: the C# parameter '{name}' ({types[0].Name}) is not in the catalogue.");
+                    Assert.True(types.All(CSharpOnly) || OmittedDelegates.Contains((op.Name, name)), $"{op.Name}: the C# parameter '{name}' ({types[0].Name}) is not in the catalogue.");
                     continue;
                 }
 
