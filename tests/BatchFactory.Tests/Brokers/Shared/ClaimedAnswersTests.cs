@@ -101,7 +101,7 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         var database = postgres.NewDatabase();
         var connection = new PostgresConnection(database);
         await PrepareAsync(connection);
-        var lease = TimeSpan.FromSeconds(1);
+        var lease = TimeSpan.FromSeconds(3); // heartbeats every 100 ms: 30 chances per lease, even on a loaded machine
         using var slowClaims = new ClaimStore(connection, "p/1", new SharingOptions { WorkerName = "slow", Lease = lease, Heartbeat = TimeSpan.FromMilliseconds(100) });
         using var otherClaims = new ClaimStore(connection, "p/1", Options("other"));
         var slowCall = new GatedSource("slow");
