@@ -15,7 +15,7 @@ public sealed record CallTotals(long Calls, long Cached, long Failed, long Input
     /// <summary>Of <see cref="Calls"/>, those answered through a provider's batch API. Default 0.</summary>
     public long BatchCalls { get; init; }
 
-    /// <summary>Of <see cref="Cost"/>, what the batch answers cost (half the live price). Default 0.</summary>
+    /// <summary>Of <see cref="Cost"/>, what the batch answers cost (at the batch price, by default half the live price). Default 0.</summary>
     public decimal BatchCost { get; init; }
 
     /// <summary>Sums the model calls of <paramref name="ops"/> (ops that call no model add nothing).</summary>

@@ -62,7 +62,7 @@ public sealed partial record RunSummary
             AppendUnpriced(text, culture);
             if (t.BatchCalls > 0)
             {
-                text.Append(culture, $"Of these, {t.BatchCalls:N0} answered in batches for {FormatCost(t.BatchCost)} (half the live price); live {t.Calls - t.BatchCalls:N0} for {FormatCost(t.Cost - t.BatchCost)}.").AppendLine();
+                text.Append(culture, $"Of these, {t.BatchCalls:N0} answered in batches for {FormatCost(t.BatchCost)} (at the batch price); live {t.Calls - t.BatchCalls:N0} for {FormatCost(t.Cost - t.BatchCost)}.").AppendLine();
             }
         }
 

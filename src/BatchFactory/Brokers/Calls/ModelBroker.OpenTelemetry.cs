@@ -73,7 +73,7 @@ internal sealed partial class ModelBroker
             BatchFactoryTelemetry.Tokens.Add(output, outputTags);
         }
 
-        if (CostOf(request.Model, input, output) is { } cost)
+        if (CostOf(request.Model, input, output, batch: answer.ContainsKey("batch")) is { } cost)
         {
             BatchFactoryTelemetry.Cost.Add((double)cost, tags);
         }

@@ -153,8 +153,8 @@ internal sealed partial class ModelBroker : IDisposable
     }
 
     /// <summary>What a call of <paramref name="model"/> with these tokens cost in US dollars: 0 on a local provider, <see langword="null"/> without a price.</summary>
-    public decimal? CostOf(ModelSpec model, long inputTokens, long outputTokens) =>
-        BrokerCounters.CostOf(_setup.Prices, model, _clients.IsLocal(model), inputTokens, outputTokens);
+    public decimal? CostOf(ModelSpec model, long inputTokens, long outputTokens, bool batch = false) =>
+        BrokerCounters.CostOf(_setup.Prices, model, _clients.IsLocal(model), inputTokens, outputTokens, batch);
 
     /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>
     public static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize(RequestJson.Default.Int64) ?? 0;
@@ -193,8 +193,8 @@ internal sealed partial class ModelBroker : IDisposable
         }
 
         var duration = _setup.Time.GetElapsedTime(sent);
-        var cost = CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
-        _observer.Finished(site, idx, request, answer, duration, answer.ContainsKey("batch") ? cost * BrokerCounters.BatchPriceFactor : cost);
+        var cost = CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"), batch: answer.ContainsKey("batch"));
+        _observer.Finished(site, idx, request, answer, duration, cost);
         return answer;
     }
 

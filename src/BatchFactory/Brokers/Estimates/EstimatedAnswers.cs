@@ -27,8 +27,10 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
         var (input, output) = Tokens(request);
         if (_counted.TryAdd(request.Key, true))
         {
-            var cost = BrokerCounters.CostOf(setup.Prices, request.Model, setup.Models.Resolve(request.Model).IsLocal, input, output);
-            _ops.GetOrAdd(site.Node, _ => new Tally(site.Op)).Add(input, output, cost);
+            var local = setup.Models.Resolve(request.Model).IsLocal;
+            var live = BrokerCounters.CostOf(setup.Prices, request.Model, local, input, output);
+            var batch = BrokerCounters.CostOf(setup.Prices, request.Model, local, input, output, batch: true);
+            _ops.GetOrAdd(site.Node, _ => new Tally(site.Op)).Add(input, output, live, batch);
         }
 
         var usage = new JsonObject { ["input_tokens"] = input, ["output_tokens"] = output };
@@ -63,18 +65,19 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
     {
         private readonly Lock _lock = new();
         private long _requests, _input, _output;
-        private decimal _cost;
+        private decimal _live, _batch;
         private bool _unpriced;
 
-        public void Add(long input, long output, decimal? cost)
+        public void Add(long input, long output, decimal? live, decimal? batch)
         {
             lock (_lock)
             {
                 _requests++;
                 _input += input;
                 _output += output;
-                _cost += cost ?? 0;
-                _unpriced |= cost is null;
+                _live += live ?? 0;
+                _batch += batch ?? 0;
+                _unpriced |= live is null;
             }
         }
 
@@ -82,8 +85,9 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
         {
             lock (_lock)
             {
-                decimal? live = _unpriced ? null : _cost;
-                return new OpCostEstimate(node, op, _requests, _input, _output, live, live * BrokerCounters.BatchPriceFactor);
+                return _unpriced
+                    ? new OpCostEstimate(node, op, _requests, _input, _output, null, null)
+                    : new OpCostEstimate(node, op, _requests, _input, _output, _live, _batch);
             }
         }
     }

@@ -43,8 +43,8 @@ public sealed class ModelProviders
         _defaults.Where(d => d.Value.Limits is not null).Select(d => (d.Key, d.Value.Limits!));
 
     /// <summary>The prices named providers give their models (<see cref="ProviderSettings.Prices"/>).</summary>
-    internal IEnumerable<(ModelSpec Model, decimal Input, decimal Output)> ProviderPrices =>
-        _defaults.SelectMany(d => d.Value.Prices.Select(p => (new ModelSpec(p.Key, d.Key), p.Value.Input, p.Value.Output)));
+    internal IEnumerable<(ModelSpec Model, Brokers.ProviderPrice Price)> ProviderPrices =>
+        _defaults.SelectMany(d => d.Value.Prices.Select(p => (new ModelSpec(p.Key, d.Key), p.Value)));
 
     private ModelProviders With(IModelProvider provider, Brokers.ProviderDefaults? defaults)
     {

@@ -11,4 +11,10 @@ public sealed class PriceSettings
 
     /// <summary>US dollars per million output (completion) tokens. Required; not negative (0 for an embedding model).</summary>
     public decimal? Output { get; set; }
+
+    /// <summary>US dollars per million input tokens of a request answered through the provider's batch API. Optional (default: half of <see cref="Input"/>); not negative.</summary>
+    public decimal? BatchInput { get; set; }
+
+    /// <summary>US dollars per million output tokens of a request answered through the provider's batch API. Optional (default: half of <see cref="Output"/>); not negative.</summary>
+    public decimal? BatchOutput { get; set; }
 }

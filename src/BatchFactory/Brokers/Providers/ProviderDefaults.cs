@@ -4,8 +4,8 @@ namespace BatchFactory.Brokers;
 
 /// <summary>A named provider's defaults for its models: rate limits and prices, from its <see cref="ProviderSettings"/>.</summary>
 /// <param name="Limits">The rate limits each model of the provider gets unless the run's <see cref="RunOptions.BrokerFor"/> names it; <see langword="null"/>: the run's.</param>
-/// <param name="Prices">US dollars per million input and output tokens, by model name (case-insensitive).</param>
-internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDictionary<string, (decimal Input, decimal Output)> Prices)
+/// <param name="Prices">US dollars per million input and output tokens, live and (if given) in batches, by model name (case-insensitive).</param>
+internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDictionary<string, ProviderPrice> Prices)
 {
     /// <summary>The defaults <paramref name="settings"/> give, checked; <see langword="null"/> when they give none.</summary>
     /// <param name="settings">The provider's settings.</param>
@@ -26,10 +26,15 @@ internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDicti
             }
         }
 
-        var prices = ImmutableDictionary<string, (decimal, decimal)>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
+        var prices = ImmutableDictionary<string, ProviderPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
         foreach (var (model, price) in settings.Prices ?? new Dictionary<string, PriceSettings>())
         {
-            prices = prices.SetItem(model, (Price(price?.Input, $"{path}:Prices:{model}:Input"), Price(price?.Output, $"{path}:Prices:{model}:Output")));
+            var at = $"{path}:Prices:{model}";
+            prices = prices.SetItem(model, new ProviderPrice(
+                Price(price?.Input, $"{at}:Input"),
+                Price(price?.Output, $"{at}:Output"),
+                price?.BatchInput is { } batchInput ? Price(batchInput, $"{at}:BatchInput") : null,
+                price?.BatchOutput is { } batchOutput ? Price(batchOutput, $"{at}:BatchOutput") : null));
         }
 
         return settings.Limits is null && prices.IsEmpty ? null : new ProviderDefaults(settings.Limits, prices);
@@ -42,3 +47,6 @@ internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDicti
         _ => price.Value,
     };
 }
+
+/// <summary>A provider's price for one model, US dollars per million tokens; the batch prices <see langword="null"/> for half the live ones.</summary>
+internal readonly record struct ProviderPrice(decimal Input, decimal Output, decimal? BatchInput, decimal? BatchOutput);

@@ -30,7 +30,7 @@ internal sealed class BrokerCounters
         Interlocked.Add(ref _outputTokens, outputTokens);
     }
 
-    /// <summary>A request answered through a provider's batch API: counted as a call, priced at <see cref="BatchPriceFactor"/> of the live price.</summary>
+    /// <summary>A request answered through a provider's batch API: counted as a call, priced at the model's batch price.</summary>
     public void CalledInBatch(ModelSpec model, bool local, long inputTokens, long outputTokens)
     {
         Called(model, local, inputTokens, outputTokens);
@@ -38,9 +38,6 @@ internal sealed class BrokerCounters
         Interlocked.Add(ref _batchInputTokens, inputTokens);
         Interlocked.Add(ref _batchOutputTokens, outputTokens);
     }
-
-    /// <summary>What a batch answer costs relative to a live one: half, as OpenAI and Azure OpenAI price them.</summary>
-    public const decimal BatchPriceFactor = 0.5m;
 
     public void Served(ModelSpec model)
     {
@@ -66,9 +63,12 @@ internal sealed class BrokerCounters
         Volatile.Write(ref _coolDown, coolDown);
     }
 
-    /// <summary>What a call to <paramref name="model"/> cost: 0 on a local provider, <see langword="null"/> without a price (or without a model).</summary>
-    public static decimal? CostOf(ModelPrices prices, ModelSpec? model, bool local, long inputTokens, long outputTokens) =>
-        local ? 0m : model is null ? null : prices.Cost(model, inputTokens, outputTokens);
+    /// <summary>
+    /// What a call to <paramref name="model"/> cost (at its batch price if <paramref name="batch"/>): 0 on a local
+    /// provider, <see langword="null"/> without a price (or without a model).
+    /// </summary>
+    public static decimal? CostOf(ModelPrices prices, ModelSpec? model, bool local, long inputTokens, long outputTokens, bool batch = false) =>
+        local ? 0m : model is null ? null : prices.Cost(model, inputTokens, outputTokens, batch);
 
     public BrokerStats Snapshot(ModelPrices prices)
     {
@@ -77,7 +77,7 @@ internal sealed class BrokerCounters
         long batchInput = Interlocked.Read(ref _batchInputTokens), batchOutput = Interlocked.Read(ref _batchOutputTokens);
         var local = Volatile.Read(ref _local);
         var liveCost = CostOf(prices, model, local, input - batchInput, output - batchOutput);
-        var batchCost = CostOf(prices, model, local, batchInput, batchOutput) * BatchPriceFactor;
+        var batchCost = CostOf(prices, model, local, batchInput, batchOutput, batch: true);
         return new BrokerStats(model?.ToString() ?? "", Interlocked.Read(ref _calls), Interlocked.Read(ref _cached), Interlocked.Read(ref _failed), input, output, liveCost + batchCost,
             Interlocked.Read(ref _retries), Interlocked.Read(ref _rateLimited), TimeSpan.FromTicks(Interlocked.Read(ref _waitedTicks)), Volatile.Read(ref _coolDown)?.Left)
         {

@@ -7,7 +7,7 @@ namespace BatchFactory;
 /// <param name="Failed">Requests that failed after retries.</param>
 /// <param name="InputTokens">Input tokens of the calls made (not of cached answers).</param>
 /// <param name="OutputTokens">Output tokens of the calls made.</param>
-/// <param name="Cost">What the calls made cost in US dollars (batch answers at half the live price, see <see cref="BatchCost"/>), by <see cref="RunOptions.Prices"/>; 0 for a local provider such as <c>offline</c>; <see langword="null"/> when the model has no price.</param>
+/// <param name="Cost">What the calls made cost in US dollars (batch answers at the batch price, see <see cref="BatchCost"/>), by <see cref="RunOptions.Prices"/>; 0 for a local provider such as <c>offline</c>; <see langword="null"/> when the model has no price.</param>
 /// <param name="Retries">Attempts that failed with a transient error (429, 5xx, timeout, connection error) and were tried again (see <see cref="RetryOptions"/>).</param>
 /// <param name="RateLimited">Attempts the provider refused with HTTP 429 (Too Many Requests), retried or not.</param>
 /// <param name="Waited">
@@ -36,6 +36,6 @@ public sealed record BrokerStats(
     /// <summary>Of <see cref="Calls"/>, those answered through a provider's batch API (<see cref="CallMode.Batch"/>). Default 0.</summary>
     public long BatchCalls { get; init; }
 
-    /// <summary>Of <see cref="Cost"/>, what the batch answers cost: half the live price for their tokens. 0 without batch answers; <see langword="null"/> without a price.</summary>
+    /// <summary>Of <see cref="Cost"/>, what the batch answers cost: their tokens at the batch price (<see cref="ModelPrices.BatchCost"/>, by default half the live price). 0 without batch answers; <see langword="null"/> without a price.</summary>
     public decimal? BatchCost { get; init; }
 }

@@ -53,21 +53,25 @@ public sealed class ModelPrices
     /// <param name="model">The model name, without <c>@provider</c>.</param>
     /// <param name="inputPerMillion">US dollars per million input (prompt) tokens; not negative.</param>
     /// <param name="outputPerMillion">US dollars per million output (completion) tokens; not negative.</param>
-    public ModelPrices With(string model, decimal inputPerMillion, decimal outputPerMillion)
+    /// <param name="batchInputPerMillion">
+    /// US dollars per million input tokens of a request answered through the provider's batch API; not negative.
+    /// Default: half of <paramref name="inputPerMillion"/>, as OpenAI, Azure OpenAI and Anthropic price batches.
+    /// </param>
+    /// <param name="batchOutputPerMillion">As <paramref name="batchInputPerMillion"/>, for output tokens. Default: half of <paramref name="outputPerMillion"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A price is negative.</exception>
+    public ModelPrices With(string model, decimal inputPerMillion, decimal outputPerMillion, decimal? batchInputPerMillion = null, decimal? batchOutputPerMillion = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        ArgumentOutOfRangeException.ThrowIfNegative(inputPerMillion);
-        ArgumentOutOfRangeException.ThrowIfNegative(outputPerMillion);
-        return new ModelPrices(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion, BuiltIn: false)), _providers);
+        return new ModelPrices(_prices.SetItem(model, ModelPrice.Of(inputPerMillion, outputPerMillion, batchInputPerMillion, batchOutputPerMillion)), _providers);
     }
 
     /// <summary>A table with <paramref name="models"/>' provider prices (<see cref="ProviderSettings.Prices"/>) added.</summary>
     internal ModelPrices WithProviders(ModelProviders models)
     {
         var providers = _providers;
-        foreach (var (model, input, output) in models.ProviderPrices)
+        foreach (var (model, price) in models.ProviderPrices)
         {
-            providers = providers.SetItem(model.ToString(), new ModelPrice(input, output, BuiltIn: false));
+            providers = providers.SetItem(model.ToString(), ModelPrice.Of(price.Input, price.Output, price.BatchInput, price.BatchOutput));
         }
 
         return new ModelPrices(_prices, providers);
@@ -78,30 +82,50 @@ public sealed class ModelPrices
 
     /// <summary>What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost, in US dollars; <see langword="null"/> for a model without a price.</summary>
     public decimal? Cost(string model, long inputTokens, long outputTokens) =>
-        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens) : null;
+        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens, batch: false) : null;
 
     /// <summary>
-    /// As <see cref="Cost(string, long, long)"/> for <paramref name="model"/> at its provider: a price set with
-    /// <see cref="With"/>, else the provider's, else the built-in one.
+    /// What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost when
+    /// answered through a provider's batch API, in US dollars (its batch price, by default half the live price);
+    /// <see langword="null"/> for a model without a price.
     /// </summary>
-    internal decimal? Cost(ModelSpec model, long inputTokens, long outputTokens)
+    public decimal? BatchCost(string model, long inputTokens, long outputTokens) =>
+        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens, batch: true) : null;
+
+    /// <summary>
+    /// As <see cref="Cost(string, long, long)"/> (or <see cref="BatchCost"/> when <paramref name="batch"/>) for
+    /// <paramref name="model"/> at its provider: a price set with <see cref="With"/>, else the provider's, else the built-in one.
+    /// </summary>
+    internal decimal? Cost(ModelSpec model, long inputTokens, long outputTokens, bool batch = false)
     {
         var set = _prices.TryGetValue(model.Model, out var price);
         if (set && !price.BuiltIn)
         {
-            return price.Of(inputTokens, outputTokens);
+            return price.Of(inputTokens, outputTokens, batch);
         }
 
-        return _providers.TryGetValue(model.ToString(), out var provider) ? provider.Of(inputTokens, outputTokens)
-            : set ? price.Of(inputTokens, outputTokens)
+        return _providers.TryGetValue(model.ToString(), out var provider) ? provider.Of(inputTokens, outputTokens, batch)
+            : set ? price.Of(inputTokens, outputTokens, batch)
             : null;
     }
 
     private ModelPrices BuiltIn(string model, decimal inputPerMillion, decimal outputPerMillion) =>
-        new(_prices.SetItem(model, new ModelPrice(inputPerMillion, outputPerMillion, BuiltIn: true)), _providers);
+        new(_prices.SetItem(model, ModelPrice.Of(inputPerMillion, outputPerMillion, null, null) with { BuiltIn = true }), _providers);
 
-    private readonly record struct ModelPrice(decimal InputPerMillion, decimal OutputPerMillion, bool BuiltIn)
+    // Per million tokens, live and through a batch API.
+    private readonly record struct ModelPrice(decimal InputPerMillion, decimal OutputPerMillion, decimal BatchInputPerMillion, decimal BatchOutputPerMillion, bool BuiltIn)
     {
-        public decimal Of(long inputTokens, long outputTokens) => ((inputTokens * InputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
+        public static ModelPrice Of(decimal inputPerMillion, decimal outputPerMillion, decimal? batchInputPerMillion, decimal? batchOutputPerMillion)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(inputPerMillion);
+            ArgumentOutOfRangeException.ThrowIfNegative(outputPerMillion);
+            ArgumentOutOfRangeException.ThrowIfNegative(batchInputPerMillion ?? 0, nameof(batchInputPerMillion));
+            ArgumentOutOfRangeException.ThrowIfNegative(batchOutputPerMillion ?? 0, nameof(batchOutputPerMillion));
+            return new(inputPerMillion, outputPerMillion, batchInputPerMillion ?? (inputPerMillion / 2), batchOutputPerMillion ?? (outputPerMillion / 2), BuiltIn: false);
+        }
+
+        public decimal Of(long inputTokens, long outputTokens, bool batch) => batch
+            ? ((inputTokens * BatchInputPerMillion) + (outputTokens * BatchOutputPerMillion)) / 1_000_000m
+            : ((inputTokens * InputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
     }
 }

@@ -19,7 +19,7 @@ namespace BatchFactory;
 ///   "Strategies": { "writer": { "Fallback": [ "qwen3-32b@gpu-farm", "gpt-4o-mini@openai" ], "MaxWait": "00:00:10" } },
 ///   "Broker":     { "Retry": { "MaxRetries": 3 }, "RateLimit": { "RequestsPerMinute": 500 } },
 ///   "BrokerFor":  { "gpt-4o-mini@openai": { "RateLimit": { "TokensPerMinute": 200000 } } },
-///   "Prices":     { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60 } },
+///   "Prices":     { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60, "BatchInput": 0.075, "BatchOutput": 0.30 } },
 ///   "TraceContent": false
 /// }
 /// </code>
@@ -165,12 +165,19 @@ public static class BatchFactoryConfiguration
         return result;
     }
 
+    private static readonly ImmutableArray<string> PriceKeys = ["Input", "Output", "BatchInput", "BatchOutput"];
+
     private static ModelPrices Prices(IConfigurationSection section)
     {
         var prices = ModelPrices.Default;
         foreach (var model in section.GetChildren())
         {
-            prices = prices.With(model.Key, Price(model, "Input"), Price(model, "Output"));
+            if (model.GetChildren().FirstOrDefault(k => !PriceKeys.Contains(k.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+            {
+                throw new ModelConfigurationException($"{unknown.Path} is not a price setting; give {string.Join(", ", PriceKeys)} (US dollars per million tokens; the batch prices are optional, half the live ones by default).");
+            }
+
+            prices = prices.With(model.Key, Price(model, "Input"), Price(model, "Output"), OptionalPrice(model, "BatchInput"), OptionalPrice(model, "BatchOutput"));
         }
 
         return prices;
@@ -179,7 +186,9 @@ public static class BatchFactoryConfiguration
     private static decimal Price(IConfigurationSection model, string key) =>
         model[key] is { } text && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var price) && price >= 0
             ? price
-            : throw new ModelConfigurationException($"{model.Path}:{key} is {(model[key] is { } bad ? $"'{bad}'" : "not set")}; give US dollars per million {key.ToLowerInvariant()} tokens, a number not below 0.");
+            : throw new ModelConfigurationException($"{model.Path}:{key} is {(model[key] is { } bad ? $"'{bad}'" : "not set")}; give US dollars per million {(key.StartsWith("Batch", StringComparison.Ordinal) ? key[5..].ToLowerInvariant() + " tokens in a batch" : key.ToLowerInvariant() + " tokens")}, a number not below 0.");
+
+    private static decimal? OptionalPrice(IConfigurationSection model, string key) => model[key] is null ? null : Price(model, key);
 
     private static bool TraceContent(IConfigurationSection section) => section["TraceContent"] switch
     {

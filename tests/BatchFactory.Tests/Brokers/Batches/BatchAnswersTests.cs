@@ -236,6 +236,20 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Summary_ModelWithItsOwnBatchPrice_PricesBatchAnswersAtIt()
+    {
+        var prices = ModelPrices.Default.With("gpt-4o-mini", 4m, 8m, batchInputPerMillion: 3m, batchOutputPerMillion: 2m);
+
+        var summary = (await (Source(Topics(6)) | AskLLM("Say {topic}", Model, "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries())
+            .RunAsync(Options(null, prices: prices), TestRuns.Token)).Summary;
+
+        Assert.Equal(6L, summary.Totals.BatchCalls);
+        Assert.Equal(prices.BatchCost("gpt-4o-mini", summary.Totals.InputTokens, summary.Totals.OutputTokens), summary.Totals.BatchCost);
+        Assert.NotEqual(prices.Cost("gpt-4o-mini", summary.Totals.InputTokens, summary.Totals.OutputTokens) / 2, summary.Totals.BatchCost);
+        Assert.Equal(summary.Totals.BatchCost, summary.Totals.Cost);
+    }
+
+    [Fact]
     public void BatchOptions_OutOfRange_FailsNamingTheSetting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 60_000 } }.Validate());
@@ -254,8 +268,9 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         (Source(topics) | AskLLM("Say {topic}", Model, "answer", options ?? new AskOptions { Mode = mode }) | OutputEntries())
             .RunAsync(Options(batch, project, clock), kill?.Token ?? TestRuns.Token);
 
-    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null, TimeProvider? clock = null) => new()
+    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null, TimeProvider? clock = null, ModelPrices? prices = null) => new()
     {
+        Prices = prices ?? ModelPrices.Default,
         Project = project ?? _project.Project,
         TimeProvider = clock ?? TimeProvider.System,
         Models = LoopbackModels.For(_server, Key),

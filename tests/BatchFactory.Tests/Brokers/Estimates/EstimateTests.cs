@@ -78,6 +78,17 @@ public sealed class EstimateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EstimateAsync_ModelWithItsOwnBatchPrice_PricesTheBatchColumnAtIt()
+    {
+        var prices = ModelPrices.Default.With("gpt-4o-mini", 4m, 8m, batchInputPerMillion: 3m, batchOutputPerMillion: 1m);
+
+        var estimate = await Graph(Topics(4)).EstimateAsync(Options(prices: prices), TestRuns.Token);
+
+        Assert.Equal(prices.Cost("gpt-4o-mini", estimate.InputTokens, estimate.OutputTokens), estimate.LiveCost);
+        Assert.Equal(prices.BatchCost("gpt-4o-mini", estimate.InputTokens, estimate.OutputTokens), estimate.BatchCost);
+    }
+
+    [Fact]
     public async Task EstimateAsync_TwoChainedCalls_CountsEachOpAndIdenticalRequestsOnce()
     {
         var graph = FromList(["a", "b", "a"], outputKey: "topic") | AskLLM("Say {topic}", Model, "answer") | AskLLM("Shorten: {answer}", Model, "short") | OutputEntries();
@@ -108,11 +119,11 @@ public sealed class EstimateTests : IAsyncLifetime
     private Graph Graph(string[] topics, CallMode mode = CallMode.Live) =>
         Source(topics) | AskLLM("Say {topic}", Model, "answer", new AskOptions { Mode = mode }) | WriteJsonl(_project.Project["out/answers.jsonl"]);
 
-    private RunOptions Options(BatchOptions? batch = null) => new()
+    private RunOptions Options(BatchOptions? batch = null, ModelPrices? prices = null) => new()
     {
         Project = _project.Project,
         Models = LoopbackModels.For(_server, Key),
-        Prices = Prices,
+        Prices = prices ?? Prices,
         Batch = batch ?? new BatchOptions(),
     };
 

@@ -48,6 +48,7 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker: ")]
     [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
+    [InlineData("BatchFactory:Prices:qwen3:Outptu", "1", "BatchFactory:Prices:qwen3:Outptu is not a price setting; give Input, Output, BatchInput, BatchOutput")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
     [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
     [InlineData("BatchFactory:TraceContent:Enabled", "true", "BatchFactory:TraceContent has settings under it; give true or false.")]
@@ -62,6 +63,30 @@ public sealed class BatchFactoryConfigurationTests
         var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(settings)));
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadRunOptions_BatchPrices_PriceBatchAnswersAtThem_AndDefaultToHalfTheLivePrice()
+    {
+        var prices = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Prices:qwen3:Input"] = "2",
+            ["BatchFactory:Prices:qwen3:Output"] = "8",
+            ["BatchFactory:Prices:qwen3:BatchInput"] = "1.5",
+            ["BatchFactory:Prices:qwen3:BatchOutput"] = "6",
+            ["BatchFactory:Prices:llama:Input"] = "2",
+            ["BatchFactory:Prices:llama:Output"] = "8",
+        })).Prices;
+
+        Assert.Equal((10m, 7.5m), (prices.Cost("qwen3", 1_000_000, 1_000_000), prices.BatchCost("qwen3", 1_000_000, 1_000_000)));
+        Assert.Equal((10m, 5m), (prices.Cost("llama", 1_000_000, 1_000_000), prices.BatchCost("llama", 1_000_000, 1_000_000)));
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Prices:qwen3:Input"] = "2",
+            ["BatchFactory:Prices:qwen3:Output"] = "8",
+            ["BatchFactory:Prices:qwen3:BatchOutput"] = "-1",
+        })));
+        Assert.StartsWith("BatchFactory:Prices:qwen3:BatchOutput is '-1'; give US dollars per million output tokens in a batch", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
