@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace BatchFactory.Cli;
 
@@ -10,11 +11,14 @@ namespace BatchFactory.Cli;
 /// </summary>
 /// <remarks>
 /// The ledger is read once, in append order; of each of the op's requests only a <see cref="RequestSignature"/> is
-/// kept, and the two requests compared are read again by key. Records written before requests were stored beside their
+/// kept; the few best candidates are read again by key and compared in full. Records written before requests were stored beside their
 /// answers are counted and skipped.
 /// </remarks>
 internal static class MissExplainer
 {
+    // How many of the candidates tied on their signatures are read again and compared character by character.
+    private const int FullyCompared = 16;
+
     /// <summary>Explains the miss of entry <paramref name="idx"/> of op <paramref name="op"/> in <paramref name="ledger"/>.</summary>
     /// <param name="ledger">The ledger the op keeps its answers in (<c>llm</c> for chat ops, <c>embeddings</c>…).</param>
     /// <param name="ledgerName">How to name the ledger in the text.</param>
@@ -37,17 +41,14 @@ internal static class MissExplainer
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
         text.Append(culture, $"Entry {idx} of op '{op}': its request {target.Key} was asked at {target.At} ({(target.Failed ? "it failed" : "answered by the model, not from the ledger")}).").AppendLine();
-        var nearest = Nearest(scan, target);
-        if (nearest is null)
+        if (await NearestAsync(ledger, scan, target, cancellationToken).ConfigureAwait(false) is not var (nearest, stored))
         {
             text.Append(culture, $"No other request of op '{op}' is in {ledgerName}: it missed because the op had asked nothing before it (a new ledger, or the op's first run).").AppendLine();
             return text.ToString();
         }
 
-        var stored = await RequestAsync(ledger, nearest.Key, cancellationToken).ConfigureAwait(false);
-        var missed = await RequestAsync(ledger, target.Key, cancellationToken).ConfigureAwait(false);
         text.Append(culture, $"Nearest stored request: {(nearest.Idx == idx ? "the same entry's previous request" : $"entry {nearest.Idx}'s")}, {nearest.Key}, asked at {nearest.At}.").AppendLine();
-        var differences = RequestDiff.Compare(stored, missed);
+        var differences = RequestDiff.Compare(stored, target.Request);
         text.Append(culture, $"What differs ({differences.Count}):").AppendLine();
         foreach (var difference in differences)
         {
@@ -91,29 +92,35 @@ internal static class MissExplainer
         return scan;
     }
 
-    // The entry's previous request if it has one, else the op's request with the fewest differing parts; the latest on a tie.
-    private static RequestSignature? Nearest(Scan scan, StoredRequest target)
+    // The entry's previous request if it has one, else the op's request with the fewest differing parts; of the few
+    // tied there, the one with the fewest changed characters, then the latest.
+    private static async Task<(RequestSignature Signature, JsonObject Request)?> NearestAsync(ILedger ledger, Scan scan, StoredRequest target, CancellationToken cancellationToken)
     {
-        RequestSignature? best = null;
-        (bool SameEntry, int Distance) bestRank = default;
-        foreach (var candidate in scan.Requests)
+        var ranked = scan.Requests
+            .Where(candidate => candidate.Key != target.Key)
+            .Select(candidate => (Candidate: candidate, SameEntry: candidate.Idx == target.Idx, Distance: candidate.Distance(scan.TargetSignature!)))
+            .OrderByDescending(c => c.SameEntry).ThenBy(c => c.Distance).ThenByDescending(c => c.Candidate.At, StringComparer.Ordinal)
+            .ToList();
+        if (ranked.Count == 0)
         {
-            if (candidate.Key == target.Key)
-            {
-                continue;
-            }
+            return null;
+        }
 
-            var rank = (candidate.Idx == target.Idx, -candidate.Distance(scan.TargetSignature!));
-            if (best is null || rank.CompareTo(bestRank) > 0 || (rank == bestRank && string.CompareOrdinal(candidate.At, best.At) > 0))
+        (RequestSignature Signature, JsonObject Request, long Changed)? best = null;
+        foreach (var (candidate, _, _) in ranked.TakeWhile(c => (c.SameEntry, c.Distance) == (ranked[0].SameEntry, ranked[0].Distance)).Take(FullyCompared))
+        {
+            var request = await RequestAsync(ledger, candidate.Key, cancellationToken).ConfigureAwait(false);
+            var changed = RequestDiff.ChangedCharacters(request, target.Request);
+            if (best is null || changed < best.Value.Changed)
             {
-                (best, bestRank) = (candidate, rank);
+                best = (candidate, request, changed);
             }
         }
 
-        return best;
+        return (best!.Value.Signature, best.Value.Request);
     }
 
-    private static async Task<System.Text.Json.Nodes.JsonObject> RequestAsync(ILedger ledger, string key, CancellationToken cancellationToken)
+    private static async Task<JsonObject> RequestAsync(ILedger ledger, string key, CancellationToken cancellationToken)
     {
         var record = await ledger.TryGetAsync(key, cancellationToken).ConfigureAwait(false) ?? await ledger.TryGetAsync(key + "#failed", cancellationToken).ConfigureAwait(false);
         return StoredRequest.Of(new LedgerRecord(key, record!))!.Request;

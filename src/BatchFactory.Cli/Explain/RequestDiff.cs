@@ -35,6 +35,33 @@ internal static class RequestDiff
     }
 
     /// <summary>
+    /// Roughly how many characters of the messages (or the input) differ between the two requests: per message, the
+    /// longer text less what the two share at the start and at the end; a missing message counts whole.
+    /// </summary>
+    public static long ChangedCharacters(JsonObject stored, JsonObject missed)
+    {
+        static string[] Texts(JsonObject request) =>
+            request["messages"] is JsonArray messages ? [.. messages.Select(m => m?["content"]?.ToString() ?? "")] : [request["input"]?.ToString() ?? ""];
+
+        var (a, b) = (Texts(stored), Texts(missed));
+        long changed = 0;
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var (x, y) = (i < a.Length ? a[i] : "", i < b.Length ? b[i] : "");
+            var prefix = x.AsSpan().CommonPrefixLength(y);
+            var suffix = 0;
+            while (suffix < x.Length - prefix && suffix < y.Length - prefix && x[^(suffix + 1)] == y[^(suffix + 1)])
+            {
+                suffix++;
+            }
+
+            changed += Math.Max(x.Length, y.Length) - prefix - suffix;
+        }
+
+        return changed;
+    }
+
+    /// <summary>
     /// Where <paramref name="stored"/> and <paramref name="missed"/> first differ: a line naming the character (1-based)
     /// with its line and column, then each text around it; <see langword="null"/> when they are equal.
     /// </summary>
