@@ -65,12 +65,28 @@ public static partial class Ops
         return new ExtractJsonOp(inputKey, outputKey ?? inputKey, AnswerTypeOf(validator), validator is not null);
     }
 
+    /// <summary>
+    /// A typed AskLLM whose answer type is given rather than made from <typeparamref name="T"/> (YAML pipelines declare
+    /// theirs as JSON schemas); <paramref name="options"/> gives every setting but the validator, which the type holds.
+    /// </summary>
+    internal static Graph AskLLM<T>(string prompt, string model, string outputKey, AskOptions<T> options, AnswerType type)
+    {
+        var template = new PromptTemplate(prompt);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputKey);
+        options.Validate(nameof(AskLLM));
+        return AskTyped(template.Render, $"\"{Shorten(prompt)}\"", model, outputKey, options, type);
+    }
+
     private static Graph AskLLM<T>(Func<Entry, string> prompt, string describe, string model, string outputKey, AskOptions<T>? options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputKey);
         options ??= new AskOptions<T>();
         options.Validate(nameof(AskLLM));
-        var type = AnswerTypeOf(options.Validator);
+        return AskTyped(prompt, describe, model, outputKey, options, AnswerTypeOf(options.Validator));
+    }
+
+    private static Graph AskTyped<T>(Func<Entry, string> prompt, string describe, string model, string outputKey, AskOptions<T> options, AnswerType type)
+    {
         var scope = $"{nameof(AskLLM)}<{type.TypeName}>";
         var format = ChatRequest.JsonSchemaFormat(type.SchemaName, type.Schema);
         var suffix = options.SchemaInPrompt ? $"\n\nAnswer with JSON only, matching this JSON schema:\n{type.Schema.ToJsonString()}" : null;

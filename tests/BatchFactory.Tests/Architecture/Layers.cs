@@ -29,6 +29,9 @@ internal static class Layers
 
         // The ops users write, on top.
         ["Ops"] = ["Brokers", "Engine", "Entries", "Events", "Graphs", "Ledgers", "Logging", "Projects", "Reporting"],
+
+        // Pipelines as YAML, read into graphs of ops through the op catalogue.
+        ["Pipelines"] = ["Brokers", "Engine", "Entries", "Events", "Graphs", "Ledgers", "Logging", "Ops", "Projects", "Reporting"],
     };
 
     /// <summary>The uses that go against the layers.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
@@ -34,6 +35,46 @@ internal sealed class MapFieldOp : EntryOp
 
         CheckTupleArity(typeof(TResult), outputKeys.Length);
         return new MapFieldOp(inputKeys, outputKeys, e => StoreTuple(e, outputKeys, call(e)));
+    }
+
+    /// <summary>
+    /// Makes a MapField from a function over the whole entry that returns JSON (a YAML pipeline's expression): with one
+    /// output key the value is stored there; with more, the function returns a list of as many values, stored in order.
+    /// Every input key must be present.
+    /// </summary>
+    public static MapFieldOp FromJson(string[] inputKeys, string[] outputKeys, Func<Entry, JsonNode?> func)
+    {
+        CheckKeys(inputKeys, nameof(inputKeys));
+        CheckKeys(outputKeys, nameof(outputKeys));
+        KeyChecks.Distinct("MapField", outputKeys, nameof(outputKeys));
+        return new MapFieldOp(inputKeys, outputKeys, entry =>
+        {
+            foreach (var key in inputKeys)
+            {
+                if (!entry.Data.ContainsKey(key))
+                {
+                    throw entry.MissingField(key);
+                }
+            }
+
+            var result = func(entry);
+            if (outputKeys.Length == 1)
+            {
+                entry.Set(outputKeys[0], result);
+                return;
+            }
+
+            if (result is not JsonArray list || list.Count != outputKeys.Length)
+            {
+                throw new InvalidOperationException(
+                    $"the expression must give a list of {outputKeys.Length} values for the output keys {string.Join(", ", outputKeys)}, but gave {result?.ToJsonString() ?? "null"}");
+            }
+
+            for (var i = 0; i < outputKeys.Length; i++)
+            {
+                entry.Set(outputKeys[i], list[i]);
+            }
+        });
     }
 
     internal override bool RunsUserCode => true;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -33,13 +32,7 @@ internal sealed class AnswerType<T> : AnswerType
         Wrapped = !IsObject(schema);
         Schema = Wrapped ? Wrap(SchemaOf(typeof(Box))) : schema;
         TypeName = Pretty(typeof(T));
-        var name = new StringBuilder();
-        foreach (var c in TypeName)
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
-        }
-
-        SchemaName = name.ToString().Trim('_') is { Length: > 0 } clean ? clean[..Math.Min(clean.Length, 64)] : "answer";
+        SchemaName = SchemaNameOf(TypeName);
     }
 
     public override string TypeName { get; }
@@ -105,13 +98,6 @@ internal sealed class AnswerType<T> : AnswerType
 
         return box;
     }
-
-    private static bool IsObject(JsonObject schema) => schema["type"] switch
-    {
-        JsonValue one => one.ToString() == "object",
-        JsonArray many => many.Any(t => t?.ToString() == "object") && many.All(t => t?.ToString() is "object" or "null"),
-        _ => false,
-    };
 
     private static string Pretty(Type type) => type switch
     {
