@@ -6,7 +6,7 @@ namespace BatchFactory.Cli;
 /// The <c>batchfactory</c> command: its sub-commands, each writing to one <see cref="TextWriter"/> and returning a
 /// process exit code, so tests run them in-process.
 /// </summary>
-internal static partial class CliApp
+internal static class CliApp
 {
     /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
     /// <param name="args">The command line, without the program's name.</param>
@@ -30,13 +30,12 @@ internal static partial class CliApp
     public static RootCommand Build(TextWriter output)
     {
         var root = new RootCommand("batchfactory: run YAML pipelines of LLM calls, look into their ledgers, list and compare their runs.");
+        root.Subcommands.Add(RunCommand.Build(output));
+        root.Subcommands.Add(ValidateCommand.Build(output));
+        root.Subcommands.Add(GraphCommand.Build(output));
+        root.Subcommands.Add(OpsCommand.Build(output));
         root.Subcommands.Add(LedgerCommands.Build(output));
         root.Subcommands.Add(RunsCommands.Build(output));
-        AddPipelineCommands(root, output);
         return root;
     }
-
-    // run, validate, graph and ops (Pipelines/PipelineCommands.cs): compiled once the YAML pipelines (PipelineFile,
-    // OpCatalog) are in the library; until then this call compiles to nothing.
-    static partial void AddPipelineCommands(RootCommand root, TextWriter output);
 }

@@ -94,6 +94,11 @@ internal static class RunTable
             {
                 changes.Add(string.Create(Culture, $"{label}: {x.Calls:N0} calls, {x.Cached:N0} from the ledger, {x.Failed:N0} failed → {y.Calls:N0}, {y.Cached:N0}, {y.Failed:N0}{(y.Calls > 0 && x.Calls + x.Cached > 0 ? " (ledger explain tells why an entry missed)" : "")}"));
             }
+
+            if (a.Broker is { } p && b.Broker is { } q && (p.InputTokens, p.OutputTokens) != (q.InputTokens, q.OutputTokens))
+            {
+                changes.Add(string.Create(Culture, $"{label}: tokens {p.InputTokens:N0} in / {p.OutputTokens:N0} out → {q.InputTokens:N0} in / {q.OutputTokens:N0} out"));
+            }
         }
 
         var (ta, tb) = (before.Totals, after.Totals);

@@ -46,13 +46,20 @@ public sealed class ConsoleRun
     /// program ends there: <see cref="ConsoleRunner.RunAsync"/> returns 0 without running anything more.
     /// </remarks>
     /// <param name="graph">The graph.</param>
+    /// <param name="models">
+    /// Where the model settings come from: its <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>,
+    /// <see cref="RunOptions.BrokerFor"/>, <see cref="RunOptions.Batch"/>, <see cref="RunOptions.BatchFor"/> and
+    /// <see cref="RunOptions.Prices"/> are used (e.g. a YAML pipeline's <c>PipelineFile.ReadRunOptions()</c>); the
+    /// rest is the console run's. Default <see langword="null"/>: the defaults of <see cref="RunOptions"/>.
+    /// </param>
     /// <returns>The run's result.</returns>
-    public async Task<RunResult> RunAsync(Graph graph)
+    public async Task<RunResult> RunAsync(Graph graph, RunOptions? models = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        models ??= new RunOptions();
         if (Options.Estimate)
         {
-            var estimate = await graph.EstimateAsync(new RunOptions { Project = Project }, _cancellationToken).ConfigureAwait(false);
+            var estimate = await graph.EstimateAsync(OptionsFor(models, monitor: null), _cancellationToken).ConfigureAwait(false);
             await Output.WriteLineAsync(graph.ToString()).ConfigureAwait(false);
             await Output.WriteLineAsync(estimate.ToString()).ConfigureAwait(false);
             throw new RunEstimated();
@@ -60,11 +67,26 @@ public sealed class ConsoleRun
 
         var toConsole = ReferenceEquals(Output, Console.Out);
         using var monitor = ConsoleProgress.Create(new ConsoleProgressOptions { Output = toConsole ? null : Output });
-        var options = new RunOptions { Project = Project, Output = Output, Monitor = monitor, StopToken = _stopToken };
+        var options = OptionsFor(models, monitor);
         await Output.WriteLineAsync(graph.ToString()).ConfigureAwait(false);
         await Output.WriteLineAsync(graph.Explain(options)).ConfigureAwait(false);
         var result = await graph.RunAsync(options, _cancellationToken).ConfigureAwait(false);
         _results.Add(result);
         return result;
     }
+
+    // The run's options: this console run's project, output and stop, the model settings of `models`.
+    private RunOptions OptionsFor(RunOptions models, RunMonitor? monitor) => new()
+    {
+        Project = Project,
+        Output = Output,
+        Monitor = monitor,
+        StopToken = _stopToken,
+        Models = models.Models,
+        Broker = models.Broker,
+        BrokerFor = models.BrokerFor,
+        Batch = models.Batch,
+        BatchFor = models.BatchFor,
+        Prices = models.Prices,
+    };
 }

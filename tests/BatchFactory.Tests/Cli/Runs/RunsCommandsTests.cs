@@ -37,6 +37,19 @@ public sealed class RunsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Compare_LongerPrompt_ShowsTheTokensThatChanged()
+    {
+        await RunAsync("gpt-4o-mini@offline");
+        await RunAsync("gpt-4o-mini@offline", "A long poem, in the style of the old masters, about the {topic}.");
+
+        var (code, output) = await CliRun.RunAsync("runs", "compare", ProjectPath);
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"\[2\] AskLLM › CallLLM: tokens (\d+) in / \d+ out → (\d+) in / \d+ out", output);
+        Assert.DoesNotContain("Nothing changed", output);
+    }
+
+    [Fact]
     public async Task List_TwoRuns_OneLineEachOldestFirst()
     {
         await RunAsync("gpt-4o-mini@offline");
@@ -82,10 +95,10 @@ public sealed class RunsCommandsTests : IDisposable
         Assert.Contains("has no runs yet", output);
     }
 
-    private async Task RunAsync(string model)
+    private async Task RunAsync(string model, string prompt = "A poem about the {topic}.")
     {
         await using var project = ProjectFolder.Open("runs", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        var graph = FromList(["sea", "fire"], outputKey: "topic", idxKey: "topic") | AskLLM("A poem about the {topic}.", model, "poem") | ToList("poem");
+        var graph = FromList(["sea", "fire"], outputKey: "topic", idxKey: "topic") | AskLLM(prompt, model, "poem") | ToList("poem");
         await graph.RunCheckedAsync(new RunOptions { Project = project }, TestRuns.Token);
     }
 }
