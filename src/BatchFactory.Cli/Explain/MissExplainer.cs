@@ -92,22 +92,36 @@ internal static class MissExplainer
         return scan;
     }
 
-    // The entry's previous request if it has one, else the op's request with the fewest differing parts; of the few
-    // tied there, the one with the fewest changed characters, then the latest.
+    // The entry's previous request if it has one, else the op's request with the fewest differing parts; of the
+    // latest few tied there (in the ledger's order), the one with the fewest changed characters, then the latest.
+    // One pass over the candidates, newest first: a million requests are ranked without sorting them.
     private static async Task<(RequestSignature Signature, JsonObject Request)?> NearestAsync(ILedger ledger, Scan scan, StoredRequest target, CancellationToken cancellationToken)
     {
-        var ranked = scan.Requests
-            .Where(candidate => candidate.Key != target.Key)
-            .Select(candidate => (Candidate: candidate, SameEntry: candidate.Idx == target.Idx, Distance: candidate.Distance(scan.TargetSignature!)))
-            .OrderByDescending(c => c.SameEntry).ThenBy(c => c.Distance).ThenByDescending(c => c.Candidate.At, StringComparer.Ordinal)
-            .ToList();
-        if (ranked.Count == 0)
+        var tied = new List<RequestSignature>(FullyCompared);
+        (bool SameEntry, int Distance) bestRank = (false, int.MaxValue);
+        for (var i = scan.Requests.Count - 1; i >= 0; i--)
         {
-            return null;
+            var candidate = scan.Requests[i];
+            if (candidate.Key == target.Key)
+            {
+                continue;
+            }
+
+            var rank = (SameEntry: candidate.Idx == target.Idx, Distance: candidate.Distance(scan.TargetSignature!));
+            if ((rank.SameEntry && !bestRank.SameEntry) || (rank.SameEntry == bestRank.SameEntry && rank.Distance < bestRank.Distance))
+            {
+                (bestRank, tied) = (rank, new List<RequestSignature>(FullyCompared));
+            }
+            else if (rank != bestRank || tied.Count == FullyCompared)
+            {
+                continue;
+            }
+
+            tied.Add(candidate);
         }
 
         (RequestSignature Signature, JsonObject Request, long Changed)? best = null;
-        foreach (var (candidate, _, _) in ranked.TakeWhile(c => (c.SameEntry, c.Distance) == (ranked[0].SameEntry, ranked[0].Distance)).Take(FullyCompared))
+        foreach (var candidate in tied)
         {
             var request = await RequestAsync(ledger, candidate.Key, cancellationToken).ConfigureAwait(false);
             var changed = RequestDiff.ChangedCharacters(request, target.Request);
@@ -117,7 +131,7 @@ internal static class MissExplainer
             }
         }
 
-        return (best!.Value.Signature, best.Value.Request);
+        return best is { } chosen ? (chosen.Signature, chosen.Request) : null;
     }
 
     private static async Task<JsonObject> RequestAsync(ILedger ledger, string key, CancellationToken cancellationToken)
