@@ -12,10 +12,15 @@ internal static class BatchSets
 {
     private const string ModeParameter = "mode";
 
-    /// <summary>The sets for the pipeline at <paramref name="path"/>; none for a file that is not a mapping with a <c>graph:</c> list (the load then says what is wrong).</summary>
+    /// <summary>The sets for the pipeline at <paramref name="path"/>; none for a file that is not there or not a mapping with a <c>graph:</c> list (the load then says what is wrong).</summary>
     /// <exception cref="CliException">The file is not valid YAML (the message says where).</exception>
     public static IReadOnlyList<string> For(string path)
     {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
         var stream = new YamlStream();
         try
         {

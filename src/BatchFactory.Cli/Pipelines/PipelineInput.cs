@@ -13,7 +13,6 @@ internal sealed class PipelineInput
     private readonly Option<string[]> _sets = new("--set")
     {
         Description = "Override a var (name=value, vars.name=value) or an op argument (graph.N.argument=value; N is the op's position or id). Repeatable.",
-        AllowMultipleArgumentsPerToken = false,
     };
 
     private readonly Option<string?> _model = new("--model")
@@ -28,10 +27,6 @@ internal sealed class PipelineInput
         command.Options.Add(_sets);
         command.Options.Add(_model);
     }
-
-    /// <summary>The <c>--set</c> values, then <c>--model</c> as <c>model=M</c> (last, so it wins).</summary>
-    public IReadOnlyList<string> Sets(ParseResult parse, IEnumerable<string>? more = null) =>
-        [.. parse.GetValue(_sets) ?? [], .. more ?? [], .. parse.GetValue(_model) is { } model ? [$"model={model}"] : Array.Empty<string>()];
 
     /// <summary>The pipeline file as given.</summary>
     public string Path(ParseResult parse) => parse.GetValue(_path)!;
@@ -55,4 +50,8 @@ internal sealed class PipelineInput
             throw new CliException(ex.Message, ex);
         }
     }
+
+    // The --set values, then more, then --model as model=M (last, so it wins).
+    private IReadOnlyList<string> Sets(ParseResult parse, IEnumerable<string>? more) =>
+        [.. parse.GetValue(_sets) ?? [], .. more ?? [], .. parse.GetValue(_model) is { } model ? [$"model={model}"] : Array.Empty<string>()];
 }

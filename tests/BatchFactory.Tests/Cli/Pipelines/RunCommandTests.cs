@@ -108,7 +108,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_MissingFile_Exits2()
     {
-        var (code, output) = await CliRun.RunAsync("run", _folder["nowhere.yaml"]);
+        var (code, output) = await CliRun.RunAsync("run", _folder["nowhere.yaml"], "--batch");
 
         Assert.Equal(2, code);
         Assert.Contains("does not exist", output);
