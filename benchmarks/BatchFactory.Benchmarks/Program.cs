@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --providers    a pool of 4 servers vs one; OpenTelemetry listeners vs none
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --explain      batchfactory ledger explain on 1,000,000 records
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --micro --filter '*'  BenchmarkDotNet micro-benchmarks
 // See benchmarks/README.md.
 using BatchFactory.Benchmarks.ControlFlow;
@@ -31,6 +32,11 @@ internal static class Program
         if (args.Contains("--ledger"))
         {
             return await RunLedgerAsync(args);
+        }
+
+        if (args.Contains("--explain"))
+        {
+            return await RunExplainAsync(args);
         }
 
         if (args.Contains("--control-flow"))
@@ -98,6 +104,20 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync(ControlFlowHarnessOptions.Usage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunExplainAsync(string[] args)
+    {
+        try
+        {
+            return await Explain.ExplainHarness.RunAsync(Explain.ExplainHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(Explain.ExplainHarnessOptions.Usage);
             return 2;
         }
     }

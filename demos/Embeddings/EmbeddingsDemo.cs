@@ -13,7 +13,7 @@ public static class EmbeddingsDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("Embeddings", "embed topics and rank every pair by cosine similarity", "text-embedding-3-small@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         // 1. Embed every topic (cached in the project's ledger: a second run makes no call).
         var embedded = await run.RunAsync(

@@ -21,7 +21,7 @@ public static class PromptManagementDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("PromptManagement", "one prompt per language, chosen per entry by a prompt builder", "gpt-4o-mini@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         var project = run.Project;
         var folder = project["out/haiku"];

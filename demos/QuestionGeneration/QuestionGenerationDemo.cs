@@ -15,7 +15,7 @@ public static class QuestionGenerationDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("QuestionGeneration", "ask for typed question/answer pairs, rate them, keep the good ones", "gpt-4o-mini@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         var jsonl = run.Project["out/qa.jsonl"];
         var parquet = run.Project["out/qa.parquet"];

@@ -13,7 +13,7 @@ public static class QuickstartDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("Quickstart", "ask a model for a poem about five topics, cached in the project's ledger", "gpt-4o-mini@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         var poems = run.Project["out/poems.md"];
         var g = ReadMarkdownLines(DemoData.Find("topics.md"))

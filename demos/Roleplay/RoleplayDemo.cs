@@ -15,7 +15,7 @@ public static class RoleplayDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("Roleplay", "a teacher and a student talk in a loop about each topic", "gpt-4o-mini@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         var project = run.Project;
         var teacher = new AICharacter("Teacher", "You are a patient teacher." + Format, run.Model);

@@ -20,7 +20,7 @@ public static class TextSegmentationDemo
     public static Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
         Demo.RunAsync("TextSegmentation", "split a story into scenes with parallel LLM calls over its chunks", "gpt-4o-mini@offline", args, RunAsync, output, cancellationToken);
 
-    private static async Task<string[]> RunAsync(DemoRun run)
+    private static async Task<string[]> RunAsync(ConsoleRun run)
     {
         var project = run.Project;
         var output = project["out/scenes.md"];

@@ -9,6 +9,7 @@ public sealed class TestLayoutTests
     // A test folder's first segment names the source project it mirrors; any other first segment is a folder of the library.
     private static readonly Dictionary<string, string> Projects = new(StringComparer.Ordinal)
     {
+        ["Cli"] = "BatchFactory.Cli",
         ["Console"] = "BatchFactory.Console",
         ["Testing"] = "BatchFactory.Testing",
     };

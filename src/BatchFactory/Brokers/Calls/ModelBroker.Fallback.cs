@@ -18,7 +18,7 @@ internal sealed partial class ModelBroker
         {
             if (await ledger.TryGetAsync(member.Key, cancellationToken).ConfigureAwait(false) is JsonObject stored)
             {
-                return (stored, member);
+                return (AnswerRecord.Answer(stored), member);
             }
         }
 

@@ -94,7 +94,7 @@ internal sealed partial class ModelBroker : IDisposable
             var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
             if (site.Ledger is not null && _keepsAnswers)
             {
-                await site.Ledger.AppendAsync(by.Key, answer, CancellationToken.None).ConfigureAwait(false);
+                await site.Ledger.AppendAsync(by.Key, AnswerRecord.Of(answer, site, idx, by, _setup.Time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
             }
 
             mine.SetResult(answer);
@@ -126,7 +126,7 @@ internal sealed partial class ModelBroker : IDisposable
                     site.Counters.RateLimited();
                 }
 
-                await TryRecordFailureAsync(site.Ledger, request, Secrets.Describe(ex)).ConfigureAwait(false);
+                await TryRecordFailureAsync(site, idx, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }
 
             mine.SetException(ex);
@@ -247,9 +247,9 @@ internal sealed partial class ModelBroker : IDisposable
 
     // The model's error is what the caller must see: a ledger that cannot take the record (it is faulted, and its own
     // error reached whoever wrote first) must not replace it.
-    private async Task TryRecordFailureAsync(ILedger? ledger, ModelRequest request, string error)
+    private async Task TryRecordFailureAsync(CallSite site, string idx, ModelRequest request, string error)
     {
-        if (ledger is null || !_keepsAnswers)
+        if (site.Ledger is not { } ledger || !_keepsAnswers)
         {
             return;
         }
@@ -260,6 +260,7 @@ internal sealed partial class ModelBroker : IDisposable
             ["error"] = error,
             ["at"] = _setup.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
         };
+        AnswerRecord.Stamp(record, site, idx, request, _setup.Time.GetUtcNow());
         try
         {
             await ledger.AppendAsync(request.Key + "#failed", record, CancellationToken.None).ConfigureAwait(false);

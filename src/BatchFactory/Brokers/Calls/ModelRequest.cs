@@ -19,6 +19,9 @@ internal abstract class ModelRequest(string key, ModelSpec model)
 
     /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
     public abstract string Describe();
+
+    /// <summary>What is asked as a fresh JSON object the caller owns, stored beside the answer (see <see cref="AnswerRecord"/>).</summary>
+    public abstract JsonObject Content();
 }
 
 /// <summary>A chat request, as <c>GenerateLLMRequest</c> builds it (see <see cref="ChatRequest"/>).</summary>
@@ -29,6 +32,9 @@ internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelReque
 
     /// <inheritdoc/>
     public override string Describe() => Request.ToJsonString();
+
+    /// <inheritdoc/>
+    public override JsonObject Content() => (JsonObject)Request.DeepClone();
 }
 
 /// <summary>A text to embed.</summary>
@@ -42,4 +48,7 @@ internal sealed class EmbeddingCall(string text, ModelSpec model)
 
     /// <inheritdoc/>
     public override string Describe() => Text;
+
+    /// <inheritdoc/>
+    public override JsonObject Content() => new() { ["input"] = Text, ["model"] = Model.ToString() };
 }

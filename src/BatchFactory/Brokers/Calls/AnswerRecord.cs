@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace BatchFactory.Brokers;
+
+/// <summary>
+/// What the broker stores under a request's key: the answer (or, under <c>&lt;key&gt;#failed</c>, the failure), plus
+/// <c>"asked": {"op": …, "idx": …, "at": …}</c> (the op and entry that first sent the request, and when, as ISO 8601
+/// UTC) and <c>"request"</c> (what was asked: for a chat the request object whose canonical form is the key; for an
+/// embedding <c>{"input": …, "model": …}</c>). <c>batchfactory ledger explain</c> reads them to say why an entry's
+/// request missed the cache. Records written before these fields existed lack them and are still served: readers get
+/// the answer without them (<see cref="Answer"/>).
+/// </summary>
+internal static class AnswerRecord
+{
+    /// <summary>The field holding what was asked.</summary>
+    public const string RequestField = "request";
+
+    /// <summary>The field holding the op, entry and time of the first asking.</summary>
+    public const string AskedField = "asked";
+
+    /// <summary>A copy of <paramref name="answer"/> stamped with where and when <paramref name="request"/> was asked.</summary>
+    public static JsonObject Of(JsonObject answer, CallSite site, string idx, ModelRequest request, DateTimeOffset at)
+    {
+        var record = (JsonObject)answer.DeepClone();
+        Stamp(record, site, idx, request, at);
+        return record;
+    }
+
+    /// <summary>Adds the <c>asked</c> and <c>request</c> fields to <paramref name="record"/>.</summary>
+    public static void Stamp(JsonObject record, CallSite site, string idx, ModelRequest request, DateTimeOffset at)
+    {
+        record[AskedField] = new JsonObject
+        {
+            ["op"] = site.Op,
+            ["idx"] = idx,
+            ["at"] = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        };
+        record[RequestField] = request.Content();
+    }
+
+    /// <summary>The answer of a stored <paramref name="record"/> (which the caller owns): the record without the fields of <see cref="Stamp"/>.</summary>
+    public static JsonObject Answer(JsonObject record)
+    {
+        record.Remove(AskedField);
+        record.Remove(RequestField);
+        return record;
+    }
+}
