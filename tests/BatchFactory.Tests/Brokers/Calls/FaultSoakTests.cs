@@ -24,6 +24,8 @@ public sealed class FaultSoakTests : IAsyncLifetime
     private long _retries;
     private long _refused;
     private long _seen429;
+    private long _timeouts;
+    private long _slow;
 
     public async ValueTask InitializeAsync() =>
         _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = Select, MaxRecordedRequests = 0 }, TestRuns.Token);
@@ -54,7 +56,9 @@ public sealed class FaultSoakTests : IAsyncLifetime
         Assert.Equal((retries, seen429), (result.Summary.Totals.Retries, result.Summary.Totals.RateLimited));
         Assert.InRange(seen429, Entries / 4, Interlocked.Read(ref _refused));
         Assert.InRange(sent, result.Calls + seen429 + result.FailedCalls, long.MaxValue);
-        Assert.DoesNotContain(_answered, a => a.Value > 1);
+        // A request is answered twice only when its attempt timed out while the answer was on its way (a loaded
+        // machine): never more often than the client timed out beyond the slow answers injected.
+        Assert.InRange(_answered.Sum(a => a.Value - 1), 0, Math.Max(0, Interlocked.Read(ref _timeouts) - Interlocked.Read(ref _slow)));
         Assert.Equal((0L, sent), (again.Calls, _server.ChatRequests));
         Assert.Equal(Rows(result), Rows(again));
     }
@@ -118,6 +122,10 @@ public sealed class FaultSoakTests : IAsyncLifetime
                     {
                         Interlocked.Increment(ref _seen429);
                     }
+                    else if (retry.Reason == "timeout")
+                    {
+                        Interlocked.Increment(ref _timeouts);
+                    }
                 },
             },
         },
@@ -165,6 +173,10 @@ public sealed class FaultSoakTests : IAsyncLifetime
         else if (failure.StatusCode == 429)
         {
             Interlocked.Increment(ref _refused);
+        }
+        else if (failure.Kind == FailureKind.Slow)
+        {
+            Interlocked.Increment(ref _slow);
         }
 
         return failure;
