@@ -10,8 +10,8 @@ namespace BatchFactory.Cli;
 /// differing parts, the latest on a tie), and their exact difference (<see cref="RequestDiff"/>).
 /// </summary>
 /// <remarks>
-/// The ledger is read once, in append order; of each of the op's requests only a <see cref="RequestSignature"/> is
-/// kept; the few best candidates are read again by key and compared in full. Records written before requests were stored beside their
+/// The ledger is read once, in append order, by a <see cref="RecordScanner"/>; of each of the op's requests only a
+/// <see cref="RequestSignature"/> is kept; the few best candidates are read again by key and compared in full. Records written before requests were stored beside their
 /// answers are counted and skipped.
 /// </remarks>
 internal static class MissExplainer
@@ -47,8 +47,8 @@ internal static class MissExplainer
             return text.ToString();
         }
 
-        text.Append(culture, $"Nearest stored request: {(nearest.Idx == idx ? "the same entry's previous request" : $"entry {nearest.Idx}'s")}, {nearest.Key}, asked at {nearest.At}.").AppendLine();
-        var differences = RequestDiff.Compare(stored, target.Request);
+        text.Append(culture, $"Nearest stored request: {(nearest.Idx == idx ? "the same entry's previous request" : $"entry {nearest.Idx}'s")}, {nearest.Key}, asked at {stored.At}.").AppendLine();
+        var differences = RequestDiff.Compare(stored.Request, target.Request);
         text.Append(culture, $"What differs ({differences.Count}):").AppendLine();
         foreach (var difference in differences)
         {
@@ -64,29 +64,25 @@ internal static class MissExplainer
 
     private static async Task<Scan> ScanAsync(ILedger ledger, string op, string? idx, CancellationToken cancellationToken)
     {
-        var scan = new Scan();
-        await foreach (var record in ledger.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        var scan = new Scan(op, idx);
+        using var scanner = new RecordScanner();
+        if (ledger is JsonlLedger jsonl)
         {
-            if (StoredRequest.Of(record) is not { } request)
+            // A JSONL ledger hands over its records' text: nothing is parsed into nodes.
+            jsonl.ScanRecordTexts((key, value) => scan.Add(key, scanner.Scan(key, value)), cancellationToken);
+        }
+        else
+        {
+            await foreach (var record in ledger.EnumerateAsync(cancellationToken).ConfigureAwait(false))
             {
-                scan.WithoutRequest += StoredRequest.IsModelKey(record.Key) ? 1 : 0;
-                continue;
+                scan.Add(record.Key, scanner.Scan(record));
             }
+        }
 
-            scan.Ops[request.Op] = scan.Ops.GetValueOrDefault(request.Op) + 1;
-            if (!Names(request.Op, op))
-            {
-                continue;
-            }
-
-            scan.Matched.Add(request.Op);
-            var signature = RequestSignature.Of(request);
-            scan.Requests.Add(signature);
-            if ((idx is null || request.Idx == idx) && (scan.Target is null || string.CompareOrdinal(request.At, scan.Target.At) >= 0))
-            {
-                scan.Target = request;
-                scan.TargetSignature = signature;
-            }
+        // Only the target is read whole.
+        if (scan.TargetKey is { } target && await ledger.TryGetAsync(target, cancellationToken).ConfigureAwait(false) is { } value)
+        {
+            scan.Target = StoredRequest.Of(new LedgerRecord(target, value));
         }
 
         return scan;
@@ -95,7 +91,7 @@ internal static class MissExplainer
     // The entry's previous request if it has one, else the op's request with the fewest differing parts; of the
     // latest few tied there (in the ledger's order), the one with the fewest changed characters, then the latest.
     // One pass over the candidates, newest first: a million requests are ranked without sorting them.
-    private static async Task<(RequestSignature Signature, JsonObject Request)?> NearestAsync(ILedger ledger, Scan scan, StoredRequest target, CancellationToken cancellationToken)
+    private static async Task<(RequestSignature Signature, StoredRequest Stored)?> NearestAsync(ILedger ledger, Scan scan, StoredRequest target, CancellationToken cancellationToken)
     {
         var tied = new List<RequestSignature>(FullyCompared);
         (bool SameEntry, int Distance) bestRank = (false, int.MaxValue);
@@ -120,11 +116,11 @@ internal static class MissExplainer
             tied.Add(candidate);
         }
 
-        (RequestSignature Signature, JsonObject Request, long Changed)? best = null;
+        (RequestSignature Signature, StoredRequest Request, long Changed)? best = null;
         foreach (var candidate in tied)
         {
             var request = await RequestAsync(ledger, candidate.Key, cancellationToken).ConfigureAwait(false);
-            var changed = RequestDiff.ChangedCharacters(request, target.Request);
+            var changed = RequestDiff.ChangedCharacters(request.Request, target.Request);
             if (best is null || changed < best.Value.Changed)
             {
                 best = (candidate, request, changed);
@@ -134,10 +130,10 @@ internal static class MissExplainer
         return best is { } chosen ? (chosen.Signature, chosen.Request) : null;
     }
 
-    private static async Task<JsonObject> RequestAsync(ILedger ledger, string key, CancellationToken cancellationToken)
+    private static async Task<StoredRequest> RequestAsync(ILedger ledger, string key, CancellationToken cancellationToken)
     {
         var record = await ledger.TryGetAsync(key, cancellationToken).ConfigureAwait(false) ?? await ledger.TryGetAsync(key + "#failed", cancellationToken).ConfigureAwait(false);
-        return StoredRequest.Of(new LedgerRecord(key, record!))!.Request;
+        return StoredRequest.Of(new LedgerRecord(key, record!))!;
     }
 
     private static string NotFound(Scan scan, string ledgerName, string op, string? idx)
@@ -160,18 +156,46 @@ internal static class MissExplainer
         return text.ToString();
     }
 
-    private sealed class Scan
+    private sealed class Scan(string op, string? idx)
     {
+        private string? _targetAt;
+
         public Dictionary<string, long> Ops { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> Matched { get; } = new(StringComparer.Ordinal);
 
         public List<RequestSignature> Requests { get; } = [];
 
+        // The record key (with #failed for a failure) of the entry's latest request, read whole once the scan is done.
+        public string? TargetKey { get; private set; }
+
         public StoredRequest? Target { get; set; }
 
-        public RequestSignature? TargetSignature { get; set; }
+        public RequestSignature? TargetSignature { get; private set; }
 
-        public long WithoutRequest { get; set; }
+        public long WithoutRequest { get; private set; }
+
+        // One record of the ledger, with what the scanner read of it (null: no stored request).
+        public void Add(string key, (string Op, string At, RequestSignature Signature)? scanned)
+        {
+            if (scanned is not var (asker, at, signature))
+            {
+                WithoutRequest += StoredRequest.IsModelKey(key) ? 1 : 0;
+                return;
+            }
+
+            Ops[asker] = Ops.GetValueOrDefault(asker) + 1;
+            if (!Names(asker, op))
+            {
+                return;
+            }
+
+            Matched.Add(asker);
+            Requests.Add(signature);
+            if ((idx is null || signature.Idx == idx) && (_targetAt is null || string.CompareOrdinal(at, _targetAt) >= 0))
+            {
+                (TargetKey, _targetAt, TargetSignature) = (key, at, signature);
+            }
+        }
     }
 }

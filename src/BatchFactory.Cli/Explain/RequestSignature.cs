@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace BatchFactory.Cli;
 
 /// <summary>
@@ -11,22 +9,15 @@ internal sealed class RequestSignature
 {
     private readonly int[] _parts;
 
-    private RequestSignature(StoredRequest request)
+    /// <summary>A signature of the request stored under <paramref name="key"/>.</summary>
+    /// <param name="key">The request's key (without <c>#failed</c>).</param>
+    /// <param name="idx">The entry it was asked for.</param>
+    /// <param name="parts">Hashes of its parts: model, settings, response format, sample, then each message.</param>
+    public RequestSignature(string key, string idx, int[] parts)
     {
-        Key = request.Key;
-        Idx = request.Idx;
-        At = request.At;
-        var body = request.Request;
-        var messages = body["messages"] as JsonArray;
-        _parts = new int[4 + (messages?.Count ?? 0)];
-        _parts[0] = Hash(body["model"]);
-        _parts[1] = Hash(body["options"]) ^ Hash(body["input"]);
-        _parts[2] = Hash(body["response_format"]);
-        _parts[3] = Hash(body["sample"]);
-        for (var i = 0; i < (messages?.Count ?? 0); i++)
-        {
-            _parts[4 + i] = Hash(messages![i]);
-        }
+        Key = key;
+        Idx = idx;
+        _parts = parts;
     }
 
     /// <summary>The request's key (without <c>#failed</c>).</summary>
@@ -34,12 +25,6 @@ internal sealed class RequestSignature
 
     /// <summary>The entry it was asked for.</summary>
     public string Idx { get; }
-
-    /// <summary>When it was asked, ISO 8601 UTC.</summary>
-    public string At { get; }
-
-    /// <summary>The signature of <paramref name="request"/>.</summary>
-    public static RequestSignature Of(StoredRequest request) => new(request);
 
     /// <summary>How many parts (model, settings, format, sample, each message position) differ between the two requests.</summary>
     public int Distance(RequestSignature other)
@@ -52,6 +37,4 @@ internal sealed class RequestSignature
 
         return distance;
     }
-
-    private static int Hash(JsonNode? node) => node is null ? 0 : node.ToJsonString().GetHashCode(StringComparison.Ordinal);
 }

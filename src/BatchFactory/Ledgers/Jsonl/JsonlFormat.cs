@@ -106,6 +106,37 @@ internal static class JsonlFormat
         }
     }
 
+    /// <summary>
+    /// The key of a record line that was written by <see cref="Line"/> or checked on open, and its value's JSON text
+    /// (a slice of <paramref name="line"/>), without parsing the value.
+    /// </summary>
+    public static ReadOnlySpan<byte> ReadText(ReadOnlySpan<byte> line, out string key)
+    {
+        var reader = new Utf8JsonReader(line);
+        reader.Read();
+        key = "";
+        var value = ReadOnlySpan<byte>.Empty;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isKey = reader.ValueTextEquals("k"u8);
+            var isValue = !isKey && reader.ValueTextEquals("v"u8);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            if (isKey)
+            {
+                key = reader.GetString()!;
+            }
+
+            reader.Skip();
+            if (isValue)
+            {
+                value = line[start..(int)reader.BytesConsumed];
+            }
+        }
+
+        return value;
+    }
+
     /// <summary>Reads the key and value of a record line that was written by <see cref="Line"/> or checked on open.</summary>
     public static (string Key, JsonNode Value) Read(ReadOnlySpan<byte> line)
     {

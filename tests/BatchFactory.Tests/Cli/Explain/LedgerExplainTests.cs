@@ -84,9 +84,26 @@ public sealed class LedgerExplainTests : IDisposable
         Assert.Equal(2, second.CachedCalls);
     }
 
-    private async Task<RunResult> RunAsync(AskOptions options, params string[] topics)
+    [Fact]
+    public async Task Explain_SqliteLedger_ExplainsAsAJsonlLedgerDoes()
     {
-        await using var project = ProjectFolder.Open("explain", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
+        await RunAsync(new AskOptions { Llm = new LlmOptions { Temperature = 0.7 } }, LedgerBackend.Sqlite, "sea", "fire");
+        await RunAsync(new AskOptions { Llm = new LlmOptions { Temperature = 0.2 } }, LedgerBackend.Sqlite, "sea", "fire", "seal");
+
+        var (code, output) = await CliRun.RunAsync("ledger", "explain", ProjectPath, "--op", "AskLLM", "--idx", "seal");
+
+        Assert.Equal(0, code);
+        Assert.Contains("Entry seal of op 'AskLLM › CallLLM'", output);
+        Assert.Contains("Nearest stored request: entry sea's", output);
+        Assert.Contains("What differs (1):", output);
+        Assert.True(output.Contains("message 1 (user): first differs at character 27", StringComparison.Ordinal), output);
+    }
+
+    private Task<RunResult> RunAsync(AskOptions options, params string[] topics) => RunAsync(options, LedgerBackend.Jsonl, topics);
+
+    private async Task<RunResult> RunAsync(AskOptions options, LedgerBackend backend, params string[] topics)
+    {
+        await using var project = ProjectFolder.Open("explain", "1", new ProjectFolderOptions { DataDirectory = _data.Path, Backend = backend });
         var graph = FromList(topics.Length == 0 ? ["sea", "fire"] : topics, outputKey: "topic", idxKey: "topic")
             | AskLLM("Write a poem about the {topic}.", "gpt-4o-mini@offline", "poem", options)
             | ToList("poem");
