@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Text;
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers.Resilience;
+using Microsoft.Extensions.AI;
 
 namespace BatchFactory.Brokers;
 
 /// <summary>
 /// Answers without calling anything, for <c>EstimateAsync</c>: counts each request (each key once) per op with its estimated tokens
-/// (the per-minute token limiter's estimate) and cost, and answers a placeholder (empty text, a one-dimension zero
-/// vector) carrying those tokens as usage.
+/// (the per-minute token limiter's estimate) and cost, and answers a placeholder (empty text, a value the schema of a
+/// typed answer accepts, a one-dimension zero vector) carrying those tokens as usage.
 /// </summary>
 internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : IAnswerSource
 {
@@ -36,8 +39,15 @@ internal sealed class EstimatedAnswers(BrokerSetup setup, BatchSetup batches) : 
         var usage = new JsonObject { ["input_tokens"] = input, ["output_tokens"] = output };
         return Task.FromResult(request is EmbeddingCall
             ? new JsonObject { ["vector"] = Convert.ToBase64String(new byte[sizeof(float)]), ["dimensions"] = 1, ["usage"] = usage }
-            : new JsonObject { ["text"] = "", ["model"] = request.Model.ToString(), ["finish_reason"] = "stop", ["usage"] = usage });
+            : new JsonObject { ["text"] = Placeholder((ChatCall)request), ["model"] = request.Model.ToString(), ["finish_reason"] = "stop", ["usage"] = usage });
     }
+
+    // Empty text, or for a typed answer a value its JSON schema accepts (as the offline provider makes one), so the op
+    // reads it as valid: no repair request is counted, and the ops after it run on it.
+    private static string Placeholder(ChatCall request) =>
+        ChatRequest.Options(request.Request)?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }
+            ? SchemaInstance.Create(JsonNode.Parse(schema.GetRawText())!, XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(request.Key)))?.ToJsonString() ?? "null"
+            : "";
 
     /// <summary>The estimate: a row per op, in node order.</summary>
     public CostEstimate Result() =>

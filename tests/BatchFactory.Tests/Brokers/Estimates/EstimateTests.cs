@@ -101,6 +101,24 @@ public sealed class EstimateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EstimateAsync_TypedAnswer_CountsOneRequestPerEntryAndTheOpsAfterIt()
+    {
+        var graph = Source(Topics(3))
+            | AskLLM<Verdict>("Judge {topic}", Model, "verdict")
+            | MapField((Verdict v) => v.Reason, "verdict", "reason")
+            | AskLLM("Explain {reason}", Model, "explained")
+            | OutputEntries();
+
+        var estimate = await graph.EstimateAsync(Options(), TestRuns.Token);
+
+        Assert.Equal(3L, estimate.Ops[0].Requests);
+        Assert.True(estimate.Ops[1].Requests >= 1, estimate.ToString());
+        Assert.Equal(0, _server.ChatRequests);
+    }
+
+    public sealed record Verdict([property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Score, string Reason);
+
+    [Fact]
     public async Task EstimateAsync_EmbedText_CountsInputTokensOnly()
     {
         var graph = Source(Topics(3)) | EmbedText("topic", "text-embedding-3-small@openai", "vector") | OutputEntries();
