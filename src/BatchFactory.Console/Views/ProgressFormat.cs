@@ -46,6 +46,17 @@ internal static class ProgressFormat
             : $"{text}, cooling down: {string.Join(", ", coolDowns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {Time(c.Value)}"))}";
     }
 
+    /// <summary>
+    /// The run's provider batches by status, after <paramref name="separator"/>, with their requests done of total:
+    /// <c>batches: 1 in_progress 120/500, 2 completed 1,000/1,000</c>; empty when the run sent no batch.
+    /// </summary>
+    public static string Batches(RunProgress progress, string separator) =>
+        progress.Batches.Count == 0
+            ? ""
+            : separator + "batches: " + string.Join(", ", progress.Batches
+                .GroupBy(b => b.Status, StringComparer.Ordinal)
+                .Select(g => $"{Count(g.Count())} {g.Key} {Count(g.Sum(b => (long)b.Completed + b.Failed))}/{Count(g.Sum(b => (long)b.Requests))}"));
+
     /// <summary>How a run ended, in a sentence.</summary>
     public static string Ended(RunEnded ended) => ended.Summary.Status switch
     {

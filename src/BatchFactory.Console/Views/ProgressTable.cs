@@ -59,9 +59,14 @@ internal static class ProgressTable
         var title = $"{ProgressFormat.Time(progress.Elapsed)}  {ProgressFormat.Read(progress, ops)} read  {ProgressFormat.Count(t.Calls)} calls  " +
             $"{ProgressFormat.Cost(t.Cost)}  ETA {ProgressFormat.Time(progress.IsFinal ? TimeSpan.Zero : progress.Eta)}";
         var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape(title));
+        var batches = ProgressFormat.Batches(progress, "");
         if (ProgressFormat.Throttling(progress, "") is { Length: > 0 } throttling)
         {
-            table.Caption($"[yellow]{Markup.Escape(throttling)}[/]");
+            table.Caption($"[yellow]{Markup.Escape(throttling)}[/]{(batches.Length > 0 ? "\n" + Markup.Escape(batches) : "")}");
+        }
+        else if (batches.Length > 0)
+        {
+            table.Caption(Markup.Escape(batches));
         }
 
         table.AddColumn(new TableColumn("op") { NoWrap = true });

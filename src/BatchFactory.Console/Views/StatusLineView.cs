@@ -47,7 +47,8 @@ internal sealed class StatusLineView(TextWriter output, TimeSpan interval) : Run
                 .Append(ProgressFormat.Count(t.OutputTokens)).Append(" out | ")
                 .Append(ProgressFormat.Cost(t.Cost)).Append(" | ")
                 .Append(ProgressFormat.Rate(progress.Nodes.Sum(o => o.CallsPerSecond))).Append(" calls/s")
-                .Append(ProgressFormat.Throttling(progress, " | "));
+                .Append(ProgressFormat.Throttling(progress, " | "))
+                .Append(ProgressFormat.Batches(progress, " | "));
         }
 
         if (!progress.IsFinal)

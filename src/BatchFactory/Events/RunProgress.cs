@@ -22,6 +22,12 @@ public sealed record RunProgress(TimeSpan Elapsed, IReadOnlyList<OpProgress> Nod
             .GroupBy(b => b.Model, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Max(b => b.CoolDown!.Value), StringComparer.Ordinal);
 
+    /// <summary>
+    /// The run's provider batches at this sample (each with its status and requests done), in the order they were
+    /// submitted; empty when the run sent no batch. <see cref="BatchChanged"/> tells when one changes.
+    /// </summary>
+    public IReadOnlyList<BatchSummary> Batches { get; init; } = [];
+
     /// <summary>The longest estimated time left of any op; <see langword="null"/> when no op has an estimate.</summary>
     public TimeSpan? Eta => Nodes.Max(o => o.Eta);
 }

@@ -64,7 +64,7 @@ internal sealed partial class RunTelemetry
         var ops = contexts.Select(c => new OpInfo(c.Node, c.Name, c.Description, c.Broker is not null, c.Op.KnownCount, Inputs(graph, c.Node), c.Op.OutputPorts)).ToList();
         _pump = new RunEventPump(monitor, _runLog, Secrets);
         await _pump.PublishSurelyAsync(new RunStarted(Elapsed, _startedAt, ops)).ConfigureAwait(false);
-        _sampler = new ProgressSampler(ops, _options.TimeProvider, monitor.SampleInterval, () => (Stats(), Elapsed), _pump.Publish,
+        _sampler = new ProgressSampler(ops, _options.TimeProvider, monitor.SampleInterval, () => (Stats(), Elapsed), progress => _pump.Publish(WithBatches(progress)),
             ex => RunLog.SamplingFailed(_runLog, Secrets.Describe(ex)));
     }
 
@@ -104,7 +104,7 @@ internal sealed partial class RunTelemetry
 
         if (_pump is not null)
         {
-            await _pump.PublishSurelyAsync(_sampler!.Final(stats, elapsed)).ConfigureAwait(false);
+            await _pump.PublishSurelyAsync(WithBatches(_sampler!.Final(stats, elapsed))).ConfigureAwait(false);
             await _pump.PublishSurelyAsync(status switch
             {
                 RunStatus.Completed or RunStatus.CompletedWithFailures or RunStatus.Stopped => new RunCompleted(elapsed, summary),

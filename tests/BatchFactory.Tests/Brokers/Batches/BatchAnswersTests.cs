@@ -250,6 +250,25 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Monitor_BatchRun_PublishesEachBatchsChangesUntilCompleted_AndSamplesListIt()
+    {
+        using var monitor = new RunMonitor { SampleInterval = TimeSpan.FromMilliseconds(10) };
+        var recorder = new EventRecorder();
+        using var subscription = monitor.Subscribe(recorder);
+
+        await (Source(Topics(6)) | AskLLM("Say {topic}", Model, "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries())
+            .RunCheckedAsync(Options(null, monitor: monitor), TestRuns.Token);
+
+        var changes = recorder.Of<BatchChanged>();
+        Assert.NotEmpty(changes);
+        var id = Assert.Single(changes.Select(c => c.Batch.Id).Distinct());
+        Assert.Equal(new BatchSummary(id, Model, "completed", 6, 6, 0), changes[^1].Batch);
+        var final = recorder.Of<RunProgress>().Single(p => p.IsFinal);
+        Assert.Equal([changes[^1].Batch], final.Batches);
+        Assert.Equal(changes.Count, changes.Select(c => c.Batch).Distinct().Count());
+    }
+
+    [Fact]
     public void BatchOptions_OutOfRange_FailsNamingTheSetting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 60_000 } }.Validate());
@@ -268,8 +287,9 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         (Source(topics) | AskLLM("Say {topic}", Model, "answer", options ?? new AskOptions { Mode = mode }) | OutputEntries())
             .RunAsync(Options(batch, project, clock), kill?.Token ?? TestRuns.Token);
 
-    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null, TimeProvider? clock = null, ModelPrices? prices = null) => new()
+    private RunOptions Options(BatchOptions? batch, ProjectFolder? project = null, TimeProvider? clock = null, ModelPrices? prices = null, RunMonitor? monitor = null) => new()
     {
+        Monitor = monitor,
         Prices = prices ?? ModelPrices.Default,
         Project = project ?? _project.Project,
         TimeProvider = clock ?? TimeProvider.System,

@@ -86,4 +86,23 @@ public sealed class StatusLineViewTests
 
         Assert.Contains("| retries 3 (429: 2), held back 00:00:05, cooling down: m@p 00:00:04 | ETA", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Sample_WithProviderBatches_TheLineSaysHowManyInEachStatusAndTheirRequestsDone()
+    {
+        var output = new StringWriter();
+        var view = new BatchFactory.Progress.StatusLineView(output, TimeSpan.Zero);
+        OpInfo[] ops = [new(0, "FromList", "FromList", false, 12, []), new(1, "CallLLM", "CallLLM", true, null, [0])];
+
+        view.OnNext(new RunStarted(TimeSpan.Zero, default, ops));
+        view.OnNext(new RunProgress(
+            TimeSpan.FromSeconds(1),
+            [new OpProgress(new OpStats(0, "FromList", "FromList", 0, 12, 0), 0, 0, 12, null), new OpProgress(new OpStats(1, "CallLLM", "CallLLM", 12, 6, 0), 0, 0, 12, null)],
+            IsFinal: false)
+        {
+            Batches = [new BatchSummary("batch_a", "m@p", "completed", 6, 5, 1), new BatchSummary("batch_b", "m@p", "in_progress", 6, 2, 0)],
+        });
+
+        Assert.Contains("| batches: 1 completed 6/6, 1 in_progress 2/6 |", output.ToString(), StringComparison.Ordinal);
+    }
 }
