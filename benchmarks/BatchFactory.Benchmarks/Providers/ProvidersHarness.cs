@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics.Metrics;
+using System.Runtime;
 using BatchFactory.Testing;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -36,7 +37,7 @@ internal static class ProvidersHarness
                 .With("pool", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [.. servers.Select(s => s.BaseUri.ToString())], MaxConcurrencyPerEndpoint = PerServer });
             await using var project = ProjectFolder.Open("providers-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
             var bench = new Bench(servers, models, project);
-            Console.WriteLine($"Providers harness: {Servers} loopback servers, latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh.");
+            Console.WriteLine($"Providers harness: {Servers} loopback servers, latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh. GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && !concurrent ? "not concurrent" : "concurrent")} (DOTNET_gcServer=1 for server GC).");
 
             var ok = await PoolAsync(bench, options) & await TelemetryAsync(bench, options);
             return ok ? 0 : 1;
@@ -86,17 +87,17 @@ internal static class ProvidersHarness
             }
 
             var ratio = p.Rate / (Servers * s.Rate);
-            Console.WriteLine($"  round {round + 1}: single {s.Rate:N0}/s (CPU {s.CpuMicroseconds:F0} µs/call), pool {p.Rate:N0}/s (CPU {p.CpuMicroseconds:F0} µs/call, per server {string.Join(" / ", p.PerServer.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), bare loop {bare:N0}/s; pool / (4 × single) {ratio:F2}, pool / bare {p.Rate / bare:F2}");
+            Console.WriteLine($"  round {round + 1}: single {s.Rate:N0}/s (CPU {s.CpuMicroseconds:F0} µs/call, GC pauses {s.GcPause:P0}), pool {p.Rate:N0}/s (CPU {p.CpuMicroseconds:F0} µs/call, GC pauses {p.GcPause:P0}, {p.AllocatedPerCall / 1024:F0} KB allocated per call, per server {string.Join(" / ", p.PerServer.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), bare loop {bare:N0}/s; pool / (4 × single) {ratio:F2}, pool / bare {p.Rate / bare:F2}");
             ok &= Check("single", s, single) & Check("pool", p, pool);
             rows.Add((s, p, bare));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| scenario | requests per run | median per second | vs ideal |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine($"| one server, concurrency {PerServer} | {single:N0} | {Median(rows.Select(r => r.Single.Rate)):N0} | {Median(rows.Select(r => r.Single.Rate)) / ideal:F2} |");
-        Console.WriteLine($"| pool of {Servers}, cap {PerServer} each | {pool:N0} | {Median(rows.Select(r => r.Pool.Rate)):N0} | {Median(rows.Select(r => r.Pool.Rate)) / (Servers * ideal):F2} |");
-        Console.WriteLine($"| bare IChatClient loop, {PerServer} tasks per server | {pool:N0} | {Median(rows.Select(r => r.Bare)):N0} | {Median(rows.Select(r => r.Bare)) / (Servers * ideal):F2} |");
+        Console.WriteLine("| scenario | requests per run | median per second | vs ideal | median GC pauses |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| one server, concurrency {PerServer} | {single:N0} | {Median(rows.Select(r => r.Single.Rate)):N0} | {Median(rows.Select(r => r.Single.Rate)) / ideal:F2} | {Median(rows.Select(r => r.Single.GcPause)):P0} |");
+        Console.WriteLine($"| pool of {Servers}, cap {PerServer} each | {pool:N0} | {Median(rows.Select(r => r.Pool.Rate)):N0} | {Median(rows.Select(r => r.Pool.Rate)) / (Servers * ideal):F2} | {Median(rows.Select(r => r.Pool.GcPause)):P0} |");
+        Console.WriteLine($"| bare IChatClient loop, {PerServer} tasks per server | {pool:N0} | {Median(rows.Select(r => r.Bare)):N0} | {Median(rows.Select(r => r.Bare)) / (Servers * ideal):F2} | |");
         Console.WriteLine();
         Console.WriteLine($"pool / ({Servers} × single), per round, median: {Median(rows.Select(r => r.Pool.Rate / (Servers * r.Single.Rate))):F2} (target at least 0.90)");
         Console.WriteLine($"pool / bare loop over the same {Servers} servers, per round, median: {Median(rows.Select(r => r.Pool.Rate / r.Bare)):F2}");
@@ -179,7 +180,9 @@ internal static class ProvidersHarness
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private sealed record Result(double Rate, int Count, double CpuMicroseconds, long[] PerServer);
+    // GcPause: the share of the run's wall time spent in GC pauses; AllocatedPerCall: bytes allocated per request
+    // (client, servers and library together).
+    private sealed record Result(double Rate, int Count, double CpuMicroseconds, long[] PerServer, double GcPause, double AllocatedPerCall);
 
     // Runs AskLLM over distinct prompts (a new prefix per run, so the ledger never answers) and counts what each server saw.
     private sealed class Bench(List<OpenAICompatibleServer> servers, ModelProviders models, ProjectFolder project)
@@ -199,11 +202,15 @@ internal static class ProvidersHarness
                 | ToList("answer");
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var paused = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             var result = await graph.RunAsync(new RunOptions { Project = project, Models = models });
             var seconds = clock.Elapsed.TotalSeconds;
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
-            return new Result(requests / seconds, checked((int)result.Count), cpuMs * 1000 / requests, [.. servers.Select(s => s.ChatRequests)]);
+            var gcPause = (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds;
+            var perCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)requests;
+            return new Result(requests / seconds, checked((int)result.Count), cpuMs * 1000 / requests, [.. servers.Select(s => s.ChatRequests)], gcPause, perCall);
         }
 
         // The floor for any client on this machine: 64 tasks per server, each sending distinct prompts through the

@@ -157,7 +157,9 @@ internal sealed partial class ModelBroker : IDisposable
         BrokerCounters.CostOf(_setup.Prices, model, _clients.IsLocal(model), inputTokens, outputTokens, batch);
 
     /// <summary>The token count <paramref name="name"/> of an answer's usage; 0 when absent.</summary>
-    public static long Tokens(JsonObject answer, string name) => answer["usage"]?[name]?.Deserialize(RequestJson.Default.Int64) ?? 0;
+    public static long Tokens(JsonObject answer, string name) => answer["usage"] is JsonObject usage && usage[name] is JsonValue count
+        ? count.TryGetValue(out long tokens) ? tokens : count.Deserialize(RequestJson.Default.Int64)
+        : 0;
 
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();

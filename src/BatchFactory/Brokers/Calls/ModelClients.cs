@@ -22,6 +22,13 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
     private readonly ConcurrentDictionary<string, Lazy<IEmbeddingGenerator<string, Embedding<float>>>> _embedding = new(StringComparer.Ordinal);
 
     public IChatClient Chat(ModelSpec model) =>
+        _chat.TryGetValue(model.ToString(), out var client) ? client.Value : NewChat(model);
+
+    public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
+        _embedding.TryGetValue(model.ToString(), out var generator) ? generator.Value : NewEmbedding(model);
+
+    // Apart from the lookups above, so that a call of a model whose client exists allocates no closure.
+    private IChatClient NewChat(ModelSpec model) =>
         _chat.GetOrAdd(model.ToString(), _ => new Lazy<IChatClient>(() => Paced(
             model,
             provider => provider.CreateChatClient(model.Model),
@@ -31,7 +38,7 @@ internal sealed class ModelClients(BrokerSetup setup, Action<RetryEvent>? onRetr
             (builder, limits) => builder.UseRateLimiting(limits),
             builder => builder.Build()))).Value;
 
-    public IEmbeddingGenerator<string, Embedding<float>> Embedding(ModelSpec model) =>
+    private IEmbeddingGenerator<string, Embedding<float>> NewEmbedding(ModelSpec model) =>
         _embedding.GetOrAdd(model.ToString(), _ => new Lazy<IEmbeddingGenerator<string, Embedding<float>>>(() => Paced(
             model,
             provider => provider.CreateEmbeddingGenerator(model.Model),
