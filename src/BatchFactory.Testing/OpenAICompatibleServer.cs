@@ -19,7 +19,9 @@ namespace BatchFactory.Testing;
 /// Endpoints (POST, OpenAI wire format): <c>/v1/chat/completions</c> (also <c>stream: true</c>), <c>/v1/embeddings</c>,
 /// and Azure OpenAI's <c>/openai/deployments/{deployment}/chat/completions</c> and <c>…/embeddings</c> (any
 /// <c>api-version</c>); the batch API: <c>/v1/files</c> (upload, metadata, content) and <c>/v1/batches</c> (create,
-/// retrieve, cancel, list), also under Azure's <c>/openai/</c>, answering each line of a batch as its endpoint would
+/// retrieve, cancel, list), also under Azure's <c>/openai/</c> (which needs <c>api-version</c>), and Anthropic's Message
+/// Batches <c>/v1/messages/batches</c> (create with inline requests, retrieve, <c>/results</c>, cancel, list; at most
+/// 100,000 requests and 256 MB), answering each line of a batch as its endpoint would
 /// (scripted by the <c>Batch*</c> settings and <see cref="TestServerOptions.MaxEnqueuedTokens"/>); <c>GET /v1/models</c> lists <see cref="TestServerOptions.Models"/> (in Anthropic's shape and pages to a client sending <c>anthropic-version</c>; 404 when not set);
 /// Anthropic's Messages API <c>POST /v1/messages</c> (the same echo answers, <c>usage.input_tokens</c>/<c>output_tokens</c>,
 /// errors in Anthropic's shape with <c>retry-after</c>; counted as chat requests, failed by the same scripted failures,
@@ -87,7 +89,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// <summary>Files uploaded with purpose <c>batch</c> to <c>/v1/files</c> (or Azure's <c>/openai/files</c>) since the start.</summary>
     public long FilesUploaded => _handler.Batches.FilesUploaded;
 
-    /// <summary>Batches created since the start, those that failed validation included.</summary>
+    /// <summary>Batches (Anthropic's message batches too) created since the start, those that failed validation included.</summary>
     public long BatchesCreated => _handler.Batches.BatchesCreated;
 
     /// <summary>Request lines of the batches that passed validation since the start.</summary>

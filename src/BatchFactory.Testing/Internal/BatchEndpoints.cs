@@ -8,7 +8,10 @@ namespace BatchFactory.Testing.Internal;
 /// <summary>
 /// The files and batches endpoints: <c>/v1/files</c> (upload; <c>/{id}</c> metadata; <c>/{id}/content</c>) and
 /// <c>/v1/batches</c> (create, list; <c>/{id}</c> retrieve; <c>/{id}/cancel</c>), and the same under Azure OpenAI's
-/// <c>/openai/</c>, where a file starting with a UTF-8 byte-order mark is rejected as Azure does.
+/// <c>/openai/</c>, where the <c>api-version</c> query parameter is required, a file starting with a UTF-8 byte-order
+/// mark is rejected, and a batch whose lines name more than one model (deployment) fails validation with
+/// <c>model_mismatch</c>, as Azure does. A batch keeps the <c>metadata</c> it was created with (at most 16 pairs); the
+/// list is newest first, in pages (<c>limit</c>, <c>after</c>).
 /// </summary>
 internal sealed class BatchEndpoints(BatchStore store)
 {
@@ -26,12 +29,17 @@ internal sealed class BatchEndpoints(BatchStore store)
         string method = context.Request.Method;
         try
         {
+            if (azure && string.IsNullOrEmpty(context.Request.Query["api-version"]))
+            {
+                throw new BadRequestException("Azure OpenAI needs the query parameter 'api-version' (e.g. 2024-10-21).");
+            }
+
             await (parts switch
             {
                 ["files"] when HttpMethods.IsPost(method) => UploadAsync(context, azure, cancellationToken),
                 ["files", var id] when HttpMethods.IsGet(method) => FileAsync(context, id, content: false, cancellationToken),
                 ["files", var id, "content"] when HttpMethods.IsGet(method) => FileAsync(context, id, content: true, cancellationToken),
-                ["batches"] when HttpMethods.IsPost(method) => CreateAsync(context, cancellationToken),
+                ["batches"] when HttpMethods.IsPost(method) => CreateAsync(context, azure, cancellationToken),
                 ["batches"] when HttpMethods.IsGet(method) => ListAsync(context, cancellationToken),
                 ["batches", var id] when HttpMethods.IsGet(method) => SendBatchAsync(context, id, store.Batch(id), cancellationToken),
                 ["batches", var id, "cancel"] when HttpMethods.IsPost(method) => SendBatchAsync(context, id, store.Cancel(id), cancellationToken),
@@ -92,7 +100,7 @@ internal sealed class BatchEndpoints(BatchStore store)
         await SendAsync(context, writer => WriteFile(writer, id, file.Content.Length, file.Name, file.Purpose), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CreateAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task CreateAsync(HttpContext context, bool azure, CancellationToken cancellationToken)
     {
         using var document = await JsonBody.ParseAsync(context.Request, cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
@@ -108,25 +116,43 @@ internal sealed class BatchEndpoints(BatchStore store)
             throw new BadRequestException("'completion_window' must be \"24h\".");
         }
 
-        var batch = store.Create(fileId, endpoint, deployment: null);
+        if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object && metadata.EnumerateObject().Count() > 16)
+        {
+            throw new BadRequestException("'metadata' may hold at most 16 pairs.");
+        }
+
+        var batch = store.Create(fileId, endpoint, deployment: null, oneModel: azure);
+        if (batch is not null && metadata.ValueKind == JsonValueKind.Object)
+        {
+            batch.Metadata = metadata.GetRawText();
+        }
+
         await SendBatchAsync(context, fileId, batch, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task ListAsync(HttpContext context, CancellationToken cancellationToken) =>
-        SendAsync(context, writer =>
+    // Newest first, in pages of `limit` (default 20) after the batch `after`, as OpenAI lists them.
+    private Task ListAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var limit = int.TryParse(query["limit"], System.Globalization.CultureInfo.InvariantCulture, out var l) && l is >= 1 and <= 100 ? l : 20;
+        var (page, more) = store.Page(messageBatches: false, query["after"].ToString(), limit);
+        return SendAsync(context, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var batch in store.Batches())
+            foreach (var batch in page)
             {
                 WriteBatch(writer, batch);
             }
 
             writer.WriteEndArray();
-            writer.WriteBoolean("has_more", false);
+            WriteOptional(writer, "first_id", page.FirstOrDefault()?.Id);
+            WriteOptional(writer, "last_id", page.LastOrDefault()?.Id);
+            writer.WriteBoolean("has_more", more);
             writer.WriteEndObject();
         }, cancellationToken);
+    }
 
     private static Task SendBatchAsync(HttpContext context, string id, BatchState? batch, CancellationToken cancellationToken) =>
         batch is null
@@ -169,7 +195,16 @@ internal sealed class BatchEndpoints(BatchStore store)
         writer.WriteNumber("completed", batch.Completed);
         writer.WriteNumber("failed", batch.Failed);
         writer.WriteEndObject();
-        writer.WriteNull("metadata");
+        if (batch.Metadata is null)
+        {
+            writer.WriteNull("metadata");
+        }
+        else
+        {
+            writer.WritePropertyName("metadata");
+            writer.WriteRawValue(batch.Metadata);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -186,7 +221,8 @@ internal sealed class BatchEndpoints(BatchStore store)
         writer.WriteEndObject();
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    /// <summary>Writes <paramref name="value"/>, or null.</summary>
+    internal static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is null)
         {
@@ -198,7 +234,8 @@ internal sealed class BatchEndpoints(BatchStore store)
         }
     }
 
-    private static Task SendAsync(HttpContext context, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    /// <summary>Sends the JSON <paramref name="write"/> writes.</summary>
+    internal static Task SendAsync(HttpContext context, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {
         var body = new ArrayBufferWriter<byte>(1024);
         using (var writer = JsonOutput.CreateWriter(body))

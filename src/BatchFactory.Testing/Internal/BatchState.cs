@@ -29,6 +29,15 @@ internal sealed class BatchState(string id, string inputFileId, string endpoint,
 
     public int Failed { get; set; }
 
+    /// <summary>Lines an expired or cancelled batch did not get to.</summary>
+    public int Unanswered { get; set; }
+
+    /// <summary>Whether this is an Anthropic message batch (its lines are <c>{custom_id, params}</c>).</summary>
+    public bool IsMessageBatch => Endpoint == AnthropicBatchLine.Endpoint;
+
+    /// <summary>The batch's <c>metadata</c> object as JSON text, or null.</summary>
+    public string? Metadata { get; set; }
+
     public string? ErrorCode { get; set; }
 
     public string? ErrorMessage { get; set; }

@@ -90,9 +90,25 @@ internal sealed class BatchStore(TestServerOptions options)
         }
     }
 
+    /// <summary>
+    /// A page of the batches (Anthropic's message batches when <paramref name="messageBatches"/>, else the others), newest
+    /// first: up to <paramref name="limit"/> of them after the batch <paramref name="after"/> (none or empty: from the newest).
+    /// </summary>
+    public (List<BatchState> Page, bool HasMore) Page(bool messageBatches, string? after, int limit)
+    {
+        var newestFirst = Batches().Where(b => b.IsMessageBatch == messageBatches).Reverse().ToList();
+        var start = string.IsNullOrEmpty(after) ? 0 : newestFirst.FindIndex(b => b.Id == after) + 1;
+        var page = newestFirst.Skip(start).Take(limit).ToList();
+        return (page, start + page.Count < newestFirst.Count);
+    }
+
     /// <summary>Creates a batch of <paramref name="fileId"/>; null when there is no such file.</summary>
+    /// <param name="fileId">The uploaded file of request lines.</param>
+    /// <param name="endpoint">The endpoint every line must name.</param>
+    /// <param name="deployment">The deployment answering the lines, or null for each line's own model.</param>
+    /// <param name="oneModel">Whether every line must name the same model (Azure's deployment), else the batch fails with <c>model_mismatch</c>.</param>
     /// <exception cref="BadRequestException">The file is not a batch file for <paramref name="endpoint"/>.</exception>
-    public BatchState? Create(string fileId, string endpoint, string? deployment)
+    public BatchState? Create(string fileId, string endpoint, string? deployment, bool oneModel = false)
     {
         byte[] content;
         lock (_lock)
@@ -105,17 +121,22 @@ internal sealed class BatchStore(TestServerOptions options)
             content = file.Content;
         }
 
-        var (lines, tokens, duplicate) = Scan(content, endpoint);
+        var (lines, tokens, duplicate, models) = Scan(content, endpoint);
         lock (_lock)
         {
-            var batch = new BatchState($"batch_{++_next:D6}", fileId, endpoint, deployment, options.TimeProvider.GetUtcNow(), lines, tokens);
+            var messages = endpoint == AnthropicBatchLine.Endpoint;
+            var batch = new BatchState($"{(messages ? "msgbatch" : "batch")}_{++_next:D6}", fileId, endpoint, deployment, options.TimeProvider.GetUtcNow(), lines, tokens);
             _batches[batch.Id] = batch;
             BatchesCreated++;
             if (duplicate is not null)
             {
                 Fail(batch, "duplicate_custom_id", $"The custom_id '{duplicate}' appears more than once in the file.");
             }
-            else if (options.MaxEnqueuedTokens is { } limit && _enqueued + tokens > limit)
+            else if (oneModel && models.Count > 1)
+            {
+                Fail(batch, "model_mismatch", $"Every line of a batch must name the same deployment; this file names {string.Join(", ", models.Order(StringComparer.Ordinal))}.");
+            }
+            else if (!messages && options.MaxEnqueuedTokens is { } limit && _enqueued + tokens > limit)
             {
                 TokenLimitRejections++;
                 Fail(batch, "token_limit_exceeded", $"Enqueued token limit reached: {_enqueued} enqueued, this batch {tokens}, limit {limit}.");
@@ -201,12 +222,30 @@ internal sealed class BatchStore(TestServerOptions options)
         {
             if (index >= answered)
             {
-                break;
+                if (!batch.IsMessageBatch)
+                {
+                    break;
+                }
+
+                // A message batch has a result line for every request, those it did not get to included.
+                using var unanswered = JsonDocument.Parse(line);
+                AnthropicBatchLine.WriteUnanswered(output, unanswered.RootElement, status == "expired" ? "expired" : "canceled");
+                batch.Unanswered++;
+                index++;
+                continue;
             }
 
             using var document = JsonDocument.Parse(line);
             var fails = (int)Math.Floor((index + 1) * options.BatchFailedLineFraction) > (int)Math.Floor(index * options.BatchFailedLineFraction);
-            BatchLineAnswer.Write(fails ? errors : output, document.RootElement, batch, index, fails, options);
+            if (batch.IsMessageBatch)
+            {
+                AnthropicBatchLine.Write(output, document.RootElement, batch, index, fails, options);
+            }
+            else
+            {
+                BatchLineAnswer.Write(fails ? errors : output, document.RootElement, batch, index, fails, options);
+            }
+
             if (fails)
             {
                 batch.Failed++;
@@ -231,9 +270,10 @@ internal sealed class BatchStore(TestServerOptions options)
         }
     }
 
-    private (int Lines, long Tokens, string? Duplicate) Scan(byte[] content, string endpoint)
+    private (int Lines, long Tokens, string? Duplicate, HashSet<string> Models) Scan(byte[] content, string endpoint)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var models = new HashSet<string>(StringComparer.Ordinal);
         int lines = 0;
         long tokens = 0;
         string? duplicate = null;
@@ -253,22 +293,34 @@ internal sealed class BatchStore(TestServerOptions options)
             {
                 var root = document.RootElement;
                 var id = root.TryGetProperty("custom_id", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : throw new BadRequestException($"Line {lines + 1} of the batch file has no string custom_id.");
-                if (!root.TryGetProperty("url", out var url) || url.GetString() != endpoint)
-                {
-                    throw new BadRequestException($"Line {lines + 1} of the batch file is for '{(url.ValueKind == JsonValueKind.String ? url.GetString() : null)}', not the batch's endpoint '{endpoint}'.");
-                }
-
                 if (!ids.Add(id))
                 {
                     duplicate ??= id;
                 }
 
-                tokens += BatchLineAnswer.EstimateTokens(root.GetProperty("body"));
+                if (endpoint == AnthropicBatchLine.Endpoint)
+                {
+                    lines++;
+                    continue;
+                }
+
+                if (!root.TryGetProperty("url", out var url) || url.GetString() != endpoint)
+                {
+                    throw new BadRequestException($"Line {lines + 1} of the batch file is for '{(url.ValueKind == JsonValueKind.String ? url.GetString() : null)}', not the batch's endpoint '{endpoint}'.");
+                }
+
+                var body = root.GetProperty("body");
+                if (body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
+                {
+                    models.Add(model.GetString()!);
+                }
+
+                tokens += BatchLineAnswer.EstimateTokens(body);
                 lines++;
             }
         }
 
-        return (lines, tokens, duplicate);
+        return (lines, tokens, duplicate, models);
     }
 
     private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] content)

@@ -9,7 +9,13 @@ internal static class MessagesRequest
     public static async Task<ChatRequestInfo> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using JsonDocument document = await JsonBody.ParseAsync(request, cancellationToken).ConfigureAwait(false);
-        JsonElement root = document.RootElement;
+        return Read(document.RootElement);
+    }
+
+    /// <summary>Reads a request's body (or a message batch request's <c>params</c>).</summary>
+    /// <exception cref="BadRequestException">A required field is missing.</exception>
+    public static ChatRequestInfo Read(JsonElement root)
+    {
         string model = JsonBody.ReadModel(root, null);
         if (!root.TryGetProperty("max_tokens", out JsonElement maxTokens) || maxTokens.ValueKind != JsonValueKind.Number)
         {

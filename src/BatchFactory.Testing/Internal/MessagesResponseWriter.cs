@@ -13,27 +13,33 @@ internal static class MessagesResponseWriter
         var body = new ArrayBufferWriter<byte>(256 + (reply.Length * 2));
         using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
         {
-            writer.WriteStartObject();
-            writer.WriteString("id", "msg_" + DeterministicContent.CompletionId(request));
-            writer.WriteString("type", "message");
-            writer.WriteString("role", "assistant");
-            writer.WriteString("model", request.Model);
-            writer.WriteStartArray("content");
-            writer.WriteStartObject();
-            writer.WriteString("type", "text");
-            writer.WriteString("text", reply);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            writer.WriteString("stop_reason", "end_turn");
-            writer.WriteNull("stop_sequence");
-            writer.WriteStartObject("usage");
-            writer.WriteNumber("input_tokens", DeterministicContent.CountWords(request.Messages));
-            writer.WriteNumber("output_tokens", DeterministicContent.CountWords(reply));
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteMessage(writer, request, reply);
         }
 
         return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+    }
+
+    /// <summary>A message object: the answer to <paramref name="request"/>, with its usage in words.</summary>
+    public static void WriteMessage(Utf8JsonWriter writer, ChatRequestInfo request, string reply)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", "msg_" + DeterministicContent.CompletionId(request));
+        writer.WriteString("type", "message");
+        writer.WriteString("role", "assistant");
+        writer.WriteString("model", request.Model);
+        writer.WriteStartArray("content");
+        writer.WriteStartObject();
+        writer.WriteString("type", "text");
+        writer.WriteString("text", reply);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteString("stop_reason", "end_turn");
+        writer.WriteNull("stop_sequence");
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("input_tokens", DeterministicContent.CountWords(request.Messages));
+        writer.WriteNumber("output_tokens", DeterministicContent.CountWords(reply));
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>An error as the Messages API sends it: <c>{"type":"error","error":{"type","message"}}</c>, with <c>retry-after</c> when given.</summary>
@@ -51,6 +57,7 @@ internal static class MessagesResponseWriter
             401 => "authentication_error",
             403 => "permission_error",
             404 => "not_found_error",
+            413 => "request_too_large",
             429 => "rate_limit_error",
             529 => "overloaded_error",
             _ => "api_error",

@@ -32,7 +32,8 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         string path = context.Request.Path.Value ?? string.Empty;
-        if (await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+        if (await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false)
+            || await new AnthropicBatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
         {
             return;
         }

@@ -17,14 +17,30 @@ public sealed class BatchOptions
     /// <summary>OpenAI's limit of requests in one batch file.</summary>
     public const int OpenAIMaxRequests = 50_000;
 
-    /// <summary>OpenAI's limit of bytes in one batch file (200 MB).</summary>
+    /// <summary>OpenAI's limit of bytes in one batch file (200 MB), also Azure OpenAI's.</summary>
     public const long OpenAIMaxBytes = 200L * 1024 * 1024;
 
-    /// <summary>The most requests in one batch file; 1 to <see cref="OpenAIMaxRequests"/>. Default <see cref="OpenAIMaxRequests"/>.</summary>
-    public int MaxRequestsPerBatch { get; init; } = OpenAIMaxRequests;
+    /// <summary>Azure OpenAI's limit of requests in one batch file.</summary>
+    public const int AzureMaxRequests = 100_000;
 
-    /// <summary>The most bytes in one batch file; 1 KB to <see cref="OpenAIMaxBytes"/>. Default <see cref="OpenAIMaxBytes"/>.</summary>
-    public long MaxBytesPerBatch { get; init; } = OpenAIMaxBytes;
+    /// <summary>Anthropic's limit of requests in one message batch.</summary>
+    public const int AnthropicMaxRequests = 100_000;
+
+    /// <summary>Anthropic's limit of bytes in one message batch (256 MB).</summary>
+    public const long AnthropicMaxBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// The most requests in one batch; 1 to 100,000. Default 100,000. The provider's own limit applies too, whichever is
+    /// lower: <see cref="OpenAIMaxRequests"/> for OpenAI, <see cref="AzureMaxRequests"/> for Azure OpenAI,
+    /// <see cref="AnthropicMaxRequests"/> for Anthropic.
+    /// </summary>
+    public int MaxRequestsPerBatch { get; init; } = AzureMaxRequests;
+
+    /// <summary>
+    /// The most bytes of request lines in one batch; 1 KB to 256 MB. Default 256 MB. The provider's own limit applies too,
+    /// whichever is lower: <see cref="OpenAIMaxBytes"/> for OpenAI and Azure OpenAI, <see cref="AnthropicMaxBytes"/> for Anthropic.
+    /// </summary>
+    public long MaxBytesPerBatch { get; init; } = AnthropicMaxBytes;
 
     /// <summary>
     /// How long a batch file stays open after its first request before it is submitted however small it is; more than
@@ -74,8 +90,8 @@ public sealed class BatchOptions
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the range.</exception>
     internal void Validate(string name)
     {
-        Check(MaxRequestsPerBatch is >= 1 and <= OpenAIMaxRequests, nameof(MaxRequestsPerBatch), MaxRequestsPerBatch, $"1 to {OpenAIMaxRequests}");
-        Check(MaxBytesPerBatch is >= 1024 and <= OpenAIMaxBytes, nameof(MaxBytesPerBatch), MaxBytesPerBatch, $"1024 to {OpenAIMaxBytes}");
+        Check(MaxRequestsPerBatch is >= 1 and <= AzureMaxRequests, nameof(MaxRequestsPerBatch), MaxRequestsPerBatch, $"1 to {AzureMaxRequests}");
+        Check(MaxBytesPerBatch is >= 1024 and <= AnthropicMaxBytes, nameof(MaxBytesPerBatch), MaxBytesPerBatch, $"1024 to {AnthropicMaxBytes}");
         Check(FlushAfter > TimeSpan.Zero, nameof(FlushAfter), FlushAfter, "more than zero");
         Check(MaxEnqueuedTokens is null or >= 1, nameof(MaxEnqueuedTokens), MaxEnqueuedTokens, "at least 1, or null");
         Check(ExpectedOutputTokens >= 0, nameof(ExpectedOutputTokens), ExpectedOutputTokens, "0 or more");

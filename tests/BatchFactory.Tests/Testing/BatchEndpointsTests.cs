@@ -54,6 +54,52 @@ public sealed class BatchEndpointsTests
         Assert.Equal(3, server.PeakEnqueuedTokens);
     }
 
+    [Fact]
+    public async Task MessageBatches_BadCustomIdOrDuplicate_AreRejectedInAnthropicsShape()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        using var http = new HttpClient { BaseAddress = server.Root };
+
+        using var bad = await http.PostAsJsonAsync("v1/messages/batches", new { requests = new[] { MessageRequest("key:with:colons") } }, TestRuns.Token);
+        using var twice = await http.PostAsJsonAsync("v1/messages/batches", new { requests = new[] { MessageRequest("a"), MessageRequest("a") } }, TestRuns.Token);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (bad.StatusCode, twice.StatusCode));
+        using var error = JsonDocument.Parse(await bad.Content.ReadAsStringAsync(TestRuns.Token));
+        Assert.Equal("invalid_request_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("requests.0.custom_id", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task MessageBatches_CancelledBatch_EndsWithCanceledResults_AndListIsNewestFirstInPages()
+    {
+        var clock = new ManualTimeProvider();
+        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromHours(1), TimeProvider = clock }, TestRuns.Token);
+        using var http = new HttpClient { BaseAddress = server.Root };
+        var first = await ReadAsync(await http.PostAsJsonAsync("v1/messages/batches", new { requests = new[] { MessageRequest("a"), MessageRequest("b") } }, TestRuns.Token));
+        var second = await ReadAsync(await http.PostAsJsonAsync("v1/messages/batches", new { requests = new[] { MessageRequest("c") } }, TestRuns.Token));
+        var id = first.GetProperty("id").GetString();
+
+        var polled = await ReadAsync(await http.GetAsync($"v1/messages/batches/{id}", TestRuns.Token));
+        var cancelled = await ReadAsync(await http.PostAsync($"v1/messages/batches/{id}/cancel", null, TestRuns.Token));
+        var results = await http.GetStringAsync($"v1/messages/batches/{id}/results", TestRuns.Token);
+        var page = await ReadAsync(await http.GetAsync("v1/messages/batches?limit=1", TestRuns.Token));
+        var next = await ReadAsync(await http.GetAsync($"v1/messages/batches?limit=1&after_id={page.GetProperty("last_id").GetString()}", TestRuns.Token));
+
+        Assert.Equal(("in_progress", 2), (polled.GetProperty("processing_status").GetString(), polled.GetProperty("request_counts").GetProperty("processing").GetInt32()));
+        Assert.Equal(("ended", 2), (cancelled.GetProperty("processing_status").GetString(), cancelled.GetProperty("request_counts").GetProperty("canceled").GetInt32()));
+        Assert.EndsWith($"/v1/messages/batches/{id}/results", cancelled.GetProperty("results_url").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["a:canceled", "b:canceled"], results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Select(r => $"{r.GetProperty("custom_id").GetString()}:{r.GetProperty("result").GetProperty("type").GetString()}"));
+        Assert.Equal((second.GetProperty("id").GetString(), true), (page.GetProperty("data")[0].GetProperty("id").GetString(), page.GetProperty("has_more").GetBoolean()));
+        Assert.Equal((id, false), (next.GetProperty("data")[0].GetProperty("id").GetString(), next.GetProperty("has_more").GetBoolean()));
+    }
+
+    private static object MessageRequest(string customId) => new
+    {
+        custom_id = customId,
+        @params = new { model = "claude-haiku-4-5", max_tokens = 16, messages = new[] { new { role = "user", content = "hello there" } } },
+    };
+
     private static MultipartFormDataContent Upload(byte[] content) => new()
     {
         { new StringContent("batch"), "purpose" },

@@ -10,12 +10,17 @@ namespace BatchFactory.Brokers;
 /// (several workers on one PostgreSQL project) each request of a batch is also recorded under <c>batched/&lt;key&gt;</c>,
 /// and a request is looked up there before it goes into a new batch: a batch another worker submitted after this run
 /// read the ledger (and whose claims it released, or lost by dying) is polled and collected here, never submitted again.
+/// Before a batch is created, its submission (<c>submission/&lt;id&gt;</c>: the same record under a fresh id, which the
+/// batch carries as metadata where the provider keeps it) is recorded: a run that finds a submission no batch record
+/// names asks the provider for its batch (<see cref="IBatchApi.FindAsync"/>) and takes it up, so a process that died
+/// between creating a batch and recording it does not submit (and pay for) its requests again.
 /// </summary>
 internal sealed partial class BatchAnswers
 {
     private const string Prefix = "batch/";
     private const string StatusSuffix = "/status";
     private const string RequestPrefix = "batched/";
+    private const string SubmissionPrefix = "submission/";
     private readonly Lock _restoring = new();
     private readonly HashSet<string> _restoredIds = new(StringComparer.Ordinal);
 
@@ -48,6 +53,16 @@ internal sealed partial class BatchAnswers
         }
 
         await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Records, durably, a batch about to be created (<paramref name="submission"/>'s id is the submission id).</summary>
+    public async Task RecordSubmissionAsync(BatchJob submission, string file)
+    {
+        if (_ledger is not null)
+        {
+            await _ledger.AppendAsync(SubmissionPrefix + submission.Id, submission.Record(file), CancellationToken.None).ConfigureAwait(false);
+            await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Records the batch's new status.</summary>
@@ -85,8 +100,15 @@ internal sealed partial class BatchAnswers
         _ledger = await _setup.OpenLedger(cancellationToken).ConfigureAwait(false);
         var batches = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var statuses = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var submissions = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         await foreach (var record in _ledger.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (record.Key.StartsWith(SubmissionPrefix, StringComparison.Ordinal) && record.Value is JsonObject submission)
+            {
+                submissions[record.Key[SubmissionPrefix.Length..]] = submission;
+                continue;
+            }
+
             if (!record.Key.StartsWith(Prefix, StringComparison.Ordinal) || record.Value is not JsonObject value)
             {
                 continue;
@@ -106,6 +128,45 @@ internal sealed partial class BatchAnswers
         {
             Restore(id, batch, statuses.GetValueOrDefault(id));
         }
+
+        var recorded = batches.Values.Select(b => b["submission"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var known = batches.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, submission) in submissions)
+        {
+            if (!recorded.Contains(id) && submission["done"] is null)
+            {
+                await AdoptAsync(id, submission, known, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // A submission no batch record names: the process died after recording it, before (or after) creating its batch.
+    // The provider is asked for the batch; found, it is recorded and taken up (a request it holds no result for is
+    // submitted again); not found, the submission is marked done and its requests go into new batches as they come.
+    private async Task AdoptAsync(string submissionId, JsonObject submission, HashSet<string> known, CancellationToken cancellationToken)
+    {
+        var model = ModelSpec.Parse(submission["model"]!.GetValue<string>());
+        if (Api(model) is not { } api)
+        {
+            return;
+        }
+
+        var keys = submission["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ToList();
+        var since = DateTimeOffset.Parse(submission["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        if (await api.FindAsync(submissionId, keys.Count, since, known, cancellationToken).ConfigureAwait(false) is not { } info)
+        {
+            await _ledger!.AppendAsync(SubmissionPrefix + submissionId, new JsonObject { ["done"] = true }, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        known.Add(info.Id);
+        var job = new BatchJob(info.Id, model, submission["endpoint"]!.GetValue<string>(), keys, submission["tokens"]?.GetValue<long>() ?? 0, since) { Submission = submissionId, Adopted = true };
+        var record = job.Record(submission["file"]?.GetValue<string>() ?? "");
+        var status = Status(info.Status, collected: false);
+        await _ledger!.AppendAsync(Prefix + job.Id, record, CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, status, CancellationToken.None).ConfigureAwait(false);
+        await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        Restore(job.Id, record, status);
     }
 
     /// <summary>
@@ -168,6 +229,8 @@ internal sealed partial class BatchAnswers
             DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
         {
             Status = status?["status"]?.GetValue<string>() ?? "validating",
+            Submission = batch["submission"]?.GetValue<string>(),
+            Adopted = batch["adopted"]?.GetValue<bool>() == true,
         };
         foreach (var key in job.Keys)
         {

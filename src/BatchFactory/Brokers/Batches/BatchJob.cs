@@ -27,6 +27,16 @@ internal sealed class BatchJob(string id, ModelSpec model, string endpoint, IRea
 
     public DateTimeOffset Submitted { get; } = submitted;
 
+    /// <summary>The id the batch was submitted under, recorded before it was created (see <see cref="BatchAnswers"/>).</summary>
+    public string? Submission { get; init; }
+
+    /// <summary>
+    /// Whether the batch was found at the provider by a later run, after a process died between creating and recording it:
+    /// a request it has no result line for is submitted again rather than failed (the match may be a guess; see
+    /// <see cref="IBatchApi.FindAsync"/>).
+    /// </summary>
+    public bool Adopted { get; init; }
+
     /// <summary>Whether the job's tokens are counted in its model's budget now.</summary>
     public bool Reserved { get; set; }
 
@@ -90,14 +100,28 @@ internal sealed class BatchJob(string id, ModelSpec model, string endpoint, IRea
     }
 
     /// <summary>The ledger record of the submitted batch (written once, before it is polled).</summary>
-    public JsonObject Record(string file) => new()
+    public JsonObject Record(string file)
     {
-        ["id"] = Id,
-        ["model"] = Model.ToString(),
-        ["endpoint"] = Endpoint,
-        ["file"] = file,
-        ["tokens"] = Tokens,
-        ["submitted_at"] = Submitted.ToString("O", CultureInfo.InvariantCulture),
-        ["keys"] = new JsonArray([.. Keys.Select(k => (JsonNode)k)]),
-    };
+        var record = new JsonObject
+        {
+            ["id"] = Id,
+            ["model"] = Model.ToString(),
+            ["endpoint"] = Endpoint,
+            ["file"] = file,
+            ["tokens"] = Tokens,
+            ["submitted_at"] = Submitted.ToString("O", CultureInfo.InvariantCulture),
+            ["keys"] = new JsonArray([.. Keys.Select(k => (JsonNode)k)]),
+        };
+        if (Submission is not null)
+        {
+            record["submission"] = Submission;
+        }
+
+        if (Adopted)
+        {
+            record["adopted"] = true;
+        }
+
+        return record;
+    }
 }

@@ -121,10 +121,14 @@ internal sealed partial class BatchLane
                     continue;
                 }
 
-                var (key, answer, error) = BatchLines.Read(line.Span, Model.ToString(), job.Id);
+                var (key, answer, error) = api.ReadResult(line.Span, Model.ToString(), job.Id);
                 if (answer is null)
                 {
-                    errors[key] = error!;
+                    if (error is not null)
+                    {
+                        errors[key] = error;
+                    }
+
                     continue;
                 }
 
@@ -156,7 +160,7 @@ internal sealed partial class BatchLane
         var claimed = delivered == answers.Count;
         foreach (var waiter in waiting.Values)
         {
-            if (info.Status is "expired" or "cancelled")
+            if (info.Status is "expired" or "cancelled" || job.Adopted)
             {
                 owner.Resubmit(waiter);
             }

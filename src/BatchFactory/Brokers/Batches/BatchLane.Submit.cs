@@ -20,9 +20,12 @@ internal sealed partial class BatchLane
             BatchInfo info;
             try
             {
-                var fileId = await api.UploadAsync(file.Path, owner.Stopping).ConfigureAwait(false);
-                info = await api.CreateAsync(fileId, Endpoint, owner.Stopping).ConfigureAwait(false);
-                job = new BatchJob(info.Id, Model, Endpoint, [.. waiters.Select(w => w.Request.Key)], file.Tokens, owner.Time.GetUtcNow()) { Reserved = true };
+                // The submission is recorded before the batch is created, so a process dying before the batch is
+                // recorded leaves a trace the next run finds the batch by (see BatchAnswers.AdoptAsync).
+                var submission = new BatchJob(Guid.NewGuid().ToString("N"), Model, Endpoint, [.. waiters.Select(w => w.Request.Key)], file.Tokens, owner.Time.GetUtcNow());
+                await owner.RecordSubmissionAsync(submission, file.Path).ConfigureAwait(false);
+                info = await api.SubmitAsync(file.Path, Endpoint, submission.Id, owner.Stopping).ConfigureAwait(false);
+                job = new BatchJob(info.Id, Model, Endpoint, submission.Keys, file.Tokens, submission.Submitted) { Reserved = true, Submission = submission.Id };
                 foreach (var waiter in waiters)
                 {
                     job.TryAttach(waiter);
@@ -78,7 +81,7 @@ internal sealed partial class BatchLane
             foreach (var waiter in waiters)
             {
                 _line.SetLength(0);
-                BatchLines.Write(_line, waiter.Request, api.ModelName);
+                api.WriteRequest(_line, waiter.Request);
                 file.Add(waiter, _line.GetBuffer().AsSpan(0, (int)_line.Length), Estimate(waiter.Request));
             }
 

@@ -27,9 +27,9 @@ internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, str
         lock (_lock)
         {
             _line.SetLength(0);
-            BatchLines.Write(_line, waiter.Request, api.ModelName);
+            api.WriteRequest(_line, waiter.Request);
             var line = _line.GetBuffer().AsSpan(0, (int)_line.Length);
-            if (_open is { } open && (open.Waiters.Count >= MaxRequests || open.Bytes + line.Length > options.MaxBytesPerBatch || (budget.Limit is { } limit && open.Tokens + tokens > limit)))
+            if (_open is { } open && (open.Waiters.Count >= MaxRequests || open.Bytes + line.Length > MaxBytes || (budget.Limit is { } limit && open.Tokens + tokens > limit)))
             {
                 full = open;
                 _open = null;
@@ -68,6 +68,8 @@ internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, str
     }
 
     private int MaxRequests => Math.Min(options.MaxRequestsPerBatch, api.MaxRequestsPerFile);
+
+    private long MaxBytes => Math.Min(options.MaxBytesPerBatch, api.MaxBytesPerFile);
 
     private void Seal(BatchFile file)
     {

@@ -21,15 +21,18 @@ internal static class BatchLines
     /// <summary>The endpoint a request goes to.</summary>
     public static string Endpoint(ModelRequest request) => request is EmbeddingCall ? EmbeddingsEndpoint : ChatEndpoint;
 
-    /// <summary>Writes one request line, ending in a newline, with the request's key as <c>custom_id</c>.</summary>
-    public static void Write(Stream stream, ModelRequest request, string modelName)
+    /// <summary>
+    /// Writes one request line, ending in a newline, with the request's key as <c>custom_id</c>, <paramref name="modelName"/>
+    /// as the body's <c>model</c> and <paramref name="url"/> (default: the request's <see cref="Endpoint"/>) as its <c>url</c>.
+    /// </summary>
+    public static void Write(Stream stream, ModelRequest request, string modelName, string? url = null)
     {
         using (var writer = new Utf8JsonWriter(stream, Options))
         {
             writer.WriteStartObject();
             writer.WriteString("custom_id", request.Key);
             writer.WriteString("method", "POST");
-            writer.WriteString("url", Endpoint(request));
+            writer.WriteString("url", url ?? Endpoint(request));
             writer.WritePropertyName("body");
             switch (request)
             {

@@ -22,20 +22,21 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
     public int MaxRequestsPerFile => BatchOptions.OpenAIMaxRequests;
 
     /// <inheritdoc/>
-    public string ModelName => model;
+    public long MaxBytesPerFile => BatchOptions.OpenAIMaxBytes;
 
     /// <inheritdoc/>
-    public async Task<string> UploadAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        var uploaded = await _files.UploadFileAsync(file, Path.GetFileName(path), FileUploadPurpose.Batch, cancellationToken).ConfigureAwait(false);
-        return uploaded.Value.Id;
-    }
+    public void WriteRequest(Stream stream, ModelRequest request) => BatchLines.Write(stream, request, model);
 
-    /// <inheritdoc/>
-    public async Task<BatchInfo> CreateAsync(string fileId, string endpoint, CancellationToken cancellationToken)
+    /// <summary>Uploads the file with purpose <c>batch</c>, then creates the batch of it.</summary>
+    public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
     {
-        var body = BinaryContent.Create(BinaryData.FromString(new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = endpoint, ["completion_window"] = "24h" }.ToJsonString()));
+        string fileId;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            fileId = (await _files.UploadFileAsync(file, Path.GetFileName(path), FileUploadPurpose.Batch, cancellationToken).ConfigureAwait(false)).Value.Id;
+        }
+
+        var body = BinaryContent.Create(BinaryData.FromString(new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = endpoint, ["completion_window"] = "24h", ["metadata"] = new JsonObject { [BatchInfo.SubmissionKey] = submission } }.ToJsonString()));
         var operation = await _batches.CreateBatchAsync(body, waitUntilCompleted: false, new() { CancellationToken = cancellationToken }).ConfigureAwait(false);
         return Read(operation.GetRawResponse().Content);
     }
@@ -54,12 +55,30 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
         }
     }
 
+    /// <summary>Lists the batches, newest first, until the one tagged with <paramref name="submission"/> or one older than <paramref name="since"/>.</summary>
+    public async Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken)
+    {
+        await foreach (var page in _batches.GetBatchesAsync(after: null, limit: 100, new() { CancellationToken = cancellationToken }).GetRawPagesAsync().ConfigureAwait(false))
+        {
+            using var document = JsonDocument.Parse(page.GetRawResponse().Content);
+            if (BatchInfo.Find(document.RootElement, submission, since) is { Done: true } found)
+            {
+                return found.Found;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc/>
     public async Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken)
     {
         var content = await _files.DownloadFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         return content.Value.ToMemory();
     }
+
+    /// <inheritdoc/>
+    public (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId) => BatchLines.Read(line, model, batchId);
 
     /// <inheritdoc/>
     public void Dispose()

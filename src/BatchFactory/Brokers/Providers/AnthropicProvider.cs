@@ -15,9 +15,10 @@ namespace BatchFactory;
 /// honouring <c>retry-after</c>. A request without <see cref="LlmOptions.MaxTokens"/> asks for at most
 /// <see cref="DefaultMaxTokens"/> output tokens (the Messages API needs a bound). Chat only: Anthropic has no embeddings.
 /// Before a run starts, the run checks its models against Anthropic's model list (<c>GET /v1/models</c>, every page;
-/// see <see cref="ListModelsAsync"/>), where aliases such as <c>claude-sonnet-4-5</c> count as listed.
+/// see <see cref="ListModelsAsync"/>), where aliases such as <c>claude-sonnet-4-5</c> count as listed. Batch requests
+/// (<see cref="CallMode.Batch"/>) go through Anthropic's Message Batches (<c>/v1/messages/batches</c>), at the batch price.
 /// </summary>
-public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, IListsModels
+public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, IListsModels, IBatchProvider
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
@@ -80,6 +81,14 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
         };
 
         return new AnthropicErrorsChatClient(client.AsIChatClient(model, DefaultMaxTokens), http);
+    }
+
+    /// <summary>Anthropic's Message Batches for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>
+    IBatchApi IBatchProvider.CreateBatchApi(string model)
+    {
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new AnthropicClient { ApiKey = ApiKey(model), BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), HttpClient = http };
+        return new AnthropicBatchApi(client, http, model, DefaultMaxTokens);
     }
 
     /// <summary>

@@ -9,13 +9,15 @@ namespace BatchFactory;
 /// The <c>azure</c> provider: Azure OpenAI through Azure.AI.OpenAI. The model name is the deployment name
 /// (<c>my-gpt4o-deployment@azure</c>); the resource comes from <c>AZURE_OPENAI_ENDPOINT</c> (e.g.
 /// <c>https://my-resource.openai.azure.com/</c>) and the key from <c>AZURE_OPENAI_API_KEY</c>. Requests go to
-/// <c>/openai/deployments/{deployment}/…</c>. The SDK's own retries are turned off: the broker retries.
+/// <c>/openai/deployments/{deployment}/…</c>. The SDK's own retries are turned off: the broker retries. Batch requests
+/// (<see cref="CallMode.Batch"/>) go through Azure's batch API (<c>/openai/files</c>, <c>/openai/batches</c>, at the
+/// provider's API version), with the deployment name as every line's <c>model</c>.
 /// </summary>
 /// <remarks>
 /// Calls go through the SDK's Microsoft.Extensions.AI adapter (<c>AsIChatClient</c>): with OpenAI 2.15 loaded beside
 /// Azure.AI.OpenAI 2.1.0 that path works, while the Azure SDK's own <c>CompleteChatAsync</c> does not.
 /// </remarks>
-public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets
+public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers.IBatchProvider
 {
     /// <summary>The environment variable holding the resource's endpoint.</summary>
     public const string EndpointVariable = "AZURE_OPENAI_ENDPOINT";
@@ -72,11 +74,24 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) =>
         Client(model).GetEmbeddingClient(Deployment(model)).AsIEmbeddingGenerator();
 
+    /// <summary>Azure's batch API for <paramref name="model"/>'s deployment, with the SDK's own retries (there is no broker around it).</summary>
+    Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) =>
+        new Brokers.AzureBatchApi(Client(model, retries: true), Endpoint(model), Deployment(model), ApiVersion);
+
+    // The version's text, e.g. 2024-10-21 for V2024_10_21; the SDK's latest when none is set, as the SDK's own default.
+    private string ApiVersion => (_version ?? Enum.GetValues<AzureOpenAIClientOptions.ServiceVersion>().Max()).ToString()[1..].Replace('_', '-');
+
     private string Deployment(string model) => _deployments.GetValueOrDefault(model) ?? model;
 
-    private AzureOpenAIClient Client(string model)
+    private Uri Endpoint(string model)
     {
         var endpoint = _endpoint ?? EndpointFromEnvironment(model);
+        return endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+    }
+
+    private AzureOpenAIClient Client(string model, bool retries = false)
+    {
+        var endpoint = Endpoint(model);
         var key = _environment(_keyVariable);
         if (string.IsNullOrEmpty(key))
         {
@@ -86,7 +101,11 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets
         }
 
         var options = _version is { } version ? new AzureOpenAIClientOptions(version) : new AzureOpenAIClientOptions();
-        options.RetryPolicy = new ClientRetryPolicy(0);
+        if (!retries)
+        {
+            options.RetryPolicy = new ClientRetryPolicy(0);
+        }
+
         return new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), options);
     }
 

@@ -271,9 +271,9 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     [Fact]
     public void BatchOptions_OutOfRange_FailsNamingTheSetting()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 60_000 } }.Validate());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 100_001 } }.Validate());
 
-        Assert.Contains("RunOptions.Batch.MaxRequestsPerBatch must be 1 to 50000", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RunOptions.Batch.MaxRequestsPerBatch must be 1 to 100000", error.Message, StringComparison.Ordinal);
     }
 
     private static string[] Topics(int count) => [.. Enumerable.Range(0, count).Select(i => $"topic number {i}")];

@@ -1,0 +1,164 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Testing;
+using BatchFactory.Tests.Support;
+using Microsoft.Extensions.AI;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Tests.Brokers.Batches;
+
+/// <summary>
+/// A process that dies between creating a batch at the provider and recording it: the next run finds the batch by the
+/// submission it recorded first (by metadata on OpenAI and Azure OpenAI, by time and size on Anthropic) and does not
+/// submit its requests again. Over HTTP with each provider's SDK against the loopback server.
+/// </summary>
+public sealed class BatchCrashTests : IAsyncLifetime
+{
+    private const string Key = "crash-batch-secret-16";
+    private readonly TempProject _project = new("crash-batches");
+    private OpenAICompatibleServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _project.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-mini@openai")]
+    [InlineData("gpt-4o-mini@azure")]
+    [InlineData("claude-haiku-4-5@anthropic")]
+    public async Task RunAsync_KilledRightAfterCreatingABatch_ARerunFindsIt_AndSubmitsNothingAgain(string model)
+    {
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        var provider = Provider(model);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        var rerun = await RunAsync(model, provider, TestRuns.Token);
+
+        Assert.Equal(5, rerun.Entries.Count);
+        Assert.Equal((1L, 5L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal((_server.Batches[0].Id, "completed"), (Assert.Single(rerun.Summary.Batches).Id, rerun.Summary.Batches[0].Status));
+        var third = await RunAsync(model, provider, TestRuns.Token);
+        Assert.Equal((1L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+        Assert.Equal(Answers(rerun), Answers(third));
+    }
+
+    [Fact]
+    public async Task RunAsync_AnthropicGuessTakesUpAnotherBatch_ItsRequestsAreSubmittedAgain_NotFailed()
+    {
+        var clock = new ManualTimeProvider();
+        await _server.DisposeAsync();
+        _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { TimeProvider = clock }, TestRuns.Token);
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        const string model = "claude-haiku-4-5@anthropic";
+        var provider = Provider(model);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token, clock));
+
+        // Someone else's batch of the same size at the same moment, listed first (newest): the guess takes it.
+        using var http = new HttpClient { BaseAddress = _server.Root };
+        var requests = Enumerable.Range(0, 5).Select(i => new { custom_id = $"other{i}", @params = new { model = "claude-haiku-4-5", max_tokens = 16, messages = new[] { new { role = "user", content = $"other {i}" } } } });
+        using var created = await http.PostAsJsonAsync("v1/messages/batches", new { requests }, TestRuns.Token);
+        created.EnsureSuccessStatusCode();
+
+        var rerun = await RunAsync(model, provider, TestRuns.Token, clock);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(rerun));
+        Assert.Equal((3L, 15L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(RunStatus.Completed, rerun.Summary.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_KilledBeforeTheBatchWasCreated_ARerunSubmitsItOnce()
+    {
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        var provider = Provider("gpt-4o-mini@openai");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync("gpt-4o-mini@openai", new CrashingProvider(provider, kill, afterCreate: false), kill.Token));
+        Assert.Equal(0, _server.BatchesCreated);
+
+        var rerun = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
+        var third = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
+
+        Assert.Equal((5, 5), (rerun.Entries.Count, third.Entries.Count));
+        Assert.Equal((1L, 5L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    private static List<string> Answers(RunResult result) => [.. result.Entries.Select(e => e.Get<string>("answer"))];
+
+    private IModelProvider Provider(string model)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            [OpenAIProvider.ApiKeyVariable] = Key,
+            [OpenAIProvider.BaseUrlVariable] = _server.BaseUri.ToString(),
+            [AzureOpenAIProvider.ApiKeyVariable] = Key,
+            [AzureOpenAIProvider.EndpointVariable] = _server.Root.ToString(),
+            [AnthropicProvider.ApiKeyVariable] = Key,
+            [AnthropicProvider.BaseUrlVariable] = _server.Root.ToString(),
+        };
+        Func<string, string?> environment = variables.GetValueOrDefault;
+        return ModelSpec.Parse(model).Provider switch
+        {
+            "openai" => new OpenAIProvider(environment),
+            "azure" => new AzureOpenAIProvider(environment),
+            _ => new AnthropicProvider(environment),
+        };
+    }
+
+    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null) =>
+        (FromList(Enumerable.Range(0, 5).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
+            | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = CallMode.Batch })
+            | OutputEntries())
+            .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System }, cancellationToken);
+
+    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch, before it is recorded.</summary>
+    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate) : IModelProvider, IBatchProvider
+    {
+        public string Name => inner.Name;
+
+        public void Validate(string model) => inner.Validate(model);
+
+        public IChatClient CreateChatClient(string model) => inner.CreateChatClient(model);
+
+        public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) => inner.CreateEmbeddingGenerator(model);
+
+        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate);
+    }
+
+    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate) : IBatchApi
+    {
+        public int MaxRequestsPerFile => inner.MaxRequestsPerFile;
+
+        public long MaxBytesPerFile => inner.MaxBytesPerFile;
+
+        public void WriteRequest(Stream stream, ModelRequest request) => inner.WriteRequest(stream, request);
+
+        public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
+        {
+            if (afterCreate)
+            {
+                await inner.SubmitAsync(path, endpoint, submission, cancellationToken);
+            }
+
+            await kill.CancelAsync();
+            throw new OperationCanceledException("The process died " + (afterCreate ? "after creating the batch." : "before creating the batch."));
+        }
+
+        public Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken) =>
+            inner.FindAsync(submission, requests, since, known, cancellationToken);
+
+        public Task<BatchInfo> GetAsync(string batchId, CancellationToken cancellationToken) => inner.GetAsync(batchId, cancellationToken);
+
+        public Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken) => inner.DownloadAsync(fileId, cancellationToken);
+
+        public (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId) => inner.ReadResult(line, model, batchId);
+
+        public void Dispose() => inner.Dispose();
+    }
+}
