@@ -21,4 +21,15 @@ internal interface IBatchApi : IDisposable
 
     /// <summary>The content of a file (an output or error file).</summary>
     Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A file's content (an output or error file) to read as it downloads; the caller disposes it. Results are read
+    /// through this, a buffer at a time, so an API that can stream should: by default the file is downloaded whole
+    /// (<see cref="DownloadAsync"/>) and read from memory.
+    /// </summary>
+    async Task<Stream> OpenReadAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var content = await DownloadAsync(fileId, cancellationToken).ConfigureAwait(false);
+        return new MemoryStream(content.ToArray(), writable: false);
+    }
 }

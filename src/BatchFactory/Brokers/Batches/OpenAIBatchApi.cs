@@ -62,6 +62,14 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
     }
 
     /// <inheritdoc/>
+    /// <remarks>The response is not buffered: the stream reads from the connection.</remarks>
+    public async Task<Stream> OpenReadAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var result = await _files.DownloadFileAsync(fileId, new System.ClientModel.Primitives.RequestOptions { BufferResponse = false, CancellationToken = cancellationToken }).ConfigureAwait(false);
+        return result.GetRawResponse().ContentStream ?? Stream.Null;
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
     }

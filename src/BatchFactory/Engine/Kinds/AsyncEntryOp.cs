@@ -23,6 +23,12 @@ internal abstract class AsyncEntryOp : BlockOp
     /// <summary>How many entries the op works on at once.</summary>
     public int Concurrency { get; }
 
+    /// <summary>How many entries the op works on at once in a run with <paramref name="options"/>. Default <see cref="Concurrency"/>.</summary>
+    private protected virtual int ConcurrencyIn(RunOptions options) => Concurrency;
+
+    /// <summary>The op's concurrency in a run with <paramref name="options"/> (see <see cref="ConcurrencyIn"/>).</summary>
+    internal int ConcurrencyOf(RunOptions options) => ConcurrencyIn(options);
+
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
 
     /// <summary>
