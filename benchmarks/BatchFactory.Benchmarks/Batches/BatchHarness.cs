@@ -26,26 +26,27 @@ internal static class BatchHarness
     {
         var requests = Option(args, "--requests", 100_000);
         var perBatch = Option(args, "--per-batch", BatchOptions.OpenAIMaxRequests);
+        var waiting = Option(args, "--waiting", new BatchOptions().MaxWaitingPerOp);
         var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-batch-bench-{Environment.ProcessId}");
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { MaxRecordedRequests = 0 });
-        Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch, loopback server at {server.BaseUri}");
+        Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch and {waiting:N0} waiting, loopback server at {server.BaseUri}");
         try
         {
-            await RunOnceAsync(server, folder + "-warm", Math.Min(2_000, requests), perBatch);
+            await RunOnceAsync(server, folder + "-warm", Math.Min(2_000, requests), perBatch, waiting);
             server.Reset();
             var batchesBefore = server.BatchesCreated;
             var startWorkingSet = Environment.WorkingSet;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var before = Counters.Now(server);
             var sampler = MemorySampler.Start(TimeSpan.FromMilliseconds(10));
-            var fresh = await RunOnceAsync(server, folder, requests, perBatch);
+            var fresh = await RunOnceAsync(server, folder, requests, perBatch, waiting);
             var (peakHeap, peakAfterGc) = sampler.Stop();
             var spent = Counters.Now(server) - before;
             var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
             var serverFiles = server.BatchFileBytes;
             var batches = server.BatchesCreated - batchesBefore;
             var chat = server.ChatRequests;
-            var cached = await RunOnceAsync(server, folder, requests, perBatch);
+            var cached = await RunOnceAsync(server, folder, requests, perBatch, waiting);
 
             // The library's own work: the run's wall time less the server's time in its files and batches endpoints
             // (every one of them is awaited by the batch it serves: reading the upload, validating the file, answering
@@ -82,7 +83,7 @@ internal static class BatchHarness
         }
     }
 
-    private static async Task<(double Seconds, long Count)> RunOnceAsync(OpenAICompatibleServer server, string folder, int requests, int perBatch)
+    private static async Task<(double Seconds, long Count)> RunOnceAsync(OpenAICompatibleServer server, string folder, int requests, int perBatch, int waiting)
     {
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server.BaseUri.ToString() };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
@@ -91,7 +92,7 @@ internal static class BatchHarness
             | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Mode = CallMode.Batch })
             | Count();
         var clock = Stopwatch.StartNew();
-        var result = await g.RunAsync(new RunOptions { Project = project, Models = models, Batch = new BatchOptions { MaxRequestsPerBatch = perBatch } });
+        var result = await g.RunAsync(new RunOptions { Project = project, Models = models, Batch = new BatchOptions { MaxRequestsPerBatch = perBatch, MaxWaitingPerOp = waiting } });
         return (clock.Elapsed.TotalSeconds, result.Count);
     }
 

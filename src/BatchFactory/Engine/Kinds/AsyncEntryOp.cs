@@ -24,10 +24,7 @@ internal abstract class AsyncEntryOp : BlockOp
     public int Concurrency { get; }
 
     /// <summary>How many entries the op works on at once in a run with <paramref name="options"/>. Default <see cref="Concurrency"/>.</summary>
-    private protected virtual int ConcurrencyIn(RunOptions options) => Concurrency;
-
-    /// <summary>The op's concurrency in a run with <paramref name="options"/> (see <see cref="ConcurrencyIn"/>).</summary>
-    internal int ConcurrencyOf(RunOptions options) => ConcurrencyIn(options);
+    internal virtual int ConcurrencyIn(RunOptions options) => Concurrency;
 
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
 

@@ -32,7 +32,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     {
         // In a shared run an entry may only wait for another worker's answer: it then gives its place among the op's
         // Concurrency to the next entry (Brokers.CallSlot), so the places are a semaphore and the block runs unbounded.
-        var concurrency = ConcurrencyOf(context.Run.Options);
+        var concurrency = ConcurrencyIn(context.Run.Options);
         var places = context.Run.Claims is null ? null : new SemaphoreSlim(concurrency, concurrency);
         var options = new ExecutionDataflowBlockOptions
         {

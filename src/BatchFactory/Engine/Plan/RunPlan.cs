@@ -63,7 +63,7 @@ internal sealed class RunPlan
             text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.NameOf(_graph.Nodes[node])}"));
             if (stage is ModelStage { Model: var model } && _graph.Nodes[model] is AsyncEntryOp call)
             {
-                text.Append(" (").Append(call.ConcurrencyOf(_options)).Append(" at once)");
+                text.Append(" (").Append(call.ConcurrencyIn(_options)).Append(" at once)");
             }
         }
 

@@ -36,7 +36,7 @@ internal sealed class LoopHeadOp : InlineLoopOp
         // window bounds how many entries are inside the loop instead.
         var body = new BufferBlock<Entry>(new DataflowBlockOptions { CancellationToken = context.Token });
         var exit = new BufferBlock<Entry>(context.Buffer);
-        var bodyConcurrency = _bodyCalls.Select(op => op.ConcurrencyOf(context.Run.Options)).DefaultIfEmpty(0).Max();
+        var bodyConcurrency = _bodyCalls.Select(op => op.ConcurrencyIn(context.Run.Options)).DefaultIfEmpty(0).Max();
         var scope = new LoopScope(Math.Max(context.Run.Options.BoundedCapacity, 2 * bodyConcurrency), body.Complete);
         var outer = new ActionBlock<Entry>(
             async entry =>

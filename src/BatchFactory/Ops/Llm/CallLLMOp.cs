@@ -29,7 +29,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
 
-    private protected override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
+    internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, "llm");
 

@@ -20,7 +20,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
 
-    private protected override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
+    internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
