@@ -75,16 +75,17 @@ public sealed class BatchResultLinesTests
 
         public static string Line(int number) => $"{{\"custom_id\":\"request-{number:D7}\",\"n\":{number}}}";
 
-        public long BytesOfLines(int lines)
+        /// <summary>The bytes of the first <paramref name="handed"/> lines, newlines included.</summary>
+        public long BytesOfLines(int handed)
         {
             long total = 0;
-            for (var i = _counted; i < lines; i++)
+            for (var i = _counted; i < handed; i++)
             {
                 total += Encoding.UTF8.GetByteCount(Line(i)) + 1;
             }
 
             _countedBytes += total;
-            _counted = lines;
+            _counted = handed;
             return _countedBytes;
         }
 
