@@ -89,6 +89,16 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// <summary>Files uploaded with purpose <c>batch</c> to <c>/v1/files</c> (or Azure's <c>/openai/files</c>) since the start.</summary>
     public long FilesUploaded => _handler.Batches.FilesUploaded;
 
+    /// <summary>
+    /// Wall time spent handling files and batches requests since the start, added up over requests: reading uploads,
+    /// validating batch files, answering every line of a batch when it finishes (during the poll that finds it done),
+    /// and sending file contents. Lets a benchmark tell the server's share of a batch run from the client's.
+    /// </summary>
+    public TimeSpan BatchWorkTime => _handler.Batches.WorkTime;
+
+    /// <summary>Bytes of the files the server keeps in memory (uploaded batch files, output and error files) now.</summary>
+    public long BatchFileBytes => _handler.Batches.FileBytes;
+
     /// <summary>Batches (Anthropic's message batches too) created since the start, those that failed validation included.</summary>
     public long BatchesCreated => _handler.Batches.BatchesCreated;
 

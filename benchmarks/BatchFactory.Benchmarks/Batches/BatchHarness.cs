@@ -13,35 +13,55 @@ namespace BatchFactory.Benchmarks.Batches;
 /// </summary>
 internal static class BatchHarness
 {
+    // What the process and the server spent up to now; the difference of two is what a run spent.
+    private readonly record struct Counters(TimeSpan Cpu, TimeSpan GcPause, long Allocated, TimeSpan Server)
+    {
+        public static Counters Now(OpenAICompatibleServer server) =>
+            new(Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), server.BatchWorkTime);
+
+        public static Counters operator -(Counters a, Counters b) => new(a.Cpu - b.Cpu, a.GcPause - b.GcPause, a.Allocated - b.Allocated, a.Server - b.Server);
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var requests = Option(args, "--requests", 100_000);
         var perBatch = Option(args, "--per-batch", BatchOptions.OpenAIMaxRequests);
+        var waiting = Option(args, "--waiting", new BatchOptions().MaxWaitingPerOp);
         var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-batch-bench-{Environment.ProcessId}");
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { MaxRecordedRequests = 0 });
-        Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch, loopback server at {server.BaseUri}");
+        Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch and {waiting:N0} waiting, loopback server at {server.BaseUri}");
         try
         {
-            await RunOnceAsync(server, folder + "-warm", Math.Min(2_000, requests), perBatch);
+            await RunOnceAsync(server, folder + "-warm", Math.Min(2_000, requests), perBatch, waiting);
             server.Reset();
             var batchesBefore = server.BatchesCreated;
             var startWorkingSet = Environment.WorkingSet;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var before = Counters.Now(server);
             var sampler = MemorySampler.Start(TimeSpan.FromMilliseconds(10));
-            var fresh = await RunOnceAsync(server, folder, requests, perBatch);
+            var fresh = await RunOnceAsync(server, folder, requests, perBatch, waiting);
             var (peakHeap, peakAfterGc) = sampler.Stop();
+            var spent = Counters.Now(server) - before;
             var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+            var serverFiles = server.BatchFileBytes;
             var batches = server.BatchesCreated - batchesBefore;
             var chat = server.ChatRequests;
-            var cached = await RunOnceAsync(server, folder, requests, perBatch);
+            var cached = await RunOnceAsync(server, folder, requests, perBatch, waiting);
 
+            // The library's own work: the run's wall time less the server's time in its files and batches endpoints
+            // (every one of them is awaited by the batch it serves: reading the upload, validating the file, answering
+            // its lines during the poll that finds it done, sending the output).
+            var own = fresh.Seconds - spent.Server.TotalSeconds;
             Console.WriteLine();
             Console.WriteLine("| scenario | requests | seconds | per second | chat requests | batches | vs cached rerun |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             Console.WriteLine($"| AskLLM in batch mode, fresh | {requests:N0} | {fresh.Seconds:F2} | {requests / fresh.Seconds:N0} | {chat:N0} | {batches:N0} | {cached.Seconds / fresh.Seconds:F2} |");
+            Console.WriteLine($"| of which the library's own work (less the server's {spent.Server.TotalSeconds:F2} s) | {requests:N0} | {own:F2} | {requests / own:N0} | | | {cached.Seconds / own:F2} |");
             Console.WriteLine($"| same graph, fully cached rerun | {requests:N0} | {cached.Seconds:F2} | {requests / cached.Seconds:N0} | {server.ChatRequests - chat:N0} | {server.BatchesCreated - batchesBefore - batches:N0} | 1.00 |");
             Console.WriteLine();
-            Console.WriteLine($"Peak managed heap during the fresh run: {peakHeap / 1e6:N0} MB ({peakAfterGc / 1e6:N0} MB right after a GC); process peak working set: {peakWorkingSet / 1e6:N0} MB (at start of the run {startWorkingSet / 1e6:N0} MB). The server runs in the same process and keeps every file in memory.");
+            Console.WriteLine($"Fresh run: process CPU {spent.Cpu.TotalSeconds:F2} s ({spent.Cpu.TotalMilliseconds * 1000 / requests:F0} µs per request, server included), GC pauses {spent.GcPause.TotalSeconds:F2} s, allocated {spent.Allocated / (double)requests:N0} B per request.");
+            Console.WriteLine($"Peak managed heap during the fresh run: {peakHeap / 1e6:N0} MB ({peakAfterGc / 1e6:N0} MB right after a GC), of which the server's files at the end {serverFiles / 1e6:N0} MB; process peak working set: {peakWorkingSet / 1e6:N0} MB (at start of the run {startWorkingSet / 1e6:N0} MB). The server runs in the same process and keeps every file in memory.");
+            Console.WriteLine($"Load average: {LoadAverage()}");
             var most = (requests + perBatch - 1) / perBatch;
             var ok = fresh.Count == requests && cached.Count == requests && chat == 0 && batches <= most && server.ChatRequests == 0;
             if (!ok)
@@ -63,7 +83,7 @@ internal static class BatchHarness
         }
     }
 
-    private static async Task<(double Seconds, long Count)> RunOnceAsync(OpenAICompatibleServer server, string folder, int requests, int perBatch)
+    private static async Task<(double Seconds, long Count)> RunOnceAsync(OpenAICompatibleServer server, string folder, int requests, int perBatch, int waiting)
     {
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server.BaseUri.ToString() };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
@@ -72,9 +92,12 @@ internal static class BatchHarness
             | AskLLM("q {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Mode = CallMode.Batch })
             | Count();
         var clock = Stopwatch.StartNew();
-        var result = await g.RunAsync(new RunOptions { Project = project, Models = models, Batch = new BatchOptions { MaxRequestsPerBatch = perBatch } });
+        var result = await g.RunAsync(new RunOptions { Project = project, Models = models, Batch = new BatchOptions { MaxRequestsPerBatch = perBatch, MaxWaitingPerOp = waiting } });
         return (clock.Elapsed.TotalSeconds, result.Count);
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static int Option(string[] args, string name, int fallback)
     {

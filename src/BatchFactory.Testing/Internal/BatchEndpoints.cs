@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,6 +28,7 @@ internal sealed class BatchEndpoints(BatchStore store)
         }
 
         string method = context.Request.Method;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             if (azure && string.IsNullOrEmpty(context.Request.Query["api-version"]))
@@ -49,6 +51,10 @@ internal sealed class BatchEndpoints(BatchStore store)
         catch (BadRequestException e)
         {
             await ErrorResponseWriter.WriteAsync(context.Response, StatusCodes.Status400BadRequest, e.Message, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            store.Worked(Stopwatch.GetElapsedTime(started));
         }
 
         return true;

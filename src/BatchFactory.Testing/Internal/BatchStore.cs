@@ -14,6 +14,7 @@ internal sealed class BatchStore(TestServerOptions options)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (byte[] Content, string Name, string Purpose, DateTimeOffset Created)> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BatchState> _batches = new(StringComparer.Ordinal);
+    private long _workTicks;
     private long _enqueued;
     private long _peak;
     private int _next;
@@ -26,6 +27,23 @@ internal sealed class BatchStore(TestServerOptions options)
     public long BatchedRequests { get; private set; }
 
     public long TokenLimitRejections { get; private set; }
+
+    /// <summary>Time spent in the files and batches endpoints, added up over requests (see <see cref="OpenAICompatibleServer.BatchWorkTime"/>).</summary>
+    public TimeSpan WorkTime => TimeSpan.FromTicks(Interlocked.Read(ref _workTicks));
+
+    /// <summary>Bytes of all files the server holds (uploaded, output and error files).</summary>
+    public long FileBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _files.Values.Sum(f => (long)f.Content.Length);
+            }
+        }
+    }
+
+    public void Worked(TimeSpan time) => Interlocked.Add(ref _workTicks, time.Ticks);
 
     public long EnqueuedTokens
     {

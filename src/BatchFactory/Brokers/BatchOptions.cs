@@ -80,6 +80,16 @@ public sealed class BatchOptions
     /// </summary>
     public DateTimeOffset? Deadline { get; init; }
 
+    /// <summary>
+    /// How many entries one op lets wait for batch answers at once; at least 1. Default 50,000 (one full OpenAI file).
+    /// The op takes in more entries only as answers arrive, so memory stays bounded however many requests a run has,
+    /// and further batches are submitted as earlier ones are answered. A batch file is therefore submitted as soon as it
+    /// holds this many requests. To keep several full batches in flight at once, set a multiple of
+    /// <see cref="MaxRequestsPerBatch"/> (each waiting entry costs a few kilobytes). Only <see cref="RunOptions.Batch"/>'s
+    /// value counts (it bounds an op, whatever its models); entries of <see cref="RunOptions.BatchFor"/> do not change it.
+    /// </summary>
+    public int MaxWaitingPerOp { get; init; } = OpenAIMaxRequests;
+
     /// <summary>The wait before the first poll of a batch; more than zero. Default 5 seconds. Each later wait doubles, up to <see cref="MaxPollInterval"/>.</summary>
     public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -92,6 +102,7 @@ public sealed class BatchOptions
     {
         Check(MaxRequestsPerBatch is >= 1 and <= AzureMaxRequests, nameof(MaxRequestsPerBatch), MaxRequestsPerBatch, $"1 to {AzureMaxRequests}");
         Check(MaxBytesPerBatch is >= 1024 and <= AnthropicMaxBytes, nameof(MaxBytesPerBatch), MaxBytesPerBatch, $"1024 to {AnthropicMaxBytes}");
+        Check(MaxWaitingPerOp >= 1, nameof(MaxWaitingPerOp), MaxWaitingPerOp, "at least 1");
         Check(FlushAfter > TimeSpan.Zero, nameof(FlushAfter), FlushAfter, "more than zero");
         Check(MaxEnqueuedTokens is null or >= 1, nameof(MaxEnqueuedTokens), MaxEnqueuedTokens, "at least 1, or null");
         Check(ExpectedOutputTokens >= 0, nameof(ExpectedOutputTokens), ExpectedOutputTokens, "0 or more");

@@ -226,8 +226,7 @@ public static partial class Ops
                 "when the loop is empty. Put it before or after the loop.");
         }
 
-        var concurrency = body.Nodes.OfType<AsyncEntryOp>().Select(op => op.Concurrency).DefaultIfEmpty(0).Max();
-        var head = new LoopHeadOp(kind, rule, maxIterations, concurrency);
+        var head = new LoopHeadOp(kind, rule, maxIterations, [.. body.Nodes.OfType<AsyncEntryOp>()]);
         return Through(head, head, 1, body, head, 1).WithEnds(head, head);
     }
 

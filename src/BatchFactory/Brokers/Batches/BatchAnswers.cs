@@ -164,6 +164,9 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     /// <summary>An answer of a collected batch that no request of this run waits for (yet): kept for one that comes.</summary>
     public void Unclaimed(string key, JsonObject answer) => _unclaimed[key] = answer;
 
+    /// <summary>Whether no answer is kept for <paramref name="key"/> (any kept one was taken by a request).</summary>
+    public bool Taken(string key) => !_unclaimed.ContainsKey(key);
+
     /// <summary>Takes the kept answer for <paramref name="key"/>; <see langword="null"/> if a request already took it.</summary>
     public JsonObject? Claim(string key) => _unclaimed.TryRemove(key, out var answer) ? answer : null;
 
@@ -240,7 +243,7 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     private BatchLane Lane(ModelRequest request) => Lane(request.Model, BatchLines.Endpoint(request));
 
     private BatchLane Lane(ModelSpec model, string endpoint) =>
-        _lanes.GetOrAdd($"{model}|{endpoint}", _ => new BatchLane(this, model, endpoint, Api(model)!, _setup.For(model), Budget(model)));
+        _lanes.GetOrAdd($"{model}|{endpoint}", _ => new BatchLane(this, model, endpoint, Api(model)!, _setup.For(model), Budget(model), _setup.Batch.MaxWaitingPerOp));
 
     private TokenBudget Budget(ModelSpec model) => _budgets.GetOrAdd(model.ToString(), _ => new TokenBudget(_setup.For(model).MaxEnqueuedTokens));
 

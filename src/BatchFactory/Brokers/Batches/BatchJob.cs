@@ -87,6 +87,15 @@ internal sealed class BatchJob(string id, ModelSpec model, string endpoint, IRea
         }
     }
 
+    /// <summary>Takes the request waiting for <paramref name="key"/>, if one is attached: its result is being delivered.</summary>
+    public BatchWaiter? TryTake(string key)
+    {
+        lock (_lock)
+        {
+            return _waiters.Remove(key, out var waiter) ? waiter : null;
+        }
+    }
+
     /// <summary>Ends attaching: the requests waiting now, by key, to deliver the results to.</summary>
     public Dictionary<string, BatchWaiter> TakeWaiters()
     {

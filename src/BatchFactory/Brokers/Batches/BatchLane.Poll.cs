@@ -96,13 +96,15 @@ internal sealed partial class BatchLane
         }
     }
 
-    // Both files are read for every finished batch: answered lines to their waiters (or kept for requests yet to come),
-    // error lines as failures; requests of an expired or cancelled batch with no line are submitted again. Answers are
-    // offered before attaching ends, so a request arriving meanwhile finds its answer rather than a closed batch.
+    // Both files are read for every finished batch, a line at a time as they download: an answered line goes at once to
+    // the request waiting for it (or is kept for one yet to come), error lines become failures; requests of an expired or
+    // cancelled batch with no line are submitted again. Attaching ends only after both files are read, and a request
+    // that attached meanwhile takes its kept answer, so a request arriving during collection finds its answer.
     private async Task CollectAsync(BatchJob job, BatchInfo info)
     {
-        var answers = new List<(string Key, JsonObject Answer)>();
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var kept = new List<string>();
+        var model = Model.ToString();
         foreach (var fileId in new[] { info.OutputFileId, info.ErrorFileId })
         {
             if (string.IsNullOrEmpty(fileId))
@@ -110,58 +112,27 @@ internal sealed partial class BatchLane
                 continue;
             }
 
-            var content = await api.DownloadAsync(fileId, owner.Stopping).ConfigureAwait(false);
-            for (var rest = content; !rest.IsEmpty;)
+            var stream = await api.OpenReadAsync(fileId, owner.Stopping).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                var end = rest.Span.IndexOf((byte)'\n');
-                var line = end < 0 ? rest : rest[..end];
-                rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
-                if (line.Span.Trim((byte)'\r').IsEmpty)
-                {
-                    continue;
-                }
-
-                var (key, answer, error) = api.ReadResult(line.Span, Model.ToString(), job.Id);
-                if (answer is null)
-                {
-                    if (error is not null)
-                    {
-                        errors[key] = error;
-                    }
-
-                    continue;
-                }
-
-                answer.Add("batch", job.Id);
-                answers.Add((key, answer));
-                owner.Unclaimed(key, answer);
+                await BatchResultLines.ReadAsync(stream, line => Deliver(job, api.ReadResult(line, model, job.Id), errors, kept), owner.Stopping).ConfigureAwait(false);
             }
         }
 
         var waiting = job.TakeWaiters();
-        var delivered = 0;
-        foreach (var (key, _) in answers)
+        foreach (var (key, waiter) in waiting)
         {
-            if (waiting.Remove(key, out var waiter) && owner.Claim(key) is { } answer)
+            if (owner.Claim(key) is { } answer)
             {
                 waiter.Answered(answer);
-                delivered++;
             }
-        }
-
-        foreach (var (key, error) in errors)
-        {
-            if (waiting.Remove(key, out var waiter))
+            else if (errors.TryGetValue(key, out var error))
             {
                 waiter.Failed(new BatchRequestException(error));
             }
-        }
-
-        var claimed = delivered == answers.Count;
-        foreach (var waiter in waiting.Values)
-        {
-            if (info.Status is "expired" or "cancelled" || job.Adopted)
+            else if (info.Status is "expired" or "cancelled" || job.Adopted)
             {
+                // An adopted batch may not be the one its submission made (Anthropic's guess): what it lacks is sent again.
                 owner.Resubmit(waiter);
             }
             else
@@ -172,6 +143,34 @@ internal sealed partial class BatchLane
             }
         }
 
-        await owner.RecordStatusAsync(job, info.Status, collected: claimed).ConfigureAwait(false);
+        // Collected once every answer reached a request of this run; answers still kept wait for a later run's download.
+        var collected = kept.TrueForAll(owner.Taken);
+        await owner.RecordStatusAsync(job, info.Status, collected).ConfigureAwait(false);
+    }
+
+    // One result line: an answer to the request waiting for it, else kept for one that comes; an error noted for later.
+    private void Deliver(BatchJob job, (string Key, JsonObject? Answer, string? Error) result, Dictionary<string, string> errors, List<string> kept)
+    {
+        var (key, answer, error) = result;
+        if (answer is null)
+        {
+            // Neither answer nor error: a request the batch did not get to (expired or cancelled), submitted again.
+            if (error is not null)
+            {
+                errors[key] = error;
+            }
+
+            return;
+        }
+
+        answer.Add("batch", job.Id);
+        if (job.TryTake(key) is { } waiter)
+        {
+            waiter.Answered(answer);
+            return;
+        }
+
+        owner.Unclaimed(key, answer);
+        kept.Add(key);
     }
 }

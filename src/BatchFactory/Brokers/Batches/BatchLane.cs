@@ -7,8 +7,10 @@ namespace BatchFactory.Brokers;
 /// The batches of one model and endpoint: requests are written to an open file until it is full (requests, bytes or,
 /// with an enqueued-token limit, tokens), <see cref="BatchOptions.FlushAfter"/> passes or <see cref="Flush"/> is
 /// called; then the file is submitted under the model's <see cref="TokenBudget"/>, recorded, polled and collected.
+/// A file that holds <paramref name="maxWaitingPerOp"/> requests is submitted at once: an op that sends them has no room
+/// for another entry until answers arrive (<see cref="BatchOptions.MaxWaitingPerOp"/>).
 /// </summary>
-internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, string endpoint, IBatchApi api, BatchOptions options, TokenBudget budget)
+internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, string endpoint, IBatchApi api, BatchOptions options, TokenBudget budget, int maxWaitingPerOp)
 {
     private readonly Lock _lock = new();
     private readonly MemoryStream _line = new();
@@ -23,7 +25,7 @@ internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, str
     public void Add(BatchWaiter waiter)
     {
         var tokens = Estimate(waiter.Request);
-        BatchFile? full = null;
+        BatchFile? full = null, filled = null;
         lock (_lock)
         {
             _line.SetLength(0);
@@ -43,11 +45,22 @@ internal sealed partial class BatchLane(BatchAnswers owner, ModelSpec model, str
             }
 
             _open.Add(waiter, line, tokens);
+            if (_open.Waiters.Count >= maxWaitingPerOp)
+            {
+                // No op sending to it has room for another entry until answers arrive.
+                filled = _open;
+                _open = null;
+            }
         }
 
         if (full is not null)
         {
             Submit(full);
+        }
+
+        if (filled is not null)
+        {
+            Submit(filled);
         }
     }
 

@@ -44,4 +44,15 @@ internal interface IBatchApi : IDisposable
     /// </summary>
     /// <exception cref="FormatException">The line is not a result line.</exception>
     (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId);
+
+    /// <summary>
+    /// A file's content (an output or error file) to read as it downloads; the caller disposes it. Results are read
+    /// through this, a buffer at a time, so an API that can stream should: by default the file is downloaded whole
+    /// (<see cref="DownloadAsync"/>) and read from memory.
+    /// </summary>
+    async Task<Stream> OpenReadAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var content = await DownloadAsync(fileId, cancellationToken).ConfigureAwait(false);
+        return new MemoryStream(content.ToArray(), writable: false);
+    }
 }

@@ -81,6 +81,14 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
     public (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId) => BatchLines.Read(line, model, batchId);
 
     /// <inheritdoc/>
+    /// <remarks>The response is not buffered: the stream reads from the connection.</remarks>
+    public async Task<Stream> OpenReadAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var result = await _files.DownloadFileAsync(fileId, new System.ClientModel.Primitives.RequestOptions { BufferResponse = false, CancellationToken = cancellationToken }).ConfigureAwait(false);
+        return result.GetRawResponse().ContentStream ?? Stream.Null;
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
     }

@@ -25,16 +25,11 @@ internal sealed partial class ModelBroker
         return null;
     }
 
-    // Asks the request, or for a chain its first member whose breaker is closed and whose rate-limit pause is short
-    // enough, going on to the next when one fails with a provider error. The last member is always tried, so a chain
-    // whose every member is down fails as its last member does.
-    private async Task<(JsonObject Answer, ModelRequest By)> AskFirstAvailableAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    // Asks a chain's first member whose breaker is closed and whose rate-limit pause is short enough, going on to the
+    // next when one fails with a provider error. The last member is always tried, so a chain whose every member is down
+    // fails as its last member does.
+    private async Task<(JsonObject Answer, ModelRequest By)> AskFirstAvailableAsync(CallSite site, string idx, ModelRequest request, FallbackChain chain, CancellationToken cancellationToken)
     {
-        if (_setup.Models.ChainOf(request.Model) is not { } chain)
-        {
-            return (await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false), request);
-        }
-
         var members = MemberRequests.Of(request, chain);
         for (var i = 0; ; i++)
         {

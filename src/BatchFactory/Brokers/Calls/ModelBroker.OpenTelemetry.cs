@@ -12,15 +12,17 @@ internal sealed partial class ModelBroker
         BatchFactoryTelemetry.Calls.Enabled || BatchFactoryTelemetry.Tokens.Enabled || BatchFactoryTelemetry.Cost.Enabled ||
         BatchFactoryTelemetry.Duration.Enabled || BatchFactoryTelemetry.QueueWait.Enabled;
 
-    // A request sent, in its span, with its metrics.
-    private async Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    // A request sent, in its span, with its metrics. Without listeners no frame is added: a request waiting for its batch
+    // holds every frame of the chain, and a run may have tens of thousands waiting.
+    private Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
         var scope = new CallScope(site, idx, request);
-        if (!Traced && !Metered)
-        {
-            return await AskObservedAsync(scope, cancellationToken).ConfigureAwait(false);
-        }
+        return !Traced && !Metered ? AskObservedAsync(scope, cancellationToken) : AskTracedAsync(scope, cancellationToken);
+    }
 
+    private async Task<JsonObject> AskTracedAsync(CallScope scope, CancellationToken cancellationToken)
+    {
+        var (site, idx, request) = scope;
         using var span = StartSpan(site, idx, request, cacheHit: false);
         var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString());
         var started = _setup.Time.GetTimestamp();

@@ -90,7 +90,9 @@ internal sealed partial class ModelBroker : IDisposable
                 return Served(site, idx, late.By, (JsonObject)late.Answer.DeepClone());
             }
 
-            var (answer, by) = await AskFirstAvailableAsync(site, idx, request, cancellationToken).ConfigureAwait(false);
+            var (answer, by) = _setup.Models.ChainOf(request.Model) is { } chain
+                ? await AskFirstAvailableAsync(site, idx, request, chain, cancellationToken).ConfigureAwait(false)
+                : (await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false), request);
             var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
             if (site.Ledger is not null && _keepsAnswers)
             {

@@ -23,6 +23,9 @@ internal abstract class AsyncEntryOp : BlockOp
     /// <summary>How many entries the op works on at once.</summary>
     public int Concurrency { get; }
 
+    /// <summary>How many entries the op works on at once in a run with <paramref name="options"/>. Default <see cref="Concurrency"/>.</summary>
+    internal virtual int ConcurrencyIn(RunOptions options) => Concurrency;
+
     internal sealed override OpBlocks Materialize(OpContext context) => Materialize(context, [], [], null);
 
     /// <summary>

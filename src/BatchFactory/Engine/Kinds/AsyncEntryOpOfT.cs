@@ -32,11 +32,12 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     {
         // In a shared run an entry may only wait for another worker's answer: it then gives its place among the op's
         // Concurrency to the next entry (Brokers.CallSlot), so the places are a semaphore and the block runs unbounded.
-        var places = context.Run.Claims is null ? null : new SemaphoreSlim(Concurrency, Concurrency);
+        var concurrency = ConcurrencyIn(context.Run.Options);
+        var places = context.Run.Claims is null ? null : new SemaphoreSlim(concurrency, concurrency);
         var options = new ExecutionDataflowBlockOptions
         {
-            MaxDegreeOfParallelism = places is null ? Concurrency : DataflowBlockOptions.Unbounded,
-            BoundedCapacity = Math.Max(context.Run.Options.BoundedCapacity, Concurrency),
+            MaxDegreeOfParallelism = places is null ? concurrency : DataflowBlockOptions.Unbounded,
+            BoundedCapacity = Math.Max(context.Run.Options.BoundedCapacity, concurrency),
             EnsureOrdered = false,
             CancellationToken = context.Token,
         };
@@ -123,7 +124,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
             },
             new ExecutionDataflowBlockOptions
             {
-                MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, Concurrency),
+                MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, concurrency),
                 BoundedCapacity = context.Run.Options.BoundedCapacity,
                 EnsureOrdered = false,
                 CancellationToken = context.Token,

@@ -11,10 +11,12 @@ namespace BatchFactory.Engine.Plan;
 internal sealed class RunPlan
 {
     private readonly Graph _graph;
+    private readonly RunOptions _options;
 
-    private RunPlan(Graph graph, IReadOnlyList<Stage> stages)
+    private RunPlan(Graph graph, IReadOnlyList<Stage> stages, RunOptions options)
     {
         _graph = graph;
+        _options = options;
         Stages = stages;
     }
 
@@ -38,7 +40,7 @@ internal sealed class RunPlan
 
         var placed = stages.SelectMany(s => s.Nodes).ToHashSet();
         stages.AddRange(Enumerable.Range(0, graph.Nodes.Count).Where(node => !placed.Contains(node)).Select(node => new OpStage(node)));
-        return new RunPlan(graph, [.. stages.OrderBy(s => s.Nodes.Min())]);
+        return new RunPlan(graph, [.. stages.OrderBy(s => s.Nodes.Min())], options);
     }
 
     /// <summary>
@@ -61,7 +63,7 @@ internal sealed class RunPlan
             text.AppendJoin(" | ", stage.Nodes.Select(node => $"[{node}] {_graph.NameOf(_graph.Nodes[node])}"));
             if (stage is ModelStage { Model: var model } && _graph.Nodes[model] is AsyncEntryOp call)
             {
-                text.Append(" (").Append(call.Concurrency).Append(" at once)");
+                text.Append(" (").Append(call.ConcurrencyIn(_options)).Append(" at once)");
             }
         }
 

@@ -16,15 +16,15 @@ internal sealed class LoopHeadOp : InlineLoopOp
 {
     private readonly LoopRule _rule;
     private readonly int _maxIterations;
-    private readonly int _bodyConcurrency;
+    private readonly IReadOnlyList<AsyncEntryOp> _bodyCalls;
 
-    public LoopHeadOp(string kind, LoopRule rule, int maxIterations, int bodyConcurrency)
+    public LoopHeadOp(string kind, LoopRule rule, int maxIterations, IReadOnlyList<AsyncEntryOp> bodyCalls)
         : base(kind)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxIterations, 1);
         _rule = rule;
         _maxIterations = maxIterations;
-        _bodyConcurrency = bodyConcurrency;
+        _bodyCalls = bodyCalls;
     }
 
     private protected override string Describe() =>
@@ -36,7 +36,8 @@ internal sealed class LoopHeadOp : InlineLoopOp
         // window bounds how many entries are inside the loop instead.
         var body = new BufferBlock<Entry>(new DataflowBlockOptions { CancellationToken = context.Token });
         var exit = new BufferBlock<Entry>(context.Buffer);
-        var scope = new LoopScope(Math.Max(context.Run.Options.BoundedCapacity, 2 * _bodyConcurrency), body.Complete);
+        var bodyConcurrency = _bodyCalls.Select(op => op.ConcurrencyIn(context.Run.Options)).DefaultIfEmpty(0).Max();
+        var scope = new LoopScope(Math.Max(context.Run.Options.BoundedCapacity, 2 * bodyConcurrency), body.Complete);
         var outer = new ActionBlock<Entry>(
             async entry =>
             {

@@ -14,7 +14,7 @@ namespace BatchFactory.Operators;
 /// <c>llm_endpoint</c>, so both outlast the response field (which AskLLM removes).
 /// </summary>
 internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
-    : AsyncEntryOp<ChatCall>("CallLLM", ModelCall.Concurrency(concurrency, mode))
+    : AsyncEntryOp<ChatCall>("CallLLM", concurrency)
 {
     /// <summary>The meta field naming the model that gave the answer: <c>llm_model</c>.</summary>
     internal const string ModelMetaKey = "llm_model";
@@ -28,6 +28,8 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     private protected override string Describe() => mode == CallMode.Live ? $"{requestKey} -> {responseKey}" : $"{requestKey} -> {responseKey}, {mode}";
 
     private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
+
+    internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, "llm");
 

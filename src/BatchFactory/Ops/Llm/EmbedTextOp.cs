@@ -12,13 +12,15 @@ namespace BatchFactory.Operators;
 /// <c>embeddings</c> ledger, keyed by model and text, so each text is embedded once.
 /// </summary>
 internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outputKey, EmbeddingFormat format, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
-    : AsyncEntryOp<EmbeddingCall>("EmbedText", ModelCall.Concurrency(concurrency, mode))
+    : AsyncEntryOp<EmbeddingCall>("EmbedText", concurrency)
 {
     private readonly ModelCall _call = new(onFailure, extraAttempts);
 
     private protected override string Describe() => mode == CallMode.Live ? $"{inputKey} -> {outputKey}, {model}, {format}" : $"{inputKey} -> {outputKey}, {model}, {format}, {mode}";
 
     private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, mode);
+
+    internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {

@@ -14,11 +14,11 @@ namespace BatchFactory.Operators;
 /// </summary>
 internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
 {
-    /// <summary>How many entries may wait in an op in batch or auto mode: enough to fill large batch files, bounded so memory is.</summary>
-    public const int BatchWaiting = 100_000;
-
-    /// <summary>The op's concurrency: <paramref name="concurrency"/> live, <see cref="BatchWaiting"/> when requests wait for batches.</summary>
-    public static int Concurrency(int concurrency, CallMode mode) => mode == CallMode.Live ? concurrency : Math.Max(concurrency, BatchWaiting);
+    /// <summary>
+    /// The op's concurrency in a run: <paramref name="concurrency"/> live; when requests wait for batches,
+    /// <see cref="BatchOptions.MaxWaitingPerOp"/> of <see cref="RunOptions.Batch"/>, so memory is bounded.
+    /// </summary>
+    public static int Concurrency(int concurrency, CallMode mode, RunOptions options) => mode == CallMode.Live ? concurrency : options.Batch.MaxWaitingPerOp;
 
     /// <summary>The op has taken in all its entries: batch files waiting for more requests are submitted now.</summary>
     public static void InputsDone(OpContext context, CallMode mode)

@@ -61,6 +61,24 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_MaxWaitingPerOp_SubmitsWhenTheOpIsFull_AndTakesInMoreAsAnswersArrive()
+    {
+        // FlushAfter never passes on this clock, and a file could hold 50,000 requests: only a full op submits.
+        var clock = new ManualTimeProvider();
+        var options = new BatchOptions { MaxWaitingPerOp = 3, FlushAfter = TimeSpan.FromHours(1) };
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        giveUp.CancelAfter(TimeSpan.FromSeconds(60));
+
+        var result = await RunAsync(Topics(10), CallMode.Batch, options, clock: clock, kill: giveUp);
+
+        Assert.Equal(10, result.Entries.Count);
+        Assert.Equal(10, _server.BatchedRequests);
+        Assert.All(_server.Batches, b => Assert.InRange(b.Requests, 1, 3));
+        Assert.True(_server.BatchesCreated >= 4, $"{_server.BatchesCreated} batches for 10 requests, at most 3 waiting");
+        Assert.Equal(0, _server.ChatRequests);
+    }
+
+    [Fact]
     public async Task RunAsync_WithoutWaiting_SubmitsAndEnds_ThenARerunCollectsWithoutResubmitting()
     {
         var first = await RunAsync(Topics(8), CallMode.Batch, new BatchOptions { WaitForResults = false });
@@ -274,6 +292,8 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxRequestsPerBatch = 100_001 } }.Validate());
 
         Assert.Contains("RunOptions.Batch.MaxRequestsPerBatch must be 1 to 100000", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => new RunOptions { Batch = new BatchOptions { MaxWaitingPerOp = 0 } }.Validate());
+        Assert.Contains("RunOptions.Batch.MaxWaitingPerOp must be at least 1", error.Message, StringComparison.Ordinal);
     }
 
     private static string[] Topics(int count) => [.. Enumerable.Range(0, count).Select(i => $"topic number {i}")];
