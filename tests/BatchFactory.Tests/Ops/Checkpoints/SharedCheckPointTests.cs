@@ -83,9 +83,10 @@ public sealed class SharedCheckPointTests(PostgresServer postgres) : IDisposable
         using var release = new ManualResetEventSlim();
         var runs = new ConcurrentQueue<(string Worker, string Idx)>();
 
-        // Both workers run the same graph; its body drops "dropped". The first worker's body holds "kept" until released.
+        // Both workers run the same graph; its body drops "dropped". The first worker's body holds "kept" until released,
+        // with room for a second entry beside it.
         Graph Dropping(string worker) =>
-            FromList([new { id = "kept", n = 1 }, new { id = "dropped", n = 2 }], idxKey: "id")
+            FromList([new { id = "dropped", n = 2 }, new { id = "kept", n = 1 }], idxKey: "id")
             | CheckPoint(
                 MapField(
                     (int n) =>
@@ -104,12 +105,12 @@ public sealed class SharedCheckPointTests(PostgresServer postgres) : IDisposable
                 "dropping")
             | ToList("out");
 
-        var firstRun = Dropping("first").RunCheckedAsync(Options(first), TestRuns.Token);
+        var firstRun = Dropping("first").RunCheckedAsync(Options(first, parallel: 2), TestRuns.Token);
         await WaitUntilAsync(() => runs.Contains(("first", "dropped")) && runs.Contains(("first", "kept")));
 
         // The second worker waits for "kept", which the first still works on, but takes "dropped" over at once: the first
         // worker gave up its claim as its body dropped the entry, not when its body ends.
-        var secondRun = Dropping("second").RunCheckedAsync(Options(second), TestRuns.Token);
+        var secondRun = Dropping("second").RunCheckedAsync(Options(second, parallel: 2), TestRuns.Token);
         await WaitUntilAsync(() => runs.Contains(("second", "dropped")));
         Assert.False(firstRun.IsCompleted);
         Assert.DoesNotContain(("second", "kept"), runs);
@@ -133,9 +134,10 @@ public sealed class SharedCheckPointTests(PostgresServer postgres) : IDisposable
     private ProjectFolder Project(string database, string worker) =>
         ProjectFolder.Open("shared-checkpoint", "1", new ProjectFolderOptions { DataDirectory = Path.Combine(_data.Path, worker), Backend = LedgerBackend.Postgres(database) });
 
-    private static RunOptions Options(ProjectFolder project) => new()
+    private static RunOptions Options(ProjectFolder project, int parallel = 1) => new()
     {
         Project = project,
+        MaxDegreeOfParallelism = parallel,
         Sharing = new SharingOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
     };
 
