@@ -15,8 +15,11 @@ namespace BatchFactory.Brokers;
 /// </remarks>
 internal sealed class LedgerLookups(ILedger ledger)
 {
-    /// <summary>How many batches may be asked of the ledger at once.</summary>
-    public const int InFlight = 2;
+    /// <summary>
+    /// How many batches may be asked of the ledger at once: as many as the machine has cores (at least 2), so a ledger
+    /// that answers at once is read by as many threads as an op's first stage runs.
+    /// </summary>
+    public static int InFlight { get; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>The most keys in one batch.</summary>
     public const int MaxKeys = 512;

@@ -87,7 +87,7 @@ internal sealed class CheckPointClaims(ClaimStore claims, string ledgerName)
     /// Gives up the claims this worker still holds for this checkpoint once its body is done (the run stopped with
     /// entries still inside it, say): nothing will store them now.
     /// </summary>
-    public async Task ReleaseDroppedAsync()
+    public async Task ReleaseRemainingAsync()
     {
         foreach (var (key, _) in claims.Held(_prefix))
         {

@@ -76,7 +76,7 @@ internal sealed class CheckPointSaveOp : CheckPointPart
         }
         finally
         {
-            await claims.ReleaseDroppedAsync().ConfigureAwait(false);
+            await claims.ReleaseRemainingAsync().ConfigureAwait(false);
         }
     }
 
