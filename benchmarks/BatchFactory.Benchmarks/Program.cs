@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --entries 200000 smaller run
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --ledger       ledger harness (appends, lookups, reopen)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --scaling --postgres CS  1, 2 and 4 worker processes on one PostgreSQL project
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --providers    a pool of 4 servers vs one; OpenTelemetry listeners vs none
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
@@ -27,6 +28,16 @@ internal static class Program
         {
             var rest = args.Where((_, i) => i != micro).ToArray();
             return RunMicro(rest);
+        }
+
+        if (args.Contains("--scaling-worker"))
+        {
+            return await Scaling.ScalingWorker.RunAsync(args);
+        }
+
+        if (args.Contains("--scaling"))
+        {
+            return await RunScalingAsync(args);
         }
 
         if (args.Contains("--ledger"))
@@ -90,6 +101,20 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync(LedgerHarnessOptions.Usage);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunScalingAsync(string[] args)
+    {
+        try
+        {
+            return await Scaling.ScalingHarness.RunAsync(Scaling.ScalingHarnessOptions.Parse(args));
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync(Scaling.ScalingHarnessOptions.Usage);
             return 2;
         }
     }

@@ -11,6 +11,7 @@ internal sealed record LedgerHarnessOptions
           --durable N      records appended in the durable (fsync) scenarios (default 100,000)
           --writers N      concurrent appenders (default 64)
           --lookups N      random present keys looked up (default 200,000)
+          --rerun N        entries of the AskLLM fresh run and cached rerun on each database backend (default 50,000)
           --backend NAME   jsonl, sqlite, postgresql or all (default all)
           --postgres CS    also measure the PostgreSQL backend on this connection string (default $BATCHFACTORY_POSTGRES, if set)
           --dir PATH       where the ledger files go (default the temp folder); they are deleted afterwards
@@ -25,6 +26,9 @@ internal sealed record LedgerHarnessOptions
     public int Writers { get; init; } = 64;
 
     public int Lookups { get; init; } = 200_000;
+
+    /// <summary>Entries of the AskLLM fresh run and cached rerun measured on SQLite and PostgreSQL.</summary>
+    public int Rerun { get; init; } = 50_000;
 
     public string? Directory { get; init; }
 
@@ -43,6 +47,7 @@ internal sealed record LedgerHarnessOptions
             ["--durable"] = (o, v) => o with { Durable = Cli.PositiveInt("--durable", v) },
             ["--writers"] = (o, v) => o with { Writers = Cli.PositiveInt("--writers", v) },
             ["--lookups"] = (o, v) => o with { Lookups = Cli.PositiveInt("--lookups", v) },
+            ["--rerun"] = (o, v) => o with { Rerun = Cli.PositiveInt("--rerun", v) },
             ["--backend"] = (o, v) => o with { Backend = v is "jsonl" or "sqlite" or "postgresql" or "all" ? v : throw new ArgumentException("--backend takes jsonl, sqlite, postgresql or all.") },
             ["--postgres"] = (o, v) => o with { Postgres = v },
             ["--dir"] = (o, v) => o with { Directory = v },

@@ -7,6 +7,7 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
 {
     private const string RawBaseline = "baseline: serialise + buffered write";
     private const int LookupBatch = 1000;
+    private static readonly string SqliteRerun = $"{LedgerBackend.Sqlite.Name} AskLLM cached rerun";
 
     public IEnumerable<LedgerScenario> All()
     {
@@ -25,6 +26,13 @@ internal sealed class LedgerScenarios(LedgerRecords records, LedgerHarnessOption
             yield return new($"{backend.Name} lookups, batches of {LookupBatch:N0}", null, () => LookupAsync(backend, "ledger", batched: true));
             yield return new($"{backend.Name} lookups, one at a time", null, () => LookupAsync(backend, "ledger", batched: false));
             yield return new($"{backend.Name} append durable, {options.Writers} callers", null, () => AppendAsync(backend, "durable", options.Durable, options.Writers, durable: true));
+        }
+
+        // The cached rerun on each database backend, next to SQLite's (the ratio is the coordination overhead).
+        foreach (var backend in backends.Where(b => b.Name != LedgerBackend.Jsonl.Name))
+        {
+            yield return new($"{backend.Name} AskLLM fresh run", null, () => LedgerRerun.RunAsync(backend, folder, options.Rerun, cached: false));
+            yield return new($"{backend.Name} AskLLM cached rerun", backend.Name == LedgerBackend.Sqlite.Name ? null : SqliteRerun, () => LedgerRerun.RunAsync(backend, folder, options.Rerun, cached: true));
         }
     }
 

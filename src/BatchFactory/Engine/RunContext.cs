@@ -84,7 +84,7 @@ internal sealed class RunContext : IDisposable
     public Brokers.ClaimStore? Claims => _claims.Value;
 
     private Brokers.ClaimStore? SharedRun() => Options.Project is { Backend: Ledgers.PostgresBackend postgres } project
-        ? new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing)
+        ? new Brokers.ClaimStore(postgres.Connection, $"{project.Name}/{project.Version}", Options.Sharing, project.DurableLedgers)
         : null;
 
     // Live calls (which pass the per-minute limits shared across the workers of a shared run), inside batches (which

@@ -44,6 +44,9 @@ public sealed class ProjectFolder : IAsyncDisposable
     /// <summary>The store this project's ledgers use: <see cref="ProjectFolderOptions.Backend"/>, default <see cref="LedgerBackend.Jsonl"/>.</summary>
     public LedgerBackend Backend => _options.Backend;
 
+    /// <summary>Whether the project's ledgers wait for the disk on every commit (<see cref="LedgerOptions.Durable"/>).</summary>
+    internal bool DurableLedgers => _options.Ledger.Durable;
+
     /// <summary>
     /// The full path of <paramref name="relativePath"/> inside the project folder, e.g. <c>project["out/poems.md"]</c>.
     /// Creates nothing. Refuses a path that leads outside the folder: an absolute path, <c>..</c>, or a symbolic link

@@ -101,8 +101,11 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         }
     }
 
-    /// <summary>How long no request may arrive before <see cref="Flush"/> submits (a settling pause, not a timeout).</summary>
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long no request may arrive before <see cref="Flush"/> submits (a settling pause, not a timeout): longer in a
+    /// shared run, where each request is claimed in the database on its way here.
+    /// </summary>
+    private TimeSpan Quiet => TimeSpan.FromMilliseconds(_setup.Shared ? 250 : 20);
 
     private async Task FlushWhenQuietAsync()
     {

@@ -6,7 +6,8 @@ namespace BatchFactory.Brokers;
 /// <summary>Fallback chains: a chain's request is looked up under every member, and asked of the first member available.</summary>
 internal sealed partial class ModelBroker
 {
-    // The answer stored under the request's key, or under any of its chain's members' keys (first member first).
+    // The answer stored under the request's key, or under any of its chain's members' keys (first member first): all of
+    // them in one lookup, gathered with the lookups of other entries arriving meanwhile (LedgerLookups).
     private async ValueTask<(JsonObject Answer, ModelRequest By)?> StoredAsync(ILedger? ledger, ModelRequest request, CancellationToken cancellationToken)
     {
         if (ledger is null)
@@ -14,11 +15,14 @@ internal sealed partial class ModelBroker
             return null;
         }
 
-        foreach (var member in MemberRequests.Of(request, _setup.Models.ChainOf(request.Model)))
+        var members = MemberRequests.Of(request, _setup.Models.ChainOf(request.Model));
+        string[] keys = [.. members.Select(member => member.Key)];
+        var found = await _lookups.GetOrAdd(ledger, static l => new LedgerLookups(l)).GetAsync(keys, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < members.Count; i++)
         {
-            if (await ledger.TryGetAsync(member.Key, cancellationToken).ConfigureAwait(false) is JsonObject stored)
+            if (found[i] is JsonObject stored)
             {
-                return (AnswerRecord.Answer(stored), member);
+                return (AnswerRecord.Answer(stored), members[i]);
             }
         }
 

@@ -18,6 +18,7 @@ namespace BatchFactory.Brokers;
 internal sealed partial class ModelBroker : IDisposable
 {
     private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ILedger, LedgerLookups> _lookups = new(ReferenceEqualityComparer.Instance);
 
     // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
     private readonly ConcurrentDictionary<ModelSpec, CoolDown> _coolDowns = new();

@@ -22,12 +22,18 @@ internal sealed partial class ClaimStore : IDisposable
     /// <param name="connection">The project's database.</param>
     /// <param name="scope">What the claims are kept under: the project and version, so two projects never share answers by accident.</param>
     /// <param name="options">Lease, heartbeat, polling, the worker's name.</param>
-    public ClaimStore(PostgresConnection connection, string scope, SharingOptions options)
+    /// <param name="durable">
+    /// Whether each claim's commit waits for the server's disk, as the project's ledgers do (<see cref="LedgerOptions.Durable"/>).
+    /// Otherwise (the default, like the ledgers) a claim survives any worker and the server process dying, and only a crash
+    /// of the server's machine may lose its last fraction of a second of claims: a request whose claim was lost may then be
+    /// sent again, never answered twice.
+    /// </param>
+    public ClaimStore(PostgresConnection connection, string scope, SharingOptions options, bool durable = false)
     {
         _connection = connection;
         _scope = scope;
         _options = options;
-        _source = connection.CreateDataSource();
+        _source = connection.CreateDataSource(durable);
         _heartbeat = options.Heartbeat is { } every ? Task.Run(() => BeatAsync(every)) : Task.CompletedTask;
     }
 

@@ -11,6 +11,13 @@ public sealed class SharingOptions
     /// How long a claim holds without a heartbeat: a worker that dies (even <c>kill -9</c>) leaves its requests to the
     /// others after this long. Measured on the database server's clock. Default 60 seconds.
     /// </summary>
+    /// <remarks>
+    /// A short lease (a few seconds) takes over a dead worker's requests sooner, but a live worker whose heartbeat is late
+    /// by more than the lease (a loaded machine, a long garbage collection, a slow database) loses its claims too: another
+    /// worker then sends the same requests again. Each request is still stored once (the fencing token refuses the late
+    /// worker's answer, and it takes the other's), so this costs calls, never a second answer. Keep the lease well above
+    /// the pauses your machines may have; the default leaves 40 seconds of slack over the heartbeat.
+    /// </remarks>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>

@@ -10,6 +10,10 @@ namespace BatchFactory.Engine.Kinds;
 /// <typeparam name="TPending">What the first stage hands the second for an entry it could not serve.</typeparam>
 internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
 {
+    // In a shared run the store is across the network: the first stage then serves this many entries at once, so that
+    // their lookups wait together and the broker gathers them into batched ones (Brokers.LedgerLookups).
+    private const int SharedLookups = 64;
+
     protected AsyncEntryOp(string kind, int concurrency)
         : base(kind, concurrency)
     {
@@ -124,8 +128,8 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
             },
             new ExecutionDataflowBlockOptions
             {
-                MaxDegreeOfParallelism = Math.Min(Environment.ProcessorCount, concurrency),
-                BoundedCapacity = context.Run.Options.BoundedCapacity,
+                MaxDegreeOfParallelism = places is null ? Math.Min(Environment.ProcessorCount, concurrency) : Math.Max(Environment.ProcessorCount, SharedLookups),
+                BoundedCapacity = places is null ? context.Run.Options.BoundedCapacity : Math.Max(context.Run.Options.BoundedCapacity, SharedLookups),
                 EnsureOrdered = false,
                 CancellationToken = context.Token,
             });

@@ -35,9 +35,16 @@ internal sealed class PostgresConnection
         }
 
         // Statements the ledger repeats are prepared on each connection unless the user says otherwise.
-        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 32;
+        }
+
+        // Many workers share one server (100 connections by default): each pool stays small unless the user says otherwise,
+        // so a worker with a thousand entries claiming at once queues them on its connections instead of exhausting the server's.
+        if (!Names(connectionString, "Max Pool Size", "MaxPoolSize"))
+        {
+            builder.MaxPoolSize = MaxPoolSize;
         }
 
         _password = string.IsNullOrEmpty(builder.Password) ? null : builder.Password;
@@ -45,6 +52,9 @@ internal sealed class PostgresConnection
             + (string.IsNullOrEmpty(builder.SearchPath) ? "" : $"?search_path={builder.SearchPath}");
         _connectionString = builder.ConnectionString;
     }
+
+    /// <summary>The connections each of the library's pools opens at most, unless the connection string says (<c>Max Pool Size</c>): 16.</summary>
+    public const int MaxPoolSize = 16;
 
     /// <summary>Where the connection leads, without the password, e.g. <c>postgresql://bf@db.local:5432/batches</c>.</summary>
     public string Description { get; }
@@ -76,4 +86,7 @@ internal sealed class PostgresConnection
 
     /// <inheritdoc/>
     public override string ToString() => Description;
+
+    private static bool Names(string connectionString, string key, string compactKey) =>
+        connectionString.Contains(key, StringComparison.OrdinalIgnoreCase) || connectionString.Contains(compactKey, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
+using BatchFactory.Entries.Scopes;
 
 namespace BatchFactory.Operators;
 
@@ -72,21 +73,43 @@ internal sealed class CheckPointClaims(ClaimStore claims, string ledgerName)
     }
 
     /// <summary>
-    /// Gives up the claims this worker still holds for this checkpoint once its body is done: the entries the body
-    /// dropped, which are not stored, so a worker waiting for one claims it and runs the body for it itself.
+    /// Sends <paramref name="entry"/>, claimed by this worker, into the body: should the body drop it (and whatever it
+    /// became), its claim is given up at once, so a worker waiting for it claims it and runs the body for it itself.
+    /// The exit calls <see cref="TripScope.Left"/> once the entry is stored.
     /// </summary>
-    public async Task ReleaseDroppedAsync()
+    public void IntoBody(Entry entry)
     {
-        foreach (var (key, token) in claims.Held(_prefix))
+        var key = KeyOf(entry);
+        TripScope.Enter(entry, () => _ = ReleaseAsync(key));
+    }
+
+    /// <summary>
+    /// Gives up the claims this worker still holds for this checkpoint once its body is done (the run stopped with
+    /// entries still inside it, say): nothing will store them now.
+    /// </summary>
+    public async Task ReleaseRemainingAsync()
+    {
+        foreach (var (key, _) in claims.Held(_prefix))
         {
-            try
-            {
-                await claims.ReleaseAsync(key, token).ConfigureAwait(false);
-            }
-            catch (LedgerException)
-            {
-                // The database is out of reach: the claim runs out with its lease instead.
-            }
+            await ReleaseAsync(key).ConfigureAwait(false);
+        }
+    }
+
+    // Gives up this worker's claim on key, if it still holds it (an entry stored has none left).
+    private async Task ReleaseAsync(string key)
+    {
+        if (claims.HeldToken(key) is not { } token)
+        {
+            return;
+        }
+
+        try
+        {
+            await claims.ReleaseAsync(key, token).ConfigureAwait(false);
+        }
+        catch (LedgerException)
+        {
+            // The database is out of reach: the claim runs out with its lease instead.
         }
     }
 

@@ -38,6 +38,10 @@ internal sealed class CheckPointLookupOp : CheckPointPart
                     {
                         fromLedger = await claims.ClaimOrWaitAsync(entry, context.Token).ConfigureAwait(false) is { } theirs
                             && Store.TryServe(entry, theirs);
+                        if (!fromLedger)
+                        {
+                            claims.IntoBody(entry);
+                        }
                     }
                 }
                 catch (Exception ex)

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using BatchFactory.Engine;
+using BatchFactory.Entries.Scopes;
 using BatchFactory.Engine.Kinds;
 
 namespace BatchFactory.Operators;
@@ -10,7 +11,8 @@ namespace BatchFactory.Operators;
 /// (a failure elsewhere, or cancellation), entries that already came out of the body are still saved, so finished work
 /// is never lost. In a shared run (<see cref="CheckPointClaims"/>) the entry is stored under this worker's claim first,
 /// and appended to the ledger only if the claim was still its own; otherwise the entry becomes the copy of the worker
-/// that took it over. When the body is done, the claims of entries it dropped are given up.
+/// that took it over. An entry the body dropped gives up its claim as it is dropped (<see cref="CheckPointClaims.IntoBody"/>);
+/// when the body is done, any claim still held is given up.
 /// </summary>
 internal sealed class CheckPointSaveOp : CheckPointPart
 {
@@ -42,6 +44,8 @@ internal sealed class CheckPointSaveOp : CheckPointPart
                     {
                         await Store.SaveAsync(ledger, entry, CancellationToken.None).ConfigureAwait(false);
                     }
+
+                    TripScope.Left(entry);
                 }
                 catch (Exception ex)
                 {
@@ -72,7 +76,7 @@ internal sealed class CheckPointSaveOp : CheckPointPart
         }
         finally
         {
-            await claims.ReleaseDroppedAsync().ConfigureAwait(false);
+            await claims.ReleaseRemainingAsync().ConfigureAwait(false);
         }
     }
 

@@ -74,12 +74,70 @@ public sealed class SharedCheckPointTests(PostgresServer postgres) : IDisposable
         Assert.False(await dead.CompleteAsync(key, deadToken.Value, """{"idx":"e7","rev":0,"data":{"square":-1}}""", TestRuns.Token));
     }
 
+    [Fact]
+    public async Task RunAsync_BodyDropsAnEntryWhileStillWorkingOnAnother_TheOtherWorkerClaimsTheDroppedOneAtOnce()
+    {
+        var database = postgres.NewDatabase();
+        await using var first = Project(database, "first");
+        await using var second = Project(database, "second");
+        using var release = new ManualResetEventSlim();
+        var runs = new ConcurrentQueue<(string Worker, string Idx)>();
+
+        // Both workers run the same graph; its body drops "dropped". The first worker's body holds "kept" until released,
+        // with room for a second entry beside it.
+        Graph Dropping(string worker) =>
+            FromList([new { id = "dropped", n = 2 }, new { id = "kept", n = 1 }], idxKey: "id")
+            | CheckPoint(
+                MapField(
+                    (int n) =>
+                    {
+                        runs.Enqueue((worker, n == 1 ? "kept" : "dropped"));
+                        if (worker == "first" && n == 1)
+                        {
+                            release.Wait(TimeSpan.FromMinutes(1), TestRuns.Token);
+                        }
+
+                        return n * 10;
+                    },
+                    "n",
+                    "out")
+                | Filter((int n) => n == 1, "n"),
+                "dropping")
+            | ToList("out");
+
+        var firstRun = Dropping("first").RunCheckedAsync(Options(first, parallel: 2), TestRuns.Token);
+        await WaitUntilAsync(() => runs.Contains(("first", "dropped")) && runs.Contains(("first", "kept")));
+
+        // The second worker waits for "kept", which the first still works on, but takes "dropped" over at once: the first
+        // worker gave up its claim as its body dropped the entry, not when its body ends.
+        var secondRun = Dropping("second").RunCheckedAsync(Options(second, parallel: 2), TestRuns.Token);
+        await WaitUntilAsync(() => runs.Contains(("second", "dropped")));
+        Assert.False(firstRun.IsCompleted);
+        Assert.DoesNotContain(("second", "kept"), runs);
+
+        release.Set();
+        var results = await Task.WhenAll(firstRun, secondRun);
+        Assert.All(results, r => Assert.Equal([10], r.Values<int>()));
+        Assert.Single(runs, r => r.Idx == "kept");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        bound.CancelAfter(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            await Task.Delay(20, bound.Token);
+        }
+    }
+
     private ProjectFolder Project(string database, string worker) =>
         ProjectFolder.Open("shared-checkpoint", "1", new ProjectFolderOptions { DataDirectory = Path.Combine(_data.Path, worker), Backend = LedgerBackend.Postgres(database) });
 
-    private static RunOptions Options(ProjectFolder project) => new()
+    private static RunOptions Options(ProjectFolder project, int parallel = 1) => new()
     {
         Project = project,
+        MaxDegreeOfParallelism = parallel,
         Sharing = new SharingOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
     };
 

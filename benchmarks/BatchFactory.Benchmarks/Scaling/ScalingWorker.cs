@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Globalization;
+using static BatchFactory.Ops;
+
+namespace BatchFactory.Benchmarks.Scaling;
+
+/// <summary>
+/// One worker process of the scaling harness (<c>--scaling-worker PROJECT CS SERVER REQUESTS CONCURRENCY</c>): warms up
+/// on a project of its own, says <c>ready</c>, waits for a line on its input, runs the graph on the shared project, and
+/// prints <c>done START END CPU_MS CALLS SERVED</c> (the run's start and end in UTC ticks, its process CPU time).
+/// </summary>
+internal static class ScalingWorker
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var at = Array.IndexOf(args, "--scaling-worker");
+        var (project, postgres, server, requests, concurrency) = (args[at + 1], args[at + 2], args[at + 3], int.Parse(args[at + 4], CultureInfo.InvariantCulture), int.Parse(args[at + 5], CultureInfo.InvariantCulture));
+        var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server };
+        var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
+
+        // The warm-up asks prompts of its own, on a project of its own, so the measured run starts with a JIT-ed worker.
+        await RunAsync(project + "-warm-" + Environment.ProcessId, postgres, models, "warm-" + Environment.ProcessId, concurrency, concurrency);
+        Console.WriteLine("ready");
+        _ = Console.ReadLine();
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = DateTime.UtcNow.Ticks;
+        var result = await RunAsync(project, postgres, models, "q", requests, concurrency);
+        var end = DateTime.UtcNow.Ticks;
+        var spent = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {start} {end} {spent:F0} {result.Calls} {result.CachedCalls} {result.Count}"));
+        return 0;
+    }
+
+    private static async Task<RunResult> RunAsync(string name, string postgres, ModelProviders models, string prefix, int requests, int concurrency)
+    {
+        await using var project = ProjectFolder.Open(name, "1", new ProjectFolderOptions { DataDirectory = Path.Combine(Path.GetTempPath(), $"batchfactory-scaling-{Environment.ProcessId}"), Backend = LedgerBackend.Postgres(postgres) });
+        var graph = FromList(Enumerable.Range(0, requests), outputKey: "n")
+            | AskLLM(prefix + " {n}", "gpt-4o-mini@openai", "answer", new AskOptions { Concurrency = concurrency })
+            | ToList("answer");
+        return await graph.RunAsync(new RunOptions { Project = project, Models = models });
+    }
+}
