@@ -105,6 +105,12 @@ public sealed class TestServerOptions
     /// </summary>
     public long? MaxEnqueuedTokens { get; set; }
 
+    /// <summary>
+    /// Keeps the body of each chat and messages request in <see cref="ReceivedRequest.Body"/>, to compare what a client
+    /// sent. Default <see langword="false"/> (bodies are not kept).
+    /// </summary>
+    public bool RecordBodies { get; set; }
+
     /// <summary>Returns a validated copy, so later changes to this instance do not reach a running server.</summary>
     internal TestServerOptions CopyValidated()
     {

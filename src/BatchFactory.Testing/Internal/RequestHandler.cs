@@ -110,6 +110,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     private async Task HandleMessagesAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
         ChatRequestInfo chat;
+        string? body = await BodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         try
         {
             chat = await MessagesRequest.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
@@ -120,7 +121,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return;
         }
 
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)]);
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)], body: body);
         if (!await WaitAndPassAsync(context, received, cancellationToken, MessagesResponseWriter.WriteErrorAsync).ConfigureAwait(false))
         {
             return;
@@ -132,8 +133,9 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
     {
+        string? body = await BodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema);
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema, body);
         if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -156,6 +158,21 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
         }
 
         await EmbeddingResponseWriter.WriteAsync(context.Response, embeddings, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The body as text when bodies are recorded, read ahead and rewound so the request is then parsed as usual.
+    private async Task<string?> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!options.RecordBodies)
+        {
+            return null;
+        }
+
+        request.EnableBuffering();
+        using var reader = new StreamReader(request.Body, leaveOpen: true);
+        string body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        request.Body.Position = 0;
+        return body;
     }
 
     /// <summary>
