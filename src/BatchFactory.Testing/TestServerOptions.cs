@@ -106,6 +106,15 @@ public sealed class TestServerOptions
     public long? MaxEnqueuedTokens { get; set; }
 
     /// <summary>
+    /// Scripts a failure of a files or batches call (OpenAI's, Azure's or Anthropic's), given as method and path, e.g.
+    /// <c>"POST /v1/batches"</c> or <c>"GET /openai/batches"</c> (no query string). The call is carried out first (a
+    /// batch is created, a list read), then the failure replaces its answer: an error status, an aborted connection, or
+    /// the answer after a delay on <see cref="TimeProvider"/>; so a failed create may still have created its batch, as a
+    /// provider's timed-out create may have. Default <see langword="null"/>: none.
+    /// </summary>
+    public Func<string, Failure?>? BatchFailureSelector { get; set; }
+
+    /// <summary>
     /// Keeps the body of each chat and messages request in <see cref="ReceivedRequest.Body"/>, to compare what a client
     /// sent. Default <see langword="false"/> (bodies are not kept).
     /// </summary>

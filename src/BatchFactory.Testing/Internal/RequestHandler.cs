@@ -32,8 +32,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         string path = context.Request.Path.Value ?? string.Empty;
-        if (await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false)
-            || await new AnthropicBatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+        if (await HandleBatchCallAsync(context, path, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -158,6 +157,64 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
         }
 
         await EmbeddingResponseWriter.WriteAsync(context.Response, embeddings, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A files or batches call, carried out, then failed if TestServerOptions.BatchFailureSelector says so.
+    private async Task<bool> HandleBatchCallAsync(HttpContext context, string path, CancellationToken cancellationToken)
+    {
+        bool anthropic = path.StartsWith("/v1/messages/batches", StringComparison.OrdinalIgnoreCase);
+        bool batchPath = anthropic || path.StartsWith("/v1/files", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/v1/batches", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWith("/openai/files", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/openai/batches", StringComparison.OrdinalIgnoreCase);
+        if (!batchPath)
+        {
+            return false;
+        }
+
+        Failure? failure = options.BatchFailureSelector?.Invoke($"{context.Request.Method} {path}");
+        Stream body = context.Response.Body;
+        using var held = new MemoryStream();
+        if (failure is not null)
+        {
+            context.Response.Body = held;
+        }
+
+        try
+        {
+            if (!await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+            {
+                await new AnthropicBatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            context.Response.Body = body;
+        }
+
+        if (failure is null)
+        {
+            return true;
+        }
+
+        if (failure.Kind == FailureKind.Slow)
+        {
+            await Task.Delay(failure.Delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            held.Position = 0;
+            await held.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        log.CountFailure();
+        if (failure.Kind == FailureKind.Abort)
+        {
+            context.Abort();
+            return true;
+        }
+
+        context.Response.Clear();
+        string message = $"Scripted failure of {context.Request.Method} {path} (carried out): {failure}.";
+        await (anthropic ? MessagesResponseWriter.WriteErrorAsync(context.Response, failure.StatusCode, message, failure.RetryAfterSeconds, cancellationToken)
+            : ErrorResponseWriter.WriteAsync(context.Response, failure.StatusCode, message, failure.RetryAfterSeconds, cancellationToken)).ConfigureAwait(false);
+        return true;
     }
 
     // The body as text when bodies are recorded, read ahead and rewound so the request is then parsed as usual.

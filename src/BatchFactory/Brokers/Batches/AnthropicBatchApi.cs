@@ -14,9 +14,10 @@ namespace BatchFactory.Brokers;
 /// sends a live call), polled by <c>processing_status</c>, and its results streamed as JSONL. Up to
 /// <see cref="BatchOptions.AnthropicMaxRequests"/> requests and <see cref="BatchOptions.AnthropicMaxBytes"/> a batch.
 /// A request's <c>custom_id</c> is its key's hash (Anthropic allows 64 letters, digits, <c>_</c> or <c>-</c>); its
-/// answer is stored under the key, as a live answer is.
+/// answer is stored under the key, as a live answer is. The create is sent by <paramref name="creator"/> (no retries: a
+/// create retried after a timeout could make a second paid batch); the rest by <paramref name="client"/>, which retries.
 /// </summary>
-internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http, string model, int defaultMaxTokens) : IBatchApi
+internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient creator, HttpClient http, string model, int defaultMaxTokens) : IBatchApi
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly IReadOnlyDictionary<string, JsonElement> None = new Dictionary<string, JsonElement>();
@@ -57,7 +58,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
         var lines = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         using var requests = JsonDocument.Parse(AsArray(lines));
         var parameters = BatchCreateParams.FromRawUnchecked(None, None, new Dictionary<string, JsonElement> { ["requests"] = requests.RootElement });
-        var batch = await client.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
+        var batch = await creator.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
         return Info(batch.RawData);
     }
 
@@ -165,6 +166,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
     public void Dispose()
     {
         (client as IDisposable)?.Dispose();
+        (creator as IDisposable)?.Dispose();
         http.Dispose();
     }
 

@@ -12,9 +12,10 @@ namespace BatchFactory.Brokers;
 /// requests a file, written without a byte-order mark. Files are uploaded and downloaded with the SDK's file client's
 /// protocol methods (its typed ones cannot read Azure's file objects beside OpenAI 2.15). Batches are created, read and
 /// listed over the SDK's own pipeline (its key and retries), at <c>/openai/batches?api-version=…</c>: Azure.AI.OpenAI
-/// 2.1.0's batch client cannot be loaded beside OpenAI 2.15.
+/// 2.1.0's batch client cannot be loaded beside OpenAI 2.15. The create goes through <paramref name="creator"/>'s
+/// pipeline, without retries (a create retried after a timeout could make a second paid batch); the rest may be retried.
 /// </summary>
-internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, string deployment, string apiVersion) : IBatchApi
+internal sealed class AzureBatchApi(AzureOpenAIClient client, AzureOpenAIClient creator, Uri endpoint, string deployment, string apiVersion) : IBatchApi
 {
     private readonly OpenAI.Files.OpenAIFileClient _files = client.GetOpenAIFileClient();
 
@@ -39,7 +40,8 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
         }
 
         var body = new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = AzurePath(endpoint), ["completion_window"] = "24h", ["metadata"] = new JsonObject { [BatchInfo.SubmissionKey] = submission } };
-        return BatchInfo.Parse((await SendAsync("POST", "batches", body, cancellationToken).ConfigureAwait(false)).RootElement);
+        using var created = await SendAsync("POST", "batches", body, cancellationToken, pipeline: creator.Pipeline).ConfigureAwait(false);
+        return BatchInfo.Parse(created.RootElement);
     }
 
     /// <inheritdoc/>
@@ -92,9 +94,10 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
 
     private static System.ClientModel.Primitives.RequestOptions Options(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
 
-    private async Task<JsonDocument> SendAsync(string method, string path, JsonObject? body, CancellationToken cancellationToken, string? query = null)
+    private async Task<JsonDocument> SendAsync(string method, string path, JsonObject? body, CancellationToken cancellationToken, string? query = null, ClientPipeline? pipeline = null)
     {
-        using var message = client.Pipeline.CreateMessage();
+        pipeline ??= client.Pipeline;
+        using var message = pipeline.CreateMessage();
         message.ResponseClassifier = PipelineMessageClassifier.Create([200, 201]);
         var request = message.Request;
         request.Method = method;
@@ -107,7 +110,7 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
         }
 
         message.Apply(Options(cancellationToken));
-        await client.Pipeline.SendAsync(message).ConfigureAwait(false);
+        await pipeline.SendAsync(message).ConfigureAwait(false);
         var response = message.Response!;
         return response.IsError ? throw new ClientResultException(response) : JsonDocument.Parse(response.Content);
     }

@@ -55,6 +55,15 @@ internal sealed partial class BatchAnswers
         await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>The ids of the batches this run knows (recorded by it or an earlier run), for telling an unrecorded batch apart.</summary>
+    public IReadOnlySet<string> KnownBatchIds()
+    {
+        lock (_restoring)
+        {
+            return _restoredIds.ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Records, durably, a batch about to be created (<paramref name="submission"/>'s id is the submission id).</summary>
     public async Task RecordSubmissionAsync(BatchJob submission, string file)
     {
@@ -135,7 +144,16 @@ internal sealed partial class BatchAnswers
         {
             if (!recorded.Contains(id) && submission["done"] is null)
             {
-                await AdoptAsync(id, submission, known, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await AdoptAsync(id, submission, known, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One submission that cannot be checked now (the provider's list failed, its provider is gone) must not
+                    // stop the run: it stays undone for a later run, and its requests go into new batches here if asked.
+                    Report.Warn($"Batch submission '{id}' of {submission["model"]?.GetValue<string>()} could not be checked against the provider's batches; a later run tries again ({ex.Message}).");
+                }
             }
         }
     }
