@@ -77,14 +77,15 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
     }
 
     /// <summary>
-    /// A guess, as message batches carry no metadata: the batch, not in <paramref name="known"/>, created from
+    /// A guess, as message batches carry no metadata: the one batch, not in <paramref name="known"/>, created from
     /// <see cref="BatchInfo.ClockSkew"/> before <paramref name="since"/> to as long after it, with exactly
-    /// <paramref name="requests"/> requests, the closest in time to <paramref name="since"/>. Its results are matched to
-    /// requests by <c>custom_id</c>, and a request it turns out not to hold is submitted again, so a wrong guess costs a wait.
+    /// <paramref name="requests"/> requests. Its results are matched to requests by <c>custom_id</c>, and a request it
+    /// turns out not to hold is submitted again.
     /// </summary>
+    /// <exception cref="AmbiguousBatchException">More than one such batch: taking either could pay for every request twice.</exception>
     public async Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken)
     {
-        (BatchInfo Batch, TimeSpan Distance)? best = null;
+        var candidates = new List<BatchInfo>();
         var page = await client.Messages.Batches.List(new BatchListParams { Limit = 100 }, cancellationToken).ConfigureAwait(false);
         await foreach (var batch in page.Paginate(cancellationToken).ConfigureAwait(false))
         {
@@ -100,14 +101,18 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
             }
 
             var info = Info(raw);
-            var distance = (created - since).Duration();
-            if (distance <= BatchInfo.ClockSkew && !known.Contains(info.Id) && Total(raw) == requests && (best is null || distance < best.Value.Distance))
+            if ((created - since).Duration() <= BatchInfo.ClockSkew && !known.Contains(info.Id) && Total(raw) == requests)
             {
-                best = (info, distance);
+                candidates.Add(info);
             }
         }
 
-        return best?.Batch;
+        return candidates.Count switch
+        {
+            0 => null,
+            1 => candidates[0],
+            _ => throw new AmbiguousBatchException($"{candidates.Count} unrecorded message batches of {requests} requests were created within {BatchInfo.ClockSkew.TotalMinutes:0} minutes of submission '{submission}' ({string.Join(", ", candidates.Select(c => c.Id))}); none is taken up."),
+        };
     }
 
     /// <summary>The results of the message batch <paramref name="fileId"/> (its id: see <see cref="Info"/>), one JSONL line per request.</summary>

@@ -135,25 +135,30 @@ internal sealed partial class BatchAnswers
 
         foreach (var (id, batch) in batches)
         {
-            Restore(id, batch, statuses.GetValueOrDefault(id));
+            try
+            {
+                Restore(id, batch, statuses.GetValueOrDefault(id));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Report.Warn($"Batch '{id}' of {batch["model"]?.GetValue<string>()} could not be taken up; a later run tries again ({ex.Message}).");
+            }
         }
 
         var recorded = batches.Values.Select(b => b["submission"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var known = batches.Keys.ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, submission) in submissions)
+        var unrecorded = submissions.Where(s => !recorded.Contains(s.Key) && s.Value["done"] is null).ToList();
+        foreach (var (id, submission) in unrecorded)
         {
-            if (!recorded.Contains(id) && submission["done"] is null)
+            try
             {
-                try
-                {
-                    await AdoptAsync(id, submission, known, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // One submission that cannot be checked now (the provider's list failed, its provider is gone) must not
-                    // stop the run: it stays undone for a later run, and its requests go into new batches here if asked.
-                    Report.Warn($"Batch submission '{id}' of {submission["model"]?.GetValue<string>()} could not be checked against the provider's batches; a later run tries again ({ex.Message}).");
-                }
+                await AdoptAsync(id, submission, unrecorded.Count(other => Alike(submission, other.Value)) > 1, known, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One submission that cannot be checked now (the provider's list failed, its provider is gone) must not
+                // stop the run: it stays undone for a later run, and its requests go into new batches here if asked.
+                Report.Warn($"Batch submission '{id}' of {submission["model"]?.GetValue<string>()} could not be checked against the provider's batches; a later run tries again ({ex.Message}).");
             }
         }
     }
@@ -161,7 +166,10 @@ internal sealed partial class BatchAnswers
     // A submission no batch record names: the process died after recording it, before (or after) creating its batch.
     // The provider is asked for the batch; found, it is recorded and taken up (a request it holds no result for is
     // submitted again); not found, the submission is marked done and its requests go into new batches as they come.
-    private async Task AdoptAsync(string submissionId, JsonObject submission, HashSet<string> known, CancellationToken cancellationToken)
+    // Anthropic's batches are found by a guess (time and size): one of several alike submissions (HalveAsync's halves,
+    // full files of MaxRequestsPerBatch) or several candidate batches could be swapped, and every request paid twice.
+    // Then none is taken up: the submission is marked done, its requests go into new batches, and the summary says so.
+    private async Task AdoptAsync(string submissionId, JsonObject submission, bool alike, HashSet<string> known, CancellationToken cancellationToken)
     {
         var model = ModelSpec.Parse(submission["model"]!.GetValue<string>());
         if (Api(model) is not { } api)
@@ -171,7 +179,20 @@ internal sealed partial class BatchAnswers
 
         var keys = submission["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ToList();
         var since = DateTimeOffset.Parse(submission["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        if (await api.FindAsync(submissionId, keys.Count, since, known, cancellationToken).ConfigureAwait(false) is not { } info)
+        BatchInfo? info;
+        try
+        {
+            info = alike && api is AnthropicBatchApi
+                ? throw new AmbiguousBatchException($"another unrecorded submission of {keys.Count} requests of {model} was made within {BatchInfo.ClockSkew.TotalMinutes:0} minutes of it.")
+                : await api.FindAsync(submissionId, keys.Count, since, known, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmbiguousBatchException ex)
+        {
+            Report.Warn($"Batch submission '{submissionId}' of {model} was not taken up, as its batch cannot be told apart ({ex.Message}); its requests are submitted again, and a batch it made (if any) is paid too.");
+            info = null;
+        }
+
+        if (info is null)
         {
             await _ledger!.AppendAsync(SubmissionPrefix + submissionId, new JsonObject { ["done"] = true }, CancellationToken.None).ConfigureAwait(false);
             return;
@@ -186,6 +207,13 @@ internal sealed partial class BatchAnswers
         await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         Restore(job.Id, record, status);
     }
+
+    // Two submissions of the same model and number of requests recorded within the guess's window of each other.
+    private static bool Alike(JsonObject submission, JsonObject other) =>
+        submission["model"]?.GetValue<string>() == other["model"]?.GetValue<string>()
+        && submission["keys"]?.AsArray().Count == other["keys"]?.AsArray().Count
+        && (DateTimeOffset.Parse(submission["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(other["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture)).Duration() <= BatchInfo.ClockSkew * 2;
 
     /// <summary>
     /// In a shared run, the batch another worker put <paramref name="key"/> in since this run read the ledger: taken up

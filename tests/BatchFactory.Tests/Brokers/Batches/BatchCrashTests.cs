@@ -51,7 +51,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_AnthropicGuessTakesUpAnotherBatch_ItsRequestsAreSubmittedAgain_NotFailed()
+    public async Task RunAsync_AnthropicGuessCannotTellAnotherBatchApart_NoneIsTakenUp_TheRequestsAreSubmittedAgain_AndTheSummaryWarns()
     {
         var clock = new ManualTimeProvider();
         await _server.DisposeAsync();
@@ -72,6 +72,32 @@ public sealed class BatchCrashTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(rerun));
         Assert.Equal((3L, 15L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
         Assert.Equal(RunStatus.Completed, rerun.Summary.Status);
+        Assert.Contains("was not taken up", Assert.Single(rerun.Summary.BatchWarnings));
+        Assert.Single(rerun.Summary.Batches);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoAlikeAnthropicSubmissionsCrashTogether_NeitherIsGuessed_TheirRequestsAreSubmittedAgainOnce()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartServerAsync(new TestServerOptions { TimeProvider = clock });
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        const string model = "claude-haiku-4-5@anthropic";
+        var provider = Provider(model);
+        var halves = new BatchOptions { MaxRequestsPerBatch = 5 };
+
+        // Two full files of five, both created at the same moment, then the process dies before recording either.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
+        Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        var rerun = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(rerun));
+        Assert.Equal((4L, 20L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(2, rerun.Summary.BatchWarnings.Count(w => w.Contains("was not taken up", StringComparison.Ordinal)));
+        var third = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
+        Assert.Equal((4L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+        Assert.Empty(third.Summary.BatchWarnings);
     }
 
     [Fact]
@@ -183,15 +209,17 @@ public sealed class BatchCrashTests : IAsyncLifetime
         };
     }
 
-    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5) =>
+    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null) =>
         (FromList(Enumerable.Range(0, topics).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
             | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = CallMode.Batch })
             | OutputEntries())
-            .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System }, cancellationToken);
+            .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System, Batch = batch ?? new BatchOptions() }, cancellationToken);
 
-    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch, before it is recorded.</summary>
-    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate) : IModelProvider, IBatchProvider
+    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch (or the first <c>creates</c> batches), before it is recorded.</summary>
+    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate, int creates = 1) : IModelProvider, IBatchProvider
     {
+        private readonly Crash _crash = new(creates);
+
         public string Name => inner.Name;
 
         public void Validate(string model) => inner.Validate(model);
@@ -200,10 +228,27 @@ public sealed class BatchCrashTests : IAsyncLifetime
 
         public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) => inner.CreateEmbeddingGenerator(model);
 
-        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate);
+        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate, _crash);
     }
 
-    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate) : IBatchApi
+    /// <summary>Counts creates; the crash comes when the last of them is made.</summary>
+    private sealed class Crash(int creates)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _made;
+
+        public Task CreatedAsync()
+        {
+            if (Interlocked.Increment(ref _made) >= creates)
+            {
+                _all.TrySetResult();
+            }
+
+            return _all.Task.WaitAsync(TestRuns.Token);
+        }
+    }
+
+    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate, Crash crash) : IBatchApi
     {
         public int MaxRequestsPerFile => inner.MaxRequestsPerFile;
 
@@ -216,6 +261,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
             if (afterCreate)
             {
                 await inner.SubmitAsync(path, endpoint, submission, cancellationToken);
+                await crash.CreatedAsync();
             }
 
             await kill.CancelAsync();
