@@ -106,6 +106,13 @@ public sealed class TestServerOptions
     public long? MaxEnqueuedTokens { get; set; }
 
     /// <summary>
+    /// How many reads of its metadata (<c>GET /openai/files/{id}</c>) an uploaded Azure file stays <c>pending</c> before it
+    /// is <c>processed</c>; creating a batch of a pending file is refused (400, "Only files with status 'Processed' are
+    /// accepted"), as Azure OpenAI refuses it. Default 0: processed at once. Not negative.
+    /// </summary>
+    public int AzureFilePendingReads { get; set; }
+
+    /// <summary>
     /// Scripts a failure of a files or batches call (OpenAI's, Azure's or Anthropic's), given as method and path, e.g.
     /// <c>"POST /v1/batches"</c> or <c>"GET /openai/batches"</c> (no query string). The call is carried out first (a
     /// batch is created, a list read), then the failure replaces its answer: an error status, an aborted connection, or
@@ -139,6 +146,7 @@ public sealed class TestServerOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(BatchesToExpire, nameof(BatchesToExpire));
+        ArgumentOutOfRangeException.ThrowIfNegative(AzureFilePendingReads, nameof(AzureFilePendingReads));
         if (MaxEnqueuedTokens is { } limit)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(MaxEnqueuedTokens));
