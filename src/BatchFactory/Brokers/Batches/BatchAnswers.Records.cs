@@ -21,6 +21,9 @@ internal sealed partial class BatchAnswers
     private const string StatusSuffix = "/status";
     private const string RequestPrefix = "batched/";
     private const string SubmissionPrefix = "submission/";
+
+    /// <summary>How old an unrecorded submission must be before a worker of a shared run takes it for a dead worker's.</summary>
+    internal static readonly TimeSpan SharedGrace = TimeSpan.FromMinutes(5);
     private readonly Lock _restoring = new();
     private readonly HashSet<string> _restoredIds = new(StringComparer.Ordinal);
 
@@ -37,13 +40,19 @@ internal sealed partial class BatchAnswers
             _restoredIds.Add(job.Id);
         }
 
+        await WriteRecordAsync(job, job.Record(file), Status(info.Status, collected: false)).ConfigureAwait(false);
+    }
+
+    // Writes a batch's record and status durably, and in a shared run its requests' claims (batched/<key>).
+    private async Task WriteRecordAsync(BatchJob job, JsonObject record, JsonObject status)
+    {
         if (_ledger is null)
         {
             return;
         }
 
-        await _ledger.AppendAsync(Prefix + job.Id, job.Record(file), CancellationToken.None).ConfigureAwait(false);
-        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, Status(info.Status, collected: false), CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id, record, CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, status, CancellationToken.None).ConfigureAwait(false);
         if (_setup.Shared)
         {
             foreach (var key in job.Keys)
@@ -147,7 +156,11 @@ internal sealed partial class BatchAnswers
 
         var recorded = batches.Values.Select(b => b["submission"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var known = batches.Keys.ToHashSet(StringComparer.Ordinal);
-        var unrecorded = submissions.Where(s => !recorded.Contains(s.Key) && s.Value["done"] is null).ToList();
+        // In a shared run a submission recorded moments ago may be another live worker's, its create still running: only
+        // those older than SharedGrace are taken for a dead worker's.
+        var now = Time.GetUtcNow();
+        var unrecorded = submissions.Where(s => !recorded.Contains(s.Key) && s.Value["done"] is null
+            && !(_setup.Shared && now - DateTimeOffset.Parse(s.Value["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture) < SharedGrace)).ToList();
         foreach (var (id, submission) in unrecorded)
         {
             try
@@ -202,9 +215,7 @@ internal sealed partial class BatchAnswers
         var job = new BatchJob(info.Id, model, submission["endpoint"]!.GetValue<string>(), keys, submission["tokens"]?.GetValue<long>() ?? 0, since) { Submission = submissionId, Adopted = true };
         var record = job.Record(submission["file"]?.GetValue<string>() ?? "");
         var status = Status(info.Status, collected: false);
-        await _ledger!.AppendAsync(Prefix + job.Id, record, CancellationToken.None).ConfigureAwait(false);
-        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, status, CancellationToken.None).ConfigureAwait(false);
-        await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await WriteRecordAsync(job, record, status).ConfigureAwait(false);
         Restore(job.Id, record, status);
     }
 
