@@ -189,25 +189,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
 
     private static List<string> Answers(RunResult result) => [.. result.Entries.Select(e => e.Get<string>("answer"))];
 
-    private IModelProvider Provider(string model)
-    {
-        var variables = new Dictionary<string, string>
-        {
-            [OpenAIProvider.ApiKeyVariable] = Key,
-            [OpenAIProvider.BaseUrlVariable] = _server.BaseUri.ToString(),
-            [AzureOpenAIProvider.ApiKeyVariable] = Key,
-            [AzureOpenAIProvider.EndpointVariable] = _server.Root.ToString(),
-            [AnthropicProvider.ApiKeyVariable] = Key,
-            [AnthropicProvider.BaseUrlVariable] = _server.Root.ToString(),
-        };
-        Func<string, string?> environment = variables.GetValueOrDefault;
-        return ModelSpec.Parse(model).Provider switch
-        {
-            "openai" => new OpenAIProvider(environment),
-            "azure" => new AzureOpenAIProvider(environment),
-            _ => new AnthropicProvider(environment),
-        };
-    }
+    private IModelProvider Provider(string model) => BatchProviders.For(model, _server, Key);
 
     private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null) =>
         (FromList(Enumerable.Range(0, topics).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")

@@ -77,25 +77,7 @@ public sealed class BatchRequestBodyTests : IAsyncLifetime
         return [.. result.Entries.Select(e => e.Get<Review>("review"))];
     }
 
-    private IModelProvider Provider(string model)
-    {
-        var variables = new Dictionary<string, string>
-        {
-            [OpenAIProvider.ApiKeyVariable] = Key,
-            [OpenAIProvider.BaseUrlVariable] = _server.BaseUri.ToString(),
-            [AzureOpenAIProvider.ApiKeyVariable] = Key,
-            [AzureOpenAIProvider.EndpointVariable] = _server.Root.ToString(),
-            [AnthropicProvider.ApiKeyVariable] = Key,
-            [AnthropicProvider.BaseUrlVariable] = _server.Root.ToString(),
-        };
-        Func<string, string?> environment = variables.GetValueOrDefault;
-        return ModelSpec.Parse(model).Provider switch
-        {
-            "openai" => new OpenAIProvider(environment),
-            "azure" => new AzureOpenAIProvider(environment),
-            _ => new AnthropicProvider(environment),
-        };
-    }
+    private IModelProvider Provider(string model) => BatchProviders.For(model, _server, Key);
 
     /// <summary>A typed answer.</summary>
     public sealed record Review(string Summary, int Stars);
