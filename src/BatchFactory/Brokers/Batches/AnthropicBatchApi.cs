@@ -179,7 +179,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
     private static string CustomId(string key) => key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
     // The JSONL lines as one JSON array: "[" + lines joined by "," + "]".
-    private static byte[] AsArray(byte[] lines)
+    private static ReadOnlyMemory<byte> AsArray(byte[] lines)
     {
         var array = new ArrayBufferWriter<byte>(lines.Length + 2);
         array.Write("["u8);
@@ -202,7 +202,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
         }
 
         array.Write("]"u8);
-        return array.WrittenSpan.ToArray();
+        return array.WrittenMemory;
     }
 
     // Anthropic's batch object as the batch lane sees OpenAI's: "ended" is completed, or expired / cancelled when some
