@@ -119,6 +119,18 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         [.. _handler.Batches.Batches().Select(b => (b.Id, b.Status, b.Lines, b.Completed, b.Failed))];
 
     /// <summary>
+    /// The request lines the batch <paramref name="batchId"/> was created with, as JSON text, in order: OpenAI's
+    /// <c>{"custom_id","method","url","body"}</c>, or Anthropic's <c>{"custom_id","params"}</c>.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The server has no such batch.</exception>
+    public IReadOnlyList<string> BatchRequestLines(string batchId)
+    {
+        var batch = _handler.Batches.Batch(batchId) ?? throw new KeyNotFoundException($"The test server has no batch '{batchId}'.");
+        var content = _handler.Batches.File(batch.InputFileId)!.Value.Content;
+        return [.. System.Text.Encoding.UTF8.GetString(content).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+    }
+
+    /// <summary>
     /// A snapshot of the most recent received requests (up to <see cref="TestServerOptions.MaxRecordedRequests"/>),
     /// ordered by <see cref="ReceivedRequest.Number"/>. Requests with unreadable bodies are answered 400 and not kept.
     /// </summary>

@@ -23,4 +23,7 @@ public sealed record ReceivedRequest(
 {
     /// <summary>The JSON schema the chat request asked its answer to match (<c>response_format</c> of type <c>json_schema</c>), as JSON text; <see langword="null"/> for none.</summary>
     public string? JsonSchema { get; init; }
+
+    /// <summary>The request body as the client sent it (JSON text) when <see cref="TestServerOptions.RecordBodies"/> is set; otherwise <see langword="null"/>.</summary>
+    public string? Body { get; init; }
 }

@@ -105,6 +105,28 @@ public sealed class TestServerOptions
     /// </summary>
     public long? MaxEnqueuedTokens { get; set; }
 
+    /// <summary>
+    /// How many reads of its metadata (<c>GET /openai/files/{id}</c>) an uploaded Azure file stays <c>pending</c> before it
+    /// is <c>processed</c>; creating a batch of a pending file is refused (400, "Only files with status 'Processed' are
+    /// accepted"), as Azure OpenAI refuses it. Default 0: processed at once. Not negative.
+    /// </summary>
+    public int AzureFilePendingReads { get; set; }
+
+    /// <summary>
+    /// Scripts a failure of a files or batches call (OpenAI's, Azure's or Anthropic's), given as method and path, e.g.
+    /// <c>"POST /v1/batches"</c> or <c>"GET /openai/batches"</c> (no query string). The call is carried out first (a
+    /// batch is created, a list read), then the failure replaces its answer: an error status, an aborted connection, or
+    /// the answer after a delay on <see cref="TimeProvider"/>; so a failed create may still have created its batch, as a
+    /// provider's timed-out create may have. Default <see langword="null"/>: none.
+    /// </summary>
+    public Func<string, Failure?>? BatchFailureSelector { get; set; }
+
+    /// <summary>
+    /// Keeps the body of each chat and messages request in <see cref="ReceivedRequest.Body"/>, to compare what a client
+    /// sent. Default <see langword="false"/> (bodies are not kept).
+    /// </summary>
+    public bool RecordBodies { get; set; }
+
     /// <summary>Returns a validated copy, so later changes to this instance do not reach a running server.</summary>
     internal TestServerOptions CopyValidated()
     {
@@ -124,6 +146,7 @@ public sealed class TestServerOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(BatchesToExpire, nameof(BatchesToExpire));
+        ArgumentOutOfRangeException.ThrowIfNegative(AzureFilePendingReads, nameof(AzureFilePendingReads));
         if (MaxEnqueuedTokens is { } limit)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1, nameof(MaxEnqueuedTokens));

@@ -84,7 +84,13 @@ internal sealed class BatchEndpoints(BatchStore store)
         }
 
         var id = store.AddFile(bytes, file.FileName, purpose);
-        await SendAsync(context, writer => WriteFile(writer, id, bytes.Length, file.FileName, purpose), cancellationToken).ConfigureAwait(false);
+        if (azure)
+        {
+            store.MarkPending(id);
+        }
+
+        var pending = store.Pending(id, read: false);
+        await SendAsync(context, writer => WriteFile(writer, id, bytes.Length, file.FileName, purpose, pending), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FileAsync(HttpContext context, string id, bool content, CancellationToken cancellationToken)
@@ -103,7 +109,8 @@ internal sealed class BatchEndpoints(BatchStore store)
             return;
         }
 
-        await SendAsync(context, writer => WriteFile(writer, id, file.Content.Length, file.Name, file.Purpose), cancellationToken).ConfigureAwait(false);
+        var pending = store.Pending(id, read: true);
+        await SendAsync(context, writer => WriteFile(writer, id, file.Content.Length, file.Name, file.Purpose, pending), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CreateAsync(HttpContext context, bool azure, CancellationToken cancellationToken)
@@ -125,6 +132,11 @@ internal sealed class BatchEndpoints(BatchStore store)
         if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object && metadata.EnumerateObject().Count() > 16)
         {
             throw new BadRequestException("'metadata' may hold at most 16 pairs.");
+        }
+
+        if (azure && store.Pending(fileId, read: false))
+        {
+            throw new BadRequestException($"Only files with status 'Processed' are accepted; file '{fileId}' is 'pending'.");
         }
 
         var batch = store.Create(fileId, endpoint, deployment: null, oneModel: azure);
@@ -214,7 +226,7 @@ internal sealed class BatchEndpoints(BatchStore store)
         writer.WriteEndObject();
     }
 
-    private static void WriteFile(Utf8JsonWriter writer, string id, long bytes, string name, string purpose)
+    private static void WriteFile(Utf8JsonWriter writer, string id, long bytes, string name, string purpose, bool pending)
     {
         writer.WriteStartObject();
         writer.WriteString("id", id);
@@ -223,7 +235,7 @@ internal sealed class BatchEndpoints(BatchStore store)
         writer.WriteNumber("created_at", 0);
         writer.WriteString("filename", name);
         writer.WriteString("purpose", purpose);
-        writer.WriteString("status", "processed");
+        writer.WriteString("status", pending ? "pending" : "processed");
         writer.WriteEndObject();
     }
 

@@ -75,7 +75,8 @@ internal static class BatchLineAnswer
         }
 
         var chat = ChatRequest.Read(body, batch.Deployment);
-        var reply = options.ChatResponder?.Invoke(chat.Info) ?? DeterministicContent.EchoReply(chat.Info);
+        var reply = options.ChatResponder?.Invoke(chat.Info)
+            ?? (chat.Info.JsonSchema is null ? DeterministicContent.EchoReply(chat.Info) : StructuredReply.Create(chat.Info, options.BadAnswers?.Invoke(chat.Info)));
         ChatResponseWriter.WriteCompletion(writer, chat, reply, options.TimeProvider.GetUtcNow());
     }
 }

@@ -67,6 +67,47 @@ internal sealed class BatchStore(TestServerOptions options)
         }
     }
 
+    // Azure input files still pending, with the metadata reads each has left before it is processed.
+    private readonly Dictionary<string, int> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the file is still being processed (Azure: <see cref="TestServerOptions.AzureFilePendingReads"/>); a read of
+    /// its metadata (<paramref name="read"/>) counts towards it being processed.
+    /// </summary>
+    public bool Pending(string id, bool read)
+    {
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(id, out var left))
+            {
+                return false;
+            }
+
+            if (read && --left <= 0)
+            {
+                _pending.Remove(id);
+            }
+            else if (read)
+            {
+                _pending[id] = left;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Marks an Azure upload as pending for its first <see cref="TestServerOptions.AzureFilePendingReads"/> metadata reads.</summary>
+    public void MarkPending(string id)
+    {
+        lock (_lock)
+        {
+            if (options.AzureFilePendingReads > 0)
+            {
+                _pending[id] = options.AzureFilePendingReads;
+            }
+        }
+    }
+
     public string AddFile(byte[] content, string name, string purpose)
     {
         lock (_lock)

@@ -32,8 +32,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         string path = context.Request.Path.Value ?? string.Empty;
-        if (await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false)
-            || await new AnthropicBatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+        if (await HandleBatchCallAsync(context, path, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -110,6 +109,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
     private async Task HandleMessagesAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
         ChatRequestInfo chat;
+        string? body = await BodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         try
         {
             chat = await MessagesRequest.ReadAsync(context.Request, cancellationToken).ConfigureAwait(false);
@@ -120,7 +120,7 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
             return;
         }
 
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)]);
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Model, [.. chat.Messages.Select(m => m.Text)], body: body);
         if (!await WaitAndPassAsync(context, received, cancellationToken, MessagesResponseWriter.WriteErrorAsync).ConfigureAwait(false))
         {
             return;
@@ -132,8 +132,9 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
 
     private async Task HandleChatAsync(HttpContext context, string path, string? deployment, CancellationToken cancellationToken)
     {
+        string? body = await BodyAsync(context.Request, cancellationToken).ConfigureAwait(false);
         ChatRequest chat = await ChatRequest.ReadAsync(context.Request, deployment, cancellationToken).ConfigureAwait(false);
-        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema);
+        ReceivedRequest received = log.Record(RequestKind.Chat, path, chat.Info.Model, chat.Texts(), chat.Info.JsonSchema, body);
         if (!await WaitAndPassAsync(context, received, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -156,6 +157,79 @@ internal sealed class RequestHandler(TestServerOptions options, RequestLog log)
         }
 
         await EmbeddingResponseWriter.WriteAsync(context.Response, embeddings, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A files or batches call, carried out, then failed if TestServerOptions.BatchFailureSelector says so.
+    private async Task<bool> HandleBatchCallAsync(HttpContext context, string path, CancellationToken cancellationToken)
+    {
+        bool anthropic = path.StartsWith("/v1/messages/batches", StringComparison.OrdinalIgnoreCase);
+        bool batchPath = anthropic || path.StartsWith("/v1/files", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/v1/batches", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWith("/openai/files", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/openai/batches", StringComparison.OrdinalIgnoreCase);
+        if (!batchPath)
+        {
+            return false;
+        }
+
+        Failure? failure = options.BatchFailureSelector?.Invoke($"{context.Request.Method} {path}");
+        Stream body = context.Response.Body;
+        using var held = new MemoryStream();
+        if (failure is not null)
+        {
+            context.Response.Body = held;
+        }
+
+        try
+        {
+            if (!await new BatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false))
+            {
+                await new AnthropicBatchEndpoints(Batches).TryHandleAsync(context, path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            context.Response.Body = body;
+        }
+
+        if (failure is null)
+        {
+            return true;
+        }
+
+        if (failure.Kind == FailureKind.Slow)
+        {
+            await Task.Delay(failure.Delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            held.Position = 0;
+            await held.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        log.CountFailure();
+        if (failure.Kind == FailureKind.Abort)
+        {
+            context.Abort();
+            return true;
+        }
+
+        context.Response.Clear();
+        string message = $"Scripted failure of {context.Request.Method} {path} (carried out): {failure}.";
+        await (anthropic ? MessagesResponseWriter.WriteErrorAsync(context.Response, failure.StatusCode, message, failure.RetryAfterSeconds, cancellationToken)
+            : ErrorResponseWriter.WriteAsync(context.Response, failure.StatusCode, message, failure.RetryAfterSeconds, cancellationToken)).ConfigureAwait(false);
+        return true;
+    }
+
+    // The body as text when bodies are recorded, read ahead and rewound so the request is then parsed as usual.
+    private async Task<string?> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!options.RecordBodies)
+        {
+            return null;
+        }
+
+        request.EnableBuffering();
+        using var reader = new StreamReader(request.Body, leaveOpen: true);
+        string body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        request.Body.Position = 0;
+        return body;
     }
 
     /// <summary>

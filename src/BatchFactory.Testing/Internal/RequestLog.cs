@@ -20,11 +20,11 @@ internal sealed class RequestLog(TimeProvider timeProvider, int maxRecorded)
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    public ReceivedRequest Record(RequestKind kind, string path, string model, string[] texts, string? jsonSchema = null)
+    public ReceivedRequest Record(RequestKind kind, string path, string model, string[] texts, string? jsonSchema = null, string? body = null)
     {
         long number = Interlocked.Increment(ref _total);
         Interlocked.Increment(ref kind == RequestKind.Chat ? ref _chat : ref _embeddings);
-        var request = new ReceivedRequest(number, kind, path, model, texts, timeProvider.GetUtcNow()) { JsonSchema = jsonSchema };
+        var request = new ReceivedRequest(number, kind, path, model, texts, timeProvider.GetUtcNow()) { JsonSchema = jsonSchema, Body = body };
         if (maxRecorded > 0)
         {
             _recent.Enqueue(request);

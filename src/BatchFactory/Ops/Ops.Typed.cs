@@ -99,7 +99,7 @@ public static partial class Ops
         var suffix = options.SchemaInPrompt ? $"\n\nAnswer with JSON only, matching this JSON schema:\n{type.Schema.ToJsonString()}" : null;
         var request = new GenerateLLMRequestOp(prompt, describe, ModelSpec.Parse(model), DefaultRequestKey, options.SystemPrompt, null, options.Llm, options.Sample, responseFormat: format, promptSuffix: suffix);
         return Part(scope, request)
-            | Part(scope, new TypedCallOp(DefaultRequestKey, outputKey, type, options.MaxRepairs, options.Concurrency, options.OnFailure, options.ExtraAttempts))
+            | Part(scope, new TypedCallOp(DefaultRequestKey, outputKey, type, options.MaxRepairs, options.Concurrency, options.OnFailure, options.ExtraAttempts, options.Mode))
             | Part(scope, CleanupLLMData(DefaultRequestKey, DefaultResponseKey));
     }
 

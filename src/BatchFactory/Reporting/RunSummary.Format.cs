@@ -89,6 +89,11 @@ public sealed partial record RunSummary
             var why = live.Reason == LiveReasons.NoBatchApi ? "its provider has no batch API" : "auto mode (too few to batch, or the deadline)";
             text.Append(culture, $"{live.Requests:N0} batch requests of {live.Model} were answered live: {why}.").AppendLine();
         }
+
+        foreach (var warning in BatchWarnings)
+        {
+            text.Append(culture, $"Warning: {warning}").AppendLine();
+        }
     }
 
     /// <summary>A cost in US dollars for people, e.g. <c>$0.0123</c>, or a note that the model has no price.</summary>

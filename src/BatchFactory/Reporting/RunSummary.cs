@@ -37,6 +37,13 @@ public sealed partial record RunSummary(
     /// </summary>
     public IReadOnlyList<LiveInstead> AnsweredLive { get; init; } = [];
 
+    /// <summary>
+    /// Warnings about provider batches, in the order they arose: a submission an earlier run left that could not be
+    /// checked now (the provider's list failed, or its provider is no longer configured; left for a later run), or an
+    /// Anthropic batch that was not taken up because the guess was ambiguous (its requests were submitted again). Default none.
+    /// </summary>
+    public IReadOnlyList<string> BatchWarnings { get; init; } = [];
+
     /// <summary>Calls made, served from the ledger and failed, tokens and cost, over every op.</summary>
     public CallTotals Totals => CallTotals.Of(Nodes);
 }

@@ -88,15 +88,17 @@ public sealed class RunSummaryTests
         {
             Batches = [new BatchSummary("batch_1", "m@p", "completed", 3, 2, 1)],
             AnsweredLive = [new LiveInstead("m@offline", 4, "no batch API")],
+            BatchWarnings = ["Batch submission 'abc' of m@p could not be checked against the provider's batches; a later run tries again (HTTP 503)."],
         };
 
         var read = RunSummary.FromJson(summary.ToJson());
 
-        Assert.Equal(summary with { Nodes = read.Nodes, Failures = read.Failures, Batches = read.Batches, AnsweredLive = read.AnsweredLive }, read);
+        Assert.Equal(summary with { Nodes = read.Nodes, Failures = read.Failures, Batches = read.Batches, AnsweredLive = read.AnsweredLive, BatchWarnings = read.BatchWarnings }, read);
         Assert.Equal(summary.Nodes, read.Nodes);
         Assert.Equal(summary.Failures, read.Failures);
         Assert.Equal(summary.Batches, read.Batches);
         Assert.Equal(summary.AnsweredLive, read.AnsweredLive);
+        Assert.Equal(summary.BatchWarnings, read.BatchWarnings);
         Assert.Contains("\"status\": \"faulted\"", summary.ToJson(), StringComparison.Ordinal);
     }
 

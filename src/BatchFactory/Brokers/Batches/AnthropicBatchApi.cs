@@ -14,9 +14,10 @@ namespace BatchFactory.Brokers;
 /// sends a live call), polled by <c>processing_status</c>, and its results streamed as JSONL. Up to
 /// <see cref="BatchOptions.AnthropicMaxRequests"/> requests and <see cref="BatchOptions.AnthropicMaxBytes"/> a batch.
 /// A request's <c>custom_id</c> is its key's hash (Anthropic allows 64 letters, digits, <c>_</c> or <c>-</c>); its
-/// answer is stored under the key, as a live answer is.
+/// answer is stored under the key, as a live answer is. The create is sent by <paramref name="creator"/> (no retries: a
+/// create retried after a timeout could make a second paid batch); the rest by <paramref name="client"/>, which retries.
 /// </summary>
-internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http, string model, int defaultMaxTokens) : IBatchApi
+internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient creator, HttpClient http, string model, int defaultMaxTokens) : IBatchApi
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly IReadOnlyDictionary<string, JsonElement> None = new Dictionary<string, JsonElement>();
@@ -57,7 +58,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
         var lines = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         using var requests = JsonDocument.Parse(AsArray(lines));
         var parameters = BatchCreateParams.FromRawUnchecked(None, None, new Dictionary<string, JsonElement> { ["requests"] = requests.RootElement });
-        var batch = await client.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
+        var batch = await creator.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
         return Info(batch.RawData);
     }
 
@@ -76,14 +77,15 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
     }
 
     /// <summary>
-    /// A guess, as message batches carry no metadata: the batch, not in <paramref name="known"/>, created from
+    /// A guess, as message batches carry no metadata: the one batch, not in <paramref name="known"/>, created from
     /// <see cref="BatchInfo.ClockSkew"/> before <paramref name="since"/> to as long after it, with exactly
-    /// <paramref name="requests"/> requests, the closest in time to <paramref name="since"/>. Its results are matched to
-    /// requests by <c>custom_id</c>, and a request it turns out not to hold is submitted again, so a wrong guess costs a wait.
+    /// <paramref name="requests"/> requests. Its results are matched to requests by <c>custom_id</c>, and a request it
+    /// turns out not to hold is submitted again.
     /// </summary>
+    /// <exception cref="AmbiguousBatchException">More than one such batch: taking either could pay for every request twice.</exception>
     public async Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken)
     {
-        (BatchInfo Batch, TimeSpan Distance)? best = null;
+        var candidates = new List<BatchInfo>();
         var page = await client.Messages.Batches.List(new BatchListParams { Limit = 100 }, cancellationToken).ConfigureAwait(false);
         await foreach (var batch in page.Paginate(cancellationToken).ConfigureAwait(false))
         {
@@ -99,14 +101,18 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
             }
 
             var info = Info(raw);
-            var distance = (created - since).Duration();
-            if (distance <= BatchInfo.ClockSkew && !known.Contains(info.Id) && Total(raw) == requests && (best is null || distance < best.Value.Distance))
+            if ((created - since).Duration() <= BatchInfo.ClockSkew && !known.Contains(info.Id) && Total(raw) == requests)
             {
-                best = (info, distance);
+                candidates.Add(info);
             }
         }
 
-        return best?.Batch;
+        return candidates.Count switch
+        {
+            0 => null,
+            1 => candidates[0],
+            _ => throw new AmbiguousBatchException($"{candidates.Count} unrecorded message batches of {requests} requests were created within {BatchInfo.ClockSkew.TotalMinutes:0} minutes of submission '{submission}' ({string.Join(", ", candidates.Select(c => c.Id))}); none is taken up."),
+        };
     }
 
     /// <summary>The results of the message batch <paramref name="fileId"/> (its id: see <see cref="Info"/>), one JSONL line per request.</summary>
@@ -165,6 +171,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
     public void Dispose()
     {
         (client as IDisposable)?.Dispose();
+        (creator as IDisposable)?.Dispose();
         http.Dispose();
     }
 
@@ -172,7 +179,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
     private static string CustomId(string key) => key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
     // The JSONL lines as one JSON array: "[" + lines joined by "," + "]".
-    private static byte[] AsArray(byte[] lines)
+    private static ReadOnlyMemory<byte> AsArray(byte[] lines)
     {
         var array = new ArrayBufferWriter<byte>(lines.Length + 2);
         array.Write("["u8);
@@ -195,7 +202,7 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, HttpClient http,
         }
 
         array.Write("]"u8);
-        return array.WrittenSpan.ToArray();
+        return array.WrittenMemory;
     }
 
     // Anthropic's batch object as the batch lane sees OpenAI's: "ended" is completed, or expired / cancelled when some

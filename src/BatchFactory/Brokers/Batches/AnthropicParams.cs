@@ -7,10 +7,11 @@ namespace BatchFactory.Brokers;
 /// The Messages API parameters of a chat request (<see cref="ChatRequest"/>), as Anthropic's Microsoft.Extensions.AI
 /// adapter builds them for the live call: system messages as <c>system</c> text blocks; the other messages with their
 /// text as one text block (whitespace-only text left out, an assistant's trailing whitespace trimmed);
-/// <c>max_tokens</c> (the request's, else the provider's default); <c>stop_sequences</c>, <c>temperature</c>,
-/// <c>top_p</c>; and for a typed answer whose schema has <c>properties</c> and <c>required</c>,
-/// <c>output_config.format</c> of type <c>json_schema</c> (the schema as an object without additional properties).
-/// Settings Anthropic does not take (seed, penalties) are left out, as the adapter leaves them out.
+/// <c>max_tokens</c> (the request's, else the provider's default); <c>stop_sequences</c>; and for a typed answer whose
+/// schema has <c>properties</c> and <c>required</c>, <c>output_config.format</c> of type <c>json_schema</c> (the schema
+/// as an object without additional properties). Settings the adapter does not send are left out as it leaves them out:
+/// seed and penalties, and (Anthropic 13.15's adapter) temperature and top_p, so a batch answer is asked for exactly as
+/// the live answer stored under the same key was.
 /// </summary>
 internal static class AnthropicParams
 {
@@ -61,8 +62,6 @@ internal static class AnthropicParams
 
         writer.WriteEndArray();
         Copy(writer, settings, "stop", "stop_sequences");
-        Copy(writer, settings, "temperature", "temperature");
-        Copy(writer, settings, "top_p", "top_p");
         if (request["response_format"]?["schema"] is JsonObject { } schema && schema["properties"] is JsonObject && schema["required"] is JsonArray)
         {
             writer.WriteStartObject("output_config");

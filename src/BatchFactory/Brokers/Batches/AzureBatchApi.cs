@@ -12,10 +12,14 @@ namespace BatchFactory.Brokers;
 /// requests a file, written without a byte-order mark. Files are uploaded and downloaded with the SDK's file client's
 /// protocol methods (its typed ones cannot read Azure's file objects beside OpenAI 2.15). Batches are created, read and
 /// listed over the SDK's own pipeline (its key and retries), at <c>/openai/batches?api-version=…</c>: Azure.AI.OpenAI
-/// 2.1.0's batch client cannot be loaded beside OpenAI 2.15.
+/// 2.1.0's batch client cannot be loaded beside OpenAI 2.15. The create goes through <paramref name="creator"/>'s
+/// pipeline, without retries (a create retried after a timeout could make a second paid batch); the rest may be retried.
 /// </summary>
-internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, string deployment, string apiVersion) : IBatchApi
+internal sealed class AzureBatchApi(AzureOpenAIClient client, AzureOpenAIClient creator, Uri endpoint, string deployment, string apiVersion) : IBatchApi
 {
+    // How long a submission waits for Azure to process its uploaded file.
+    private static readonly TimeSpan MaxFileWait = TimeSpan.FromMinutes(30);
+
     private readonly OpenAI.Files.OpenAIFileClient _files = client.GetOpenAIFileClient();
 
     /// <inheritdoc/>
@@ -27,19 +31,27 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
     /// <summary>Writes an OpenAI request line with the deployment as <c>model</c> and Azure's path as <c>url</c>.</summary>
     public void WriteRequest(Stream stream, ModelRequest request) => BatchLines.Write(stream, request, deployment, AzurePath(BatchLines.Endpoint(request)));
 
-    /// <summary>Uploads the file with purpose <c>batch</c>, then creates the batch of it.</summary>
+    /// <summary>
+    /// Uploads the file with purpose <c>batch</c>, waits until Azure has processed it (it refuses a batch of a
+    /// <c>pending</c> file), then creates the batch of it.
+    /// </summary>
     public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
     {
         string fileId;
+        string? status;
         using (var upload = new BatchFileUpload(path))
         {
             var uploaded = await _files.UploadFileAsync(upload, upload.ContentType, Options(cancellationToken)).ConfigureAwait(false);
             using var file = JsonDocument.Parse(uploaded.GetRawResponse().Content);
             fileId = file.RootElement.GetProperty("id").GetString()!;
+            status = FileStatus(file.RootElement);
         }
 
+        await ProcessedAsync(fileId, status, cancellationToken).ConfigureAwait(false);
+
         var body = new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = AzurePath(endpoint), ["completion_window"] = "24h", ["metadata"] = new JsonObject { [BatchInfo.SubmissionKey] = submission } };
-        return BatchInfo.Parse((await SendAsync("POST", "batches", body, cancellationToken).ConfigureAwait(false)).RootElement);
+        using var created = await SendAsync("POST", "batches", body, cancellationToken, pipeline: creator.Pipeline).ConfigureAwait(false);
+        return BatchInfo.Parse(created.RootElement);
     }
 
     /// <inheritdoc/>
@@ -87,14 +99,45 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
     {
     }
 
+    // Polls the uploaded file until its status is "processed": every 0.25 s at first, doubling to every 10 s, for at most
+    // MaxFileWait. A file Azure could not process ("error") fails the submission with Azure's reason.
+    private async Task ProcessedAsync(string fileId, string? status, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var waited = TimeSpan.Zero;
+        while (status is not (null or "processed"))
+        {
+            if (status == "error")
+            {
+                throw new InvalidOperationException($"Azure OpenAI could not process the batch file '{fileId}' (status 'error'), so no batch was created.");
+            }
+
+            if (waited >= MaxFileWait)
+            {
+                throw new TimeoutException($"Azure OpenAI's batch file '{fileId}' was still '{status}' after {MaxFileWait.TotalMinutes:0} minutes, so no batch was created.");
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            waited += delay;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            var read = await _files.GetFileAsync(fileId, Options(cancellationToken)).ConfigureAwait(false);
+            using var file = JsonDocument.Parse(read.GetRawResponse().Content);
+            status = FileStatus(file.RootElement);
+        }
+    }
+
+    private static string? FileStatus(JsonElement file) =>
+        file.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String ? status.GetString() : null;
+
     // Azure names the endpoints without OpenAI's /v1.
     private static string AzurePath(string endpoint) => endpoint.StartsWith("/v1/", StringComparison.Ordinal) ? endpoint[3..] : endpoint;
 
     private static System.ClientModel.Primitives.RequestOptions Options(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
 
-    private async Task<JsonDocument> SendAsync(string method, string path, JsonObject? body, CancellationToken cancellationToken, string? query = null)
+    private async Task<JsonDocument> SendAsync(string method, string path, JsonObject? body, CancellationToken cancellationToken, string? query = null, ClientPipeline? pipeline = null)
     {
-        using var message = client.Pipeline.CreateMessage();
+        pipeline ??= client.Pipeline;
+        using var message = pipeline.CreateMessage();
         message.ResponseClassifier = PipelineMessageClassifier.Create([200, 201]);
         var request = message.Request;
         request.Method = method;
@@ -107,7 +150,7 @@ internal sealed class AzureBatchApi(AzureOpenAIClient client, Uri endpoint, stri
         }
 
         message.Apply(Options(cancellationToken));
-        await client.Pipeline.SendAsync(message).ConfigureAwait(false);
+        await pipeline.SendAsync(message).ConfigureAwait(false);
         var response = message.Response!;
         return response.IsError ? throw new ClientResultException(response) : JsonDocument.Parse(response.Content);
     }

@@ -21,6 +21,9 @@ internal sealed partial class BatchAnswers
     private const string StatusSuffix = "/status";
     private const string RequestPrefix = "batched/";
     private const string SubmissionPrefix = "submission/";
+
+    /// <summary>How old an unrecorded submission must be before a worker of a shared run takes it for a dead worker's.</summary>
+    internal static readonly TimeSpan SharedGrace = TimeSpan.FromMinutes(5);
     private readonly Lock _restoring = new();
     private readonly HashSet<string> _restoredIds = new(StringComparer.Ordinal);
 
@@ -37,13 +40,19 @@ internal sealed partial class BatchAnswers
             _restoredIds.Add(job.Id);
         }
 
+        await WriteRecordAsync(job, job.Record(file), Status(info.Status, collected: false)).ConfigureAwait(false);
+    }
+
+    // Writes a batch's record and status durably, and in a shared run its requests' claims (batched/<key>).
+    private async Task WriteRecordAsync(BatchJob job, JsonObject record, JsonObject status)
+    {
         if (_ledger is null)
         {
             return;
         }
 
-        await _ledger.AppendAsync(Prefix + job.Id, job.Record(file), CancellationToken.None).ConfigureAwait(false);
-        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, Status(info.Status, collected: false), CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id, record, CancellationToken.None).ConfigureAwait(false);
+        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, status, CancellationToken.None).ConfigureAwait(false);
         if (_setup.Shared)
         {
             foreach (var key in job.Keys)
@@ -53,6 +62,15 @@ internal sealed partial class BatchAnswers
         }
 
         await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The ids of the batches this run knows (recorded by it or an earlier run), for telling an unrecorded batch apart.</summary>
+    public IReadOnlySet<string> KnownBatchIds()
+    {
+        lock (_restoring)
+        {
+            return _restoredIds.ToHashSet(StringComparer.Ordinal);
+        }
     }
 
     /// <summary>Records, durably, a batch about to be created (<paramref name="submission"/>'s id is the submission id).</summary>
@@ -126,16 +144,34 @@ internal sealed partial class BatchAnswers
 
         foreach (var (id, batch) in batches)
         {
-            Restore(id, batch, statuses.GetValueOrDefault(id));
+            try
+            {
+                Restore(id, batch, statuses.GetValueOrDefault(id));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Report.Warn($"Batch '{id}' of {batch["model"]?.GetValue<string>()} could not be taken up; a later run tries again ({ex.Message}).");
+            }
         }
 
         var recorded = batches.Values.Select(b => b["submission"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var known = batches.Keys.ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, submission) in submissions)
+        // In a shared run a submission recorded moments ago may be another live worker's, its create still running: only
+        // those older than SharedGrace are taken for a dead worker's.
+        var now = Time.GetUtcNow();
+        var unrecorded = submissions.Where(s => !recorded.Contains(s.Key) && s.Value["done"] is null
+            && !(_setup.Shared && now - DateTimeOffset.Parse(s.Value["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture) < SharedGrace)).ToList();
+        foreach (var (id, submission) in unrecorded)
         {
-            if (!recorded.Contains(id) && submission["done"] is null)
+            try
             {
-                await AdoptAsync(id, submission, known, cancellationToken).ConfigureAwait(false);
+                await AdoptAsync(id, submission, unrecorded.Count(other => Alike(submission, other.Value)) > 1, known, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One submission that cannot be checked now (the provider's list failed, its provider is gone) must not
+                // stop the run: it stays undone for a later run, and its requests go into new batches here if asked.
+                Report.Warn($"Batch submission '{id}' of {submission["model"]?.GetValue<string>()} could not be checked against the provider's batches; a later run tries again ({ex.Message}).");
             }
         }
     }
@@ -143,7 +179,10 @@ internal sealed partial class BatchAnswers
     // A submission no batch record names: the process died after recording it, before (or after) creating its batch.
     // The provider is asked for the batch; found, it is recorded and taken up (a request it holds no result for is
     // submitted again); not found, the submission is marked done and its requests go into new batches as they come.
-    private async Task AdoptAsync(string submissionId, JsonObject submission, HashSet<string> known, CancellationToken cancellationToken)
+    // Anthropic's batches are found by a guess (time and size): one of several alike submissions (HalveAsync's halves,
+    // full files of MaxRequestsPerBatch) or several candidate batches could be swapped, and every request paid twice.
+    // Then none is taken up: the submission is marked done, its requests go into new batches, and the summary says so.
+    private async Task AdoptAsync(string submissionId, JsonObject submission, bool alike, HashSet<string> known, CancellationToken cancellationToken)
     {
         var model = ModelSpec.Parse(submission["model"]!.GetValue<string>());
         if (Api(model) is not { } api)
@@ -153,7 +192,20 @@ internal sealed partial class BatchAnswers
 
         var keys = submission["keys"]!.AsArray().Select(k => k!.GetValue<string>()).ToList();
         var since = DateTimeOffset.Parse(submission["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        if (await api.FindAsync(submissionId, keys.Count, since, known, cancellationToken).ConfigureAwait(false) is not { } info)
+        BatchInfo? info;
+        try
+        {
+            info = alike && api is AnthropicBatchApi
+                ? throw new AmbiguousBatchException($"another unrecorded submission of {keys.Count} requests of {model} was made within {BatchInfo.ClockSkew.TotalMinutes:0} minutes of it.")
+                : await api.FindAsync(submissionId, keys.Count, since, known, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmbiguousBatchException ex)
+        {
+            Report.Warn($"Batch submission '{submissionId}' of {model} was not taken up, as its batch cannot be told apart ({ex.Message}); its requests are submitted again, and a batch it made (if any) is paid too.");
+            info = null;
+        }
+
+        if (info is null)
         {
             await _ledger!.AppendAsync(SubmissionPrefix + submissionId, new JsonObject { ["done"] = true }, CancellationToken.None).ConfigureAwait(false);
             return;
@@ -163,11 +215,16 @@ internal sealed partial class BatchAnswers
         var job = new BatchJob(info.Id, model, submission["endpoint"]!.GetValue<string>(), keys, submission["tokens"]?.GetValue<long>() ?? 0, since) { Submission = submissionId, Adopted = true };
         var record = job.Record(submission["file"]?.GetValue<string>() ?? "");
         var status = Status(info.Status, collected: false);
-        await _ledger!.AppendAsync(Prefix + job.Id, record, CancellationToken.None).ConfigureAwait(false);
-        await _ledger.AppendAsync(Prefix + job.Id + StatusSuffix, status, CancellationToken.None).ConfigureAwait(false);
-        await _ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        await WriteRecordAsync(job, record, status).ConfigureAwait(false);
         Restore(job.Id, record, status);
     }
+
+    // Two submissions of the same model and number of requests recorded within the guess's window of each other.
+    private static bool Alike(JsonObject submission, JsonObject other) =>
+        submission["model"]?.GetValue<string>() == other["model"]?.GetValue<string>()
+        && submission["keys"]?.AsArray().Count == other["keys"]?.AsArray().Count
+        && (DateTimeOffset.Parse(submission["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(other["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture)).Duration() <= BatchInfo.ClockSkew * 2;
 
     /// <summary>
     /// In a shared run, the batch another worker put <paramref name="key"/> in since this run read the ledger: taken up

@@ -24,7 +24,7 @@ internal sealed partial class BatchLane
                 // recorded leaves a trace the next run finds the batch by (see BatchAnswers.AdoptAsync).
                 var submission = new BatchJob(Guid.NewGuid().ToString("N"), Model, Endpoint, [.. waiters.Select(w => w.Request.Key)], file.Tokens, owner.Time.GetUtcNow());
                 await owner.RecordSubmissionAsync(submission, file.Path).ConfigureAwait(false);
-                info = await api.SubmitAsync(file.Path, Endpoint, submission.Id, owner.Stopping).ConfigureAwait(false);
+                info = await SubmitOrFindAsync(file.Path, submission).ConfigureAwait(false);
                 job = new BatchJob(info.Id, Model, Endpoint, submission.Keys, file.Tokens, submission.Submitted) { Reserved = true, Submission = submission.Id };
                 foreach (var waiter in waiters)
                 {
@@ -51,6 +51,26 @@ internal sealed partial class BatchLane
         catch (OperationCanceledException)
         {
             // The run is over: nobody waits any more.
+        }
+    }
+
+    // The create call is never retried (a retry after a timeout could make a second paid batch). One that failed without
+    // saying whether the batch was made (timeout, 5xx, dropped connection) is looked for before the requests fail: found,
+    // it is taken up; not found, the failure stands (and the submission stays for a later run to look for again).
+    private async Task<BatchInfo> SubmitOrFindAsync(string path, BatchJob submission)
+    {
+        try
+        {
+            return await api.SubmitAsync(path, Endpoint, submission.Id, owner.Stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (UnclearFailure.Is(ex) && !owner.Stopping.IsCancellationRequested)
+        {
+            if (await api.FindAsync(submission.Id, submission.Keys.Count, submission.Submitted, owner.KnownBatchIds(), owner.Stopping).ConfigureAwait(false) is not { } found)
+            {
+                throw;
+            }
+
+            return found;
         }
     }
 

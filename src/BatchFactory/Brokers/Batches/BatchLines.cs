@@ -1,6 +1,10 @@
+using System.Buffers;
+using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenAI.Chat;
 
 namespace BatchFactory.Brokers;
 
@@ -16,6 +20,10 @@ internal static class BatchLines
     /// <summary>The endpoint of embedding requests.</summary>
     public const string EmbeddingsEndpoint = "/v1/embeddings";
 
+    private static readonly ModelReaderWriterOptions WireOptions = new("J");
+
+    // Per response format (ChatRequest makes one per schema): the JSON a batch line carries.
+    private static readonly ConditionalWeakTable<Microsoft.Extensions.AI.ChatResponseFormat, byte[]> Compact = new();
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The endpoint a request goes to.</summary>
@@ -117,7 +125,37 @@ internal static class BatchLines
             }
         }
 
+        if (request["response_format"] is JsonObject && ChatRequest.Options(request) is { ResponseFormat: { } format } chatOptions)
+        {
+            // A typed answer: the response_format the live call sends, made by the same adapter (json_schema, strict,
+            // the same name, the schema as the adapter rewrites it for strict mode).
+            writer.WritePropertyName("response_format");
+            writer.WriteRawValue(Compact.GetValue(format, f => OpenAIFormat(f, chatOptions)), skipInputValidation: true);
+        }
+
         writer.WriteEndObject();
+    }
+
+    // The adapter's response_format as compact JSON (its schema text keeps its line breaks, which would split a line).
+    private static byte[] OpenAIFormat(Microsoft.Extensions.AI.ChatResponseFormat format, Microsoft.Extensions.AI.ChatOptions chatOptions)
+    {
+#pragma warning disable OPENAI001 // The adapter marks its conversions experimental; it is what the live call uses.
+        IJsonModel<ChatResponseFormat> wire = format.AsOpenAIChatResponseFormat(chatOptions)!;
+#pragma warning restore OPENAI001
+        var written = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(written))
+        {
+            wire.Write(writer, WireOptions);
+        }
+
+        using var document = JsonDocument.Parse(written.WrittenMemory);
+        var compact = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(compact, Options))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        return compact.WrittenSpan.ToArray();
     }
 
     private static JsonObject ChatAnswer(JsonElement body, string model)

@@ -8,6 +8,7 @@ internal sealed class BatchReport
     private readonly ConcurrentDictionary<string, BatchJob> _batches = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _noBatchApi = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _auto = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _warnings = new();
     private long _turnaroundTicks = TimeSpan.FromHours(24).Ticks;
     private bool _observed;
 
@@ -22,6 +23,12 @@ internal sealed class BatchReport
 
     /// <summary>Auto requests answered live (too few to batch, or a deadline), by model.</summary>
     public IReadOnlyDictionary<string, long> AutoLive => _auto;
+
+    /// <summary>Warnings about batches (one an earlier run left that could not be taken up now, a guess not made), in order.</summary>
+    public IReadOnlyList<string> Warnings => [.. _warnings];
+
+    /// <summary>Adds a warning for the summary.</summary>
+    public void Warn(string warning) => _warnings.Enqueue(warning);
 
     public void Seen(BatchJob job) => _batches[job.Id] = job;
 

@@ -11,12 +11,15 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// OpenAI's batch API through the OpenAI SDK: files are uploaded with its typed <see cref="OpenAIFileClient"/>; batches
-/// are created and read with <see cref="BatchClient"/>'s protocol methods (the SDK has no typed ones).
+/// are created and read with <see cref="BatchClient"/>'s protocol methods (the SDK has no typed ones). Every call may be
+/// retried by <paramref name="client"/> except the create, sent by <paramref name="creator"/> (no retries): a create
+/// retried after a timeout could make a second paid batch.
 /// </summary>
-internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatchApi
+internal sealed class OpenAIBatchApi(OpenAIClient client, OpenAIClient creator, string model) : IBatchApi
 {
     private readonly OpenAIFileClient _files = client.GetOpenAIFileClient();
     private readonly BatchClient _batches = client.GetBatchClient();
+    private readonly BatchClient _creator = creator.GetBatchClient();
 
     /// <inheritdoc/>
     public int MaxRequestsPerFile => BatchOptions.OpenAIMaxRequests;
@@ -37,7 +40,7 @@ internal sealed class OpenAIBatchApi(OpenAIClient client, string model) : IBatch
         }
 
         var body = BinaryContent.Create(BinaryData.FromString(new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = endpoint, ["completion_window"] = "24h", ["metadata"] = new JsonObject { [BatchInfo.SubmissionKey] = submission } }.ToJsonString()));
-        var operation = await _batches.CreateBatchAsync(body, waitUntilCompleted: false, new() { CancellationToken = cancellationToken }).ConfigureAwait(false);
+        var operation = await _creator.CreateBatchAsync(body, waitUntilCompleted: false, new() { CancellationToken = cancellationToken }).ConfigureAwait(false);
         return Read(operation.GetRawResponse().Content);
     }
 

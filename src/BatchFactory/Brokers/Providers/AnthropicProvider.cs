@@ -88,7 +88,8 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
     {
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var client = new AnthropicClient { ApiKey = ApiKey(model), BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), HttpClient = http };
-        return new AnthropicBatchApi(client, http, model, DefaultMaxTokens);
+        var creator = new AnthropicClient { ApiKey = ApiKey(model), BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), HttpClient = http, MaxRetries = 0 };
+        return new AnthropicBatchApi(client, creator, http, model, DefaultMaxTokens);
     }
 
     /// <summary>

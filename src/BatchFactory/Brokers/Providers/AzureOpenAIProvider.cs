@@ -76,7 +76,7 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers
 
     /// <summary>Azure's batch API for <paramref name="model"/>'s deployment, with the SDK's own retries (there is no broker around it).</summary>
     Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) =>
-        new Brokers.AzureBatchApi(Client(model, retries: true), Endpoint(model), Deployment(model), ApiVersion);
+        new Brokers.AzureBatchApi(Client(model, retries: true), Client(model), Endpoint(model), Deployment(model), ApiVersion);
 
     // The version's text, e.g. 2024-10-21 for V2024_10_21; the SDK's latest when none is set, as the SDK's own default.
     private string ApiVersion => (_version ?? Enum.GetValues<AzureOpenAIClientOptions.ServiceVersion>().Max()).ToString()[1..].Replace('_', '-');

@@ -75,7 +75,7 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
         Client(model).GetEmbeddingClient(model).AsIEmbeddingGenerator();
 
     /// <summary>OpenAI's batch API for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>
-    Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) => new Brokers.OpenAIBatchApi(Client(model, retries: true), model);
+    Brokers.IBatchApi Brokers.IBatchProvider.CreateBatchApi(string model) => new Brokers.OpenAIBatchApi(Client(model, retries: true), Client(model), model);
 
     /// <summary>
     /// The server's models (<c>GET /models</c>), or <see langword="null"/> when the server has no list or does not

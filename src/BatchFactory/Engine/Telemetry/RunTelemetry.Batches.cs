@@ -39,7 +39,7 @@ internal sealed partial class RunTelemetry
     private static BatchSummary[] Summaries(BatchReport report) =>
         [.. report.Batches.Select(b => new BatchSummary(b.Id, b.Model.ToString(), b.Status, b.Keys.Count, b.Counts.Completed, b.Counts.Failed))];
 
-    private static RunSummary WithBatches(RunSummary summary, BatchReport? report)
+    private RunSummary WithBatches(RunSummary summary, BatchReport? report)
     {
         if (report is null)
         {
@@ -54,6 +54,7 @@ internal sealed partial class RunTelemetry
                 .. report.NoBatchApi.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LiveInstead(p.Key, p.Value, LiveReasons.NoBatchApi)),
                 .. report.AutoLive.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LiveInstead(p.Key, p.Value, LiveReasons.Auto)),
             ],
+            BatchWarnings = [.. report.Warnings.Select(Secrets.Redact)],
         };
     }
 }

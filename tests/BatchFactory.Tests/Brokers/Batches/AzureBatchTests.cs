@@ -78,6 +78,19 @@ public sealed class AzureBatchTests : IAsyncLifetime
         Assert.Equal(live.Entries.Select(e => e.Get<string>("answer")), again.Entries.Take(4).Select(e => e.Get<string>("answer")));
     }
 
+    [Fact]
+    public async Task RunAsync_UploadedFileIsPendingAtFirst_TheBatchIsCreatedOnceAzureProcessedIt()
+    {
+        await _server.DisposeAsync();
+        _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { AzureFilePendingReads = 2 }, TestRuns.Token);
+
+        var result = await RunAsync(Topics(3), CallMode.Batch);
+
+        // Creating the batch of a pending file is refused (as Azure refuses it): the run waited until it was processed.
+        Assert.Equal((1L, 1L, 3L, 0L), (_server.FilesUploaded, _server.BatchesCreated, _server.BatchedRequests, _server.FailedRequests));
+        Assert.Equal(Topics(3).Select(t => $"Echo[{Deployment}]: Say {t}"), result.Entries.Select(e => e.Get<string>("answer")));
+    }
+
     private static string[] Topics(int count) => [.. Enumerable.Range(0, count).Select(i => $"topic number {i}")];
 
     private Task<RunResult> RunAsync(string[] topics, CallMode mode) =>

@@ -42,6 +42,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         var rerun = await RunAsync(model, provider, TestRuns.Token);
 
         Assert.Equal(5, rerun.Entries.Count);
+        Assert.True(_server.BatchesCreated == 1, string.Join("\n", rerun.Summary.BatchWarnings));
         Assert.Equal((1L, 5L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
         Assert.Equal((_server.Batches[0].Id, "completed"), (Assert.Single(rerun.Summary.Batches).Id, rerun.Summary.Batches[0].Status));
         var third = await RunAsync(model, provider, TestRuns.Token);
@@ -50,7 +51,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_AnthropicGuessTakesUpAnotherBatch_ItsRequestsAreSubmittedAgain_NotFailed()
+    public async Task RunAsync_AnthropicGuessCannotTellAnotherBatchApart_NoneIsTakenUp_TheRequestsAreSubmittedAgain_AndTheSummaryWarns()
     {
         var clock = new ManualTimeProvider();
         await _server.DisposeAsync();
@@ -71,6 +72,32 @@ public sealed class BatchCrashTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(rerun));
         Assert.Equal((3L, 15L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
         Assert.Equal(RunStatus.Completed, rerun.Summary.Status);
+        Assert.Contains("was not taken up", Assert.Single(rerun.Summary.BatchWarnings));
+        Assert.Single(rerun.Summary.Batches);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoAlikeAnthropicSubmissionsCrashTogether_NeitherIsGuessed_TheirRequestsAreSubmittedAgainOnce()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartServerAsync(new TestServerOptions { TimeProvider = clock });
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        const string model = "claude-haiku-4-5@anthropic";
+        var provider = Provider(model);
+        var halves = new BatchOptions { MaxRequestsPerBatch = 5 };
+
+        // Two full files of five, both created at the same moment, then the process dies before recording either.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
+        Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        var rerun = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(rerun));
+        Assert.Equal((4L, 20L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(2, rerun.Summary.BatchWarnings.Count(w => w.Contains("was not taken up", StringComparison.Ordinal)));
+        var third = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
+        Assert.Equal((4L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+        Assert.Empty(third.Summary.BatchWarnings);
     }
 
     [Fact]
@@ -89,37 +116,92 @@ public sealed class BatchCrashTests : IAsyncLifetime
         Assert.Equal((1L, 5L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
     }
 
-    private static List<string> Answers(RunResult result) => [.. result.Entries.Select(e => e.Get<string>("answer"))];
-
-    private IModelProvider Provider(string model)
+    [Theory]
+    [InlineData("gpt-4o-mini@openai", "POST /v1/batches")]
+    [InlineData("gpt-4o-mini@azure", "POST /openai/batches")]
+    [InlineData("claude-haiku-4-5@anthropic", "POST /v1/messages/batches")]
+    public async Task RunAsync_CreateFailsAfterTheBatchWasMade_ItIsFoundAndTakenUp_NotCreatedTwice(string model, string create)
     {
-        var variables = new Dictionary<string, string>
-        {
-            [OpenAIProvider.ApiKeyVariable] = Key,
-            [OpenAIProvider.BaseUrlVariable] = _server.BaseUri.ToString(),
-            [AzureOpenAIProvider.ApiKeyVariable] = Key,
-            [AzureOpenAIProvider.EndpointVariable] = _server.Root.ToString(),
-            [AnthropicProvider.ApiKeyVariable] = Key,
-            [AnthropicProvider.BaseUrlVariable] = _server.Root.ToString(),
-        };
-        Func<string, string?> environment = variables.GetValueOrDefault;
-        return ModelSpec.Parse(model).Provider switch
-        {
-            "openai" => new OpenAIProvider(environment),
-            "azure" => new AzureOpenAIProvider(environment),
-            _ => new AnthropicProvider(environment),
-        };
+        var creates = 0;
+        await RestartServerAsync(new TestServerOptions { BatchFailureSelector = call => call == create && Interlocked.Increment(ref creates) == 1 ? Failure.ServerError() : null });
+
+        var run = await RunAsync(model, Provider(model), TestRuns.Token);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[{ModelSpec.Parse(model).Model}]: Say topic number {i}"), Answers(run));
+        Assert.Equal((1, 1L, 5L, 0L), (creates, _server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(RunStatus.Completed, run.Summary.Status);
     }
 
-    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null) =>
-        (FromList(Enumerable.Range(0, 5).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
+    [Fact]
+    public async Task RunAsync_CreateRefusedWith400_IsNotLookedFor_TheRequestsFail_AndARerunTakesUpTheBatch()
+    {
+        var creates = 0;
+        await RestartServerAsync(new TestServerOptions { BatchFailureSelector = call => call == "POST /v1/batches" && Interlocked.Increment(ref creates) == 1 ? Failure.HttpStatus(400) : null });
+        var provider = Provider("gpt-4o-mini@openai");
+
+        var failed = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
+        Assert.Equal((1, 1L), (creates, _server.BatchesCreated));
+        Assert.Empty(failed.Entries);
+
+        var rerun = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
+
+        // The refused create was carried out by the server (a scripted failure after the fact); a 400 says "not made",
+        // so the run did not look for it, and the rerun's check of the submission finds and takes it up.
+        Assert.Equal(5, rerun.Entries.Count);
+        Assert.Equal((1L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+    }
+
+    [Fact]
+    public async Task RunAsync_ListingBatchesFailsOnTheRerun_TheRunCompletes_AndALaterRunStillTakesUpTheBatch()
+    {
+        var failListing = false;
+        await RestartServerAsync(new TestServerOptions { BatchFailureSelector = call => Volatile.Read(ref failListing) && call == "GET /v1/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null });
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        const string model = "gpt-4o-mini@openai";
+        var provider = Provider(model);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        var lostBatch = _server.Batches[0].Id;
+
+        Volatile.Write(ref failListing, true);
+        var rerun = await RunAsync(model, provider, TestRuns.Token);
+
+        Assert.Equal(5, rerun.Entries.Count);
+        Assert.Equal(RunStatus.Completed, rerun.Summary.Status);
+        Assert.Contains("could not be checked", Assert.Single(rerun.Summary.BatchWarnings));
+        Assert.DoesNotContain(Key, rerun.Summary.BatchWarnings[0]);
+        Assert.Equal((2L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+
+        // A later run with one request more (batch requests read the batches ledger) takes the batch up.
+        Volatile.Write(ref failListing, false);
+        var third = await RunAsync(model, provider, TestRuns.Token, topics: 6);
+
+        Assert.Equal(Answers(rerun), Answers(third)[..5]);
+        Assert.True(third.Summary.Batches.Any(b => b.Id == lostBatch), lostBatch + ": " + string.Join(", ", third.Summary.Batches) + string.Join("\n", third.Summary.BatchWarnings));
+        Assert.Empty(third.Summary.BatchWarnings);
+        Assert.Equal((3L, 11L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    private async Task RestartServerAsync(TestServerOptions options)
+    {
+        await _server.DisposeAsync();
+        _server = await OpenAICompatibleServer.StartAsync(options, TestRuns.Token);
+    }
+
+    private static List<string> Answers(RunResult result) => [.. result.Entries.Select(e => e.Get<string>("answer"))];
+
+    private IModelProvider Provider(string model) => BatchProviders.For(model, _server, Key);
+
+    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null) =>
+        (FromList(Enumerable.Range(0, topics).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
             | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = CallMode.Batch })
             | OutputEntries())
-            .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System }, cancellationToken);
+            .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System, Batch = batch ?? new BatchOptions() }, cancellationToken);
 
-    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch, before it is recorded.</summary>
-    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate) : IModelProvider, IBatchProvider
+    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch (or the first <c>creates</c> batches), before it is recorded.</summary>
+    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate, int creates = 1) : IModelProvider, IBatchProvider
     {
+        private readonly Crash _crash = new(creates);
+
         public string Name => inner.Name;
 
         public void Validate(string model) => inner.Validate(model);
@@ -128,10 +210,27 @@ public sealed class BatchCrashTests : IAsyncLifetime
 
         public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) => inner.CreateEmbeddingGenerator(model);
 
-        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate);
+        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate, _crash);
     }
 
-    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate) : IBatchApi
+    /// <summary>Counts creates; the crash comes when the last of them is made.</summary>
+    private sealed class Crash(int creates)
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _made;
+
+        public Task CreatedAsync()
+        {
+            if (Interlocked.Increment(ref _made) >= creates)
+            {
+                _all.TrySetResult();
+            }
+
+            return _all.Task.WaitAsync(TestRuns.Token);
+        }
+    }
+
+    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate, Crash crash) : IBatchApi
     {
         public int MaxRequestsPerFile => inner.MaxRequestsPerFile;
 
@@ -144,6 +243,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
             if (afterCreate)
             {
                 await inner.SubmitAsync(path, endpoint, submission, cancellationToken);
+                await crash.CreatedAsync();
             }
 
             await kill.CancelAsync();

@@ -46,7 +46,7 @@ internal sealed class RepairChain(ChatCall first)
         var messages = request["messages"]!.AsArray();
         messages.Add((JsonNode)ChatRequest.Message("assistant", answer));
         messages.Add((JsonNode)ChatRequest.Message("user", Message(errors, typeName)));
-        Current = new ChatCall(request, Current.Model);
+        Current = new ChatCall(request, Current.Model) { Mode = Current.Mode };
         Repairs++;
         return true;
     }

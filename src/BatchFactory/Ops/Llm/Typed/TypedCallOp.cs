@@ -25,10 +25,12 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
     private readonly OnCallFailure _onFailure;
     private readonly ModelCall _call;
     private readonly ModelReader _models = new();
+    private readonly CallMode _mode;
 
-    public TypedCallOp(string requestKey, string outputKey, AnswerType type, int maxRepairs, int concurrency, OnCallFailure onFailure, int extraAttempts)
-        : base("CallLLM", concurrency)
+    public TypedCallOp(string requestKey, string outputKey, AnswerType type, int maxRepairs, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
+        : base("CallLLM", ModelCall.Concurrency(concurrency, mode))
     {
+        _mode = mode;
         _requestKey = requestKey;
         _outputKey = outputKey;
         _type = type;
@@ -39,7 +41,9 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
         _maxRepairs = maxRepairs + (onFailure == OnCallFailure.Retry ? extraAttempts : 0);
     }
 
-    private protected override string Describe() => $"{_requestKey} -> {_outputKey} as {_type.TypeName}, up to {_maxRepairs} repairs";
+    private protected override string Describe() => $"{_requestKey} -> {_outputKey} as {_type.TypeName}, up to {_maxRepairs} repairs" + (_mode == CallMode.Live ? "" : $", {_mode}");
+
+    private protected override void InputsDone(OpContext context) => ModelCall.InputsDone(context, _mode);
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
@@ -60,7 +64,7 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
         }
 
         var request = Request(entry);
-        var chain = new RepairChain(new ChatCall(request, _models.Read(request)));
+        var chain = new RepairChain(new ChatCall(request, _models.Read(request)) { Mode = _mode });
         while (!chain.GivenUp)
         {
             if (await ModelCall.StoredAsync(context, entry, chain.Current).ConfigureAwait(false) is not { } answer)
