@@ -28,7 +28,7 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
     private readonly CallMode _mode;
 
     public TypedCallOp(string requestKey, string outputKey, AnswerType type, int maxRepairs, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
-        : base("CallLLM", ModelCall.Concurrency(concurrency, mode))
+        : base("CallLLM", concurrency)
     {
         _mode = mode;
         _requestKey = requestKey;
@@ -40,6 +40,8 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
         // Retry asks for more repairs before it gives up.
         _maxRepairs = maxRepairs + (onFailure == OnCallFailure.Retry ? extraAttempts : 0);
     }
+
+    internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, _mode, options);
 
     private protected override string Describe() => $"{_requestKey} -> {_outputKey} as {_type.TypeName}, up to {_maxRepairs} repairs" + (_mode == CallMode.Live ? "" : $", {_mode}");
 
