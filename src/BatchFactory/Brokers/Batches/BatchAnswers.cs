@@ -45,13 +45,11 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     public CancellationToken Stopping => _stop.Token;
 
     /// <inheritdoc/>
-    public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
-    {
-        if (request.Mode == CallMode.Live)
-        {
-            return await _live.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+    public Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken) =>
+        request.Mode == CallMode.Live ? _live.AnswerAsync(request, cancellationToken) : AnswerNotLiveAsync(request, cancellationToken);
 
+    private async Task<JsonObject> AnswerNotLiveAsync(ModelRequest request, CancellationToken cancellationToken)
+    {
         if (Api(request.Model) is null)
         {
             Report.AnsweredLive(request.Model, noBatchApi: true);

@@ -67,8 +67,9 @@ internal static class AnswerRecord
         public void WriteTo(Utf8JsonWriter writer)
         {
             writer.WriteStartObject();
-            foreach (var (name, value) in answer)
+            for (var i = 0; i < answer.Count; i++)
             {
+                var (name, value) = answer.GetAt(i);
                 if (name is AskedField or RequestField)
                 {
                     continue;
