@@ -34,6 +34,7 @@ internal sealed partial class BatchAnswers
     public async Task RecordAsync(BatchJob job, string file, BatchInfo info)
     {
         Report.Seen(job);
+        Started(job);
         job.Status = info.Status;
         lock (_restoring)
         {
@@ -295,11 +296,18 @@ internal sealed partial class BatchAnswers
         }
 
         Report.Seen(job);
-        if (job.Status is "validating" or "in_progress" or "finalizing" or "cancelling")
+        Started(job);
+        var pending = job.Status is "validating" or "in_progress" or "finalizing" or "cancelling";
+        if (pending)
         {
             Budget(model).Add(job.Tokens);
             job.Reserved = true;
-            job.TryStart();
+        }
+
+        // A batch taken up is collected whether or not its requests are asked again: it may hold other requests of
+        // the run (see Unclaimed), and every answer it holds goes to the ledger.
+        if ((pending || job.Adopted) && job.TryStart())
+        {
             Track(Lane(model, job.Endpoint).ResumeAsync(job));
         }
     }
