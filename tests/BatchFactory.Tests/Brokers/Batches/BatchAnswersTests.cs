@@ -108,6 +108,29 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_BatchExpiresAfterItsRequestsWereAnsweredLive_ServesThemFromTheLedger_InsteadOfSubmittingThemAgain()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromHours(1), BatchAnsweredBeforeExpiry = 0, TimeProvider = clock });
+
+        var batch = RunAsync(Topics(5), CallMode.Batch, clock: clock);
+        await Eventually.TrueAsync(() => _server.BatchesCreated == 1, "the batch run submits its batch");
+        // Meanwhile another run on the project asks the same requests live, and stores their answers.
+        var live = await AskAsync(Topics(5), CallMode.Live);
+        for (var i = 0; i < 1000 && !batch.IsCompleted; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(10));
+            await Task.Delay(5, TestRuns.Token);
+        }
+
+        var result = await batch;
+
+        Assert.Equal(live, [.. result.Entries.Select(e => e.Get<string>("answer"))]);
+        Assert.Equal("expired", Assert.Single(_server.Batches).Status);
+        Assert.Equal((1, 5, 5L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_ErrorLines_FollowTheFailurePolicy_AndARerunSendsOnlyThose()
     {
         await RestartAsync(new TestServerOptions { BatchFailedLineFraction = 0.2, BatchesToExpire = 0 });

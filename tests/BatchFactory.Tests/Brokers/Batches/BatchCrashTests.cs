@@ -101,6 +101,44 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsAnswersReachTheLedger_AndThatModelsRequestsAreNotPaidAgain()
+    {
+        var clock = new ManualTimeProvider();
+        var failListing = false;
+        await RestartServerAsync(new TestServerOptions { TimeProvider = clock, BatchFailureSelector = call => Volatile.Read(ref failListing) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null });
+        const string haiku = "claude-haiku-4-5@anthropic", sonnet = "claude-sonnet-4-5@anthropic";
+        var provider = Provider(haiku);
+
+        // Haiku's submission is recorded, then the process dies before creating its batch; a rerun that cannot list the
+        // batches leaves it, and dies right after creating sonnet's batch of as many requests at the same moment.
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingProvider(provider, kill, afterCreate: false), kill.Token, clock));
+        }
+
+        Volatile.Write(ref failListing, true);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        }
+
+        Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        // The guess for haiku's submission takes sonnet's batch (one of that size at that moment); sonnet's submission then
+        // finds none. Haiku's requests are submitted again; sonnet's answers, which no request of this run asks, are stored.
+        Volatile.Write(ref failListing, false);
+        var haikus = await RunAsync(haiku, provider, TestRuns.Token, clock);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(haikus));
+        Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+
+        var sonnets = await RunAsync(sonnet, provider, TestRuns.Token, clock, mode: CallMode.Live);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
+        Assert.Equal((2L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_KilledBeforeTheBatchWasCreated_ARerunSubmitsItOnce()
     {
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
@@ -191,9 +229,9 @@ public sealed class BatchCrashTests : IAsyncLifetime
 
     private IModelProvider Provider(string model) => BatchProviders.For(model, _server, Key);
 
-    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null) =>
+    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null, CallMode mode = CallMode.Batch) =>
         (FromList(Enumerable.Range(0, topics).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
-            | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = CallMode.Batch })
+            | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = mode })
             | OutputEntries())
             .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System, Batch = batch ?? new BatchOptions() }, cancellationToken);
 
