@@ -1,9 +1,7 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using BatchFactory.Brokers;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
-using Microsoft.Extensions.AI;
 using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Brokers.Batches;
@@ -36,7 +34,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var provider = Provider(model);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token));
         Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
 
         var rerun = await RunAsync(model, provider, TestRuns.Token);
@@ -59,7 +57,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         const string model = "claude-haiku-4-5@anthropic";
         var provider = Provider(model);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
 
         // Someone else's batch of the same size at the same moment, listed first (newest): the guess takes it.
         using var http = new HttpClient { BaseAddress = _server.Root };
@@ -87,7 +85,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         var halves = new BatchOptions { MaxRequestsPerBatch = 5 };
 
         // Two full files of five, both created at the same moment, then the process dies before recording either.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
         Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
 
         var rerun = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
@@ -113,13 +111,13 @@ public sealed class BatchCrashTests : IAsyncLifetime
         // batches leaves it, and dies right after creating sonnet's batch of as many requests at the same moment.
         using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingProvider(provider, kill, afterCreate: false), kill.Token, clock));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
         }
 
         Volatile.Write(ref failListing, true);
         using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingProvider(provider, kill, afterCreate: true), kill.Token, clock));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
         }
 
         Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
@@ -144,7 +142,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var provider = Provider("gpt-4o-mini@openai");
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync("gpt-4o-mini@openai", new CrashingProvider(provider, kill, afterCreate: false), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync("gpt-4o-mini@openai", new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token));
         Assert.Equal(0, _server.BatchesCreated);
 
         var rerun = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
@@ -197,7 +195,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         const string model = "gpt-4o-mini@openai";
         var provider = Provider(model);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token));
         var lostBatch = _server.Batches[0].Id;
 
         Volatile.Write(ref failListing, true);
@@ -234,69 +232,4 @@ public sealed class BatchCrashTests : IAsyncLifetime
             | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = mode })
             | OutputEntries())
             .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System, Batch = batch ?? new BatchOptions() }, cancellationToken);
-
-    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch (or the first <c>creates</c> batches), before it is recorded.</summary>
-    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate, int creates = 1) : IModelProvider, IBatchProvider
-    {
-        private readonly Crash _crash = new(creates);
-
-        public string Name => inner.Name;
-
-        public void Validate(string model) => inner.Validate(model);
-
-        public IChatClient CreateChatClient(string model) => inner.CreateChatClient(model);
-
-        public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) => inner.CreateEmbeddingGenerator(model);
-
-        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate, _crash);
-    }
-
-    /// <summary>Counts creates; the crash comes when the last of them is made.</summary>
-    private sealed class Crash(int creates)
-    {
-        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _made;
-
-        public Task CreatedAsync()
-        {
-            if (Interlocked.Increment(ref _made) >= creates)
-            {
-                _all.TrySetResult();
-            }
-
-            return _all.Task.WaitAsync(TestRuns.Token);
-        }
-    }
-
-    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate, Crash crash) : IBatchApi
-    {
-        public int MaxRequestsPerFile => inner.MaxRequestsPerFile;
-
-        public long MaxBytesPerFile => inner.MaxBytesPerFile;
-
-        public void WriteRequest(Stream stream, ModelRequest request) => inner.WriteRequest(stream, request);
-
-        public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
-        {
-            if (afterCreate)
-            {
-                await inner.SubmitAsync(path, endpoint, submission, cancellationToken);
-                await crash.CreatedAsync();
-            }
-
-            await kill.CancelAsync();
-            throw new OperationCanceledException("The process died " + (afterCreate ? "after creating the batch." : "before creating the batch."));
-        }
-
-        public Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken) =>
-            inner.FindAsync(submission, requests, since, known, cancellationToken);
-
-        public Task<BatchInfo> GetAsync(string batchId, CancellationToken cancellationToken) => inner.GetAsync(batchId, cancellationToken);
-
-        public Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken) => inner.DownloadAsync(fileId, cancellationToken);
-
-        public (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId) => inner.ReadResult(line, model, batchId);
-
-        public void Dispose() => inner.Dispose();
-    }
 }
