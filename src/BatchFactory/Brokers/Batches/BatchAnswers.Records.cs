@@ -147,7 +147,7 @@ internal sealed partial class BatchAnswers
         {
             try
             {
-                Restore(id, batch, statuses.GetValueOrDefault(id));
+                Restore(id, batch, statuses.GetValueOrDefault(id), batch["submission"]?.GetValue<string>() is { } submission ? submissions.GetValueOrDefault(submission) : null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -217,7 +217,7 @@ internal sealed partial class BatchAnswers
         var record = job.Record(submission["file"]?.GetValue<string>() ?? "");
         var status = Status(info.Status, collected: false);
         await WriteRecordAsync(job, record, status).ConfigureAwait(false);
-        Restore(job.Id, record, status);
+        Restore(job.Id, record, status, submission);
     }
 
     // Two submissions of the same model and number of requests recorded within the guess's window of each other.
@@ -251,13 +251,16 @@ internal sealed partial class BatchAnswers
         var found = await _ledger.TryGetManyAsync([Prefix + id, Prefix + id + StatusSuffix], cancellationToken).ConfigureAwait(false);
         if (found[0] is JsonObject batch)
         {
-            Restore(id, batch, found[1] as JsonObject);
+            var submission = batch["keys"] is null && batch["submission"]?.GetValue<string>() is { } submitted
+                ? await _ledger.TryGetAsync(SubmissionPrefix + submitted, cancellationToken).ConfigureAwait(false) as JsonObject
+                : null;
+            Restore(id, batch, found[1] as JsonObject, submission);
         }
     }
 
-    // Takes up a recorded batch (once per run): unless collected, its keys wait for it; pending, it counts in its
-    // model's token budget and is polled now.
-    private void Restore(string id, JsonObject batch, JsonObject? status)
+    // Takes up a recorded batch (once per run): unless collected, its keys (in the record, or in the submission it names)
+    // wait for it; pending, it counts in its model's token budget and is polled now.
+    private void Restore(string id, JsonObject batch, JsonObject? status, JsonObject? submission)
     {
         lock (_restoring)
         {
@@ -282,7 +285,7 @@ internal sealed partial class BatchAnswers
             id,
             model,
             batch["endpoint"]!.GetValue<string>(),
-            [.. batch["keys"]!.AsArray().Select(k => k!.GetValue<string>())],
+            [.. (batch["keys"] ?? submission?["keys"] ?? throw new FormatException($"Batch '{id}' records no keys, and its submission '{batch["submission"]}' is not in the batches ledger.")).AsArray().Select(k => k!.GetValue<string>())],
             batch["tokens"]?.GetValue<long>() ?? 0,
             DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
         {

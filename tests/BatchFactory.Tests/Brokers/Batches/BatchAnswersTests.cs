@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
 using static BatchFactory.Ops;
@@ -93,6 +94,28 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         var third = await AskAsync(Topics(8), CallMode.Batch);
         Assert.Equal(second, third);
         Assert.Equal(1, _server.BatchesCreated);
+    }
+
+    [Fact]
+    public async Task RunAsync_BatchRecordNamesItsSubmission_ItsKeysAreWrittenOnce_AndARecordHoldingThemIsStillTakenUp()
+    {
+        await RunAsync(Topics(4), CallMode.Batch, new BatchOptions { WaitForResults = false });
+        var ledger = await _project.Project.OpenLedgerAsync("batches", TestRuns.Token);
+        var id = Assert.Single(_server.Batches).Id;
+        var record = Assert.IsType<JsonObject>(await ledger.TryGetAsync("batch/" + id, TestRuns.Token));
+        var submission = Assert.IsType<JsonObject>(await ledger.TryGetAsync("submission/" + record["submission"]!.GetValue<string>(), TestRuns.Token));
+
+        Assert.Null(record["keys"]);
+        Assert.Equal(4, submission["keys"]!.AsArray().Count);
+
+        // As the library wrote it before: the keys in the batch record too. A rerun takes it up from those.
+        record["keys"] = submission["keys"]!.DeepClone();
+        await ledger.AppendAsync("batch/" + id, record, TestRuns.Token);
+        await ledger.FlushAsync(TestRuns.Token);
+        var answers = await AskAsync(Topics(4), CallMode.Batch);
+
+        Assert.Equal(4, answers.Count);
+        Assert.Equal((1, 4, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
     }
 
     [Fact]

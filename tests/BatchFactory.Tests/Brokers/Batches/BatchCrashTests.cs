@@ -137,6 +137,43 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsLinesAnswerThatModelsRequestsWaitingInAnotherBatch()
+    {
+        var clock = new ManualTimeProvider();
+        var failListing = false;
+        await RestartServerAsync(new TestServerOptions { TimeProvider = clock, BatchProcessingTime = TimeSpan.FromHours(1), BatchFailureSelector = call => Volatile.Read(ref failListing) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null });
+        const string haiku = "claude-haiku-4-5@anthropic", sonnet = "claude-sonnet-4-5@anthropic";
+        var provider = Provider(haiku);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
+        }
+
+        Volatile.Write(ref failListing, true);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        }
+
+        // Two hours on (sonnet's lost batch has ended), a run that still cannot list the batches submits sonnet's requests
+        // again, in a batch that will take an hour, and ends without waiting for it.
+        clock.Advance(TimeSpan.FromHours(2));
+        var parked = await RunAsync(sonnet, provider, TestRuns.Token, clock, batch: new BatchOptions { WaitForResults = false });
+        Assert.Empty(parked.Entries);
+        Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        // The guess for haiku's submission takes sonnet's lost batch; sonnet's requests wait in the pending one, and the
+        // lost batch's lines answer them (the clock stands still: the pending batch never ends here).
+        Volatile.Write(ref failListing, false);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        giveUp.CancelAfter(TimeSpan.FromSeconds(30));
+        var sonnets = await RunAsync(sonnet, provider, giveUp.Token, clock);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
+        Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_KilledBeforeTheBatchWasCreated_ARerunSubmitsItOnce()
     {
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
