@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace BatchFactory.Brokers;
 
 /// <summary>
-/// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, keys)
-/// is recorded before it is polled, and its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c>
-/// once every answer reached a request that stores it. A run reads them on its first batch request. In a shared run
+/// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, and the
+/// submission holding its keys; records written before hold the keys themselves) is recorded before it is polled, and
+/// its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c> once every answer reached a request that
+/// stores it or the ledger. A run reads them on its first batch request. In a shared run
 /// (several workers on one PostgreSQL project) each request of a batch is also recorded under <c>batched/&lt;key&gt;</c>,
 /// and a request is looked up there before it goes into a new batch: a batch another worker submitted after this run
 /// read the ledger (and whose claims it released, or lost by dying) is polled and collected here, never submitted again.

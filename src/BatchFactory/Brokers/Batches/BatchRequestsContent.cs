@@ -12,6 +12,8 @@ namespace BatchFactory.Brokers;
 internal sealed class BatchRequestsContent : HttpContent
 {
     private const int BufferSize = 1 << 16;
+    private static readonly byte[] Start = "{\"requests\":["u8.ToArray();
+    private static readonly byte[] End = "]}"u8.ToArray();
     private readonly string _path;
 
     /// <summary>The body of the batch file at <paramref name="path"/>, read when it is sent.</summary>
@@ -27,32 +29,35 @@ internal sealed class BatchRequestsContent : HttpContent
     /// <inheritdoc/>
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync("{\"requests\":["u8.ToArray(), cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        await stream.WriteAsync(Start, cancellationToken).ConfigureAwait(false);
+        var input = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // What a read becomes: its lines' bytes, a comma where a line ended (and one due from the read before).
+        var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
         try
         {
             var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (file.ConfigureAwait(false))
             {
-                // A comma is due before the next line's first byte once a line with content has ended.
                 bool inLine = false, commaDue = false;
                 int read;
-                while ((read = await file.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await file.ReadAsync(input.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    var start = 0;
-                    while (start < read)
+                    var length = 0;
+                    var rest = input.AsSpan(0, read);
+                    while (!rest.IsEmpty)
                     {
-                        var at = buffer.AsSpan(start, read - start).IndexOfAny((byte)'\n', (byte)'\r');
-                        var end = at < 0 ? read : start + at;
-                        if (end > start)
+                        var at = rest.IndexOfAny((byte)'\n', (byte)'\r');
+                        var part = at < 0 ? rest : rest[..at];
+                        if (!part.IsEmpty)
                         {
                             if (commaDue)
                             {
-                                await stream.WriteAsync(","u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                                output[length++] = (byte)',';
                                 commaDue = false;
                             }
 
-                            await stream.WriteAsync(buffer.AsMemory(start, end - start), cancellationToken).ConfigureAwait(false);
+                            part.CopyTo(output.AsSpan(length));
+                            length += part.Length;
                             inLine = true;
                         }
 
@@ -61,23 +66,26 @@ internal sealed class BatchRequestsContent : HttpContent
                             break;
                         }
 
-                        if (buffer[end] == (byte)'\n' && inLine)
+                        if (rest[at] == (byte)'\n' && inLine)
                         {
                             commaDue = true;
                             inLine = false;
                         }
 
-                        start = end + 1;
+                        rest = rest[(at + 1)..];
                     }
+
+                    await stream.WriteAsync(output.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
         }
 
-        await stream.WriteAsync("]}"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(End, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

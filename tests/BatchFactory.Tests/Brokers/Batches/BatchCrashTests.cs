@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using BatchFactory.Brokers;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
@@ -14,6 +15,8 @@ namespace BatchFactory.Tests.Brokers.Batches;
 public sealed class BatchCrashTests : IAsyncLifetime
 {
     private const string Key = "crash-batch-secret-16";
+    private const string Haiku = "claude-haiku-4-5@anthropic";
+    private const string Sonnet = "claude-sonnet-4-5@anthropic";
     private readonly TempProject _project = new("crash-batches");
     private OpenAICompatibleServer _server = null!;
 
@@ -102,35 +105,18 @@ public sealed class BatchCrashTests : IAsyncLifetime
     public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsAnswersReachTheLedger_AndThatModelsRequestsAreNotPaidAgain()
     {
         var clock = new ManualTimeProvider();
-        var failListing = false;
-        await RestartServerAsync(new TestServerOptions { TimeProvider = clock, BatchFailureSelector = call => Volatile.Read(ref failListing) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null });
-        const string haiku = "claude-haiku-4-5@anthropic", sonnet = "claude-sonnet-4-5@anthropic";
-        var provider = Provider(haiku);
-
-        // Haiku's submission is recorded, then the process dies before creating its batch; a rerun that cannot list the
-        // batches leaves it, and dies right after creating sonnet's batch of as many requests at the same moment.
-        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
-        }
-
-        Volatile.Write(ref failListing, true);
-        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
-        }
-
-        Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
+        var failListing = await LoseSonnetsBatchAsync(clock, TimeSpan.Zero);
+        var provider = Provider(Haiku);
 
         // The guess for haiku's submission takes sonnet's batch (one of that size at that moment); sonnet's submission then
         // finds none. Haiku's requests are submitted again; sonnet's answers, which no request of this run asks, are stored.
-        Volatile.Write(ref failListing, false);
-        var haikus = await RunAsync(haiku, provider, TestRuns.Token, clock);
+        Volatile.Write(ref failListing.Value, false);
+        var haikus = await RunAsync(Haiku, provider, TestRuns.Token, clock);
 
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(haikus));
         Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
 
-        var sonnets = await RunAsync(sonnet, provider, TestRuns.Token, clock, mode: CallMode.Live);
+        var sonnets = await RunAsync(Sonnet, provider, TestRuns.Token, clock, mode: CallMode.Live);
 
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
         Assert.Equal((2L, 0L), (_server.BatchesCreated, _server.ChatRequests));
@@ -140,34 +126,22 @@ public sealed class BatchCrashTests : IAsyncLifetime
     public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsLinesAnswerThatModelsRequestsWaitingInAnotherBatch()
     {
         var clock = new ManualTimeProvider();
-        var failListing = false;
-        await RestartServerAsync(new TestServerOptions { TimeProvider = clock, BatchProcessingTime = TimeSpan.FromHours(1), BatchFailureSelector = call => Volatile.Read(ref failListing) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null });
-        const string haiku = "claude-haiku-4-5@anthropic", sonnet = "claude-sonnet-4-5@anthropic";
-        var provider = Provider(haiku);
-        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
-        }
-
-        Volatile.Write(ref failListing, true);
-        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
-        {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
-        }
+        var failListing = await LoseSonnetsBatchAsync(clock, TimeSpan.FromHours(1));
+        var provider = Provider(Haiku);
 
         // Two hours on (sonnet's lost batch has ended), a run that still cannot list the batches submits sonnet's requests
         // again, in a batch that will take an hour, and ends without waiting for it.
         clock.Advance(TimeSpan.FromHours(2));
-        var parked = await RunAsync(sonnet, provider, TestRuns.Token, clock, batch: new BatchOptions { WaitForResults = false });
+        var parked = await RunAsync(Sonnet, provider, TestRuns.Token, clock, batch: new BatchOptions { WaitForResults = false });
         Assert.Empty(parked.Entries);
         Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
 
         // The guess for haiku's submission takes sonnet's lost batch; sonnet's requests wait in the pending one, and the
         // lost batch's lines answer them (the clock stands still: the pending batch never ends here).
-        Volatile.Write(ref failListing, false);
+        Volatile.Write(ref failListing.Value, false);
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         giveUp.CancelAfter(TimeSpan.FromSeconds(30));
-        var sonnets = await RunAsync(sonnet, provider, giveUp.Token, clock);
+        var sonnets = await RunAsync(Sonnet, provider, giveUp.Token, clock);
 
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
         Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
@@ -252,6 +226,34 @@ public sealed class BatchCrashTests : IAsyncLifetime
         Assert.True(third.Summary.Batches.Any(b => b.Id == lostBatch), lostBatch + ": " + string.Join(", ", third.Summary.Batches) + string.Join("\n", third.Summary.BatchWarnings));
         Assert.Empty(third.Summary.BatchWarnings);
         Assert.Equal((3L, 11L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    // Haiku's submission is recorded, then the process dies before creating its batch; a rerun that cannot list the
+    // batches leaves it, and dies right after creating sonnet's batch of as many requests at the same moment (each
+    // taking processingTime). Listing stays refused until the returned switch is turned off.
+    private async Task<StrongBox<bool>> LoseSonnetsBatchAsync(ManualTimeProvider clock, TimeSpan processingTime)
+    {
+        var failListing = new StrongBox<bool>(false);
+        await RestartServerAsync(new TestServerOptions
+        {
+            TimeProvider = clock,
+            BatchProcessingTime = processingTime,
+            BatchFailureSelector = call => Volatile.Read(ref failListing.Value) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null,
+        });
+        var provider = Provider(Haiku);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
+        }
+
+        Volatile.Write(ref failListing.Value, true);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        }
+
+        Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
+        return failListing;
     }
 
     private async Task RestartServerAsync(TestServerOptions options)
