@@ -31,7 +31,7 @@ internal sealed partial class BatchAnswers
     {
         // Kept first: a request placed meanwhile looks here before it attaches to a batch or goes into a file.
         _unclaimed[key] = answer;
-        foreach (var job in _jobs.Values)
+        foreach (var (_, job) in _jobs)
         {
             if (job != from && job.TryTake(key) is { } waiter)
             {
