@@ -159,5 +159,6 @@ internal sealed class RunContext : IDisposable
         options.TimeProvider,
         options.Project?["batches"],
         options.Project is { } project ? cancellationToken => project.OpenLedgerAsync("batches", cancellationToken) : null,
-        options.Project?.Backend is Ledgers.PostgresBackend);
+        options.Project?.Backend is Ledgers.PostgresBackend,
+        options.Project is { } answers ? answers.OpenLedgerAsync : null);
 }

@@ -22,6 +22,9 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly IReadOnlyDictionary<string, JsonElement> None = new Dictionary<string, JsonElement>();
 
+    // The requests of the create the SDK is asked for: none, as AnthropicBatchBody streams them from the file.
+    private static readonly JsonElement NoRequests = JsonDocument.Parse("[]").RootElement;
+
     /// <inheritdoc/>
     public int MaxRequestsPerFile => BatchOptions.AnthropicMaxRequests;
 
@@ -50,16 +53,23 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
     }
 
     /// <summary>
-    /// Creates the message batch with the file's requests inline (<c>endpoint</c> is not needed: chat only). Message
+    /// Creates the message batch with the file's requests inline (<c>endpoint</c> is not needed: chat only), streamed
+    /// from the file as the create is sent (<see cref="AnthropicBatchBody"/>): the batch is never held in memory. Message
     /// batches have no metadata: <paramref name="submission"/> is not sent (see <see cref="FindAsync"/>).
     /// </summary>
     public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
     {
-        var lines = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        using var requests = JsonDocument.Parse(AsArray(lines));
-        var parameters = BatchCreateParams.FromRawUnchecked(None, None, new Dictionary<string, JsonElement> { ["requests"] = requests.RootElement });
-        var batch = await creator.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
-        return Info(batch.RawData);
+        var parameters = BatchCreateParams.FromRawUnchecked(None, None, new Dictionary<string, JsonElement> { ["requests"] = NoRequests });
+        AnthropicBatchBody.File = path;
+        try
+        {
+            var batch = await creator.Messages.Batches.Create(parameters, cancellationToken).ConfigureAwait(false);
+            return Info(batch.RawData);
+        }
+        finally
+        {
+            AnthropicBatchBody.File = null;
+        }
     }
 
     /// <inheritdoc/>
@@ -177,33 +187,6 @@ internal sealed class AnthropicBatchApi(AnthropicClient client, AnthropicClient 
 
     // The key's hash: keys are "<version>:<64 hex digits>", and the version is the chat key version for every request here.
     private static string CustomId(string key) => key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
-
-    // The JSONL lines as one JSON array: "[" + lines joined by "," + "]".
-    private static ReadOnlyMemory<byte> AsArray(byte[] lines)
-    {
-        var array = new ArrayBufferWriter<byte>(lines.Length + 2);
-        array.Write("["u8);
-        var first = true;
-        foreach (var range in lines.AsSpan().Split((byte)'\n'))
-        {
-            var line = lines.AsSpan(range);
-            if (line.Trim((byte)'\r').IsEmpty)
-            {
-                continue;
-            }
-
-            if (!first)
-            {
-                array.Write(","u8);
-            }
-
-            array.Write(line);
-            first = false;
-        }
-
-        array.Write("]"u8);
-        return array.WrittenMemory;
-    }
 
     // Anthropic's batch object as the batch lane sees OpenAI's: "ended" is completed, or expired / cancelled when some
     // requests were (they are submitted again); the results are read by the batch's id once it has ended.

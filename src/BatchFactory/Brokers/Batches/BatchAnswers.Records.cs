@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace BatchFactory.Brokers;
 
 /// <summary>
-/// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, keys)
-/// is recorded before it is polled, and its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c>
-/// once every answer reached a request that stores it. A run reads them on its first batch request. In a shared run
+/// The batches ledger: each submitted batch (<c>batch/&lt;id&gt;</c>: model, endpoint, file, estimated tokens, and the
+/// submission holding its keys; records written before hold the keys themselves) is recorded before it is polled, and
+/// its status (<c>batch/&lt;id&gt;/status</c>) as it changes; <c>collected</c> once every answer reached a request that
+/// stores it or the ledger. A run reads them on its first batch request. In a shared run
 /// (several workers on one PostgreSQL project) each request of a batch is also recorded under <c>batched/&lt;key&gt;</c>,
 /// and a request is looked up there before it goes into a new batch: a batch another worker submitted after this run
 /// read the ledger (and whose claims it released, or lost by dying) is polled and collected here, never submitted again.
@@ -34,6 +35,7 @@ internal sealed partial class BatchAnswers
     public async Task RecordAsync(BatchJob job, string file, BatchInfo info)
     {
         Report.Seen(job);
+        Started(job);
         job.Status = info.Status;
         lock (_restoring)
         {
@@ -146,7 +148,7 @@ internal sealed partial class BatchAnswers
         {
             try
             {
-                Restore(id, batch, statuses.GetValueOrDefault(id));
+                Restore(id, batch, statuses.GetValueOrDefault(id), batch["submission"]?.GetValue<string>() is { } submission ? submissions.GetValueOrDefault(submission) : null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -216,7 +218,7 @@ internal sealed partial class BatchAnswers
         var record = job.Record(submission["file"]?.GetValue<string>() ?? "");
         var status = Status(info.Status, collected: false);
         await WriteRecordAsync(job, record, status).ConfigureAwait(false);
-        Restore(job.Id, record, status);
+        Restore(job.Id, record, status, submission);
     }
 
     // Two submissions of the same model and number of requests recorded within the guess's window of each other.
@@ -250,13 +252,16 @@ internal sealed partial class BatchAnswers
         var found = await _ledger.TryGetManyAsync([Prefix + id, Prefix + id + StatusSuffix], cancellationToken).ConfigureAwait(false);
         if (found[0] is JsonObject batch)
         {
-            Restore(id, batch, found[1] as JsonObject);
+            var submission = batch["keys"] is null && batch["submission"]?.GetValue<string>() is { } submitted
+                ? await _ledger.TryGetAsync(SubmissionPrefix + submitted, cancellationToken).ConfigureAwait(false) as JsonObject
+                : null;
+            Restore(id, batch, found[1] as JsonObject, submission);
         }
     }
 
-    // Takes up a recorded batch (once per run): unless collected, its keys wait for it; pending, it counts in its
-    // model's token budget and is polled now.
-    private void Restore(string id, JsonObject batch, JsonObject? status)
+    // Takes up a recorded batch (once per run): unless collected, its keys (in the record, or in the submission it names)
+    // wait for it; pending, it counts in its model's token budget and is polled now.
+    private void Restore(string id, JsonObject batch, JsonObject? status, JsonObject? submission)
     {
         lock (_restoring)
         {
@@ -281,7 +286,7 @@ internal sealed partial class BatchAnswers
             id,
             model,
             batch["endpoint"]!.GetValue<string>(),
-            [.. batch["keys"]!.AsArray().Select(k => k!.GetValue<string>())],
+            [.. (batch["keys"] ?? submission?["keys"] ?? throw new FormatException($"Batch '{id}' records no keys, and its submission '{batch["submission"]}' is not in the batches ledger.")).AsArray().Select(k => k!.GetValue<string>())],
             batch["tokens"]?.GetValue<long>() ?? 0,
             DateTimeOffset.Parse(batch["submitted_at"]!.GetValue<string>(), CultureInfo.InvariantCulture))
         {
@@ -295,11 +300,18 @@ internal sealed partial class BatchAnswers
         }
 
         Report.Seen(job);
-        if (job.Status is "validating" or "in_progress" or "finalizing" or "cancelling")
+        Started(job);
+        var pending = job.Status is "validating" or "in_progress" or "finalizing" or "cancelling";
+        if (pending)
         {
             Budget(model).Add(job.Tokens);
             job.Reserved = true;
-            job.TryStart();
+        }
+
+        // A batch taken up is collected whether or not its requests are asked again: it may hold other requests of
+        // the run (see Unclaimed), and every answer it holds goes to the ledger.
+        if ((pending || job.Adopted) && job.TryStart())
+        {
             Track(Lane(model, job.Endpoint).ResumeAsync(job));
         }
     }

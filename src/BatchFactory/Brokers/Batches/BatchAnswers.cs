@@ -18,7 +18,6 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     private readonly ConcurrentDictionary<string, BatchLane> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TokenBudget> _budgets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IBatchApi?> _apis = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JsonObject> _unclaimed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BatchJob> _restored = new(StringComparer.Ordinal);
     private readonly Lazy<Task> _loaded;
     private readonly string _folder;
@@ -161,32 +160,6 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
 
     /// <summary>Watches a background task; its own code hands every failure to the requests concerned.</summary>
     public void Track(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
-    /// <summary>An answer of a collected batch that no request of this run waits for (yet): kept for one that comes.</summary>
-    public void Unclaimed(string key, JsonObject answer) => _unclaimed[key] = answer;
-
-    /// <summary>Whether no answer is kept for <paramref name="key"/> (any kept one was taken by a request).</summary>
-    public bool Taken(string key) => !_unclaimed.ContainsKey(key);
-
-    /// <summary>Takes the kept answer for <paramref name="key"/>; <see langword="null"/> if a request already took it.</summary>
-    public JsonObject? Claim(string key) => _unclaimed.TryRemove(key, out var answer) ? answer : null;
-
-    /// <summary>A request of an expired, cancelled or lost batch: sent live under <see cref="CallMode.Auto"/>, else batched again.</summary>
-    public void Resubmit(BatchWaiter waiter)
-    {
-        if (waiter.Request.Mode == CallMode.Auto)
-        {
-            AnswerLive([waiter]);
-        }
-        else
-        {
-            Lane(waiter.Request).Add(waiter);
-            if (_draining)
-            {
-                Flush();
-            }
-        }
-    }
 
     /// <summary>Answers <paramref name="waiters"/> live instead (an <see cref="CallMode.Auto"/> file too small to batch).</summary>
     public void AnswerLive(IReadOnlyList<BatchWaiter> waiters)

@@ -108,7 +108,10 @@ internal sealed class BatchJob(string id, ModelSpec model, string endpoint, IRea
         }
     }
 
-    /// <summary>The ledger record of the submitted batch (written once, before it is polled).</summary>
+    /// <summary>
+    /// The ledger record of the submitted batch (written once, before it is polled), or of a submission. A batch made
+    /// through a submission names it instead of repeating its keys (records written before it did still hold them).
+    /// </summary>
     public JsonObject Record(string file)
     {
         var record = new JsonObject
@@ -119,9 +122,12 @@ internal sealed class BatchJob(string id, ModelSpec model, string endpoint, IRea
             ["file"] = file,
             ["tokens"] = Tokens,
             ["submitted_at"] = Submitted.ToString("O", CultureInfo.InvariantCulture),
-            ["keys"] = new JsonArray([.. Keys.Select(k => (JsonNode)k)]),
         };
-        if (Submission is not null)
+        if (Submission is null)
+        {
+            record["keys"] = new JsonArray([.. Keys.Select(k => (JsonNode)k)]);
+        }
+        else
         {
             record["submission"] = Submission;
         }

@@ -18,11 +18,9 @@ internal sealed partial class BatchLane
             BatchAnswers.Lost(job);
             Release(job);
             var waiting = job.TakeWaiters();
+            owner.Ended(job);
             await owner.RecordStatusAsync(job, "lost", collected: true).ConfigureAwait(false);
-            foreach (var waiter in waiting.Values)
-            {
-                owner.Resubmit(waiter);
-            }
+            await owner.ResubmitAsync(waiting.Values).ConfigureAwait(false);
         }
         catch (Exception ex) when (!owner.Stopping.IsCancellationRequested)
         {
@@ -97,13 +95,15 @@ internal sealed partial class BatchLane
     }
 
     // Both files are read for every finished batch, a line at a time as they download: an answered line goes at once to
-    // the request waiting for it (or is kept for one yet to come), error lines become failures; requests of an expired or
-    // cancelled batch with no line are submitted again. Attaching ends only after both files are read, and a request
-    // that attached meanwhile takes its kept answer, so a request arriving during collection finds its answer.
+    // the request waiting for it, in this batch or another of the run (or is kept for one yet to come, and stored in the
+    // ledger), error lines become failures; requests of an expired or cancelled batch with no line are submitted again
+    // unless answered meanwhile. Attaching ends only after both files are read, and a request that attached meanwhile
+    // takes its kept answer, so a request arriving during collection finds its answer.
     private async Task CollectAsync(BatchJob job, BatchInfo info)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var kept = new List<string>();
+        var again = new List<BatchWaiter>();
         var model = Model.ToString();
         foreach (var fileId in new[] { info.OutputFileId, info.ErrorFileId })
         {
@@ -133,7 +133,7 @@ internal sealed partial class BatchLane
             else if (info.Status is "expired" or "cancelled" || job.Adopted)
             {
                 // An adopted batch may not be the one its submission made (Anthropic's guess): what it lacks is sent again.
-                owner.Resubmit(waiter);
+                again.Add(waiter);
             }
             else
             {
@@ -143,12 +143,17 @@ internal sealed partial class BatchLane
             }
         }
 
-        // Collected once every answer reached a request of this run; answers still kept wait for a later run's download.
-        var collected = kept.TrueForAll(owner.Taken);
+        owner.Ended(job);
+        await owner.ResubmitAsync(again).ConfigureAwait(false);
+
+        // Collected once every answer reached a request of this run or the ledger (without a project, answers still
+        // kept are for this run only).
+        var collected = await owner.StoreAsync(kept).ConfigureAwait(false);
         await owner.RecordStatusAsync(job, info.Status, collected).ConfigureAwait(false);
     }
 
-    // One result line: an answer to the request waiting for it, else kept for one that comes; an error noted for later.
+    // One result line: an answer to the request waiting for it here or in another batch, else kept for one that comes
+    // (and stored); an error noted for later.
     private void Deliver(BatchJob job, (string Key, JsonObject? Answer, string? Error) result, Dictionary<string, string> errors, List<string> kept)
     {
         var (key, answer, error) = result;
@@ -170,7 +175,9 @@ internal sealed partial class BatchLane
             return;
         }
 
-        owner.Unclaimed(key, answer);
-        kept.Add(key);
+        if (!owner.Unclaimed(job, key, answer))
+        {
+            kept.Add(key);
+        }
     }
 }

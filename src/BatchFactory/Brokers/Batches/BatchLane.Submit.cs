@@ -16,6 +16,19 @@ internal sealed partial class BatchLane
             }
 
             await budget.ReserveAsync(file.Tokens, owner.Stopping).ConfigureAwait(false);
+            if (Unanswered(file) is not { } rest)
+            {
+                budget.Release(file.Tokens);
+                return;
+            }
+
+            if (rest != file)
+            {
+                budget.Release(file.Tokens - rest.Tokens);
+                file = rest;
+                waiters = rest.Waiters;
+            }
+
             BatchJob job;
             BatchInfo info;
             try
@@ -74,12 +87,37 @@ internal sealed partial class BatchLane
         }
     }
 
+    // The file without the requests answered while it was open or waited for the budget (by a line of another batch of
+    // the run, kept for them): the same file when none was, null when all were.
+    private BatchFile? Unanswered(BatchFile file)
+    {
+        var answered = 0;
+        foreach (var waiter in file.Waiters)
+        {
+            if (!waiter.Answer.IsCompleted && owner.Claim(waiter.Request.Key) is { } answer)
+            {
+                waiter.Answered(answer);
+            }
+
+            answered += waiter.Answer.IsCompleted ? 1 : 0;
+        }
+
+        if (answered == 0)
+        {
+            return file;
+        }
+
+        File.Delete(file.Path);
+        return answered == file.Waiters.Count ? null : Write([.. file.Waiters.Where(w => !w.Answer.IsCompleted)]);
+    }
+
     // The provider refused the batch for the enqueued-token limit: lower the budget and submit each half on its own.
     private async Task HalveAsync(BatchJob job, string path)
     {
         budget.Lower();
         Release(job);
         var waiting = job.TakeWaiters();
+        owner.Ended(job);
         File.Delete(path);
         var requests = job.Keys.Where(waiting.ContainsKey).Select(k => waiting[k]).ToList();
         if (requests.Count == 1)

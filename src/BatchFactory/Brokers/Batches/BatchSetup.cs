@@ -11,6 +11,11 @@ namespace BatchFactory.Brokers;
 /// Whether other workers run on the same project at the same time (a PostgreSQL project): each batched request is then
 /// also recorded under its own key, and a request is looked up there before it goes into a new batch.
 /// </param>
+/// <param name="OpenAnswers">
+/// Opens a project ledger by name (answers are kept in <see cref="ModelRequest.LedgerOf"/>'s): for the answers of a
+/// batch no request of the run waits for, and for looking a request up before it is submitted again. <see langword="null"/>
+/// without a project.
+/// </param>
 internal sealed record BatchSetup(
     ModelProviders Models,
     BatchOptions Batch,
@@ -18,7 +23,8 @@ internal sealed record BatchSetup(
     TimeProvider Time,
     string? Folder,
     Func<CancellationToken, ValueTask<ILedger>>? OpenLedger,
-    bool Shared = false)
+    bool Shared = false,
+    Func<string, CancellationToken, ValueTask<ILedger>>? OpenAnswers = null)
 {
     /// <summary>The batching of <paramref name="model"/>.</summary>
     public BatchOptions For(ModelSpec model) => BatchFor?.GetValueOrDefault(model.ToString()) ?? Batch;

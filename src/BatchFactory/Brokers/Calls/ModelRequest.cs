@@ -9,6 +9,12 @@ namespace BatchFactory.Brokers;
 /// </summary>
 internal abstract class ModelRequest(string key, ModelSpec model)
 {
+    /// <summary>The project ledger chat answers are kept in.</summary>
+    public const string ChatLedger = "llm";
+
+    /// <summary>The project ledger embeddings are kept in.</summary>
+    public const string EmbeddingLedger = "embeddings";
+
     /// <summary>The request's content address (see <see cref="Canonical.Key"/>).</summary>
     public string Key { get; } = key;
 
@@ -17,6 +23,9 @@ internal abstract class ModelRequest(string key, ModelSpec model)
 
     /// <summary>How the op asking wants it answered when the ledger has no answer; not part of <see cref="Key"/>. Default <see cref="CallMode.Live"/>.</summary>
     public CallMode Mode { get; init; }
+
+    /// <summary>The project ledger the answer under <paramref name="key"/> is kept in: <see cref="EmbeddingLedger"/> for an embedding's key, else <see cref="ChatLedger"/>.</summary>
+    public static string LedgerOf(string key) => key.StartsWith(EmbeddingCall.KeyVersion + ":", StringComparison.Ordinal) ? EmbeddingLedger : ChatLedger;
 
     /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
     public abstract string Describe();
@@ -48,7 +57,8 @@ internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelReque
 internal sealed class EmbeddingCall(string text, ModelSpec model)
     : ModelRequest(Canonical.Key(KeyVersion, new JsonObject { ["model"] = model.ToString(), ["input"] = text }), model)
 {
-    private const string KeyVersion = "embed-v1";
+    /// <summary>The version an embedding's key starts with.</summary>
+    public const string KeyVersion = "embed-v1";
 
     /// <summary>The text.</summary>
     public string Text { get; } = text;

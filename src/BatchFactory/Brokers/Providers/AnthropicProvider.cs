@@ -86,7 +86,7 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
     /// <summary>Anthropic's Message Batches for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>
     IBatchApi IBatchProvider.CreateBatchApi(string model)
     {
-        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var http = AnthropicBatchBody.Client();
         var client = new AnthropicClient { ApiKey = ApiKey(model), BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), HttpClient = http };
         var creator = new AnthropicClient { ApiKey = ApiKey(model), BaseUrl = (BaseUrl(model)?.ToString() ?? DefaultBaseUrl).TrimEnd('/'), HttpClient = http, MaxRetries = 0 };
         return new AnthropicBatchApi(client, creator, http, model, DefaultMaxTokens);

@@ -31,7 +31,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
-    internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, "llm");
+    internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, ModelRequest.ChatLedger);
 
     protected override async ValueTask<(bool Served, ChatCall Pending)> TryServeAsync(Entry entry, OpContext context)
     {

@@ -25,7 +25,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
     internal override async ValueTask PrepareAsync(OpContext context)
     {
         await ModelCall.CheckModelAsync(context, model).ConfigureAwait(false);
-        await ModelCall.PrepareAsync(context, "embeddings").ConfigureAwait(false);
+        await ModelCall.PrepareAsync(context, ModelRequest.EmbeddingLedger).ConfigureAwait(false);
     }
 
     protected override async ValueTask<(bool Served, EmbeddingCall Pending)> TryServeAsync(Entry entry, OpContext context)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
 using static BatchFactory.Ops;
@@ -96,6 +97,28 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_BatchRecordNamesItsSubmission_ItsKeysAreWrittenOnce_AndARecordHoldingThemIsStillTakenUp()
+    {
+        await RunAsync(Topics(4), CallMode.Batch, new BatchOptions { WaitForResults = false });
+        var ledger = await _project.Project.OpenLedgerAsync("batches", TestRuns.Token);
+        var id = Assert.Single(_server.Batches).Id;
+        var record = Assert.IsType<JsonObject>(await ledger.TryGetAsync("batch/" + id, TestRuns.Token));
+        var submission = Assert.IsType<JsonObject>(await ledger.TryGetAsync("submission/" + record["submission"]!.GetValue<string>(), TestRuns.Token));
+
+        Assert.Null(record["keys"]);
+        Assert.Equal(4, submission["keys"]!.AsArray().Count);
+
+        // As the library wrote it before: the keys in the batch record too. A rerun takes it up from those.
+        record["keys"] = submission["keys"]!.DeepClone();
+        await ledger.AppendAsync("batch/" + id, record, TestRuns.Token);
+        await ledger.FlushAsync(TestRuns.Token);
+        var answers = await AskAsync(Topics(4), CallMode.Batch);
+
+        Assert.Equal(4, answers.Count);
+        Assert.Equal((1, 4, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_ExpiredBatch_KeepsTheAnsweredHalf_AndResubmitsOnlyTheRest()
     {
         await RestartAsync(new TestServerOptions { BatchAnsweredBeforeExpiry = 0.5 });
@@ -105,6 +128,29 @@ public sealed class BatchAnswersTests : IAsyncLifetime
         Assert.Equal(10, answers.Count);
         Assert.Equal(["completed", "expired"], _server.Batches.Select(b => b.Status).Order().ToArray());
         Assert.Equal((2, 15), (_server.BatchesCreated, _server.BatchedRequests));
+    }
+
+    [Fact]
+    public async Task RunAsync_BatchExpiresAfterItsRequestsWereAnsweredLive_ServesThemFromTheLedger_InsteadOfSubmittingThemAgain()
+    {
+        var clock = new ManualTimeProvider();
+        await RestartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromHours(1), BatchAnsweredBeforeExpiry = 0, TimeProvider = clock });
+
+        var batch = RunAsync(Topics(5), CallMode.Batch, clock: clock);
+        await Eventually.TrueAsync(() => _server.BatchesCreated == 1, "the batch run submits its batch");
+        // Meanwhile another run on the project asks the same requests live, and stores their answers.
+        var live = await AskAsync(Topics(5), CallMode.Live);
+        for (var i = 0; i < 1000 && !batch.IsCompleted; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(10));
+            await Task.Delay(5, TestRuns.Token);
+        }
+
+        var result = await batch;
+
+        Assert.Equal(live, [.. result.Entries.Select(e => e.Get<string>("answer"))]);
+        Assert.Equal("expired", Assert.Single(_server.Batches).Status);
+        Assert.Equal((1, 5, 5L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
     }
 
     [Fact]

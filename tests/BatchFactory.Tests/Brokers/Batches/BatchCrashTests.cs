@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using System.Runtime.CompilerServices;
 using BatchFactory.Brokers;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
-using Microsoft.Extensions.AI;
 using static BatchFactory.Ops;
 
 namespace BatchFactory.Tests.Brokers.Batches;
@@ -16,6 +15,8 @@ namespace BatchFactory.Tests.Brokers.Batches;
 public sealed class BatchCrashTests : IAsyncLifetime
 {
     private const string Key = "crash-batch-secret-16";
+    private const string Haiku = "claude-haiku-4-5@anthropic";
+    private const string Sonnet = "claude-sonnet-4-5@anthropic";
     private readonly TempProject _project = new("crash-batches");
     private OpenAICompatibleServer _server = null!;
 
@@ -36,7 +37,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var provider = Provider(model);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token));
         Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
 
         var rerun = await RunAsync(model, provider, TestRuns.Token);
@@ -59,7 +60,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         const string model = "claude-haiku-4-5@anthropic";
         var provider = Provider(model);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
 
         // Someone else's batch of the same size at the same moment, listed first (newest): the guess takes it.
         using var http = new HttpClient { BaseAddress = _server.Root };
@@ -87,7 +88,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         var halves = new BatchOptions { MaxRequestsPerBatch = 5 };
 
         // Two full files of five, both created at the same moment, then the process dies before recording either.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true, creates: 2), kill.Token, clock, topics: 10, halves));
         Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
 
         var rerun = await RunAsync(model, provider, TestRuns.Token, clock, topics: 10, halves);
@@ -101,12 +102,58 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsAnswersReachTheLedger_AndThatModelsRequestsAreNotPaidAgain()
+    {
+        var clock = new ManualTimeProvider();
+        var failListing = await LoseSonnetsBatchAsync(clock, TimeSpan.Zero);
+        var provider = Provider(Haiku);
+
+        // The guess for haiku's submission takes sonnet's batch (one of that size at that moment); sonnet's submission then
+        // finds none. Haiku's requests are submitted again; sonnet's answers, which no request of this run asks, are stored.
+        Volatile.Write(ref failListing.Value, false);
+        var haikus = await RunAsync(Haiku, provider, TestRuns.Token, clock);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-haiku-4-5]: Say topic number {i}"), Answers(haikus));
+        Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+
+        var sonnets = await RunAsync(Sonnet, provider, TestRuns.Token, clock, mode: CallMode.Live);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
+        Assert.Equal((2L, 0L), (_server.BatchesCreated, _server.ChatRequests));
+    }
+
+    [Fact]
+    public async Task RunAsync_AnthropicGuessTakesUpAnotherModelsBatch_ItsLinesAnswerThatModelsRequestsWaitingInAnotherBatch()
+    {
+        var clock = new ManualTimeProvider();
+        var failListing = await LoseSonnetsBatchAsync(clock, TimeSpan.FromHours(1));
+        var provider = Provider(Haiku);
+
+        // Two hours on (sonnet's lost batch has ended), a run that still cannot list the batches submits sonnet's requests
+        // again, in a batch that will take an hour, and ends without waiting for it.
+        clock.Advance(TimeSpan.FromHours(2));
+        var parked = await RunAsync(Sonnet, provider, TestRuns.Token, clock, batch: new BatchOptions { WaitForResults = false });
+        Assert.Empty(parked.Entries);
+        Assert.Equal((2L, 10L), (_server.BatchesCreated, _server.BatchedRequests));
+
+        // The guess for haiku's submission takes sonnet's lost batch; sonnet's requests wait in the pending one, and the
+        // lost batch's lines answer them (the clock stands still: the pending batch never ends here).
+        Volatile.Write(ref failListing.Value, false);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        giveUp.CancelAfter(TimeSpan.FromSeconds(30));
+        var sonnets = await RunAsync(Sonnet, provider, giveUp.Token, clock);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[claude-sonnet-4-5]: Say topic number {i}"), Answers(sonnets));
+        Assert.Equal((2L, 10L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_KilledBeforeTheBatchWasCreated_ARerunSubmitsItOnce()
     {
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var provider = Provider("gpt-4o-mini@openai");
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync("gpt-4o-mini@openai", new CrashingProvider(provider, kill, afterCreate: false), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync("gpt-4o-mini@openai", new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token));
         Assert.Equal(0, _server.BatchesCreated);
 
         var rerun = await RunAsync("gpt-4o-mini@openai", provider, TestRuns.Token);
@@ -159,7 +206,7 @@ public sealed class BatchCrashTests : IAsyncLifetime
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         const string model = "gpt-4o-mini@openai";
         var provider = Provider(model);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingProvider(provider, kill, afterCreate: true), kill.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(model, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token));
         var lostBatch = _server.Batches[0].Id;
 
         Volatile.Write(ref failListing, true);
@@ -181,6 +228,34 @@ public sealed class BatchCrashTests : IAsyncLifetime
         Assert.Equal((3L, 11L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
     }
 
+    // Haiku's submission is recorded, then the process dies before creating its batch; a rerun that cannot list the
+    // batches leaves it, and dies right after creating sonnet's batch of as many requests at the same moment (each
+    // taking processingTime). Listing stays refused until the returned switch is turned off.
+    private async Task<StrongBox<bool>> LoseSonnetsBatchAsync(ManualTimeProvider clock, TimeSpan processingTime)
+    {
+        var failListing = new StrongBox<bool>(false);
+        await RestartServerAsync(new TestServerOptions
+        {
+            TimeProvider = clock,
+            BatchProcessingTime = processingTime,
+            BatchFailureSelector = call => Volatile.Read(ref failListing.Value) && call == "GET /v1/messages/batches" ? Failure.ServiceUnavailable(retryAfterSeconds: 0) : null,
+        });
+        var provider = Provider(Haiku);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Haiku, new CrashingBatchProvider(provider, kill, afterCreate: false), kill.Token, clock));
+        }
+
+        Volatile.Write(ref failListing.Value, true);
+        using (var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(Sonnet, new CrashingBatchProvider(provider, kill, afterCreate: true), kill.Token, clock));
+        }
+
+        Assert.Equal((1L, 5L), (_server.BatchesCreated, _server.BatchedRequests));
+        return failListing;
+    }
+
     private async Task RestartServerAsync(TestServerOptions options)
     {
         await _server.DisposeAsync();
@@ -191,74 +266,9 @@ public sealed class BatchCrashTests : IAsyncLifetime
 
     private IModelProvider Provider(string model) => BatchProviders.For(model, _server, Key);
 
-    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null) =>
+    private Task<RunResult> RunAsync(string model, IModelProvider provider, CancellationToken cancellationToken, TimeProvider? clock = null, int topics = 5, BatchOptions? batch = null, CallMode mode = CallMode.Batch) =>
         (FromList(Enumerable.Range(0, topics).Select(i => $"topic number {i}").ToArray(), outputKey: "topic", idxKey: "topic")
-            | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = CallMode.Batch })
+            | AskLLM("Say {topic}", model, "answer", new AskOptions { Mode = mode })
             | OutputEntries())
             .RunAsync(new RunOptions { Project = _project.Project, Models = ModelProviders.Default.With(provider), TimeProvider = clock ?? TimeProvider.System, Batch = batch ?? new BatchOptions() }, cancellationToken);
-
-    /// <summary>A provider whose batch API kills the run just after (or just before) creating a batch (or the first <c>creates</c> batches), before it is recorded.</summary>
-    private sealed class CrashingProvider(IModelProvider inner, CancellationTokenSource kill, bool afterCreate, int creates = 1) : IModelProvider, IBatchProvider
-    {
-        private readonly Crash _crash = new(creates);
-
-        public string Name => inner.Name;
-
-        public void Validate(string model) => inner.Validate(model);
-
-        public IChatClient CreateChatClient(string model) => inner.CreateChatClient(model);
-
-        public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string model) => inner.CreateEmbeddingGenerator(model);
-
-        public IBatchApi CreateBatchApi(string model) => new CrashingApi(((IBatchProvider)inner).CreateBatchApi(model), kill, afterCreate, _crash);
-    }
-
-    /// <summary>Counts creates; the crash comes when the last of them is made.</summary>
-    private sealed class Crash(int creates)
-    {
-        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _made;
-
-        public Task CreatedAsync()
-        {
-            if (Interlocked.Increment(ref _made) >= creates)
-            {
-                _all.TrySetResult();
-            }
-
-            return _all.Task.WaitAsync(TestRuns.Token);
-        }
-    }
-
-    private sealed class CrashingApi(IBatchApi inner, CancellationTokenSource kill, bool afterCreate, Crash crash) : IBatchApi
-    {
-        public int MaxRequestsPerFile => inner.MaxRequestsPerFile;
-
-        public long MaxBytesPerFile => inner.MaxBytesPerFile;
-
-        public void WriteRequest(Stream stream, ModelRequest request) => inner.WriteRequest(stream, request);
-
-        public async Task<BatchInfo> SubmitAsync(string path, string endpoint, string submission, CancellationToken cancellationToken)
-        {
-            if (afterCreate)
-            {
-                await inner.SubmitAsync(path, endpoint, submission, cancellationToken);
-                await crash.CreatedAsync();
-            }
-
-            await kill.CancelAsync();
-            throw new OperationCanceledException("The process died " + (afterCreate ? "after creating the batch." : "before creating the batch."));
-        }
-
-        public Task<BatchInfo?> FindAsync(string submission, int requests, DateTimeOffset since, IReadOnlySet<string> known, CancellationToken cancellationToken) =>
-            inner.FindAsync(submission, requests, since, known, cancellationToken);
-
-        public Task<BatchInfo> GetAsync(string batchId, CancellationToken cancellationToken) => inner.GetAsync(batchId, cancellationToken);
-
-        public Task<ReadOnlyMemory<byte>> DownloadAsync(string fileId, CancellationToken cancellationToken) => inner.DownloadAsync(fileId, cancellationToken);
-
-        public (string Key, JsonObject? Answer, string? Error) ReadResult(ReadOnlySpan<byte> line, string model, string batchId) => inner.ReadResult(line, model, batchId);
-
-        public void Dispose() => inner.Dispose();
-    }
 }

@@ -1,4 +1,5 @@
 using BatchFactory.Testing;
+using BatchFactory.Tests.Brokers.Batches;
 using BatchFactory.Tests.Support;
 using static BatchFactory.Ops;
 
@@ -53,6 +54,34 @@ public sealed class SharedBatchTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(2, collected.Summary.Batches.Count);
     }
 
+    [Fact]
+    public async Task RunAsync_AWorkerDiesRightAfterCreatingABatch_AnotherWorkerTakesItUp_AndNobodySubmitsItAgain()
+    {
+        var database = postgres.NewDatabase();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        await using (var dead = Project(database, "dead"))
+        {
+            var dying = new CrashingBatchProvider(BatchProviders.For(Model, _server, Key), kill, afterCreate: true);
+            var options = Options(dead, new BatchOptions(), dying, _serverClock);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => (Source() | Ask("Say {topic}", "answer") | OutputEntries()).RunAsync(options, kill.Token));
+        }
+
+        Assert.Equal((1, Entries), (_server.BatchesCreated, _server.BatchedRequests));
+
+        // Past the grace a live worker's create may take, and past the batch's processing time.
+        _serverClock.Advance(TimeSpan.FromHours(2));
+        await using var survivor = Project(database, "survivor");
+        var run = await (Source() | Ask("Say {topic}", "answer") | OutputEntries())
+            .RunCheckedAsync(Options(survivor, new BatchOptions(), clock: _serverClock), TestRuns.Token);
+
+        Assert.Equal(
+            [.. Enumerable.Range(0, Entries).Select(i => $"Echo[gpt-4o-mini]: Say topic {i}")],
+            run.Entries.Select(e => e.Get<string>("answer")).Order());
+        Assert.Equal((1, Entries, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(_server.Batches[0].Id, Assert.Single(run.Summary.Batches).Id);
+        Assert.Empty(run.Summary.BatchWarnings);
+    }
+
     private static Op Source() => FromList(Enumerable.Range(0, Entries).Select(i => $"topic {i}"), outputKey: "topic", idxKey: "topic");
 
     private static Graph Ask(string prompt, string output) => AskLLM(prompt, Model, output, new AskOptions { Mode = CallMode.Batch });
@@ -60,10 +89,11 @@ public sealed class SharedBatchTests(PostgresServer postgres) : IAsyncLifetime
     private ProjectFolder Project(string database, string worker) =>
         ProjectFolder.Open("batches", "1", new ProjectFolderOptions { DataDirectory = Path.Combine(_data.Path, worker), Backend = LedgerBackend.Postgres(database) });
 
-    private RunOptions Options(ProjectFolder project, BatchOptions batch) => new()
+    private RunOptions Options(ProjectFolder project, BatchOptions batch, IModelProvider? provider = null, TimeProvider? clock = null) => new()
     {
         Project = project,
-        Models = LoopbackModels.For(_server, Key),
+        Models = provider is null ? LoopbackModels.For(_server, Key) : ModelProviders.Default.With(provider),
+        TimeProvider = clock ?? TimeProvider.System,
         Batch = batch,
         Sharing = new SharingOptions { PollInterval = TimeSpan.FromMilliseconds(100) },
     };

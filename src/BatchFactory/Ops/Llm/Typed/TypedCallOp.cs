@@ -49,7 +49,7 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
-        await ModelCall.PrepareAsync(context, "llm").ConfigureAwait(false);
+        await ModelCall.PrepareAsync(context, ModelRequest.ChatLedger).ConfigureAwait(false);
         context.Answers = new AnswerCounters();
         if (DeadLetterPath(context) is { } path)
         {
