@@ -65,8 +65,8 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         }
 
         // The usual way needs no async frame of its own: the ledger of batches is loaded and no other worker shares the
-        // run, so the request is placed now and the broker awaits the waiter's task directly (about 1 KB less per
-        // waiting request: a frame, a WaitAsync promise and its registration).
+        // run, so the request is placed now and the broker awaits the waiter's task directly (no frame, no WaitAsync
+        // promise and its own registration: about 300 bytes less per waiting request).
         var waiter = new BatchWaiter(request);
         if (!_loaded.Value.IsCompletedSuccessfully || _setup.Shared)
         {
