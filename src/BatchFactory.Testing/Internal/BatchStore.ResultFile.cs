@@ -30,15 +30,7 @@ internal sealed partial class BatchStore
                 return;
             }
 
-            if (_file is null)
-            {
-                (_id, _path) = store.NewPath();
-                _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            }
-
-            _file.Write(Buffer.WrittenSpan);
-            _spilled += Buffer.WrittenCount;
-            Buffer.ResetWrittenCount();
+            WriteOut();
         }
 
         public string Keep()
@@ -50,16 +42,9 @@ internal sealed partial class BatchStore
                 return store.Add(store.NewId(), new StoredFile(name, "batch_output", created, Buffer.WrittenCount, Buffer.WrittenSpan.ToArray(), null));
             }
 
-            if (_file is null)
-            {
-                (_id, _path) = store.NewPath();
-                _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            }
-
-            _file.Write(Buffer.WrittenSpan);
-            var length = Length;
-            _file.Dispose();
-            return store.Add(_id!, new StoredFile(name, "batch_output", created, length, null, _path));
+            WriteOut();
+            _file!.Dispose();
+            return store.Add(_id!, new StoredFile(name, "batch_output", created, _spilled, null, _path));
         }
 
         public void Dispose()
@@ -69,6 +54,20 @@ internal sealed partial class BatchStore
             {
                 System.IO.File.Delete(_path);
             }
+        }
+
+        // Moves what the buffer holds to the file, made on first use.
+        private void WriteOut()
+        {
+            if (_file is null)
+            {
+                (_id, _path) = store.NewPath();
+                _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            }
+
+            _file.Write(Buffer.WrittenSpan);
+            _spilled += Buffer.WrittenCount;
+            Buffer.ResetWrittenCount();
         }
     }
 }
