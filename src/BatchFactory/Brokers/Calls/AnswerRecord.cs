@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using BatchFactory.Ledgers;
 
 namespace BatchFactory.Brokers;
 
@@ -19,6 +21,16 @@ internal static class AnswerRecord
     /// <summary>The field holding the op, entry and time of the first asking.</summary>
     public const string AskedField = "asked";
 
+    /// <summary>
+    /// Appends <paramref name="answer"/> under <paramref name="request"/>'s key, stamped with where and when it was asked.
+    /// A built-in ledger is handed the parts to write (<see cref="IAppendsJsonRecords"/>), so neither the answer nor the
+    /// request is copied; any other gets a record of its own (<see cref="Of"/>). The answer is left as it was.
+    /// </summary>
+    public static ValueTask AppendAsync(ILedger ledger, JsonObject answer, CallSite site, string idx, ModelRequest request, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ledger is IAppendsJsonRecords direct
+            ? direct.AppendAsync(request.Key, new Parts(answer, site.Op, idx, request, at), cancellationToken)
+            : ledger.AppendAsync(request.Key, Of(answer, site, idx, request, at), cancellationToken);
+
     /// <summary>A copy of <paramref name="answer"/> stamped with where and when <paramref name="request"/> was asked.</summary>
     public static JsonObject Of(JsonObject answer, CallSite site, string idx, ModelRequest request, DateTimeOffset at)
     {
@@ -34,7 +46,7 @@ internal static class AnswerRecord
         {
             ["op"] = site.Op,
             ["idx"] = idx,
-            ["at"] = at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["at"] = At(at),
         };
         record[RequestField] = request.Content();
     }
@@ -45,5 +57,43 @@ internal static class AnswerRecord
         record.Remove(AskedField);
         record.Remove(RequestField);
         return record;
+    }
+
+    private static string At(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    // The record of Of, written from its parts: the answer's fields, then asked, then the request.
+    private sealed class Parts(JsonObject answer, string op, string idx, ModelRequest request, DateTimeOffset at) : IJsonRecord
+    {
+        public void WriteTo(Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < answer.Count; i++)
+            {
+                var (name, value) = answer.GetAt(i);
+                if (name is AskedField or RequestField)
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteStartObject(AskedField);
+            writer.WriteString("op", op);
+            writer.WriteString("idx", idx);
+            writer.WriteString("at", At(at));
+            writer.WriteEndObject();
+            writer.WritePropertyName(RequestField);
+            request.WriteContent(writer);
+            writer.WriteEndObject();
+        }
     }
 }

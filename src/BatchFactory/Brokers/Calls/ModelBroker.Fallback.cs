@@ -15,9 +15,16 @@ internal sealed partial class ModelBroker
             return null;
         }
 
-        var members = MemberRequests.Of(request, _setup.Models.ChainOf(request.Model));
+        var lookups = _lookups.GetOrAdd(ledger, static l => new LedgerLookups(l));
+        if (_setup.Models.ChainOf(request.Model) is not { } chain)
+        {
+            var record = (await lookups.GetAsync([request.Key], cancellationToken).ConfigureAwait(false))[0];
+            return record is JsonObject one ? (AnswerRecord.Answer(one), request) : null;
+        }
+
+        var members = MemberRequests.Of(request, chain);
         string[] keys = [.. members.Select(member => member.Key)];
-        var found = await _lookups.GetOrAdd(ledger, static l => new LedgerLookups(l)).GetAsync(keys, cancellationToken).ConfigureAwait(false);
+        var found = await lookups.GetAsync(keys, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < members.Count; i++)
         {
             if (found[i] is JsonObject stored)

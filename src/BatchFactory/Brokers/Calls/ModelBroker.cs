@@ -17,7 +17,7 @@ namespace BatchFactory.Brokers;
 /// </summary>
 internal sealed partial class ModelBroker : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Task<JsonObject>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InFlightCall> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ILedger, LedgerLookups> _lookups = new(ReferenceEqualityComparer.Instance);
 
     // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
@@ -74,12 +74,20 @@ internal sealed partial class ModelBroker : IDisposable
     /// <exception cref="Exception">The request failed; it was recorded under <c>&lt;key&gt;#failed</c> (once per request sent).</exception>
     public async Task<JsonObject> AnswerAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        var mine = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var winner = _inFlight.GetOrAdd(request.Key, mine.Task);
-        if (winner != mine.Task)
+        var mine = new InFlightCall();
+        while (_inFlight.GetOrAdd(request.Key, mine) is var winner && winner != mine)
         {
-            var shared = (JsonObject)(await winner.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone();
-            return Served(site, idx, request, shared);
+            if (winner.Join() is { } joined)
+            {
+                var shared = (JsonObject)(await joined.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone();
+                return Served(site, idx, request, shared);
+            }
+
+            // That call has just finished: its answer is in the ledger (found below), or it failed and this one tries again.
+            if (_inFlight.TryUpdate(request.Key, mine, winner))
+            {
+                break;
+            }
         }
 
         try
@@ -87,8 +95,8 @@ internal sealed partial class ModelBroker : IDisposable
             // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
             if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
-                mine.SetResult(late.Answer);
-                return Served(site, idx, late.By, (JsonObject)late.Answer.DeepClone());
+                mine.Answered(late.Answer);
+                return Served(site, idx, late.By, late.Answer);
             }
 
             var (answer, by) = _setup.Models.ChainOf(request.Model) is { } chain
@@ -97,14 +105,14 @@ internal sealed partial class ModelBroker : IDisposable
             var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
             if (site.Ledger is not null && _keepsAnswers)
             {
-                await site.Ledger.AppendAsync(by.Key, AnswerRecord.Of(answer, site, idx, by, _setup.Time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+                await AnswerRecord.AppendAsync(site.Ledger, answer, site, idx, by, _setup.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             }
 
-            mine.SetResult(answer);
+            mine.Answered(answer);
             if (elsewhere)
             {
                 // Another worker of a shared run made this call: here it is served, like an answer from the ledger.
-                return Served(site, idx, by, (JsonObject)answer.DeepClone());
+                return Served(site, idx, by, answer);
             }
 
             if (answer.ContainsKey("batch"))
@@ -116,9 +124,8 @@ internal sealed partial class ModelBroker : IDisposable
                 site.Counters.Called(by.Model, _clients.IsLocal(by.Model), Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"));
             }
 
-            var fresh = (JsonObject)answer.DeepClone();
-            fresh["cached"] = false;
-            return fresh;
+            answer["cached"] = false;
+            return answer;
         }
         catch (Exception ex)
         {
@@ -132,12 +139,12 @@ internal sealed partial class ModelBroker : IDisposable
                 await TryRecordFailureAsync(site, idx, request, Secrets.Describe(ex)).ConfigureAwait(false);
             }
 
-            mine.SetException(ex);
+            mine.Failed(ex);
             throw;
         }
         finally
         {
-            _inFlight.TryRemove(new KeyValuePair<string, Task<JsonObject>>(request.Key, mine.Task));
+            _inFlight.TryRemove(new KeyValuePair<string, InFlightCall>(request.Key, mine));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BatchFactory.Brokers;
@@ -22,6 +23,9 @@ internal abstract class ModelRequest(string key, ModelSpec model)
 
     /// <summary>What is asked as a fresh JSON object the caller owns, stored beside the answer (see <see cref="AnswerRecord"/>).</summary>
     public abstract JsonObject Content();
+
+    /// <summary>Writes what <see cref="Content"/> returns, without copying it.</summary>
+    public abstract void WriteContent(Utf8JsonWriter writer);
 }
 
 /// <summary>A chat request, as <c>GenerateLLMRequest</c> builds it (see <see cref="ChatRequest"/>).</summary>
@@ -35,6 +39,9 @@ internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelReque
 
     /// <inheritdoc/>
     public override JsonObject Content() => (JsonObject)Request.DeepClone();
+
+    /// <inheritdoc/>
+    public override void WriteContent(Utf8JsonWriter writer) => Request.WriteTo(writer);
 }
 
 /// <summary>A text to embed.</summary>
@@ -51,4 +58,13 @@ internal sealed class EmbeddingCall(string text, ModelSpec model)
 
     /// <inheritdoc/>
     public override JsonObject Content() => new() { ["input"] = Text, ["model"] = Model.ToString() };
+
+    /// <inheritdoc/>
+    public override void WriteContent(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("input", Text);
+        writer.WriteString("model", Model.ToString());
+        writer.WriteEndObject();
+    }
 }

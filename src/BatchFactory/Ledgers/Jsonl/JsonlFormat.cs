@@ -24,7 +24,12 @@ internal static class JsonlFormat
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>Serialises one record line, newline included.</summary>
-    public static byte[] Line(string key, JsonNode value)
+    public static byte[] Line(string key, JsonNode value) => Line(key, value, static (writer, node) => node.WriteTo(writer));
+
+    /// <summary>Serialises one record line, newline included, from a record that writes itself.</summary>
+    public static byte[] Line(string key, IJsonRecord value) => Line(key, value, static (writer, record) => record.WriteTo(writer));
+
+    private static byte[] Line<T>(string key, T value, Action<Utf8JsonWriter, T> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -33,7 +38,7 @@ internal static class JsonlFormat
         writer.WriteStartObject();
         writer.WriteString("k"u8, key);
         writer.WritePropertyName("v"u8);
-        value.WriteTo(writer);
+        write(writer, value);
         writer.WriteEndObject();
         writer.Flush();
         var line = new byte[buffer.WrittenCount + 1];
@@ -107,7 +112,7 @@ internal static class JsonlFormat
     }
 
     /// <summary>
-    /// The key of a record line that was written by <see cref="Line"/> or checked on open, and its value's JSON text
+    /// The key of a record line that was written by <see cref="Line(string, JsonNode)"/> or checked on open, and its value's JSON text
     /// (a slice of <paramref name="line"/>), without parsing the value.
     /// </summary>
     public static ReadOnlySpan<byte> ReadText(ReadOnlySpan<byte> line, out string key)
@@ -137,7 +142,7 @@ internal static class JsonlFormat
         return value;
     }
 
-    /// <summary>Reads the key and value of a record line that was written by <see cref="Line"/> or checked on open.</summary>
+    /// <summary>Reads the key and value of a record line that was written by <see cref="Line(string, JsonNode)"/> or checked on open.</summary>
     public static (string Key, JsonNode Value) Read(ReadOnlySpan<byte> line)
     {
         var record = JsonNode.Parse(line)!.AsObject();

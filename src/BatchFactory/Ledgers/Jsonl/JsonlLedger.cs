@@ -16,7 +16,7 @@ namespace BatchFactory;
 /// a crash mid-write is found on the next open, moved to <c>&lt;file&gt;.torn</c> with a warning, and cut from the file.
 /// A bad line anywhere else stops the open with a <see cref="LedgerCorruptException"/>; see <see cref="RepairAsync"/>.</para>
 /// </remarks>
-public sealed partial class JsonlLedger : ILedger
+public sealed partial class JsonlLedger : ILedger, IAppendsJsonRecords
 {
     private readonly LedgerOptions _options;
     private readonly LockFile _lock;
@@ -103,9 +103,19 @@ public sealed partial class JsonlLedger : ILedger
         LedgerKeys.Check(key);
         ArgumentNullException.ThrowIfNull(record);
         ThrowIfDisposed();
-        var line = JsonlFormat.Line(key, record);
-        return _commit.AddAsync(new PendingRecord(key, LedgerKeys.Hash(key), line), cancellationToken);
+        return Append(key, JsonlFormat.Line(key, record), cancellationToken);
     }
+
+    /// <inheritdoc/>
+    ValueTask IAppendsJsonRecords.AppendAsync(string key, IJsonRecord record, CancellationToken cancellationToken)
+    {
+        LedgerKeys.Check(key);
+        ThrowIfDisposed();
+        return Append(key, JsonlFormat.Line(key, record), cancellationToken);
+    }
+
+    private ValueTask Append(string key, byte[] line, CancellationToken cancellationToken) =>
+        _commit.AddAsync(new PendingRecord(key, LedgerKeys.Hash(key), line), cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<JsonNode?> TryGetAsync(string key, CancellationToken cancellationToken = default)

@@ -77,13 +77,18 @@ internal static class SqliteFormat
     public static long Hash(ReadOnlySpan<byte> utf8Key) => unchecked((long)LedgerKeys.Hash(utf8Key));
 
     /// <summary>Serialises a record's value to UTF-8 JSON.</summary>
-    public static byte[] Serialize(JsonNode value)
+    public static byte[] Serialize(JsonNode value) => Serialize(value, static (writer, node) => node.WriteTo(writer));
+
+    /// <summary>Serialises a record that writes itself to UTF-8 JSON.</summary>
+    public static byte[] Serialize(IJsonRecord value) => Serialize(value, static (writer, record) => record.WriteTo(writer));
+
+    private static byte[] Serialize<T>(T value, Action<Utf8JsonWriter, T> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
         writer.Reset(buffer);
-        value.WriteTo(writer);
+        write(writer, value);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }

@@ -17,9 +17,21 @@ public sealed partial class SqliteLedger
         LedgerKeys.Check(key);
         ArgumentNullException.ThrowIfNull(record);
         ThrowIfDisposed();
+        return Append(key, SqliteFormat.Serialize(record), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    ValueTask IAppendsJsonRecords.AppendAsync(string key, IJsonRecord record, CancellationToken cancellationToken)
+    {
+        LedgerKeys.Check(key);
+        ThrowIfDisposed();
+        return Append(key, SqliteFormat.Serialize(record), cancellationToken);
+    }
+
+    private ValueTask Append(string key, byte[] value, CancellationToken cancellationToken)
+    {
         var utf8Key = Encoding.UTF8.GetBytes(key);
-        var pending = new SqliteRecord(key, SqliteFormat.Hash(utf8Key), utf8Key, SqliteFormat.Serialize(record));
-        return _commit.AddAsync(pending, cancellationToken);
+        return _commit.AddAsync(new SqliteRecord(key, SqliteFormat.Hash(utf8Key), utf8Key, value), cancellationToken);
     }
 
     // The group commit's writer: the whole batch in one transaction, then the index learns where the records went.

@@ -31,7 +31,7 @@ namespace BatchFactory;
 /// up to 1 GiB, whose pages count in the process's resident size but are the operating system's file cache, shared and
 /// reclaimable.</para>
 /// </remarks>
-public sealed partial class SqliteLedger : ILedger
+public sealed partial class SqliteLedger : ILedger, IAppendsJsonRecords
 {
     private readonly LockFile _lock;
     private readonly SqliteWriter _writer;

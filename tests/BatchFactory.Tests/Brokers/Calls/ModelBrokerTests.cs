@@ -46,6 +46,8 @@ public sealed class ModelBrokerTests : IAsyncDisposable
         Assert.True(two["cached"]!.GetValue<bool>());
         var stats = site.Counters.Snapshot(ModelPrices.Default);
         Assert.Equal((1, 1), (stats.Calls, stats.Cached));
+        one["text"] = "changed by the first caller";
+        Assert.Equal("hi", two["text"]!.GetValue<string>());
     }
 
     [Fact]
