@@ -96,8 +96,17 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     /// </summary>
     public TimeSpan BatchWorkTime => _handler.Batches.WorkTime;
 
-    /// <summary>Bytes of the files the server keeps in memory (uploaded batch files, output and error files) now.</summary>
+    /// <summary>
+    /// Bytes of the files the server keeps in memory (uploaded batch files, output and error files) now; 0 with
+    /// <see cref="TestServerOptions.BatchFilesOnDisk"/>.
+    /// </summary>
     public long BatchFileBytes => _handler.Batches.FileBytes;
+
+    /// <summary>
+    /// The folder of the batch files kept on disk (<see cref="TestServerOptions.BatchFilesOnDisk"/>), deleted when the
+    /// server is disposed; <see langword="null"/> when they are kept in memory.
+    /// </summary>
+    public string? BatchFileFolder => _handler.Batches.Folder;
 
     /// <summary>Batches (Anthropic's message batches too) created since the start, those that failed validation included.</summary>
     public long BatchesCreated => _handler.Batches.BatchesCreated;
@@ -126,8 +135,8 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
     public IReadOnlyList<string> BatchRequestLines(string batchId)
     {
         var batch = _handler.Batches.Batch(batchId) ?? throw new KeyNotFoundException($"The test server has no batch '{batchId}'.");
-        var content = _handler.Batches.File(batch.InputFileId)!.Value.Content;
-        return [.. System.Text.Encoding.UTF8.GetString(content).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+        using var reader = new StreamReader(_handler.Batches.File(batch.InputFileId)!.OpenRead(), new System.Text.UTF8Encoding(false));
+        return [.. reader.ReadToEnd().TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
     }
 
     /// <summary>
@@ -186,7 +195,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         _log.Reset();
     }
 
-    /// <summary>Stops the server at once, aborting requests still in flight (e.g. waiting out latency).</summary>
+    /// <summary>Stops the server at once, aborting requests still in flight (e.g. waiting out latency), and deletes the batch files it kept on disk.</summary>
     /// <returns>A task that completes when the port is closed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -197,6 +206,7 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
 
         await _app.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _handler.Batches.Dispose();
     }
 
     private static WebApplication Build(RequestHandler handler, int port)

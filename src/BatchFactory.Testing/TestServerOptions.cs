@@ -106,6 +106,13 @@ public sealed class TestServerOptions
     public long? MaxEnqueuedTokens { get; set; }
 
     /// <summary>
+    /// Keeps batch files (uploads, output and error files) on disk, in a temporary folder of the server's own that is
+    /// deleted when the server is disposed, instead of in memory; they are read and written a buffer at a time. Default
+    /// <see langword="false"/>: in memory. Lets a benchmark in the same process count only the client's memory.
+    /// </summary>
+    public bool BatchFilesOnDisk { get; set; }
+
+    /// <summary>
     /// How many reads of its metadata (<c>GET /openai/files/{id}</c>) an uploaded Azure file stays <c>pending</c> before it
     /// is <c>processed</c>; creating a batch of a pending file is refused (400, "Only files with status 'Processed' are
     /// accepted"), as Azure OpenAI refuses it. Default 0: processed at once. Not negative.

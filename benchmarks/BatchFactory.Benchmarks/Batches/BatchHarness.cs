@@ -28,7 +28,7 @@ internal static class BatchHarness
         var perBatch = Option(args, "--per-batch", BatchOptions.OpenAIMaxRequests);
         var waiting = Option(args, "--waiting", new BatchOptions().MaxWaitingPerOp);
         var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-batch-bench-{Environment.ProcessId}");
-        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { MaxRecordedRequests = 0 });
+        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { MaxRecordedRequests = 0, BatchFilesOnDisk = true });
         Console.WriteLine($"Batch harness: {requests:N0} requests, at most {perBatch:N0} per batch and {waiting:N0} waiting, loopback server at {server.BaseUri}");
         try
         {
@@ -38,10 +38,12 @@ internal static class BatchHarness
             var startWorkingSet = Environment.WorkingSet;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var before = Counters.Now(server);
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var sampler = MemorySampler.Start(TimeSpan.FromMilliseconds(10));
             var fresh = await RunOnceAsync(server, folder, requests, perBatch, waiting);
             var (peakHeap, peakAfterGc) = sampler.Stop();
             var spent = Counters.Now(server) - before;
+            var gcs = string.Join(" / ", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]));
             var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
             var serverFiles = server.BatchFileBytes;
             var batches = server.BatchesCreated - batchesBefore;
@@ -59,8 +61,8 @@ internal static class BatchHarness
             Console.WriteLine($"| of which the library's own work (less the server's {spent.Server.TotalSeconds:F2} s) | {requests:N0} | {own:F2} | {requests / own:N0} | | | {cached.Seconds / own:F2} |");
             Console.WriteLine($"| same graph, fully cached rerun | {requests:N0} | {cached.Seconds:F2} | {requests / cached.Seconds:N0} | {server.ChatRequests - chat:N0} | {server.BatchesCreated - batchesBefore - batches:N0} | 1.00 |");
             Console.WriteLine();
-            Console.WriteLine($"Fresh run: process CPU {spent.Cpu.TotalSeconds:F2} s ({spent.Cpu.TotalMilliseconds * 1000 / requests:F0} µs per request, server included), GC pauses {spent.GcPause.TotalSeconds:F2} s, allocated {spent.Allocated / (double)requests:N0} B per request.");
-            Console.WriteLine($"Peak managed heap during the fresh run: {peakHeap / 1e6:N0} MB ({peakAfterGc / 1e6:N0} MB right after a GC), of which the server's files at the end {serverFiles / 1e6:N0} MB; process peak working set: {peakWorkingSet / 1e6:N0} MB (at start of the run {startWorkingSet / 1e6:N0} MB). The server runs in the same process and keeps every file in memory.");
+            Console.WriteLine($"Fresh run: process CPU {spent.Cpu.TotalSeconds:F2} s ({spent.Cpu.TotalMilliseconds * 1000 / requests:F0} µs per request, server included), GC pauses {spent.GcPause.TotalSeconds:F2} s (collections of gen 0 / 1 / 2: {gcs}), allocated {spent.Allocated / (double)requests:N0} B per request.");
+            Console.WriteLine($"Peak managed heap during the fresh run: {peakHeap / 1e6:N0} MB ({peakAfterGc / 1e6:N0} MB right after a GC), of which the server's files {serverFiles / 1e6:N0} MB; process peak working set: {peakWorkingSet / 1e6:N0} MB (at start of the run {startWorkingSet / 1e6:N0} MB). The server runs in the same process and keeps its files on disk.");
             Console.WriteLine($"Load average: {LoadAverage()}");
             var most = (requests + perBatch - 1) / perBatch;
             var ok = fresh.Count == requests && cached.Count == requests && chat == 0 && batches <= most && server.ChatRequests == 0;

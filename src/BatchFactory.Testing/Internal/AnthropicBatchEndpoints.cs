@@ -144,8 +144,12 @@ internal sealed partial class AnthropicBatchEndpoints(BatchStore store)
         }
 
         context.Response.ContentType = "application/x-jsonl";
-        context.Response.ContentLength = file.Content.Length;
-        await context.Response.Body.WriteAsync(file.Content, cancellationToken).ConfigureAwait(false);
+        context.Response.ContentLength = file.Length;
+        var stream = file.OpenRead();
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.CopyToAsync(context.Response.Body, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static Task SendAsync(HttpContext context, string id, BatchState? batch, CancellationToken cancellationToken) =>

@@ -75,22 +75,29 @@ internal sealed class BatchEndpoints(BatchStore store)
         var form = await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = long.MaxValue }, cancellationToken).ConfigureAwait(false);
         var file = form.Files["file"] ?? throw new BadRequestException("The upload needs a 'file' part.");
         var purpose = form["purpose"].ToString();
-        using var content = new MemoryStream();
-        await file.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
-        var bytes = content.ToArray();
-        if (azure && bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        var content = file.OpenReadStream();
+        string id;
+        long length;
+        await using (content.ConfigureAwait(false))
         {
-            throw new BadRequestException("The file starts with a UTF-8 byte-order mark, which Azure OpenAI rejects; write it with new UTF8Encoding(false).");
+            var start = new byte[3];
+            if (azure && await content.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) == start.Length
+                && start.AsSpan().SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                throw new BadRequestException("The file starts with a UTF-8 byte-order mark, which Azure OpenAI rejects; write it with new UTF8Encoding(false).");
+            }
+
+            content.Position = 0;
+            (id, length) = await store.AddFileAsync(content, file.FileName, purpose, cancellationToken).ConfigureAwait(false);
         }
 
-        var id = store.AddFile(bytes, file.FileName, purpose);
         if (azure)
         {
             store.MarkPending(id);
         }
 
         var pending = store.Pending(id, read: false);
-        await SendAsync(context, writer => WriteFile(writer, id, bytes.Length, file.FileName, purpose, pending), cancellationToken).ConfigureAwait(false);
+        await SendAsync(context, writer => WriteFile(writer, id, length, file.FileName, purpose, pending), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FileAsync(HttpContext context, string id, bool content, CancellationToken cancellationToken)
@@ -104,13 +111,18 @@ internal sealed class BatchEndpoints(BatchStore store)
         if (content)
         {
             context.Response.ContentType = "application/octet-stream";
-            context.Response.ContentLength = file.Content.Length;
-            await context.Response.Body.WriteAsync(file.Content, cancellationToken).ConfigureAwait(false);
+            context.Response.ContentLength = file.Length;
+            var stream = file.OpenRead();
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.CopyToAsync(context.Response.Body, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
         var pending = store.Pending(id, read: true);
-        await SendAsync(context, writer => WriteFile(writer, id, file.Content.Length, file.Name, file.Purpose, pending), cancellationToken).ConfigureAwait(false);
+        await SendAsync(context, writer => WriteFile(writer, id, file.Length, file.Name, file.Purpose, pending), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CreateAsync(HttpContext context, bool azure, CancellationToken cancellationToken)

@@ -9,16 +9,22 @@ namespace BatchFactory.Testing.Internal;
 /// on the server's clock: each line as the chat or embeddings endpoint would answer it, some failed into the error file,
 /// some left unanswered when it expires.
 /// </summary>
-internal sealed class BatchStore(TestServerOptions options)
+internal sealed partial class BatchStore(TestServerOptions options) : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (byte[] Content, string Name, string Purpose, DateTimeOffset Created)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredFile> _files = new(StringComparer.Ordinal);
+
+    // With TestServerOptions.BatchFilesOnDisk: the server's own folder, deleted on Dispose.
+    private readonly string? _folder = options.BatchFilesOnDisk ? Path.Combine(Path.GetTempPath(), "batchfactory-testserver-" + Guid.NewGuid().ToString("N")) : null;
     private readonly Dictionary<string, BatchState> _batches = new(StringComparer.Ordinal);
     private long _workTicks;
     private long _enqueued;
     private long _peak;
     private int _next;
     private int _expired;
+
+    /// <summary>Where files are kept with <see cref="TestServerOptions.BatchFilesOnDisk"/>; null in memory.</summary>
+    public string? Folder => _folder;
 
     public long FilesUploaded { get; private set; }
 
@@ -31,14 +37,14 @@ internal sealed class BatchStore(TestServerOptions options)
     /// <summary>Time spent in the files and batches endpoints, added up over requests (see <see cref="OpenAICompatibleServer.BatchWorkTime"/>).</summary>
     public TimeSpan WorkTime => TimeSpan.FromTicks(Interlocked.Read(ref _workTicks));
 
-    /// <summary>Bytes of all files the server holds (uploaded, output and error files).</summary>
+    /// <summary>Bytes of the files the server holds in memory (uploaded, output and error files); 0 when they are on disk.</summary>
     public long FileBytes
     {
         get
         {
             lock (_lock)
             {
-                return _files.Values.Sum(f => (long)f.Content.Length);
+                return _files.Values.Sum(f => f.Content?.LongLength ?? 0);
             }
         }
     }
@@ -110,20 +116,88 @@ internal sealed class BatchStore(TestServerOptions options)
 
     public string AddFile(byte[] content, string name, string purpose)
     {
-        lock (_lock)
+        if (_folder is null)
         {
-            var id = $"file-{++_next:D6}";
-            _files[id] = (content, name, purpose, options.TimeProvider.GetUtcNow());
-            FilesUploaded += purpose == "batch" ? 1 : 0;
-            return id;
+            return Add(NewId(), new StoredFile(name, purpose, Now, content.LongLength, content, null));
         }
+
+        var (id, path) = NewPath();
+        System.IO.File.WriteAllBytes(path, content);
+        return Add(id, new StoredFile(name, purpose, Now, content.LongLength, null, path));
     }
 
-    public (byte[] Content, string Name, string Purpose, DateTimeOffset Created)? File(string id)
+    /// <summary>Adds a file with the rest of <paramref name="content"/>, copied to disk a buffer at a time when files are kept there.</summary>
+    /// <returns>The file's id and length in bytes.</returns>
+    public async Task<(string Id, long Length)> AddFileAsync(Stream content, string name, string purpose, CancellationToken cancellationToken)
+    {
+        if (_folder is null)
+        {
+            using var memory = new MemoryStream();
+            await content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+            var bytes = memory.ToArray();
+            return (AddFile(bytes, name, purpose), bytes.LongLength);
+        }
+
+        var (id, path) = NewPath();
+        long length;
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            length = file.Length;
+        }
+
+        return (Add(id, new StoredFile(name, purpose, Now, length, null, path)), length);
+    }
+
+    public StoredFile? File(string id)
     {
         lock (_lock)
         {
-            return _files.TryGetValue(id, out var file) ? file : null;
+            return _files.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Deletes the files kept on disk.</summary>
+    public void Dispose()
+    {
+        if (_folder is not null && Directory.Exists(_folder))
+        {
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a request being aborted: the temporary folder is left to the system.
+            }
+        }
+    }
+
+    private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    private string NewId()
+    {
+        lock (_lock)
+        {
+            return $"file-{++_next:D6}";
+        }
+    }
+
+    private (string Id, string Path) NewPath()
+    {
+        Directory.CreateDirectory(_folder!);
+        var id = NewId();
+        return (id, Path.Combine(_folder!, id + ".jsonl"));
+    }
+
+    private string Add(string id, StoredFile file)
+    {
+        lock (_lock)
+        {
+            _files[id] = file;
+            FilesUploaded += file.Purpose == "batch" ? 1 : 0;
+            return id;
         }
     }
 
@@ -169,18 +243,12 @@ internal sealed class BatchStore(TestServerOptions options)
     /// <exception cref="BadRequestException">The file is not a batch file for <paramref name="endpoint"/>.</exception>
     public BatchState? Create(string fileId, string endpoint, string? deployment, bool oneModel = false)
     {
-        byte[] content;
-        lock (_lock)
+        if (File(fileId) is not { } file)
         {
-            if (!_files.TryGetValue(fileId, out var file))
-            {
-                return null;
-            }
-
-            content = file.Content;
+            return null;
         }
 
-        var (lines, tokens, duplicate, models) = Scan(content, endpoint);
+        var (lines, tokens, duplicate, models) = Scan(file, endpoint);
         lock (_lock)
         {
             var messages = endpoint == AnthropicBatchLine.Endpoint;
@@ -273,12 +341,13 @@ internal sealed class BatchStore(TestServerOptions options)
     {
         _enqueued -= batch.Tokens;
         var answered = status == "completed" ? batch.Lines : (int)Math.Floor(batch.Lines * (options.BatchAnsweredBeforeExpiry ?? 0));
-        var output = new ArrayBufferWriter<byte>();
-        var errors = new ArrayBufferWriter<byte>();
-        var content = _files[batch.InputFileId].Content;
+        using var output = new ResultFile(this, $"{batch.Id}_output.jsonl");
+        using var errors = new ResultFile(this, $"{batch.Id}_error.jsonl");
         var index = 0;
-        foreach (var line in Lines(content))
+        foreach (var line in FileLines.Of(_files[batch.InputFileId]))
         {
+            output.Spill();
+            errors.Spill();
             if (index >= answered)
             {
                 if (!batch.IsMessageBatch)
@@ -288,7 +357,7 @@ internal sealed class BatchStore(TestServerOptions options)
 
                 // A message batch has a result line for every request, those it did not get to included.
                 using var unanswered = JsonDocument.Parse(line);
-                AnthropicBatchLine.WriteUnanswered(output, unanswered.RootElement, status == "expired" ? "expired" : "canceled");
+                AnthropicBatchLine.WriteUnanswered(output.Buffer, unanswered.RootElement, status == "expired" ? "expired" : "canceled");
                 batch.Unanswered++;
                 index++;
                 continue;
@@ -298,11 +367,11 @@ internal sealed class BatchStore(TestServerOptions options)
             var fails = (int)Math.Floor((index + 1) * options.BatchFailedLineFraction) > (int)Math.Floor(index * options.BatchFailedLineFraction);
             if (batch.IsMessageBatch)
             {
-                AnthropicBatchLine.Write(output, document.RootElement, batch, index, fails, options);
+                AnthropicBatchLine.Write(output.Buffer, document.RootElement, batch, index, fails, options);
             }
             else
             {
-                BatchLineAnswer.Write(fails ? errors : output, document.RootElement, batch, index, fails, options);
+                BatchLineAnswer.Write((fails ? errors : output).Buffer, document.RootElement, batch, index, fails, options);
             }
 
             if (fails)
@@ -318,25 +387,25 @@ internal sealed class BatchStore(TestServerOptions options)
         }
 
         batch.Status = status;
-        if (output.WrittenCount > 0 || status == "completed")
+        if (output.Length > 0 || status == "completed")
         {
-            batch.OutputFileId = AddFile(output.WrittenSpan.ToArray(), $"{batch.Id}_output.jsonl", "batch_output");
+            batch.OutputFileId = output.Keep();
         }
 
-        if (errors.WrittenCount > 0)
+        if (errors.Length > 0)
         {
-            batch.ErrorFileId = AddFile(errors.WrittenSpan.ToArray(), $"{batch.Id}_error.jsonl", "batch_output");
+            batch.ErrorFileId = errors.Keep();
         }
     }
 
-    private (int Lines, long Tokens, string? Duplicate, HashSet<string> Models) Scan(byte[] content, string endpoint)
+    private static (int Lines, long Tokens, string? Duplicate, HashSet<string> Models) Scan(StoredFile file, string endpoint)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var models = new HashSet<string>(StringComparer.Ordinal);
         int lines = 0;
         long tokens = 0;
         string? duplicate = null;
-        foreach (var line in Lines(content))
+        foreach (var line in FileLines.Of(file))
         {
             JsonDocument document;
             try
@@ -380,25 +449,5 @@ internal sealed class BatchStore(TestServerOptions options)
         }
 
         return (lines, tokens, duplicate, models);
-    }
-
-    private static IEnumerable<ReadOnlyMemory<byte>> Lines(byte[] content)
-    {
-        var start = 0;
-        while (start < content.Length)
-        {
-            var end = Array.IndexOf(content, (byte)'\n', start);
-            if (end < 0)
-            {
-                end = content.Length;
-            }
-
-            if (end > start)
-            {
-                yield return content.AsMemory(start, end - start);
-            }
-
-            start = end + 1;
-        }
     }
 }

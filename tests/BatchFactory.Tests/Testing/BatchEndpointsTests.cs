@@ -94,6 +94,53 @@ public sealed class BatchEndpointsTests
         Assert.Equal((id, false), (next.GetProperty("data")[0].GetProperty("id").GetString(), next.GetProperty("has_more").GetBoolean()));
     }
 
+    [Fact]
+    public async Task BatchFilesOnDisk_ABatchOfLongAndManyLines_AnswersAsInMemory_HoldsNoBytes_AndDisposeDeletesItsFolder()
+    {
+        // 3,000 lines (the output passes the 64 KB at which it goes to disk) and one line longer than the read buffer.
+        var lines = Enumerable.Range(0, 3_000).Select(i => Line.Replace("\"a\"", $"\"r{i}\"", StringComparison.Ordinal)).ToList();
+        lines[1_500] = lines[1_500].Replace("hello there", string.Concat(Enumerable.Repeat("word ", 30_000)), StringComparison.Ordinal);
+        var content = Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n");
+
+        var (inMemory, _, memoryBytes) = await RunBatchAsync(onDisk: false, content);
+        var (onDisk, folder, diskBytes) = await RunBatchAsync(onDisk: true, content);
+
+        Assert.Equal(inMemory, onDisk);
+        Assert.Equal(3_000, onDisk.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("\"custom_id\":\"r1500\"", onDisk, StringComparison.Ordinal);
+        Assert.True(memoryBytes > content.Length, $"in memory the server holds {memoryBytes} bytes");
+        Assert.Equal(0, diskBytes);
+        Assert.NotNull(folder);
+        Assert.False(Directory.Exists(folder), $"{folder} is left after the server was disposed");
+    }
+
+    // Uploads the file, makes a batch of it, reads it done and downloads its output; returns the output, the server's
+    // folder for files on disk and the bytes it held in memory.
+    private static async Task<(string Output, string? Folder, long Bytes)> RunBatchAsync(bool onDisk, byte[] content)
+    {
+        var options = new TestServerOptions { BatchFilesOnDisk = onDisk, TimeProvider = new ManualTimeProvider() };
+        string output, folder;
+        long bytes;
+        await using (var server = await OpenAICompatibleServer.StartAsync(options, TestRuns.Token))
+        {
+            using var http = new HttpClient { BaseAddress = server.Root };
+            var file = await ReadAsync(await http.PostAsync("v1/files", Upload(content), TestRuns.Token));
+            var created = await ReadAsync(await http.PostAsJsonAsync("v1/batches", new { input_file_id = file.GetProperty("id").GetString(), endpoint = "/v1/chat/completions", completion_window = "24h" }, TestRuns.Token));
+            var done = await ReadAsync(await http.GetAsync($"v1/batches/{created.GetProperty("id").GetString()}", TestRuns.Token));
+            output = await http.GetStringAsync($"v1/files/{done.GetProperty("output_file_id").GetString()}/content", TestRuns.Token);
+            Assert.Equal(content.Length, file.GetProperty("bytes").GetInt64());
+            Assert.Equal(3_000, server.BatchRequestLines(created.GetProperty("id").GetString()!).Count);
+            bytes = server.BatchFileBytes;
+            folder = server.BatchFileFolder!;
+            if (onDisk)
+            {
+                Assert.True(Directory.Exists(folder));
+            }
+        }
+
+        return (output, folder, bytes);
+    }
+
     private static object MessageRequest(string customId) => new
     {
         custom_id = customId,

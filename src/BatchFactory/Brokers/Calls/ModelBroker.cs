@@ -174,16 +174,20 @@ internal sealed partial class ModelBroker : IDisposable
     /// <summary>Disposes the clients the broker made.</summary>
     public void Dispose() => _clients.Dispose();
 
-    private async Task<JsonObject> AskObservedAsync(CallScope scope, CancellationToken cancellationToken)
+    // Not async when nobody tracks calls, so that a request waiting for its batch holds no frame (nor closure) here. The
+    // scope set then stays for the rest of the caller's async method (AnswerAsync, AskTracedAsync or
+    // AskFirstAvailableAsync), which sets it anew before each ask.
+    private Task<JsonObject> AskObservedAsync(CallScope scope, CancellationToken cancellationToken)
     {
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
-        var (site, idx, request) = scope;
         CallScope.Current = scope;
-        site.Counters.Calling(request.Model, CoolDownOf(request.Model));
-        if (!_observer.TracksCalls)
-        {
-            return await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
-        }
+        scope.Site.Counters.Calling(scope.Request.Model, CoolDownOf(scope.Request.Model));
+        return _observer.TracksCalls ? AskTrackedAsync(scope, cancellationToken) : _answers.AnswerAsync(scope.Request, cancellationToken);
+    }
+
+    private async Task<JsonObject> AskTrackedAsync(CallScope scope, CancellationToken cancellationToken)
+    {
+        var (site, idx, request) = scope;
 
         // A request another worker of a shared run answers is never sent from here: no CallStarted/CallFinished for it
         // (the caller reports it served), so the source says when it sends.
