@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BatchFactory.Ledgers;
 
@@ -21,13 +20,15 @@ namespace BatchFactory.Ledgers;
 /// </remarks>
 internal sealed class PostgresLedger : ILedger
 {
-    // Keys per lookup query: large enough to amortise the round trip, small enough to keep each query quick.
-    private const int LookupChunk = 5000;
+    // Keys per lookup query: large enough to amortise the round trip, small enough that the planner keeps probing the
+    // key index rather than scanning the table (a custom plan for a few thousand keys may prefer a hash join).
+    private const int LookupChunk = 1000;
 
     private readonly NpgsqlDataSource _source;
     private readonly PostgresConnection _connection;
-    private readonly string _ledger;
+    private readonly string _name;
     private readonly GroupCommit<(string Key, string Value)> _commit;
+    private int _ledger;
     private long _count;
     private int _disposed;
 
@@ -35,7 +36,7 @@ internal sealed class PostgresLedger : ILedger
     {
         _source = source;
         _connection = connection;
-        _ledger = Id(location);
+        _name = Name(location);
         Location = $"{connection.Description} ledger {location}";
         _commit = new GroupCommit<(string, string)>(WriteBatchAsync, ex => connection.Failed(Location, "append to", ex));
     }
@@ -47,8 +48,8 @@ internal sealed class PostgresLedger : ILedger
     /// <inheritdoc/>
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>What a ledger at <paramref name="location"/> is called in the <c>ledger</c> column: <c>project/version/name</c>.</summary>
-    public static string Id(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
+    /// <summary>What a ledger at <paramref name="location"/> is called in <c>batchfactory_ledgers</c>: <c>project/version/name</c>.</summary>
+    public static string Name(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
 
     /// <summary>Opens (creating the tables if needed) the ledger at <paramref name="location"/>.</summary>
     /// <exception cref="LedgerException">The database cannot be reached, or holds a newer schema.</exception>
@@ -59,8 +60,9 @@ internal sealed class PostgresLedger : ILedger
         try
         {
             await PostgresSchema.EnsureAsync(source, connection, cancellationToken).ConfigureAwait(false);
+            ledger._ledger = await PostgresSchema.LedgerIdAsync(source, ledger._name, cancellationToken).ConfigureAwait(false);
             await using var count = source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1");
-            count.Parameters.Add(new NpgsqlParameter { Value = ledger._ledger });
+            count.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ledger._ledger });
             ledger._count = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return ledger;
         }
@@ -93,7 +95,7 @@ internal sealed class PostgresLedger : ILedger
         try
         {
             await using var command = _source.CreateCommand("SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = $2");
-            command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
             command.Parameters.Add(new NpgsqlParameter { Value = key });
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string value ? JsonNode.Parse(value) : null;
         }
@@ -104,11 +106,15 @@ internal sealed class PostgresLedger : ILedger
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One query per thousand keys. Each row that comes back carries the key's position in the query rather than the key
+    /// itself, so only the values cross the wire; a key asked twice gets two records.
+    /// </remarks>
     public async ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ThrowIfDisposed();
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var results = new JsonNode?[keys.Count];
         try
         {
             for (var start = 0; start < keys.Count; start += LookupChunk)
@@ -119,25 +125,22 @@ internal sealed class PostgresLedger : ILedger
                     chunk[i] = keys[start + i];
                 }
 
-                await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 AND key = ANY($2)");
-                command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
-                command.Parameters.Add(new NpgsqlParameter { Value = chunk, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await using var command = _source.CreateCommand("""
+                    SELECT k.i, r.value FROM unnest($2::text[]) WITH ORDINALITY AS k(key, i)
+                    JOIN batchfactory_records r ON r.ledger = $1 AND r.key = k.key
+                    """);
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk });
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    found[reader.GetString(0)] = reader.GetString(1);
+                    results[start + (int)reader.GetInt64(0) - 1] = JsonNode.Parse(reader.GetString(1));
                 }
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             throw _connection.Failed(Location, "read from", ex);
-        }
-
-        var results = new JsonNode?[keys.Count];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = found.TryGetValue(keys[i], out var value) ? JsonNode.Parse(value) : null;
         }
 
         return results;
@@ -148,7 +151,7 @@ internal sealed class PostgresLedger : ILedger
     {
         ThrowIfDisposed();
         await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 ORDER BY seq");
-        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
         NpgsqlDataReader reader;
         try
         {
@@ -288,7 +291,7 @@ internal sealed class PostgresLedger : ILedger
             ON CONFLICT (ledger, key) DO UPDATE SET value = excluded.value, seq = excluded.seq
             RETURNING (xmax = 0)
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
         command.Parameters.Add(new NpgsqlParameter { Value = keys });
         command.Parameters.Add(new NpgsqlParameter { Value = values });
         var added = 0;
