@@ -20,8 +20,11 @@ namespace BatchFactory.Ledgers;
 /// </remarks>
 internal sealed class PostgresLedger : ILedger
 {
-    // Keys per lookup query: large enough to amortise the round trip, small enough to keep each query quick.
-    private const int LookupChunk = 5000;
+    // Lookup queries of one TryGetManyAsync under way at once, and the keys each asks: at least enough to amortise the
+    // round trip, at most enough to keep each query quick.
+    private const int LookupParallelism = 4;
+    private const int MinLookupPart = 250;
+    private const int MaxLookupPart = 5000;
 
     private readonly NpgsqlDataSource _source;
     private readonly PostgresConnection _connection;
@@ -106,38 +109,29 @@ internal sealed class PostgresLedger : ILedger
 
     /// <inheritdoc/>
     /// <remarks>
-    /// One query per 5,000 keys. Each row that comes back carries the key's position in the query rather than the key
-    /// itself, so only the values cross the wire; a key asked twice gets two records.
+    /// Many keys are split into parts of about equal size (at least 250 keys each, at most 5,000), up to four of them
+    /// queried at once on separate connections, so the server works on them in parallel. Each row that comes back carries the key's position in its part rather
+    /// than the key itself, so only the values cross the wire; a key asked twice gets two records.
     /// </remarks>
     public async ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ThrowIfDisposed();
         var results = new JsonNode?[keys.Count];
+        var parts = Math.Max(Math.Clamp(Ceiling(keys.Count, MinLookupPart), 1, LookupParallelism), Ceiling(keys.Count, MaxLookupPart));
+        var size = Ceiling(keys.Count, parts);
         try
         {
-            for (var start = 0; start < keys.Count; start += LookupChunk)
+            if (parts == 1)
             {
-                var chunk = new string[Math.Min(LookupChunk, keys.Count - start)];
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    chunk[i] = keys[start + i];
-                }
-
-                // The lateral subquery (kept apart by its LIMIT) probes the key index once per key whatever the planner
-                // believes of the table: a join or "key = ANY" may be planned as a scan of the ledger when the statistics
-                // lag behind a large append.
-                await using var command = _source.CreateCommand("""
-                    SELECT k.i, r.value FROM unnest($2::text[]) WITH ORDINALITY AS k(key, i)
-                    CROSS JOIN LATERAL (SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = k.key LIMIT 1) AS r
-                    """);
-                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk });
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    results[start + (int)reader.GetInt64(0) - 1] = JsonNode.Parse(reader.GetString(1));
-                }
+                await LookUpAsync(keys, 0, keys.Count, results, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, parts),
+                    new ParallelOptions { MaxDegreeOfParallelism = LookupParallelism, CancellationToken = cancellationToken },
+                    async (p, token) => await LookUpAsync(keys, p * size, Math.Min(size, keys.Count - (p * size)), results, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -146,6 +140,38 @@ internal sealed class PostgresLedger : ILedger
         }
 
         return results;
+    }
+
+    private static int Ceiling(int count, int per) => (count + per - 1) / per;
+
+    // Looks up keys[start..start+count) in one query, into the same places of results.
+    private async Task LookUpAsync(IReadOnlyList<string> keys, int start, int count, JsonNode?[] results, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var chunk = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            chunk[i] = keys[start + i];
+        }
+
+        // The lateral subquery (kept apart by its LIMIT) probes the key index once per key whatever the planner
+        // believes of the table: a join or "key = ANY" may be planned as a scan of the ledger when the statistics
+        // lag behind a large append.
+        await using var command = _source.CreateCommand("""
+            SELECT k.i, r.value FROM unnest($2::text[]) WITH ORDINALITY AS k(key, i)
+            CROSS JOIN LATERAL (SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = k.key LIMIT 1) AS r
+            """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            results[start + (int)reader.GetInt64(0) - 1] = JsonNode.Parse(reader.GetString(1));
+        }
     }
 
     /// <inheritdoc/>
