@@ -110,8 +110,9 @@ internal sealed class PostgresLedger : ILedger
     /// <inheritdoc/>
     /// <remarks>
     /// Many keys are split into parts of about equal size (at least 250 keys each, at most 5,000), up to four of them
-    /// queried at once on separate connections, so the server works on them in parallel. Each row that comes back carries the key's position in its part rather
-    /// than the key itself, so only the values cross the wire; a key asked twice gets two records.
+    /// queried at once on separate connections, so the server works on them in parallel. Each row that comes back
+    /// carries the key's position in its part rather than the key itself, so only the values cross the wire; a key
+    /// asked twice gets two records.
     /// </remarks>
     public async ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
