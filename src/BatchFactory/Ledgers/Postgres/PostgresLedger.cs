@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BatchFactory.Ledgers;
 
@@ -21,13 +20,17 @@ namespace BatchFactory.Ledgers;
 /// </remarks>
 internal sealed class PostgresLedger : ILedger
 {
-    // Keys per lookup query: large enough to amortise the round trip, small enough to keep each query quick.
-    private const int LookupChunk = 5000;
+    // Lookup queries of one TryGetManyAsync under way at once, and the keys each asks: at least enough to amortise the
+    // round trip, at most enough to keep each query quick.
+    private const int LookupParallelism = 4;
+    private const int MinLookupPart = 250;
+    private const int MaxLookupPart = 5000;
 
     private readonly NpgsqlDataSource _source;
     private readonly PostgresConnection _connection;
-    private readonly string _ledger;
+    private readonly string _name;
     private readonly GroupCommit<(string Key, string Value)> _commit;
+    private int _ledger;
     private long _count;
     private int _disposed;
 
@@ -35,7 +38,7 @@ internal sealed class PostgresLedger : ILedger
     {
         _source = source;
         _connection = connection;
-        _ledger = Id(location);
+        _name = Name(location);
         Location = $"{connection.Description} ledger {location}";
         _commit = new GroupCommit<(string, string)>(WriteBatchAsync, ex => connection.Failed(Location, "append to", ex));
     }
@@ -47,8 +50,8 @@ internal sealed class PostgresLedger : ILedger
     /// <inheritdoc/>
     public long Count => Interlocked.Read(ref _count);
 
-    /// <summary>What a ledger at <paramref name="location"/> is called in the <c>ledger</c> column: <c>project/version/name</c>.</summary>
-    public static string Id(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
+    /// <summary>What a ledger at <paramref name="location"/> is called in <c>batchfactory_ledgers</c>: <c>project/version/name</c>.</summary>
+    public static string Name(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
 
     /// <summary>Opens (creating the tables if needed) the ledger at <paramref name="location"/>.</summary>
     /// <exception cref="LedgerException">The database cannot be reached, or holds a newer schema.</exception>
@@ -59,8 +62,9 @@ internal sealed class PostgresLedger : ILedger
         try
         {
             await PostgresSchema.EnsureAsync(source, connection, cancellationToken).ConfigureAwait(false);
-            await using var count = source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1");
-            count.Parameters.Add(new NpgsqlParameter { Value = ledger._ledger });
+            ledger._ledger = await PostgresSchema.LedgerIdAsync(source, ledger._name, cancellationToken).ConfigureAwait(false);
+            await using var count = source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1 AND seq > 0");
+            count.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ledger._ledger });
             ledger._count = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return ledger;
         }
@@ -93,7 +97,7 @@ internal sealed class PostgresLedger : ILedger
         try
         {
             await using var command = _source.CreateCommand("SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = $2");
-            command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
             command.Parameters.Add(new NpgsqlParameter { Value = key });
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string value ? JsonNode.Parse(value) : null;
         }
@@ -104,29 +108,31 @@ internal sealed class PostgresLedger : ILedger
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Many keys are split into parts of about equal size (at least 250 keys each, at most 5,000), up to four of them
+    /// queried at once on separate connections, so the server works on them in parallel. Each row that comes back
+    /// carries the key's position in its part rather than the key itself, so only the values cross the wire; a key
+    /// asked twice gets two records.
+    /// </remarks>
     public async ValueTask<IReadOnlyList<JsonNode?>> TryGetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ThrowIfDisposed();
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var results = new JsonNode?[keys.Count];
+        var parts = Math.Max(Math.Clamp(Ceiling(keys.Count, MinLookupPart), 1, LookupParallelism), Ceiling(keys.Count, MaxLookupPart));
+        var size = Ceiling(keys.Count, parts);
         try
         {
-            for (var start = 0; start < keys.Count; start += LookupChunk)
+            if (parts == 1)
             {
-                var chunk = new string[Math.Min(LookupChunk, keys.Count - start)];
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    chunk[i] = keys[start + i];
-                }
-
-                await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 AND key = ANY($2)");
-                command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
-                command.Parameters.Add(new NpgsqlParameter { Value = chunk, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    found[reader.GetString(0)] = reader.GetString(1);
-                }
+                await LookUpAsync(keys, 0, keys.Count, results, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, parts),
+                    new ParallelOptions { MaxDegreeOfParallelism = LookupParallelism, CancellationToken = cancellationToken },
+                    async (p, token) => await LookUpAsync(keys, p * size, Math.Min(size, keys.Count - (p * size)), results, token).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -134,21 +140,48 @@ internal sealed class PostgresLedger : ILedger
             throw _connection.Failed(Location, "read from", ex);
         }
 
-        var results = new JsonNode?[keys.Count];
-        for (var i = 0; i < results.Length; i++)
+        return results;
+    }
+
+    private static int Ceiling(int count, int per) => (count + per - 1) / per;
+
+    // Looks up keys[start..start+count) in one query, into the same places of results.
+    private async Task LookUpAsync(IReadOnlyList<string> keys, int start, int count, JsonNode?[] results, CancellationToken cancellationToken)
+    {
+        if (count <= 0)
         {
-            results[i] = found.TryGetValue(keys[i], out var value) ? JsonNode.Parse(value) : null;
+            return;
         }
 
-        return results;
+        var chunk = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            chunk[i] = keys[start + i];
+        }
+
+        // The lateral subquery (kept apart by its LIMIT) probes the key index once per key whatever the planner
+        // believes of the table: a join or "key = ANY" may be planned as a scan of the ledger when the statistics
+        // lag behind a large append.
+        await using var command = _source.CreateCommand("""
+            SELECT k.i, r.value FROM unnest($2::text[]) WITH ORDINALITY AS k(key, i)
+            CROSS JOIN LATERAL (SELECT value FROM batchfactory_records WHERE ledger = $1 AND key = k.key LIMIT 1) AS r
+            """);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = chunk });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            results[start + (int)reader.GetInt64(0) - 1] = JsonNode.Parse(reader.GetString(1));
+        }
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<LedgerRecord> EnumerateAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 ORDER BY seq");
-        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        // "seq > 0", always true, is the order index's predicate: it lets this query use that index (see PostgresSchema).
+        await using var command = _source.CreateCommand("SELECT key, value FROM batchfactory_records WHERE ledger = $1 AND seq > 0 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
         NpgsqlDataReader reader;
         try
         {
@@ -288,7 +321,7 @@ internal sealed class PostgresLedger : ILedger
             ON CONFLICT (ledger, key) DO UPDATE SET value = excluded.value, seq = excluded.seq
             RETURNING (xmax = 0)
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = _ledger });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
         command.Parameters.Add(new NpgsqlParameter { Value = keys });
         command.Parameters.Add(new NpgsqlParameter { Value = values });
         var added = 0;

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace BatchFactory.Tests.Ledgers;
 
-/// <summary>What the PostgreSQL backend does beyond the ledger contract: its schema's version, and the password kept out.</summary>
+/// <summary>What the PostgreSQL backend does beyond the ledger contract: its schema's version and upgrade, and the password kept out.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresBackendTests(PostgresServer server)
 {
@@ -14,17 +14,56 @@ public sealed class PostgresBackendTests(PostgresServer server)
     {
         var database = server.NewDatabase();
         await (await LedgerBackend.Postgres(database).OpenAsync(Location, new LedgerOptions(), TestRuns.Token)).DisposeAsync();
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync(TestRuns.Token);
-            await using var bump = new NpgsqlCommand("INSERT INTO batchfactory_schema (version) VALUES (99)", connection);
-            await bump.ExecuteNonQueryAsync(TestRuns.Token);
-        }
+        await ExecuteAsync(database, "INSERT INTO batchfactory_schema (version) VALUES (99)");
 
         var ex = await Assert.ThrowsAsync<LedgerException>(async () => await LedgerBackend.Postgres(database).OpenAsync(Location, new LedgerOptions(), TestRuns.Token));
 
         Assert.Contains("schema version 99", ex.Message);
         Assert.Contains("upgrade BatchFactory", ex.Message);
+    }
+
+    [Fact]
+    public async Task Open_DatabaseOfSchemaVersion1_UpgradesItKeepingEachLedgersRecordsInAppendOrder()
+    {
+        var database = server.NewDatabase();
+        await ExecuteAsync(database, SchemaVersion1 + """
+            INSERT INTO batchfactory_records (ledger, key, value) VALUES ('p/1/llm', 'b', '{"n":1}'), ('p/1/other', 'b', '"other"'), ('p/1/llm', 'a', '{"n":2}');
+            UPDATE batchfactory_records SET value = '{"n":3}', seq = nextval('batchfactory_seq') WHERE ledger = 'p/1/llm' AND key = 'b';
+            INSERT INTO batchfactory_claims (scope, key, worker, token, expires, answer) VALUES ('p/1', 'q', 'w1', nextval('batchfactory_fence'), now(), '{"a":1}');
+            """);
+
+        await using (var ledger = await LedgerBackend.Postgres(database).OpenAsync(Location, new LedgerOptions(), TestRuns.Token))
+        {
+            Assert.Equal(2, ledger.Count);
+            Assert.Equal(["""{"n":3}""", """{"n":2}""", null], (await ledger.TryGetManyAsync(["b", "a", "c"], TestRuns.Token)).Select(v => v?.ToJsonString()));
+            await ledger.AppendAsync("c", 4, TestRuns.Token);
+            Assert.Equal(["a", "b", "c"], await ledger.EnumerateAsync(TestRuns.Token).Select(r => r.Key).ToListAsync(TestRuns.Token));
+        }
+
+        await using (var other = await LedgerBackend.Postgres(database).OpenAsync(new LedgerLocation("p", "1", "other", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token))
+        {
+            Assert.Equal("other", (await other.TryGetAsync("b", TestRuns.Token))!.GetValue<string>());
+        }
+
+        Assert.Equal(2, await ScalarAsync(database, "SELECT max(version) FROM batchfactory_schema"));
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM batchfactory_claims WHERE answer IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Open_ManyWorkersAtOnceOnASchemaVersion1Database_OneUpgradesAndAllSeeTheRecords()
+    {
+        var database = server.NewDatabase();
+        await ExecuteAsync(database, SchemaVersion1 + "INSERT INTO batchfactory_records (ledger, key, value) VALUES ('p/1/llm', 'a', '1');");
+
+        var ledgers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => LedgerBackend.Postgres(database).OpenAsync(Location, new LedgerOptions(), TestRuns.Token).AsTask()));
+
+        foreach (var ledger in ledgers)
+        {
+            Assert.Equal(1, (await ledger.TryGetAsync("a", TestRuns.Token))!.GetValue<int>());
+            await ledger.DisposeAsync();
+        }
+
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM batchfactory_ledgers"));
     }
 
     [Fact]
@@ -48,5 +87,51 @@ public sealed class PostgresBackendTests(PostgresServer server)
 
         Assert.DoesNotContain(server.Password, ex.ToString(), StringComparison.Ordinal);
         Assert.Contains("Host=", ex.Message);
+    }
+
+    // The tables of schema version 1 (BatchFactory before the ledgers were numbered), as that version made them.
+    private const string SchemaVersion1 = """
+        CREATE SEQUENCE batchfactory_seq;
+        CREATE TABLE batchfactory_records (
+            ledger text NOT NULL,
+            key text NOT NULL,
+            seq bigint NOT NULL DEFAULT nextval('batchfactory_seq'),
+            value text NOT NULL,
+            PRIMARY KEY (ledger, key));
+        CREATE INDEX batchfactory_records_order ON batchfactory_records (ledger, seq);
+        CREATE SEQUENCE batchfactory_fence;
+        CREATE TABLE batchfactory_claims (
+            scope text NOT NULL,
+            key text NOT NULL,
+            worker text NOT NULL,
+            token bigint NOT NULL,
+            expires timestamptz NOT NULL,
+            answer text,
+            PRIMARY KEY (scope, key));
+        CREATE TABLE batchfactory_grants (
+            scope text NOT NULL,
+            name text NOT NULL,
+            id bigserial NOT NULL,
+            at timestamptz NOT NULL,
+            amount bigint NOT NULL,
+            PRIMARY KEY (scope, name, id));
+        CREATE TABLE batchfactory_schema (version integer NOT NULL);
+        INSERT INTO batchfactory_schema (version) VALUES (1);
+        """;
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestRuns.Token);
+    }
+
+    private static async Task<object?> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(TestRuns.Token);
     }
 }
