@@ -33,11 +33,26 @@ internal sealed partial class BatchAnswers
         _unclaimed[key] = answer;
         foreach (var (_, job) in _jobs)
         {
-            if (job != from && job.TryTake(key) is { } waiter)
+            if (job == from || job.TryTake(key) is not { } waiter)
             {
-                waiter.Answered(Claim(key) ?? answer);
+                continue;
+            }
+
+            // The key names the model it was asked of, so the answer is that request's model's, whatever lane read it
+            // (an Anthropic batch taken up by a guess is read by the lane that guessed).
+            var given = Claim(key) ?? (JsonObject)answer.DeepClone();
+            if (given.ContainsKey("model"))
+            {
+                given["model"] = waiter.Request.Model.ToString();
+            }
+
+            if (waiter.Answered(given))
+            {
                 return true;
             }
+
+            // That request had already failed or been cancelled: the answer is kept for another one, or stored.
+            _unclaimed[key] = given;
         }
 
         return false;
@@ -61,26 +76,24 @@ internal sealed partial class BatchAnswers
             return keys.All(Taken);
         }
 
-        var ledgers = new Dictionary<string, ILedger>(StringComparer.Ordinal);
-        foreach (var key in keys)
+        // Only keys the ledger lacks: one stored meanwhile (a live call of a later run, another worker) is the answer
+        // the outputs already used, with the op and entry that asked it, and stays.
+        foreach (var group in keys.Where(key => !Taken(key)).GroupBy(ModelRequest.LedgerOf, StringComparer.Ordinal))
         {
-            if (!_unclaimed.TryGetValue(key, out var answer))
+            var ledger = await open(group.Key, CancellationToken.None).ConfigureAwait(false);
+            foreach (var chunk in group.Chunk(LedgerLookups.MaxKeys))
             {
-                continue;
+                var found = await ledger.TryGetManyAsync(chunk, CancellationToken.None).ConfigureAwait(false);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    // A copy: a request may take the kept answer (and its broker change it) while this one is written.
+                    if (found[i] is null && _unclaimed.TryGetValue(chunk[i], out var answer))
+                    {
+                        await ledger.AppendAsync(chunk[i], answer.DeepClone(), CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
             }
 
-            var name = ModelRequest.LedgerOf(key);
-            if (!ledgers.TryGetValue(name, out var ledger))
-            {
-                ledgers[name] = ledger = await open(name, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            // A copy: a request may take the kept answer (and its broker change it) while this one is written.
-            await ledger.AppendAsync(key, answer.DeepClone(), CancellationToken.None).ConfigureAwait(false);
-        }
-
-        foreach (var ledger in ledgers.Values)
-        {
             await ledger.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 

@@ -209,7 +209,10 @@ internal sealed partial class BatchAnswers
 
         if (info is null)
         {
-            await _ledger!.AppendAsync(SubmissionPrefix + submissionId, new JsonObject { ["done"] = true }, CancellationToken.None).ConfigureAwait(false);
+            // Marked done with its keys kept: a batch its create made after all (late) still names it for them.
+            var done = (JsonObject)submission.DeepClone();
+            done["done"] = true;
+            await _ledger!.AppendAsync(SubmissionPrefix + submissionId, done, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 

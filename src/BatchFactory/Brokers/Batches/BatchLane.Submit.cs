@@ -16,7 +16,18 @@ internal sealed partial class BatchLane
             }
 
             await budget.ReserveAsync(file.Tokens, owner.Stopping).ConfigureAwait(false);
-            if (Unanswered(file) is not { } rest)
+            BatchFile? rest;
+            try
+            {
+                rest = Unanswered(file);
+            }
+            catch
+            {
+                budget.Release(file.Tokens);
+                throw;
+            }
+
+            if (rest is null)
             {
                 budget.Release(file.Tokens);
                 return;
@@ -94,12 +105,12 @@ internal sealed partial class BatchLane
         var answered = 0;
         foreach (var waiter in file.Waiters)
         {
-            if (!waiter.Answer.IsCompleted && owner.Claim(waiter.Request.Key) is { } answer)
+            if (!waiter.Task.IsCompleted && owner.Claim(waiter.Request.Key) is { } answer)
             {
                 waiter.Answered(answer);
             }
 
-            answered += waiter.Answer.IsCompleted ? 1 : 0;
+            answered += waiter.Task.IsCompleted ? 1 : 0;
         }
 
         if (answered == 0)
@@ -108,7 +119,7 @@ internal sealed partial class BatchLane
         }
 
         File.Delete(file.Path);
-        return answered == file.Waiters.Count ? null : Write([.. file.Waiters.Where(w => !w.Answer.IsCompleted)]);
+        return answered == file.Waiters.Count ? null : Write([.. file.Waiters.Where(w => !w.Task.IsCompleted)]);
     }
 
     // The provider refused the batch for the enqueued-token limit: lower the budget and submit each half on its own.

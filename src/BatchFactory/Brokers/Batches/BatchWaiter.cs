@@ -29,12 +29,17 @@ internal sealed class BatchWaiter(ModelRequest request) : TaskCompletionSource<J
         return Task;
     }
 
-    public void Answered(JsonObject answer)
+    /// <summary>Gives the request its answer.</summary>
+    /// <returns>Whether it took it: <see langword="false"/> when it had already failed or been cancelled.</returns>
+    public bool Answered(JsonObject answer)
     {
-        if (TrySetResult(answer))
+        if (!TrySetResult(answer))
         {
-            _cancel.Unregister();
+            return false;
         }
+
+        _cancel.Unregister();
+        return true;
     }
 
     public void Failed(Exception error)
