@@ -16,8 +16,9 @@ public sealed class BatchWaiterTests
         var answer = waiter.Answer(stop.Token);
 
         await stop.CancelAsync();
-        waiter.Answered(new JsonObject { ["text"] = "late" });
+        var took = waiter.Answered(new JsonObject { ["text"] = "late" });
 
+        Assert.False(took);
         var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
         Assert.Equal(stop.Token, cancelled.CancellationToken);
     }
@@ -29,7 +30,7 @@ public sealed class BatchWaiterTests
         using var stop = new CancellationTokenSource();
         var answer = waiter.Answer(stop.Token);
 
-        waiter.Answered(new JsonObject { ["text"] = "hello" });
+        Assert.True(waiter.Answered(new JsonObject { ["text"] = "hello" }));
         await stop.CancelAsync();
 
         Assert.Equal("hello", (string?)(await answer)["text"]);
