@@ -24,7 +24,14 @@ internal sealed partial class BatchLane
         }
         catch (Exception ex) when (!owner.Stopping.IsCancellationRequested)
         {
-            foreach (var waiter in job.TakeWaiters().Values)
+            var waiting = job.TakeWaiters();
+            if (waiting.Count == 0)
+            {
+                // No request of this run waits in it (it was taken up for the answers it holds): the summary says so.
+                owner.Report.Warn($"Batch '{job.Id}' of {job.Model} could not be collected; a later run tries again ({ex.Message}).");
+            }
+
+            foreach (var waiter in waiting.Values)
             {
                 waiter.Failed(ex);
             }

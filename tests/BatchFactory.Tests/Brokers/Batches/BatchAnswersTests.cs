@@ -154,6 +154,24 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_BatchTakenUpForItsAnswersCannotBeRead_TheSummaryWarns_AndALaterRunCollectsIt()
+    {
+        string? failing = null;
+        await RestartAsync(new TestServerOptions { BatchFailureSelector = call => call == Volatile.Read(ref failing) ? Failure.HttpStatus(403) : null });
+        await RunAsync(Topics(4), CallMode.Batch, new BatchOptions { WaitForResults = false });
+        Volatile.Write(ref failing, "GET /v1/batches/" + Assert.Single(_server.Batches).Id);
+
+        // A run asking something else takes the pending batch up for its answers, and cannot read it.
+        var other = await RunAsync(["another topic"], CallMode.Batch);
+        Volatile.Write(ref failing, null);
+        var later = await AskAsync(Topics(4), CallMode.Batch);
+
+        Assert.Contains(other.Summary.BatchWarnings, warning => warning.Contains("could not be collected", StringComparison.Ordinal));
+        Assert.Equal(4, later.Count);
+        Assert.Equal((2, 0L), (_server.BatchesCreated, _server.ChatRequests));
+    }
+
+    [Fact]
     public async Task RunAsync_ErrorLines_FollowTheFailurePolicy_AndARerunSendsOnlyThose()
     {
         await RestartAsync(new TestServerOptions { BatchFailedLineFraction = 0.2, BatchesToExpire = 0 });
