@@ -87,7 +87,7 @@ internal sealed partial class BatchLane
         {
             return await api.SubmitAsync(path, Endpoint, submission.Id, owner.Stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (UnclearFailure.Is(ex) && !owner.Stopping.IsCancellationRequested)
+        catch (Exception ex) when (UnclearFailure.Is(ex, owner.Stopping) && !owner.Stopping.IsCancellationRequested)
         {
             if (await api.FindAsync(submission.Id, submission.Keys.Count, submission.Submitted, owner.KnownBatchIds(), owner.Stopping).ConfigureAwait(false) is not { } found)
             {

@@ -180,6 +180,19 @@ public sealed class BatchCrashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_CreateTimesOutOnTheClientAfterTheBatchWasMade_ItIsFoundAndTakenUp_NotCreatedTwice()
+    {
+        var creates = 0;
+        await RestartServerAsync(new TestServerOptions { BatchFailureSelector = call => call == "POST /v1/batches" && Interlocked.Increment(ref creates) == 1 ? Failure.Slow(TimeSpan.FromSeconds(30)) : null });
+
+        var run = await RunAsync("gpt-4o-mini@openai", new ImpatientCreateProvider(_server, Key, TimeSpan.FromMilliseconds(300)), TestRuns.Token);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Echo[gpt-4o-mini]: Say topic number {i}"), Answers(run));
+        Assert.Equal((1, 1L, 5L, 0L), (creates, _server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(RunStatus.Completed, run.Summary.Status);
+    }
+
+    [Fact]
     public async Task RunAsync_CreateRefusedWith400_IsNotLookedFor_TheRequestsFail_AndARerunTakesUpTheBatch()
     {
         var creates = 0;
