@@ -11,7 +11,7 @@ internal sealed partial class BatchLane
         try
         {
             var info = await api.GetAsync(job.Id, owner.Stopping).ConfigureAwait(false);
-            await PollAsync(job, info, null).ConfigureAwait(false);
+            await PollAsync(job, info, null, []).ConfigureAwait(false);
         }
         catch (BatchNotFoundException)
         {
@@ -50,7 +50,8 @@ internal sealed partial class BatchLane
         }
     }
 
-    private async Task PollAsync(BatchJob job, BatchInfo info, string? path)
+    // handedOn gets the requests that, once the batch ended, were sent again (in another batch, or live).
+    private async Task PollAsync(BatchJob job, BatchInfo info, string? path, HashSet<BatchWaiter> handedOn)
     {
         var interval = options.FirstPollInterval;
         var first = true;
@@ -88,13 +89,13 @@ internal sealed partial class BatchLane
         if (info is { Status: "failed", ErrorCode: "token_limit_exceeded" } && path is not null && File.Exists(path))
         {
             await owner.RecordStatusAsync(job, info.Status, collected: true).ConfigureAwait(false);
-            await HalveAsync(job, path).ConfigureAwait(false);
+            await HalveAsync(job, path, handedOn).ConfigureAwait(false);
             return;
         }
 
         Release(job);
         owner.Finished(job);
-        await CollectAsync(job, info).ConfigureAwait(false);
+        await CollectAsync(job, info, handedOn).ConfigureAwait(false);
         if (path is not null)
         {
             File.Delete(path);
@@ -106,7 +107,7 @@ internal sealed partial class BatchLane
     // ledger), error lines become failures; requests of an expired or cancelled batch with no line are submitted again
     // unless answered meanwhile. Attaching ends only after both files are read, and a request that attached meanwhile
     // takes its kept answer, so a request arriving during collection finds its answer.
-    private async Task CollectAsync(BatchJob job, BatchInfo info)
+    private async Task CollectAsync(BatchJob job, BatchInfo info, HashSet<BatchWaiter> handedOn)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var kept = new List<string>();
@@ -151,6 +152,7 @@ internal sealed partial class BatchLane
         }
 
         owner.Ended(job);
+        handedOn.UnionWith(again);
         await owner.ResubmitAsync(again).ConfigureAwait(false);
 
         // Collected once every answer reached a request of this run or the ledger (without a project, answers still

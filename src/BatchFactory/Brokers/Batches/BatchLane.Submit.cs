@@ -6,6 +6,9 @@ internal sealed partial class BatchLane
     private async Task SubmitAsync(BatchFile file)
     {
         var waiters = file.Waiters;
+
+        // Requests sent again once the batch ended (in another batch, or live) are no longer this file's to fail.
+        var handedOn = new HashSet<BatchWaiter>();
         try
         {
             if (file.AllAuto && waiters.Count < options.LiveBelow)
@@ -63,11 +66,18 @@ internal sealed partial class BatchLane
                 throw;
             }
 
-            await PollAsync(job, info, file.Path).ConfigureAwait(false);
+            await PollAsync(job, info, file.Path, handedOn).ConfigureAwait(false);
         }
         catch (Exception ex) when (!owner.Stopping.IsCancellationRequested)
         {
-            foreach (var waiter in waiters)
+            var failing = waiters.Where(w => !handedOn.Contains(w) && !w.Task.IsCompleted).ToList();
+            if (failing.Count == 0)
+            {
+                // Every request was answered or sent again: only the batch's own record failed, which a later run sees.
+                owner.Report.Warn($"A batch of {Model} could not be finished; its requests were answered or sent again ({ex.Message}).");
+            }
+
+            foreach (var waiter in failing)
             {
                 waiter.Failed(ex);
             }
@@ -123,7 +133,7 @@ internal sealed partial class BatchLane
     }
 
     // The provider refused the batch for the enqueued-token limit: lower the budget and submit each half on its own.
-    private async Task HalveAsync(BatchJob job, string path)
+    private async Task HalveAsync(BatchJob job, string path, HashSet<BatchWaiter> handedOn)
     {
         budget.Lower();
         Release(job);
@@ -139,6 +149,7 @@ internal sealed partial class BatchLane
 
         var half = requests.Count / 2;
         var halves = new[] { requests[..half], requests[half..] }.Where(h => h.Count > 0).Select(Write).ToList();
+        handedOn.UnionWith(requests);
         await Task.WhenAll(halves.Select(SubmitAsync)).ConfigureAwait(false);
     }
 

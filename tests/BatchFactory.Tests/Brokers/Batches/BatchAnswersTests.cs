@@ -131,6 +131,22 @@ public sealed class BatchAnswersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ExpiredBatchsStatusCannotBeRecorded_TheRequestsSentAgainAreStillAnswered_AndTheSummaryWarns()
+    {
+        await RestartAsync(new TestServerOptions { BatchAnsweredBeforeExpiry = 0.5 });
+        using var folder = new TempFolder();
+        var backend = new FailingAppendsBackend(LedgerBackend.Jsonl, (key, record) => key.EndsWith("/status", StringComparison.Ordinal) && record["status"]?.GetValue<string>() == "expired" && record["collected"]?.GetValue<bool>() == true);
+        await using var project = ProjectFolder.Open("failing", "1", new ProjectFolderOptions { DataDirectory = folder.Path, Backend = backend });
+
+        var run = await RunAsync(Topics(10), CallMode.Batch, project: project);
+
+        // The half the expired batch did not answer went into a second batch before its status (collected) failed to be written.
+        Assert.Equal(Topics(10).Select(t => $"Echo[gpt-4o-mini]: Say {t}"), run.Entries.Select(e => e.Get<string>("answer")));
+        Assert.Equal((2, 15), (_server.BatchesCreated, _server.BatchedRequests));
+        Assert.Contains("the disk is full", Assert.Single(run.Summary.BatchWarnings));
+    }
+
+    [Fact]
     public async Task RunAsync_BatchExpiresAfterItsRequestsWereAnsweredLive_ServesThemFromTheLedger_InsteadOfSubmittingThemAgain()
     {
         var clock = new ManualTimeProvider();
