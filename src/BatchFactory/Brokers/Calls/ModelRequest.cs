@@ -21,11 +21,25 @@ internal abstract class ModelRequest(string key, ModelSpec model)
     /// <summary>The model asked.</summary>
     public ModelSpec Model { get; } = model;
 
+    /// <summary>
+    /// The answer the source is already getting for this request, which it placed ahead of the broker's call
+    /// (<see cref="ModelBroker.ParkAsync"/>): the call takes it (<see cref="TakeParked"/>) instead of asking again.
+    /// </summary>
+    public Task<JsonObject>? Parked { get; set; }
+
     /// <summary>How the op asking wants it answered when the ledger has no answer; not part of <see cref="Key"/>. Default <see cref="CallMode.Live"/>.</summary>
     public CallMode Mode { get; init; }
 
     /// <summary>The project ledger the answer under <paramref name="key"/> is kept in: <see cref="EmbeddingLedger"/> for an embedding's key, else <see cref="ChatLedger"/>.</summary>
     public static string LedgerOf(string key) => key.StartsWith(EmbeddingCall.KeyVersion + ":", StringComparison.Ordinal) ? EmbeddingLedger : ChatLedger;
+
+    /// <summary>Takes <see cref="Parked"/> (once).</summary>
+    public Task<JsonObject>? TakeParked()
+    {
+        var parked = Parked;
+        Parked = null;
+        return parked;
+    }
 
     /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
     public abstract string Describe();

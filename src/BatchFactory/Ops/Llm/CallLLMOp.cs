@@ -31,6 +31,8 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
+    private protected override ValueTask<Task?> ParkAsync(ChatCall pending, OpContext context) => ModelCall.ParkAsync(context, mode, pending);
+
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, ModelRequest.ChatLedger);
 
     protected override async ValueTask<(bool Served, ChatCall Pending)> TryServeAsync(Entry entry, OpContext context)
