@@ -31,7 +31,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     /// batch): the entry then waits holding no frame of <see cref="ProcessAsync"/>, which is called once it completes
     /// (whatever its outcome) and finds the outcome at once. Default: <see langword="null"/>, nothing to wait for.
     /// </summary>
-    private protected virtual ValueTask<Task?> ParkAsync(TPending pending, OpContext context) => new((Task?)null);
+    private protected virtual ValueTask<Task?> ParkAsync(Entry entry, TPending pending, OpContext context) => new((Task?)null);
 
     /// <summary>Called once the op has taken in all its entries (its inputs completed), while the last ones may still be processed. Default: nothing.</summary>
     private protected virtual void InputsDone(OpContext context)
@@ -93,7 +93,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
                 try
                 {
                     // What ParkAsync placed is waited for in this frame alone: the frames of ProcessAsync exist once it is there.
-                    var parked = context.Run.Stopping ? null : await ParkAsync(work.Pending, context).ConfigureAwait(false);
+                    var parked = context.Run.Stopping ? null : await ParkAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
                     if (parked is not null)
                     {
                         await parked.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -31,7 +31,19 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
-    private protected override ValueTask<Task?> ParkAsync(ChatCall pending, OpContext context) => ModelCall.ParkAsync(context, mode, pending);
+    // A request waiting for its batch is folded (kept as JSON; in the entry, its field holds null meanwhile, in place),
+    // as the entry waits, unseen, maybe for hours; ProcessAsync unfolds it before anything else.
+    private protected override async ValueTask<Task?> ParkAsync(Entry entry, ChatCall pending, OpContext context)
+    {
+        var parked = await ModelCall.ParkAsync(context, mode, pending).ConfigureAwait(false);
+        if (parked is { IsCompleted: false } && ReferenceEquals(entry.Data[requestKey], pending.Request))
+        {
+            pending.Fold();
+            entry.Data[requestKey] = null;
+        }
+
+        return parked;
+    }
 
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, ModelRequest.ChatLedger);
 
@@ -56,6 +68,11 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     protected override async Task<Entry?> ProcessAsync(Entry entry, ChatCall call, OpContext context)
     {
+        if (call.Folded)
+        {
+            entry.Data[requestKey] = call.Unfold();
+        }
+
         var (answer, passOn) = await _call.AnswerAsync(context, entry, call).ConfigureAwait(false);
         if (answer is not null)
         {
