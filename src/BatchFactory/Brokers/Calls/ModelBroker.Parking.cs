@@ -17,12 +17,13 @@ internal sealed partial class ModelBroker
     /// </summary>
     /// <returns>
     /// What to wait for before calling <see cref="AnswerAsync"/> (already complete when nothing was placed); <see langword="null"/>
-    /// when the request takes the usual way: a live request, a fallback chain, calls tracked by events or telemetry (their
-    /// start and duration stay those of the wait), or an identical request in flight.
+    /// when the request takes the usual way: a live request, a fallback chain, calls traced or metered by OpenTelemetry
+    /// (their spans time the call), or an identical request in flight. A request placed here is reported started now,
+    /// as the usual call reports it when it places it, and its call's duration runs from here.
     /// </returns>
-    public async ValueTask<Task?> ParkAsync(CallSite site, ModelRequest request, CancellationToken cancellationToken)
+    public async ValueTask<Task?> ParkAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (request.Mode == CallMode.Live || _observer.TracksCalls || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null
+        if (request.Mode == CallMode.Live || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null
             || !_inFlight.TryAdd(request.Key, InFlightCall.ParkedBy(request)))
         {
             return null;
@@ -52,6 +53,17 @@ internal sealed partial class ModelBroker
             // The call asks the source, and fails there as it would have.
         }
 
-        return request.Parked ?? Task.CompletedTask;
+        if (request.Parked is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_observer.TracksCalls)
+        {
+            request.ParkedAt = _setup.Time.GetTimestamp();
+            _observer.Started(site, idx, request);
+        }
+
+        return request.Parked;
     }
 }

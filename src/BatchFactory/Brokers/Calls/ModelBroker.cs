@@ -200,18 +200,23 @@ internal sealed partial class ModelBroker : IDisposable
 
         // A request another worker of a shared run answers is never sent from here: no CallStarted/CallFinished for it
         // (the caller reports it served), so the source says when it sends.
-        long? started = null;
-        scope.OnSending = () =>
+        // A request parked ahead of its call (ParkAsync) was reported started then.
+        var parked = request.TakeParked();
+        long? started = parked is null ? null : request.ParkedAt;
+        if (parked is null)
         {
-            started = _setup.Time.GetTimestamp();
-            _observer.Started(site, idx, request);
-        };
-        if (!_answers.SaysWhenSent)
-        {
-            scope.Sending();
+            scope.OnSending = () =>
+            {
+                started = _setup.Time.GetTimestamp();
+                _observer.Started(site, idx, request);
+            };
+            if (!_answers.SaysWhenSent)
+            {
+                scope.Sending();
+            }
         }
 
-        var answer = await (request.TakeParked() ?? _answers.AnswerAsync(request, cancellationToken)).ConfigureAwait(false);
+        var answer = await (parked ?? _answers.AnswerAsync(request, cancellationToken)).ConfigureAwait(false);
         if (started is not { } sent || answer.ContainsKey(ClaimedAnswers.ElsewhereMark))
         {
             return answer;

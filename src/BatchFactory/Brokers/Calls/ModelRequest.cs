@@ -34,6 +34,9 @@ internal abstract class ModelRequest(string key, ModelSpec model)
     /// <summary>The project ledger the answer under <paramref name="key"/> is kept in: <see cref="EmbeddingLedger"/> for an embedding's key, else <see cref="ChatLedger"/>.</summary>
     public static string LedgerOf(string key) => key.StartsWith(EmbeddingCall.KeyVersion + ":", StringComparison.Ordinal) ? EmbeddingLedger : ChatLedger;
 
+    /// <summary>When the request was placed ahead of its call, as a timestamp of the run's clock, for the call's duration.</summary>
+    public long ParkedAt { get; set; }
+
     /// <summary>Takes <see cref="Parked"/> (once).</summary>
     public Task<JsonObject>? TakeParked()
     {

@@ -35,7 +35,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     // as the entry waits, unseen, maybe for hours; ProcessAsync unfolds it before anything else.
     private protected override async ValueTask<Task?> ParkAsync(Entry entry, ChatCall pending, OpContext context)
     {
-        var parked = await ModelCall.ParkAsync(context, mode, pending).ConfigureAwait(false);
+        var parked = await ModelCall.ParkAsync(context, mode, entry, pending).ConfigureAwait(false);
         if (parked is { IsCompleted: false } && ReferenceEquals(entry.Data[requestKey], pending.Request))
         {
             pending.Fold();

@@ -22,7 +22,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
-    private protected override ValueTask<Task?> ParkAsync(Entry entry, EmbeddingCall pending, OpContext context) => ModelCall.ParkAsync(context, mode, pending);
+    private protected override ValueTask<Task?> ParkAsync(Entry entry, EmbeddingCall pending, OpContext context) => ModelCall.ParkAsync(context, mode, entry, pending);
 
     internal override async ValueTask PrepareAsync(OpContext context)
     {
