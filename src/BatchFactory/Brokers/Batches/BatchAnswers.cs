@@ -89,6 +89,11 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         return waiter.Answer(cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public bool CanPark(ModelRequest request) =>
+        request.Mode != CallMode.Live && _loaded.Value.IsCompletedSuccessfully && !_setup.Shared && Api(request.Model) is not null
+        && !(request.Mode == CallMode.Auto && PastDeadline(request.Model));
+
     /// <summary>
     /// Places a batch request before the broker asks for it (see <see cref="ModelBroker.ParkAsync"/>) when it can be placed
     /// at once, as <see cref="AnswerAsync"/> would: the op then waits for the returned task with no frame of the call.
@@ -96,8 +101,7 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     /// <returns>The waiter's task (cancelled with <paramref name="cancellationToken"/>); <see langword="null"/> when the request goes the usual way (live, a provider without a batch API, past the deadline, while the ledger of batches loads, in a shared run).</returns>
     public Task<JsonObject>? Park(ModelRequest request, CancellationToken cancellationToken)
     {
-        if (request.Mode == CallMode.Live || !_loaded.Value.IsCompletedSuccessfully || _setup.Shared || Api(request.Model) is null
-            || (request.Mode == CallMode.Auto && PastDeadline(request.Model)))
+        if (!CanPark(request))
         {
             return null;
         }

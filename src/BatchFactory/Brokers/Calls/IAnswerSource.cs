@@ -26,6 +26,9 @@ internal interface IAnswerSource
     /// </summary>
     bool SaysWhenSent => false;
 
+    /// <summary>Whether <see cref="Park"/> would place <paramref name="request"/> now (checked before the broker parks it). Default: <see langword="false"/>.</summary>
+    bool CanPark(ModelRequest request) => false;
+
     /// <summary>
     /// Places <paramref name="request"/> where it waits a long time (a provider's batch) before the broker asks for it,
     /// so that its caller can wait without the frames of the call (see <see cref="ModelBroker.ParkAsync"/>). The broker

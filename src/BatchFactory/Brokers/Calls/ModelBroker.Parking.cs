@@ -17,13 +17,14 @@ internal sealed partial class ModelBroker
     /// </summary>
     /// <returns>
     /// What to wait for before calling <see cref="AnswerAsync"/> (already complete when nothing was placed); <see langword="null"/>
-    /// when the request takes the usual way: a live request, a fallback chain, calls traced or metered by OpenTelemetry
-    /// (their spans time the call), or an identical request in flight. A request placed here is reported started now,
+    /// when the request takes the usual way: a live request, a source that does not park it now (see
+    /// <see cref="IAnswerSource.CanPark"/>), a fallback chain, calls traced or metered by OpenTelemetry (their spans time
+    /// the call), or an identical request in flight. A request placed here is reported started now,
     /// as the usual call reports it when it places it, and its call's duration runs from here.
     /// </returns>
     public async ValueTask<Task?> ParkAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (request.Mode == CallMode.Live || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null
+        if (request.Mode == CallMode.Live || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null || !_answers.CanPark(request)
             || !_inFlight.TryAdd(request.Key, InFlightCall.ParkedBy(request)))
         {
             return null;
