@@ -11,6 +11,8 @@ namespace BatchFactory.Benchmarks.Scaling;
 /// </summary>
 internal static class ScalingWorker
 {
+    private const int WarmUpRequests = 1000;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var at = Array.IndexOf(args, "--scaling-worker");
@@ -18,8 +20,9 @@ internal static class ScalingWorker
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
 
-        // The warm-up asks prompts of its own, on a project of its own, so the measured run starts with a JIT-ed worker.
-        await RunAsync(project + "-warm-" + Environment.ProcessId, postgres, models, "warm-" + Environment.ProcessId, concurrency, concurrency);
+        // The warm-up asks 1,000 prompts of its own (enough for the JIT's tiers to replace the first, unoptimised code), on a
+        // project of its own, so the measured run starts with a JIT-ed worker.
+        await RunAsync(project + "-warm-" + Environment.ProcessId, postgres, models, "warm-" + Environment.ProcessId, WarmUpRequests, concurrency);
         Console.WriteLine("ready");
         _ = Console.ReadLine();
 

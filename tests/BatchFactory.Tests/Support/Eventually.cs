@@ -24,6 +24,21 @@ internal static class Eventually
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds, e.g. a database server noticing a closed connection.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (watch.Elapsed > s_giveUpAfter)
+            {
+                Assert.Fail($"Gave up waiting until {what}.");
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Awaits <paramref name="task"/>, failing the test instead of hanging if it never completes.</summary>
     public static async Task<T> Within<T>(Task<T> task) => await task.WaitAsync(s_giveUpAfter, TestContext.Current.CancellationToken);
 

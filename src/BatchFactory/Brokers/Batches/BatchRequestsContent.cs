@@ -6,8 +6,10 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// A message batch's create body, <c>{"requests":[…]}</c>, streamed from a batch file of JSONL request lines as it is
-/// sent: the lines joined by commas, a 64 KB buffer at a time, so a batch of up to 256 MB is never held in memory. Sent
-/// without a length (chunked): the file is not read ahead to count it. Blank lines and carriage returns are left out.
+/// sent: the lines joined by commas, a 64 KB buffer at a time, so a batch of up to 256 MB is never held in memory. Blank
+/// lines and carriage returns are left out. Its length is counted by reading the file once before it is sent (a
+/// sequential read of a file just written), so it goes with a <c>Content-Length</c>, not chunked, which some gateways
+/// in front of a custom base URL refuse (411).
 /// </summary>
 internal sealed class BatchRequestsContent : HttpContent
 {
@@ -15,6 +17,7 @@ internal sealed class BatchRequestsContent : HttpContent
     private static readonly byte[] Start = "{\"requests\":["u8.ToArray();
     private static readonly byte[] End = "]}"u8.ToArray();
     private readonly string _path;
+    private long? _length;
 
     /// <summary>The body of the batch file at <paramref name="path"/>, read when it is sent.</summary>
     public BatchRequestsContent(string path)
@@ -31,51 +34,17 @@ internal sealed class BatchRequestsContent : HttpContent
     {
         await stream.WriteAsync(Start, cancellationToken).ConfigureAwait(false);
         var input = ArrayPool<byte>.Shared.Rent(BufferSize);
-        // What a read becomes: its lines' bytes, a comma where a line ended (and one due from the read before).
         var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
         try
         {
             var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (file.ConfigureAwait(false))
             {
-                bool inLine = false, commaDue = false;
+                var joiner = default(LineJoiner);
                 int read;
                 while ((read = await file.ReadAsync(input.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    var length = 0;
-                    var rest = input.AsSpan(0, read);
-                    while (!rest.IsEmpty)
-                    {
-                        var at = rest.IndexOfAny((byte)'\n', (byte)'\r');
-                        var part = at < 0 ? rest : rest[..at];
-                        if (!part.IsEmpty)
-                        {
-                            if (commaDue)
-                            {
-                                output[length++] = (byte)',';
-                                commaDue = false;
-                            }
-
-                            part.CopyTo(output.AsSpan(length));
-                            length += part.Length;
-                            inLine = true;
-                        }
-
-                        if (at < 0)
-                        {
-                            break;
-                        }
-
-                        if (rest[at] == (byte)'\n' && inLine)
-                        {
-                            commaDue = true;
-                            inLine = false;
-                        }
-
-                        rest = rest[(at + 1)..];
-                    }
-
-                    await stream.WriteAsync(output.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                    await stream.WriteAsync(output.AsMemory(0, joiner.Join(input.AsSpan(0, read), output)), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -89,9 +58,82 @@ internal sealed class BatchRequestsContent : HttpContent
     }
 
     /// <inheritdoc/>
+    /// <exception cref="IOException">The batch file cannot be read.</exception>
     protected override bool TryComputeLength(out long length)
     {
-        length = 0;
-        return false;
+        length = _length ??= Measure(_path);
+        return true;
+    }
+
+    // The body's length: the file read through the same joiner, its output counted and dropped.
+    private static long Measure(string path)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var joiner = default(LineJoiner);
+            long length = Start.Length + End.Length;
+            int read;
+            while ((read = file.Read(input, 0, BufferSize)) > 0)
+            {
+                length += joiner.Join(input.AsSpan(0, read), output);
+            }
+
+            return length;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    // Turns the file's bytes, one read at a time, into the array's: each line's bytes without carriage returns, a comma
+    // before every line with content but the first (due from where the line before ended, perhaps in an earlier read).
+    private struct LineJoiner
+    {
+        private bool _inLine;
+        private bool _commaDue;
+
+        // Writes what input becomes into output (at least input's length + 1) and returns how many bytes that is.
+        public int Join(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            var length = 0;
+            var rest = input;
+            while (!rest.IsEmpty)
+            {
+                var at = rest.IndexOfAny((byte)'\n', (byte)'\r');
+                var part = at < 0 ? rest : rest[..at];
+                if (!part.IsEmpty)
+                {
+                    if (_commaDue)
+                    {
+                        output[length++] = (byte)',';
+                        _commaDue = false;
+                    }
+
+                    part.CopyTo(output[length..]);
+                    length += part.Length;
+                    _inLine = true;
+                }
+
+                if (at < 0)
+                {
+                    break;
+                }
+
+                if (rest[at] == (byte)'\n' && _inLine)
+                {
+                    _commaDue = true;
+                    _inLine = false;
+                }
+
+                rest = rest[(at + 1)..];
+            }
+
+            return length;
+        }
     }
 }

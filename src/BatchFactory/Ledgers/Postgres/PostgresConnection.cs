@@ -13,6 +13,10 @@ internal sealed class PostgresConnection
 
     private readonly string _connectionString;
     private readonly string? _password;
+    private readonly Lock _pools = new();
+
+    // The shared pools, non-durable [0] and durable [1], and how many shares of each are out.
+    private readonly (NpgsqlDataSource Source, int Shares)?[] _shared = new (NpgsqlDataSource, int)?[2];
 
     /// <exception cref="ArgumentException">The connection string is empty or cannot be read, or names no host.</exception>
     public PostgresConnection(string connectionString)
@@ -75,6 +79,41 @@ internal sealed class PostgresConnection
         }
 
         return builder.Build();
+    }
+
+    /// <summary>
+    /// A share of this connection's pool for sessions of the given durability (see <see cref="CreateDataSource"/>), opened
+    /// with the first share and closed with the last; the caller disposes its share.
+    /// </summary>
+    public PostgresPoolShare SharePool(bool durable)
+    {
+        lock (_pools)
+        {
+            var (source, shares) = _shared[durable ? 1 : 0] ?? (CreateDataSource(durable), 0);
+            _shared[durable ? 1 : 0] = (source, shares + 1);
+            return new PostgresPoolShare(this, durable, source);
+        }
+    }
+
+    /// <summary>Takes back one share of the pool of that durability, closing the pool if it was the last.</summary>
+    internal ValueTask ReleasePoolAsync(bool durable)
+    {
+        NpgsqlDataSource? last = null;
+        lock (_pools)
+        {
+            var (source, shares) = _shared[durable ? 1 : 0]!.Value;
+            if (shares == 1)
+            {
+                last = source;
+                _shared[durable ? 1 : 0] = null;
+            }
+            else
+            {
+                _shared[durable ? 1 : 0] = (source, shares - 1);
+            }
+        }
+
+        return last?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     /// <summary><paramref name="text"/> with the password replaced by <c>***</c>, should a driver ever quote it.</summary>

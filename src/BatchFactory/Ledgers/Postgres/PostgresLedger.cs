@@ -26,6 +26,7 @@ internal sealed class PostgresLedger : ILedger
     private const int MinLookupPart = 250;
     private const int MaxLookupPart = 5000;
 
+    private readonly PostgresPoolShare _pool;
     private readonly NpgsqlDataSource _source;
     private readonly PostgresConnection _connection;
     private readonly string _name;
@@ -34,9 +35,10 @@ internal sealed class PostgresLedger : ILedger
     private long _count;
     private int _disposed;
 
-    private PostgresLedger(NpgsqlDataSource source, PostgresConnection connection, LedgerLocation location)
+    private PostgresLedger(PostgresPoolShare pool, PostgresConnection connection, LedgerLocation location)
     {
-        _source = source;
+        _pool = pool;
+        _source = pool.Source;
         _connection = connection;
         _name = Name(location);
         Location = $"{connection.Description} ledger {location}";
@@ -57,8 +59,9 @@ internal sealed class PostgresLedger : ILedger
     /// <exception cref="LedgerException">The database cannot be reached, or holds a newer schema.</exception>
     public static async Task<PostgresLedger> OpenAsync(PostgresConnection connection, LedgerLocation location, LedgerOptions options, CancellationToken cancellationToken)
     {
-        var source = connection.CreateDataSource(options.Durable);
-        var ledger = new PostgresLedger(source, connection, location);
+        var pool = connection.SharePool(options.Durable);
+        var source = pool.Source;
+        var ledger = new PostgresLedger(pool, connection, location);
         try
         {
             await PostgresSchema.EnsureAsync(source, connection, cancellationToken).ConfigureAwait(false);
@@ -70,7 +73,7 @@ internal sealed class PostgresLedger : ILedger
         }
         catch (Exception ex)
         {
-            await source.DisposeAsync().ConfigureAwait(false);
+            await pool.DisposeAsync().ConfigureAwait(false);
             if (ex is NpgsqlException or TimeoutException)
             {
                 throw connection.Failed(ledger.Location, "open the ledger", ex);
@@ -258,7 +261,7 @@ internal sealed class PostgresLedger : ILedger
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes what is pending and closes the ledger's connections. Safe to call more than once.</summary>
+    /// <summary>Writes what is pending and gives back the ledger's share of the connection pool (closed with the last ledger of its connection). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -277,7 +280,7 @@ internal sealed class PostgresLedger : ILedger
         finally
         {
             _commit.Dispose();
-            await _source.DisposeAsync().ConfigureAwait(false);
+            await _pool.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -13,17 +13,18 @@ public sealed class BatchRequestsContentTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task ReadAsString_LinesAcrossBufferBoundaries_AreTheRequestsArray_WithoutALength()
+    public async Task ReadAsString_LinesAcrossBufferBoundaries_AreTheRequestsArray_OfTheLengthItAnnounced()
     {
         // Lines of about 1.2 KB: many cross the 64 KB reads; CRLF endings and blank lines are left out.
         var lines = Enumerable.Range(0, 300).Select(i => new JsonObject { ["custom_id"] = $"id{i}", ["params"] = new JsonObject { ["text"] = new string((char)('a' + (i % 26)), 1200 + i) } }.ToJsonString()).ToList();
         var path = Path.Combine(_folder.Path, "batch.jsonl");
         await File.WriteAllTextAsync(path, "\n" + string.Join("\n", lines.Take(150)) + "\r\n\r\n" + string.Join("\n", lines.Skip(150)) + "\n", new UTF8Encoding(false), TestRuns.Token);
         using var content = new BatchRequestsContent(path);
-        Assert.Null(content.Headers.ContentLength);
+        var announced = content.Headers.ContentLength;
 
         var body = await content.ReadAsStringAsync(TestRuns.Token);
 
+        Assert.Equal(Encoding.UTF8.GetByteCount(body), announced);
         Assert.Equal("application/json", content.Headers.ContentType?.MediaType);
         var requests = JsonNode.Parse(body)!["requests"]!.AsArray();
         Assert.Equal(lines, requests.Select(r => r!.ToJsonString()));
@@ -37,5 +38,6 @@ public sealed class BatchRequestsContentTests : IDisposable
         using var content = new BatchRequestsContent(path);
 
         Assert.Equal("""{"requests":[{"custom_id":"a","params":{}}]}""", await content.ReadAsStringAsync(TestRuns.Token));
+        Assert.Equal(44, content.Headers.ContentLength);
     }
 }

@@ -67,6 +67,38 @@ public sealed class PostgresBackendTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Open_FiveLedgersOfOneBackend_ShareOneConnectionPoolThatClosesWithTheLastLedger()
+    {
+        var database = server.NewDatabase();
+        var backend = LedgerBackend.Postgres(database + ";Application Name=bf-pool-test");
+        const string Connections = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bf-pool-test'";
+        var keys = Enumerable.Range(0, 1000).Select(i => $"k{i}").ToArray();
+        var ledgers = new List<ILedger>();
+        for (var i = 0; i < 5; i++)
+        {
+            var ledger = await backend.OpenAsync(new LedgerLocation("p", "1", $"l{i}", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+            ledgers.Add(ledger);
+            await ledger.AppendAsync("k1", i, TestRuns.Token);
+            Assert.Equal(i, (await ledger.TryGetManyAsync(keys, TestRuns.Token))[1]!.GetValue<int>());
+        }
+
+        // A lookup of 1,000 keys asks in 4 parts at once: one shared pool needs about 4 connections, a pool per ledger held about 5 × 4.
+        Assert.InRange((long)(await ScalarAsync(database, Connections))!, 1L, 8L);
+
+        foreach (var ledger in ledgers.Take(4))
+        {
+            await ledger.DisposeAsync();
+        }
+
+        Assert.Equal(4, (await ledgers[4].TryGetAsync("k1", TestRuns.Token))!.GetValue<int>());
+        await ledgers[4].DisposeAsync();
+        await Eventually.TrueAsync(async () => (long)(await ScalarAsync(database, Connections))! == 0, "the last ledger's dispose closes the pool's connections");
+
+        await using var reopened = await backend.OpenAsync(new LedgerLocation("p", "1", "l2", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        Assert.Equal(2, (await reopened.TryGetAsync("k1", TestRuns.Token))!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Open_WrongPassword_ErrorNamesTheDatabaseButNeitherPassword()
     {
         var database = server.NewDatabase();
