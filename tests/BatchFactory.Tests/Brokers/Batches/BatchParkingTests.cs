@@ -56,22 +56,13 @@ public sealed class BatchParkingTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_StopWhileRequestsWaitForTheirBatch_AnswersThemAll()
     {
-        var clock = new ManualTimeProvider();
-        await _server.DisposeAsync();
-        _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromMinutes(1), TimeProvider = clock }, TestRuns.Token);
+        var clock = await RestartOnAsync(TimeSpan.FromMinutes(1));
         using var stop = new CancellationTokenSource();
-        var g = FromList(Enumerable.Range(0, 6).ToList(), outputKey: "n") | AskLLM("Say {n}", Model, "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries();
 
-        var running = g.RunAsync(Options(clock: clock, stop: stop), TestRuns.Token);
+        var running = Numbers(6).RunAsync(Options(clock: clock, stop: stop), TestRuns.Token);
         await Eventually.TrueAsync(() => _server.BatchesCreated == 1, "the batch is created");
         await stop.CancelAsync();
-        while (!running.IsCompleted)
-        {
-            await Task.Delay(5, TestRuns.Token);
-            clock.Advance(TimeSpan.FromSeconds(5));
-        }
-
-        var stopped = await running;
+        var stopped = await UntilDoneAsync(running, clock);
         Assert.Equal(6, stopped.Entries.Count);
         Assert.All(stopped.Entries, e => Assert.EndsWith(": Say " + e.Get<int>("n"), e.Get<string>("answer"), StringComparison.Ordinal));
         Assert.Equal((1, 6L), (_server.BatchesCreated, _server.BatchedRequests));
@@ -80,27 +71,44 @@ public sealed class BatchParkingTests : IAsyncLifetime
     [Fact]
     public async Task Monitor_ParkedRequests_AreReportedStartedWhenPlaced_AndTheirCallsLastTheBatchsWait()
     {
-        var clock = new ManualTimeProvider();
-        await _server.DisposeAsync();
-        _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { BatchProcessingTime = TimeSpan.FromMinutes(10), TimeProvider = clock }, TestRuns.Token);
+        var clock = await RestartOnAsync(TimeSpan.FromMinutes(10));
         using var monitor = new RunMonitor();
         var recorder = new EventRecorder();
         using var subscription = monitor.Subscribe(recorder);
-        var g = FromList(Enumerable.Range(0, 5).ToList(), outputKey: "n") | AskLLM("Say {n}", Model, "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries();
-        var running = g.RunAsync(Options(clock: clock, monitor: monitor), TestRuns.Token);
+
+        var running = Numbers(5).RunAsync(Options(clock: clock, monitor: monitor), TestRuns.Token);
         await Eventually.TrueAsync(() => _server.BatchesCreated == 1, "the batch is created");
         var startedWhilePending = recorder.Of<CallStarted>().Count;
+
+        Assert.Equal(5, (await UntilDoneAsync(running, clock)).Entries.Count);
+        Assert.Equal(5, startedWhilePending);
+        var finished = recorder.Of<CallFinished>();
+        Assert.Equal(5, finished.Count);
+        Assert.All(finished, f => Assert.True(f.Duration >= TimeSpan.FromMinutes(10), $"a call lasted {f.Duration}, not the batch's 10 minutes"));
+    }
+
+    private static Graph Numbers(int count) =>
+        FromList(Enumerable.Range(0, count).ToList(), outputKey: "n") | AskLLM("Say {n}", Model, "answer", new AskOptions { Mode = CallMode.Batch }) | OutputEntries();
+
+    // The run, its clock moved on until it ends (the batch's processing time passes, its polls come).
+    private static async Task<RunResult> UntilDoneAsync(Task<RunResult> running, ManualTimeProvider clock)
+    {
         while (!running.IsCompleted)
         {
             await Task.Delay(5, TestRuns.Token);
             clock.Advance(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(5, (await running).Entries.Count);
-        Assert.Equal(5, startedWhilePending);
-        var finished = recorder.Of<CallFinished>();
-        Assert.Equal(5, finished.Count);
-        Assert.All(finished, f => Assert.True(f.Duration >= TimeSpan.FromMinutes(10), $"a call lasted {f.Duration}, not the batch's 10 minutes"));
+        return await running;
+    }
+
+    // A server whose batches take `processing` on a manual clock, the run's clock too.
+    private async Task<ManualTimeProvider> RestartOnAsync(TimeSpan processing)
+    {
+        var clock = new ManualTimeProvider();
+        await _server.DisposeAsync();
+        _server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { BatchProcessingTime = processing, TimeProvider = clock }, TestRuns.Token);
+        return clock;
     }
 
     private async Task<List<Entry>> CallAsync(string[] topics, CallMode mode, ProjectFolder project)
