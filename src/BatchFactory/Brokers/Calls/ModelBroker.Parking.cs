@@ -24,7 +24,7 @@ internal sealed partial class ModelBroker
     /// </returns>
     public async ValueTask<Task?> ParkAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (request.Mode == CallMode.Live || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null || !_answers.CanPark(request)
+        if (request.Mode == CallMode.Live || Traced || Metered || _setup.Models.ChainOf(request.Model) is not null || !CanPark(request)
             || !_inFlight.TryAdd(request.Key, InFlightCall.ParkedBy(request)))
         {
             return null;
@@ -66,5 +66,19 @@ internal sealed partial class ModelBroker
         }
 
         return request.Parked;
+    }
+
+    // Whether the source would place the request now; one that cannot tell (its batch API fails to be made) goes the
+    // usual way, where that failure is met and handled as the call's.
+    private bool CanPark(ModelRequest request)
+    {
+        try
+        {
+            return _answers.CanPark(request);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
     }
 }
