@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --llm          LLM harness (AskLLM vs a bare client, cached rerun)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --scaling --postgres CS  1, 2 and 4 worker processes on one PostgreSQL project
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --providers    a pool of 4 servers vs one; OpenTelemetry listeners vs none
-//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API
+//   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-mode   batch mode: 100,000 requests through the files/batches API (--server-process: server in a child)
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --batch-waiting live bytes per request waiting for its batch
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --control-flow ListParallel and Repeat vs flat pipelines
 //   dotnet run -c Release --project benchmarks/BatchFactory.Benchmarks -- --explain      batchfactory ledger explain on 1,000,000 records
@@ -59,6 +59,11 @@ internal static class Program
         if (args.Contains("--batch-waiting"))
         {
             return await Batches.WaitingBytes.RunAsync(args);
+        }
+
+        if (args.Contains("--batch-server"))
+        {
+            return await Batches.BatchServer.ServeAsync();
         }
 
         if (args.Contains("--batch-mode"))

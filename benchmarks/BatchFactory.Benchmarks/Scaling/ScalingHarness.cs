@@ -56,7 +56,7 @@ internal static class ScalingHarness
         {
             foreach (var process in processes)
             {
-                await ExpectAsync(process, "ready");
+                await ChildProcess.ExpectAsync(process, "ready");
             }
 
             // The workers' warm-up requests are not counted.
@@ -71,7 +71,7 @@ internal static class ScalingHarness
             var done = new List<string[]>();
             foreach (var process in processes)
             {
-                done.Add((await ExpectAsync(process, "done")).Split(' '));
+                done.Add((await ChildProcess.ExpectAsync(process, "done")).Split(' '));
                 await process.WaitForExitAsync();
             }
 
@@ -94,36 +94,8 @@ internal static class ScalingHarness
         }
     }
 
-    private static Process Start(ScalingHarnessOptions options, OpenAICompatibleServer server, string project)
-    {
-        var self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(ScalingHarness).Assembly.Location);
-        }
-
-        foreach (var argument in new[] { "--scaling-worker", project, options.Postgres!, server.BaseUri.ToString(), options.Requests.ToString(CultureInfo.InvariantCulture), options.Concurrency.ToString(CultureInfo.InvariantCulture) })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("Could not start a worker process.");
-    }
-
-    // The worker's next line starting with `word`, skipping anything else it prints.
-    private static async Task<string> ExpectAsync(Process process, string word)
-    {
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith(word, StringComparison.Ordinal))
-            {
-                return line;
-            }
-        }
-
-        throw new InvalidOperationException($"A worker ended (exit code {process.ExitCode}) before saying '{word}'.");
-    }
+    private static Process Start(ScalingHarnessOptions options, OpenAICompatibleServer server, string project) =>
+        ChildProcess.Start(["--scaling-worker", project, options.Postgres!, server.BaseUri.ToString(), options.Requests.ToString(CultureInfo.InvariantCulture), options.Concurrency.ToString(CultureInfo.InvariantCulture)]);
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

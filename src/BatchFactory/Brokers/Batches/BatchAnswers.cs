@@ -89,6 +89,41 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
         return waiter.Answer(cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public bool CanPark(ModelRequest request) =>
+        request.Mode != CallMode.Live && _loaded.Value.IsCompletedSuccessfully && !_setup.Shared && Api(request.Model) is not null
+        && !(request.Mode == CallMode.Auto && PastDeadline(request.Model));
+
+    /// <summary>
+    /// Places a batch request before the broker asks for it (see <see cref="ModelBroker.ParkAsync"/>) when it can be placed
+    /// at once, as <see cref="AnswerAsync"/> would: the op then waits for the returned task with no frame of the call.
+    /// </summary>
+    /// <returns>The waiter's task (cancelled with <paramref name="cancellationToken"/>); <see langword="null"/> when the request goes the usual way (live, a provider without a batch API, past the deadline, while the ledger of batches loads, in a shared run).</returns>
+    public Task<JsonObject>? Park(ModelRequest request, CancellationToken cancellationToken)
+    {
+        if (!CanPark(request))
+        {
+            return null;
+        }
+
+        var waiter = new BatchWaiter(request);
+        Interlocked.Increment(ref _entering);
+        try
+        {
+            Place(waiter);
+        }
+        catch (Exception ex)
+        {
+            waiter.Failed(ex);
+        }
+        finally
+        {
+            Placed();
+        }
+
+        return waiter.Answer(cancellationToken);
+    }
+
     /// <summary>
     /// Submits every open batch file once requests stop arriving, when none arrived for <see cref="Quiet"/>: an op that
     /// sends batch requests has taken in all its entries, and the last of them may still be on their way through the

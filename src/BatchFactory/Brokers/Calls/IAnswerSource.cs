@@ -25,4 +25,15 @@ internal interface IAnswerSource
     /// because it may answer without sending (another worker's answer); otherwise every request asked counts as sent.
     /// </summary>
     bool SaysWhenSent => false;
+
+    /// <summary>Whether <see cref="Park"/> would place <paramref name="request"/> now (checked before the broker parks it). Default: <see langword="false"/>.</summary>
+    bool CanPark(ModelRequest request) => false;
+
+    /// <summary>
+    /// Places <paramref name="request"/> where it waits a long time (a provider's batch) before the broker asks for it,
+    /// so that its caller can wait without the frames of the call (see <see cref="ModelBroker.ParkAsync"/>). The broker
+    /// takes the task given here (<see cref="ModelRequest.Parked"/>) instead of calling <see cref="AnswerAsync"/>.
+    /// </summary>
+    /// <returns>The task that completes when the answer is there (or the request failed or was cancelled); <see langword="null"/> when the request is not placed (it is answered the usual way). Default: <see langword="null"/>.</returns>
+    Task<JsonObject>? Park(ModelRequest request, CancellationToken cancellationToken) => null;
 }

@@ -10,6 +10,28 @@ internal sealed class InFlightCall
 {
     private TaskCompletionSource<JsonObject>? _joined;
     private bool _closed;
+    private ModelRequest? _parkedBy;
+
+    /// <summary>
+    /// The call of a request parked ahead of the broker's call (see <see cref="ModelBroker.ParkAsync"/>): identical
+    /// requests join it as any other; the broker's call of <paramref name="request"/> itself takes it over (<see cref="TakeOver"/>).
+    /// </summary>
+    public static InFlightCall ParkedBy(ModelRequest request) => new() { _parkedBy = request };
+
+    /// <summary>Whether this is the parked call of <paramref name="request"/> (that very object), which the caller now owns; true once.</summary>
+    public bool TakeOver(ModelRequest request)
+    {
+        lock (this)
+        {
+            if (!ReferenceEquals(_parkedBy, request))
+            {
+                return false;
+            }
+
+            _parkedBy = null;
+            return true;
+        }
+    }
 
     /// <summary>
     /// What a request identical to this one waits for: the answer, which it must copy before changing; or

@@ -75,8 +75,17 @@ internal sealed partial class ModelBroker : IDisposable
     public async Task<JsonObject> AnswerAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
         var mine = new InFlightCall();
+        var placed = false;
         while (_inFlight.GetOrAdd(request.Key, mine) is var winner && winner != mine)
         {
+            if (winner.TakeOver(request))
+            {
+                // This request was parked ahead of the call (ParkAsync): its place among the calls in flight is kept,
+                // and when the source placed it, the ledger was looked up then, as below.
+                (mine, placed) = (winner, request.Parked is not null);
+                break;
+            }
+
             if (winner.Join() is { } joined)
             {
                 var shared = (JsonObject)(await joined.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone();
@@ -93,7 +102,7 @@ internal sealed partial class ModelBroker : IDisposable
         try
         {
             // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
-            if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
+            if (!placed && await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
                 mine.Answered(late.Answer);
                 return Served(site, idx, late.By, late.Answer);
@@ -182,7 +191,7 @@ internal sealed partial class ModelBroker : IDisposable
         // The clients' retries and waits report to the call's scope, wherever in the stack they happen.
         CallScope.Current = scope;
         scope.Site.Counters.Calling(scope.Request.Model, CoolDownOf(scope.Request.Model));
-        return _observer.TracksCalls ? AskTrackedAsync(scope, cancellationToken) : _answers.AnswerAsync(scope.Request, cancellationToken);
+        return _observer.TracksCalls ? AskTrackedAsync(scope, cancellationToken) : scope.Request.TakeParked() ?? _answers.AnswerAsync(scope.Request, cancellationToken);
     }
 
     private async Task<JsonObject> AskTrackedAsync(CallScope scope, CancellationToken cancellationToken)
@@ -191,18 +200,23 @@ internal sealed partial class ModelBroker : IDisposable
 
         // A request another worker of a shared run answers is never sent from here: no CallStarted/CallFinished for it
         // (the caller reports it served), so the source says when it sends.
-        long? started = null;
-        scope.OnSending = () =>
+        // A request parked ahead of its call (ParkAsync) was reported started then.
+        var parked = request.TakeParked();
+        long? started = parked is null ? null : request.ParkedAt;
+        if (parked is null)
         {
-            started = _setup.Time.GetTimestamp();
-            _observer.Started(site, idx, request);
-        };
-        if (!_answers.SaysWhenSent)
-        {
-            scope.Sending();
+            scope.OnSending = () =>
+            {
+                started = _setup.Time.GetTimestamp();
+                _observer.Started(site, idx, request);
+            };
+            if (!_answers.SaysWhenSent)
+            {
+                scope.Sending();
+            }
         }
 
-        var answer = await _answers.AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        var answer = await (parked ?? _answers.AnswerAsync(request, cancellationToken)).ConfigureAwait(false);
         if (started is not { } sent || answer.ContainsKey(ClaimedAnswers.ElsewhereMark))
         {
             return answer;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -21,11 +22,28 @@ internal abstract class ModelRequest(string key, ModelSpec model)
     /// <summary>The model asked.</summary>
     public ModelSpec Model { get; } = model;
 
+    /// <summary>
+    /// The answer the source is already getting for this request, which it placed ahead of the broker's call
+    /// (<see cref="ModelBroker.ParkAsync"/>): the call takes it (<see cref="TakeParked"/>) instead of asking again.
+    /// </summary>
+    public Task<JsonObject>? Parked { get; set; }
+
     /// <summary>How the op asking wants it answered when the ledger has no answer; not part of <see cref="Key"/>. Default <see cref="CallMode.Live"/>.</summary>
     public CallMode Mode { get; init; }
 
     /// <summary>The project ledger the answer under <paramref name="key"/> is kept in: <see cref="EmbeddingLedger"/> for an embedding's key, else <see cref="ChatLedger"/>.</summary>
     public static string LedgerOf(string key) => key.StartsWith(EmbeddingCall.KeyVersion + ":", StringComparison.Ordinal) ? EmbeddingLedger : ChatLedger;
+
+    /// <summary>When the request was placed ahead of its call, as a timestamp of the run's clock, for the call's duration.</summary>
+    public long ParkedAt { get; set; }
+
+    /// <summary>Takes <see cref="Parked"/> (once).</summary>
+    public Task<JsonObject>? TakeParked()
+    {
+        var parked = Parked;
+        Parked = null;
+        return parked;
+    }
 
     /// <summary>What is asked, for Trace logs: the request as JSON, the text to embed.</summary>
     public abstract string Describe();
@@ -40,17 +58,56 @@ internal abstract class ModelRequest(string key, ModelSpec model)
 /// <summary>A chat request, as <c>GenerateLLMRequest</c> builds it (see <see cref="ChatRequest"/>).</summary>
 internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelRequest(ChatRequest.Key(request), model)
 {
-    /// <summary>The request object: messages, model, options.</summary>
-    public JsonObject Request { get; } = request;
+    // As deep as a request may be (as deep as a writer writes by default) to be folded and read back.
+    private const int FoldDepth = 1000;
+
+    // The request object, or while it waits folded (Fold), its JSON: a small part of the size of the object.
+    private object _request = request;
+
+    /// <summary>The request object: messages, model, options. Of a folded request, a copy read from its JSON.</summary>
+    public JsonObject Request => Volatile.Read(ref _request) is JsonObject tree ? tree : Read((byte[])_request);
+
+    /// <summary>Whether the request is kept as JSON (<see cref="Fold"/>) until <see cref="Unfold"/>.</summary>
+    public bool Folded => Volatile.Read(ref _request) is byte[];
 
     /// <inheritdoc/>
     public override string Describe() => Request.ToJsonString();
 
     /// <inheritdoc/>
-    public override JsonObject Content() => (JsonObject)Request.DeepClone();
+    public override JsonObject Content() => Folded ? Request : (JsonObject)Request.DeepClone();
 
     /// <inheritdoc/>
     public override void WriteContent(Utf8JsonWriter writer) => Request.WriteTo(writer);
+
+    /// <summary>
+    /// Keeps the request as its JSON only, for a request waiting a long time (in a provider's batch) whose object nobody
+    /// else holds; <see cref="Request"/> reads it back as an equal object (the same JSON when written).
+    /// </summary>
+    public void Fold()
+    {
+        if (Volatile.Read(ref _request) is not JsonObject tree)
+        {
+            return;
+        }
+
+        var json = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { MaxDepth = FoldDepth }))
+        {
+            tree.WriteTo(writer);
+        }
+
+        Volatile.Write(ref _request, json.WrittenSpan.ToArray());
+    }
+
+    /// <summary>The request object again after <see cref="Fold"/>, kept from now on.</summary>
+    public JsonObject Unfold()
+    {
+        var tree = Request;
+        Volatile.Write(ref _request, tree);
+        return tree;
+    }
+
+    private static JsonObject Read(byte[] json) => (JsonObject)JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = FoldDepth })!;
 }
 
 /// <summary>A text to embed.</summary>

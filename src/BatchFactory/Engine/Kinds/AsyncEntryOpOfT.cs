@@ -26,6 +26,13 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
     /// <summary>Handles one entry the first stage could not serve; returns it to pass on, or <see langword="null"/> to drop it (counted as dropped).</summary>
     protected abstract Task<Entry?> ProcessAsync(Entry entry, TPending pending, OpContext context);
 
+    /// <summary>
+    /// What the entry must wait for before <see cref="ProcessAsync"/>, when that is long (a request placed in a provider's
+    /// batch): the entry then waits holding no frame of <see cref="ProcessAsync"/>, which is called once it completes
+    /// (whatever its outcome) and finds the outcome at once. Default: <see langword="null"/>, nothing to wait for.
+    /// </summary>
+    private protected virtual ValueTask<Task?> ParkAsync(Entry entry, TPending pending, OpContext context) => new((Task?)null);
+
     /// <summary>Called once the op has taken in all its entries (its inputs completed), while the last ones may still be processed. Default: nothing.</summary>
     private protected virtual void InputsDone(OpContext context)
     {
@@ -85,7 +92,14 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
                 Entry? result;
                 try
                 {
-                    result = await ProcessCountedAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
+                    // What ParkAsync placed is waited for in this frame alone: the frames of ProcessAsync exist once it is there.
+                    var parked = context.Run.Stopping ? null : await ParkAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
+                    if (parked is not null)
+                    {
+                        await parked.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    }
+
+                    result = await ProcessCountedAsync(work.Entry, work.Pending, context, parked is not null).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -144,11 +158,12 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
         return new OpBlocks([fast], [output]);
     }
 
-    // ProcessAsync with the op's error handling and drop counting; null for a dropped entry.
-    private async Task<Entry?> ProcessCountedAsync(Entry entry, TPending pending, OpContext context)
+    // ProcessAsync with the op's error handling and drop counting; null for a dropped entry. A parked entry (its
+    // request placed before the graceful stop) is processed whatever the stop.
+    private async Task<Entry?> ProcessCountedAsync(Entry entry, TPending pending, OpContext context, bool parked)
     {
         // A graceful stop takes in no new work: an entry that still needs a call stays for the next run.
-        if (context.Run.Stopping)
+        if (context.Run.Stopping && !parked)
         {
             OpContext.Stays(entry);
             context.Dropped(entry);

@@ -31,6 +31,20 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
+    // A request waiting for its batch is folded (kept as JSON; in the entry, its field holds null meanwhile, in place),
+    // as the entry waits, unseen, maybe for hours; ProcessAsync unfolds it before anything else.
+    private protected override async ValueTask<Task?> ParkAsync(Entry entry, ChatCall pending, OpContext context)
+    {
+        var parked = await ModelCall.ParkAsync(context, mode, entry, pending).ConfigureAwait(false);
+        if (parked is { IsCompleted: false } && ReferenceEquals(entry.Data[requestKey], pending.Request))
+        {
+            pending.Fold();
+            entry.Data[requestKey] = null;
+        }
+
+        return parked;
+    }
+
     internal override ValueTask PrepareAsync(OpContext context) => ModelCall.PrepareAsync(context, ModelRequest.ChatLedger);
 
     protected override async ValueTask<(bool Served, ChatCall Pending)> TryServeAsync(Entry entry, OpContext context)
@@ -54,6 +68,11 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
 
     protected override async Task<Entry?> ProcessAsync(Entry entry, ChatCall call, OpContext context)
     {
+        if (call.Folded)
+        {
+            entry.Data[requestKey] = call.Unfold();
+        }
+
         var (answer, passOn) = await _call.AnswerAsync(context, entry, call).ConfigureAwait(false);
         if (answer is not null)
         {

@@ -22,6 +22,8 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     internal override int ConcurrencyIn(RunOptions options) => ModelCall.Concurrency(Concurrency, mode, options);
 
+    private protected override ValueTask<Task?> ParkAsync(Entry entry, EmbeddingCall pending, OpContext context) => ModelCall.ParkAsync(context, mode, entry, pending);
+
     internal override async ValueTask PrepareAsync(OpContext context)
     {
         await ModelCall.CheckModelAsync(context, model).ConfigureAwait(false);

@@ -63,6 +63,14 @@ internal sealed class ModelCall(OnCallFailure onFailure, int extraAttempts)
         context.Run.Broker.TryStoredAsync(Site(context), entry.Idx, request, context.Token);
 
     /// <summary>
+    /// For an op not in <see cref="CallMode.Live"/>: places <paramref name="request"/> in its batch before
+    /// <see cref="AnswerAsync"/> (see <see cref="ModelBroker.ParkAsync"/>), so the entry waits for it without the call's
+    /// frames; <see langword="null"/> when it goes the usual way.
+    /// </summary>
+    public static ValueTask<Task?> ParkAsync(OpContext context, CallMode mode, Entry entry, ModelRequest request) =>
+        mode == CallMode.Live ? new((Task?)null) : context.Run.Broker.ParkAsync(Site(context), entry.Idx, request, context.Token);
+
+    /// <summary>
     /// The answer (<see langword="null"/> when the request failed), and whether the entry goes on: yes with an answer or
     /// with <see cref="OnCallFailure.Emit"/> (which marks the entry failed), no when it stays.
     /// </summary>

@@ -6,7 +6,7 @@ using BatchFactory.Tests.Support;
 namespace BatchFactory.Tests.Brokers.Calls;
 
 /// <summary>The run's model broker through its seam: an answer source of the test's own, as a batch API or another machine would be.</summary>
-public sealed class ModelBrokerTests : IAsyncDisposable
+public sealed partial class ModelBrokerTests : IAsyncDisposable
 {
     private const string Secret = "sk-test-0123456789abcdef";
     private static readonly ModelSpec Model = ModelSpec.Parse("m@offline");
@@ -111,18 +111,34 @@ public sealed class ModelBrokerTests : IAsyncDisposable
     {
         private readonly TaskCompletionSource<JsonObject> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _asked;
+        private int _parked;
 
         public int Asked => Volatile.Read(ref _asked);
+
+        /// <summary>Whether it places batch requests ahead of their call, as a batch does (see ModelBrokerTests.Parking).</summary>
+        public bool Parks { get; set; }
+
+        public int Parked => Volatile.Read(ref _parked);
+
+        public bool CanPark(ModelRequest request) => Parks;
+
+        public Task<JsonObject>? Park(ModelRequest request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _parked);
+            return CopyAsync(cancellationToken);
+        }
 
         public void Release(string text) => _answer.SetResult(new JsonObject { ["text"] = text, ["usage"] = new JsonObject { ["input_tokens"] = 3, ["output_tokens"] = 4 } });
 
         public void Fail(Exception exception) => _answer.SetException(exception);
 
-        public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
+        public Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _asked);
-            return (JsonObject)(await _answer.Task.WaitAsync(cancellationToken)).DeepClone();
+            return CopyAsync(cancellationToken);
         }
+
+        private async Task<JsonObject> CopyAsync(CancellationToken cancellationToken) => (JsonObject)(await _answer.Task.WaitAsync(cancellationToken)).DeepClone();
     }
 
     private sealed class Observer : ICallObserver
