@@ -28,14 +28,14 @@ internal sealed class AnthropicBatchBody : DelegatingHandler
     public static HttpClient Client() => new(new AnthropicBatchBody(new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <inheritdoc/>
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (File is { } path && request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath.EndsWith(BatchesPath, StringComparison.Ordinal) == true)
         {
             request.Content?.Dispose();
-            request.Content = new BatchRequestsContent(path);
+            request.Content = await BatchRequestsContent.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

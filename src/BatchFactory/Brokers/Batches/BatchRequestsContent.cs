@@ -7,7 +7,7 @@ namespace BatchFactory.Brokers;
 /// <summary>
 /// A message batch's create body, <c>{"requests":[…]}</c>, streamed from a batch file of JSONL request lines as it is
 /// sent: the lines joined by commas, a 64 KB buffer at a time, so a batch of up to 256 MB is never held in memory. Blank
-/// lines and carriage returns are left out. Its length is counted by reading the file once before it is sent (a
+/// lines and carriage returns are left out. Its length is counted when it is made, by reading the file once (a
 /// sequential read of a file just written), so it goes with a <c>Content-Length</c>, not chunked, which some gateways
 /// in front of a custom base URL refuse (411).
 /// </summary>
@@ -17,13 +17,29 @@ internal sealed class BatchRequestsContent : HttpContent
     private static readonly byte[] Start = "{\"requests\":["u8.ToArray();
     private static readonly byte[] End = "]}"u8.ToArray();
     private readonly string _path;
-    private long? _length;
+    private readonly long _length;
 
-    /// <summary>The body of the batch file at <paramref name="path"/>, read when it is sent.</summary>
-    public BatchRequestsContent(string path)
+    private BatchRequestsContent(string path, long length)
     {
         _path = path;
+        _length = length;
         Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    }
+
+    /// <summary>The body of the batch file at <paramref name="path"/>, measured now and read when it is sent.</summary>
+    /// <exception cref="IOException">The batch file cannot be read.</exception>
+    public static async Task<BatchRequestsContent> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        long length = Start.Length + End.Length;
+        await JoinAsync(
+            path,
+            (joined, _) =>
+            {
+                length += joined.Length;
+                return ValueTask.CompletedTask;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new BatchRequestsContent(path, length);
     }
 
     /// <inheritdoc/>
@@ -33,55 +49,34 @@ internal sealed class BatchRequestsContent : HttpContent
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         await stream.WriteAsync(Start, cancellationToken).ConfigureAwait(false);
+        await JoinAsync(_path, stream.WriteAsync, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(End, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _length;
+        return true;
+    }
+
+    // Reads the file at path 64 KB at a time and hands what each read becomes (see LineJoiner) to write.
+    private static async Task JoinAsync(string path, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
         var input = ArrayPool<byte>.Shared.Rent(BufferSize);
         var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
         try
         {
-            var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
             await using (file.ConfigureAwait(false))
             {
                 var joiner = default(LineJoiner);
                 int read;
                 while ((read = await file.ReadAsync(input.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    await stream.WriteAsync(output.AsMemory(0, joiner.Join(input.AsSpan(0, read), output)), cancellationToken).ConfigureAwait(false);
+                    await write(output.AsMemory(0, joiner.Join(input.AsSpan(0, read), output)), cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
-        }
-
-        await stream.WriteAsync(End, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="IOException">The batch file cannot be read.</exception>
-    protected override bool TryComputeLength(out long length)
-    {
-        length = _length ??= Measure(_path);
-        return true;
-    }
-
-    // The body's length: the file read through the same joiner, its output counted and dropped.
-    private static long Measure(string path)
-    {
-        var input = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var output = ArrayPool<byte>.Shared.Rent(BufferSize + 1);
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var joiner = default(LineJoiner);
-            long length = Start.Length + End.Length;
-            int read;
-            while ((read = file.Read(input, 0, BufferSize)) > 0)
-            {
-                length += joiner.Join(input.AsSpan(0, read), output);
-            }
-
-            return length;
         }
         finally
         {

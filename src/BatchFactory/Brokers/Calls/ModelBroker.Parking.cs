@@ -46,7 +46,10 @@ internal sealed partial class ModelBroker
         site.Counters.Calling(request.Model, CoolDownOf(request.Model));
         try
         {
-            // Kept on the request, for the call to take instead of asking the source again.
+            // Kept on the request, for the call to take instead of asking the source again. Placed in the request's
+            // scope, as the usual call places it: what the source starts from here (a live call of a small Auto
+            // batch) counts its retries and waits for this op.
+            CallScope.Current = new CallScope(site, idx, request);
             request.Parked = _answers.Park(request, cancellationToken);
         }
         catch (Exception)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -65,16 +66,27 @@ internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelReque
     private object _request = request;
 
     /// <summary>The request object: messages, model, options. Of a folded request, a copy read from its JSON.</summary>
-    public JsonObject Request => Volatile.Read(ref _request) is JsonObject tree ? tree : Read((byte[])_request);
+    public JsonObject Request => Volatile.Read(ref _request) switch
+    {
+        JsonObject tree => tree,
+        var json => Read((byte[])json),
+    };
 
     /// <summary>Whether the request is kept as JSON (<see cref="Fold"/>) until <see cref="Unfold"/>.</summary>
     public bool Folded => Volatile.Read(ref _request) is byte[];
+
+    /// <summary>The bytes the folded request's JSON takes; 0 when it is not folded.</summary>
+    public int FoldedSize => Volatile.Read(ref _request) is byte[] json ? json.Length : 0;
 
     /// <inheritdoc/>
     public override string Describe() => Request.ToJsonString();
 
     /// <inheritdoc/>
-    public override JsonObject Content() => Folded ? Request : (JsonObject)Request.DeepClone();
+    public override JsonObject Content() => Volatile.Read(ref _request) switch
+    {
+        JsonObject tree => (JsonObject)tree.DeepClone(),
+        var json => Read((byte[])json),
+    };
 
     /// <inheritdoc/>
     public override void WriteContent(Utf8JsonWriter writer) => Request.WriteTo(writer);
@@ -91,7 +103,9 @@ internal sealed class ChatCall(JsonObject request, ModelSpec model) : ModelReque
         }
 
         var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { MaxDepth = FoldDepth }))
+        // Characters are kept as they are, not escaped (a non-ASCII one would take 6 bytes, 3 times its size in the
+        // object): the JSON is only read back here, never sent or shown.
+        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { MaxDepth = FoldDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             tree.WriteTo(writer);
         }

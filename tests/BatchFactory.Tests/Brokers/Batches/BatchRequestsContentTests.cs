@@ -19,7 +19,7 @@ public sealed class BatchRequestsContentTests : IDisposable
         var lines = Enumerable.Range(0, 300).Select(i => new JsonObject { ["custom_id"] = $"id{i}", ["params"] = new JsonObject { ["text"] = new string((char)('a' + (i % 26)), 1200 + i) } }.ToJsonString()).ToList();
         var path = Path.Combine(_folder.Path, "batch.jsonl");
         await File.WriteAllTextAsync(path, "\n" + string.Join("\n", lines.Take(150)) + "\r\n\r\n" + string.Join("\n", lines.Skip(150)) + "\n", new UTF8Encoding(false), TestRuns.Token);
-        using var content = new BatchRequestsContent(path);
+        using var content = await BatchRequestsContent.OpenAsync(path, TestRuns.Token);
         var announced = content.Headers.ContentLength;
 
         var body = await content.ReadAsStringAsync(TestRuns.Token);
@@ -35,7 +35,7 @@ public sealed class BatchRequestsContentTests : IDisposable
     {
         var path = Path.Combine(_folder.Path, "one.jsonl");
         await File.WriteAllTextAsync(path, """{"custom_id":"a","params":{}}""", TestRuns.Token);
-        using var content = new BatchRequestsContent(path);
+        using var content = await BatchRequestsContent.OpenAsync(path, TestRuns.Token);
 
         Assert.Equal("""{"requests":[{"custom_id":"a","params":{}}]}""", await content.ReadAsStringAsync(TestRuns.Token));
         Assert.Equal(44, content.Headers.ContentLength);

@@ -29,6 +29,20 @@ public sealed class ChatCallTests
         Assert.Equal(written, Written(call));
     }
 
+    [Fact]
+    public void Fold_TextOutsideAscii_TakesItsUtf8SizeNotSixBytesACharacter_AndWritesTheSameJson()
+    {
+        var text = string.Concat(Enumerable.Repeat("Переведи этот текст. 翻译这段文字。 ", 300));
+        var request = ChatRequest.Create("gpt-4o-mini@openai", new JsonArray { ChatRequest.Message("user", text) }, null, 0);
+        var call = new ChatCall(request, ModelSpec.Parse("gpt-4o-mini@openai"));
+        var written = Written(call);
+
+        call.Fold();
+
+        Assert.InRange(call.FoldedSize, Encoding.UTF8.GetByteCount(text), Encoding.UTF8.GetByteCount(text) + 200);
+        Assert.Equal(written, Written(call));
+    }
+
     private static string Written(ChatCall call)
     {
         using var stream = new MemoryStream();
