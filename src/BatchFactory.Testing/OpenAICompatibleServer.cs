@@ -219,6 +219,10 @@ public sealed class OpenAICompatibleServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // No minimum data rates: a test server has no slow clients to shed, and tracking the rate costs every read and write.
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
             kestrel.Listen(IPAddress.Loopback, port);
         });
         WebApplication app = builder.Build();

@@ -20,17 +20,12 @@ internal static class ChatResponseWriter
         HttpResponse response, ChatRequest request, string reply, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var answer = Of(request, reply, now);
-        var body = new ArrayBufferWriter<byte>(768 + (reply.Length * 2));
         if (!request.Stream)
         {
-            using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
-            {
-                WriteCompletion(writer, answer);
-            }
-
-            return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+            return JsonOutput.SendAsync(response, "application/json", answer, static (writer, answer) => WriteCompletion(writer, answer), cancellationToken);
         }
 
+        var body = new ArrayBufferWriter<byte>(768 + (reply.Length * 2));
         using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
         {
             WriteEvent(body, writer, answer, ChunkPart.Content);

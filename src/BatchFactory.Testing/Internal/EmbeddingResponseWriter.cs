@@ -13,14 +13,7 @@ internal static class EmbeddingResponseWriter
 {
     public static Task WriteAsync(HttpResponse response, EmbeddingRequest request, CancellationToken cancellationToken)
     {
-        int perVector = request.Base64 ? (request.Dimensions * 16 / 3) + 64 : (request.Dimensions * 16) + 64;
-        var body = new ArrayBufferWriter<byte>(256 + (request.Inputs.Length * perVector));
-        using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
-        {
-            Write(writer, request);
-        }
-
-        return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+        return JsonOutput.SendAsync(response, "application/json", request, static (writer, request) => Write(writer, request), cancellationToken);
     }
 
     /// <summary>Writes the answer's body, e.g. into a batch output line.</summary>

@@ -10,13 +10,7 @@ internal static class MessagesResponseWriter
 {
     public static Task WriteAsync(HttpResponse response, ChatRequestInfo request, string reply, CancellationToken cancellationToken)
     {
-        var body = new ArrayBufferWriter<byte>(256 + (reply.Length * 2));
-        using (Utf8JsonWriter writer = JsonOutput.CreateWriter(body))
-        {
-            WriteMessage(writer, request, reply);
-        }
-
-        return JsonOutput.SendAsync(response, body, "application/json", cancellationToken);
+        return JsonOutput.SendAsync(response, "application/json", (request, reply), static (writer, answer) => WriteMessage(writer, answer.request, answer.reply), cancellationToken);
     }
 
     /// <summary>A message object: the answer to <paramref name="request"/>, with its usage in words.</summary>

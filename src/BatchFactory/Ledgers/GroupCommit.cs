@@ -5,7 +5,8 @@ namespace BatchFactory.Ledgers;
 /// way becomes the leader and writes everything pending as one batch, on its own thread; callers who arrive meanwhile
 /// join the next batch and just wait for it (the leader needs no task to wait on), which a background writer takes over until nothing is pending. So
 /// concurrent appends share one write, one transaction or one fsync, and a lone caller pays for exactly one, without
-/// any thread hop. A caller's append completes once the batch holding its item is written.
+/// any thread hop. A caller's append completes once the batch holding its item is written; the callers who waited for
+/// a batch go on together in one work item of the thread pool.
 /// </summary>
 /// <remarks>After a batch fails, the group commit is faulted: that batch's callers and every later one get the error.</remarks>
 internal sealed class GroupCommit<T> : IDisposable
@@ -42,7 +43,7 @@ internal sealed class GroupCommit<T> : IDisposable
             ticket = ++_enqueued;
             if (_writing)
             {
-                written = _pendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                written = _pendingWritten ??= new TaskCompletionSource();
             }
 
             _writing = true;
@@ -172,7 +173,7 @@ internal sealed class GroupCommit<T> : IDisposable
         {
             batch.Clear();
             _spare = batch;
-            written?.TrySetException(_describeFault(earlier));
+            Complete(written, _describeFault(earlier));
             return;
         }
 
@@ -180,17 +181,42 @@ internal sealed class GroupCommit<T> : IDisposable
         {
             await _writeBatch(batch).ConfigureAwait(false);
             Volatile.Write(ref _written, upTo);
-            written?.TrySetResult();
+            Complete(written, null);
         }
         catch (Exception ex)
         {
             Volatile.Write(ref _fault, ex);
-            written?.TrySetException(_describeFault(ex));
+            Complete(written, _describeFault(ex));
         }
         finally
         {
             batch.Clear();
             _spare = batch;
         }
+    }
+
+    // The batch's waiting callers go on in one work item of the thread pool, one after another: not on the writer's
+    // thread (which holds the turn, and whose own caller goes on next), and not one work item each (a hop per caller).
+    private static void Complete(TaskCompletionSource? written, Exception? fault)
+    {
+        if (written is null)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                if (state.fault is null)
+                {
+                    state.written.TrySetResult();
+                }
+                else
+                {
+                    state.written.TrySetException(state.fault);
+                }
+            },
+            (written, fault),
+            preferLocal: true);
     }
 }

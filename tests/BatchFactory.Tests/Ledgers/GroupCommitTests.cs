@@ -59,4 +59,34 @@ public sealed class GroupCommitTests
         Assert.Equal([0], batches[0]);
         Assert.Equal(Enumerable.Range(1, 1999), batches[1]);
     }
+
+    [Fact]
+    public async Task AddAsync_TheBatchFails_EveryCallerWaitingForItGetsTheDescribedError()
+    {
+        var release = new TaskCompletionSource();
+        var batches = 0;
+        var commit = new GroupCommit<int>(
+            async batch =>
+            {
+                if (Interlocked.Increment(ref batches) == 1)
+                {
+                    await release.Task;
+                    return;
+                }
+
+                throw new IOException("disk full");
+            },
+            ex => new InvalidOperationException("described: " + ex.Message, ex));
+
+        var first = commit.AddAsync(0, TestContext.Current.CancellationToken);
+        var waiting = Enumerable.Range(1, 50).Select(i => commit.AddAsync(i, TestContext.Current.CancellationToken).AsTask()).ToList();
+        release.SetResult();
+        await first;
+
+        foreach (var caller in waiting)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => caller);
+            Assert.Equal("described: disk full", error.Message);
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using Azure.AI.OpenAI;
 using Microsoft.Extensions.AI;
 
@@ -103,7 +102,7 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers
         var options = _version is { } version ? new AzureOpenAIClientOptions(version) : new AzureOpenAIClientOptions();
         if (!retries)
         {
-            options.RetryPolicy = new ClientRetryPolicy(0);
+            options.RetryPolicy = Brokers.NoSdkRetries.Instance;
         }
 
         return new AzureOpenAIClient(endpoint, new ApiKeyCredential(key), options);

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -98,7 +97,7 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
 
     private OpenAIClient Client(string model, TimeSpan? networkTimeout = null, bool retries = false)
     {
-        var options = retries ? new OpenAIClientOptions() : new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(0) };
+        var options = retries ? new OpenAIClientOptions() : new OpenAIClientOptions { RetryPolicy = Brokers.NoSdkRetries.Instance };
         if (networkTimeout is { } timeout)
         {
             options.NetworkTimeout = timeout;

@@ -39,7 +39,7 @@ public sealed class RetryingChatClient : DelegatingChatClient
         return _pipeline.ExecuteAsync(
             static (state, token) => new ValueTask<ChatResponse>(state.InnerClient.GetResponseAsync(state.messages, state.options, token)),
             (InnerClient, messages, options),
-            cancellationToken).AsTask();
+            cancellationToken);
     }
 
     /// <summary>Streams the call, retrying transient failures that happen before the first update.</summary>

@@ -40,6 +40,6 @@ public sealed class RetryingEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         return _pipeline.ExecuteAsync(
             static (state, token) => new ValueTask<GeneratedEmbeddings<Embedding<float>>>(state.InnerGenerator.GenerateAsync(state.values, state.options, token)),
             (InnerGenerator, values, options),
-            cancellationToken).AsTask();
+            cancellationToken);
     }
 }

@@ -137,8 +137,10 @@ public sealed class CircuitBreakingChatClientTests
         Assert.Equal(2, _inner.Calls);
     }
 
-    [Fact]
-    public async Task GetResponseAsync_WhenItOpens_CallsWaitingInsideFailWithProviderUnavailable()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetResponseAsync_WhenItOpens_CallsWaitingInsideFailWithProviderUnavailable(bool callerTokenCanBeCancelled)
     {
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _inner.OnGetResponse = async (n, _, _, token) =>
@@ -152,13 +154,48 @@ public sealed class CircuitBreakingChatClientTests
             throw ProviderErrors.Status(403);
         };
         using var client = new CircuitBreakingChatClient(_inner, "m@openai");
-        var blocked = client.GetResponseAsync("slow", cancellationToken: Token);
+        var blocked = client.GetResponseAsync("slow", cancellationToken: callerTokenCanBeCancelled ? Token : CancellationToken.None);
         await Eventually.Within(waiting.Task);
 
         await Assert.ThrowsAsync<ProviderUnavailableException>(() => client.GetResponseAsync("refused", cancellationToken: Token));
 
         var error = await Assert.ThrowsAsync<ProviderUnavailableException>(() => Eventually.Within(blocked));
         Assert.Equal(403, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_CallersWithDifferentTokens_EachCallIsCancelledOnlyByItsOwn()
+    {
+        var started = 0;
+        var allWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _inner.OnGetResponse = async (_, _, _, token) =>
+        {
+            if (Interlocked.Increment(ref started) == 3)
+            {
+                allWaiting.SetResult();
+            }
+
+            await release.Task.WaitAsync(token);
+            return FakeChatClient.Reply();
+        };
+        using var client = new CircuitBreakingChatClient(_inner, "m@openai");
+        using var first = new CancellationTokenSource();
+        using var second = new CancellationTokenSource();
+        using var third = new CancellationTokenSource();
+        var firstCall = client.GetResponseAsync("first", cancellationToken: first.Token);
+        var secondCall = client.GetResponseAsync("second", cancellationToken: second.Token);
+        var thirdCall = client.GetResponseAsync("third", cancellationToken: third.Token);
+        await Eventually.Within(allWaiting.Task);
+
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Eventually.Within(firstCall));
+        await second.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Eventually.Within(secondCall));
+        release.SetResult();
+
+        Assert.Equal("ok", (await Eventually.Within(thirdCall)).Text);
+        Assert.False(client.IsOpen);
     }
 
     [Fact]
