@@ -5,8 +5,7 @@ namespace BatchFactory.Ledgers;
 /// way becomes the leader and writes everything pending as one batch, on its own thread; callers who arrive meanwhile
 /// join the next batch and just wait for it (the leader needs no task to wait on), which a background writer takes over until nothing is pending. So
 /// concurrent appends share one write, one transaction or one fsync, and a lone caller pays for exactly one, without
-/// any thread hop. A caller's append completes once the batch holding its item is written; the callers who waited for
-/// a batch go on together in one work item of the thread pool.
+/// any thread hop. A caller's append completes once the batch holding its item is written.
 /// </summary>
 /// <remarks>After a batch fails, the group commit is faulted: that batch's callers and every later one get the error.</remarks>
 internal sealed class GroupCommit<T> : IDisposable
@@ -43,7 +42,7 @@ internal sealed class GroupCommit<T> : IDisposable
             ticket = ++_enqueued;
             if (_writing)
             {
-                written = _pendingWritten ??= new TaskCompletionSource();
+                written = _pendingWritten ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             _writing = true;
@@ -173,7 +172,7 @@ internal sealed class GroupCommit<T> : IDisposable
         {
             batch.Clear();
             _spare = batch;
-            Complete(written, _describeFault(earlier));
+            written?.TrySetException(_describeFault(earlier));
             return;
         }
 
@@ -181,42 +180,17 @@ internal sealed class GroupCommit<T> : IDisposable
         {
             await _writeBatch(batch).ConfigureAwait(false);
             Volatile.Write(ref _written, upTo);
-            Complete(written, null);
+            written?.TrySetResult();
         }
         catch (Exception ex)
         {
             Volatile.Write(ref _fault, ex);
-            Complete(written, _describeFault(ex));
+            written?.TrySetException(_describeFault(ex));
         }
         finally
         {
             batch.Clear();
             _spare = batch;
         }
-    }
-
-    // The batch's waiting callers go on in one work item of the thread pool, one after another: not on the writer's
-    // thread (which holds the turn, and whose own caller goes on next), and not one work item each (a hop per caller).
-    private static void Complete(TaskCompletionSource? written, Exception? fault)
-    {
-        if (written is null)
-        {
-            return;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static state =>
-            {
-                if (state.fault is null)
-                {
-                    state.written.TrySetResult();
-                }
-                else
-                {
-                    state.written.TrySetException(state.fault);
-                }
-            },
-            (written, fault),
-            preferLocal: true);
     }
 }

@@ -20,7 +20,6 @@ internal sealed class CircuitBreaker : IDisposable
     private int _inARow;
     private int _failed;
     private ProviderUnavailableException? _open;
-    private SharedLink? _shared;
 
     /// <param name="model">What the breaker guards, <c>model@provider</c>, named in its exception.</param>
     /// <param name="options">When to open; checked here.</param>
@@ -64,39 +63,8 @@ internal sealed class CircuitBreaker : IDisposable
         return result;
     }
 
-    /// <summary>
-    /// A token cancelled by <paramref name="cancellationToken"/> and when the breaker opens; dispose it after the call.
-    /// Linking costs two registrations that every call in flight contends for, so it is done once where it can be: a
-    /// caller token that cannot be cancelled needs only the breaker's own, and the first cancellable caller token (in a
-    /// run, the run's, which every call carries) gets one linked token that lives as long as the breaker. Any other
-    /// caller token is linked for the call.
-    /// </summary>
-    public LinkedToken Link(CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return new LinkedToken(_opened.Token, null);
-        }
-
-        var shared = Volatile.Read(ref _shared);
-        if (shared is null)
-        {
-            var made = new SharedLink(cancellationToken, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _opened.Token));
-            shared = Interlocked.CompareExchange(ref _shared, made, null) ?? made;
-            if (shared != made)
-            {
-                made.Source.Dispose();
-            }
-        }
-
-        if (shared.Caller == cancellationToken)
-        {
-            return new LinkedToken(shared.Source.Token, null);
-        }
-
-        var own = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _opened.Token);
-        return new LinkedToken(own.Token, own);
-    }
+    /// <summary>A token cancelled by <paramref name="cancellationToken"/> and when the breaker opens; dispose it after the call.</summary>
+    public CancellationTokenSource Link(CancellationToken cancellationToken) => CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _opened.Token);
 
     /// <summary>Throws when the breaker is open.</summary>
     /// <exception cref="ProviderUnavailableException">The breaker is open.</exception>
@@ -181,11 +149,7 @@ internal sealed class CircuitBreaker : IDisposable
         return open is null ? null : Copy(open, refused: false);
     }
 
-    public void Dispose()
-    {
-        Volatile.Read(ref _shared)?.Source.Dispose();
-        _opened.Dispose();
-    }
+    public void Dispose() => _opened.Dispose();
 
     private void Record(bool failed)
     {
@@ -250,14 +214,4 @@ internal sealed class CircuitBreaker : IDisposable
 
     private static ProviderUnavailableException Copy(ProviderUnavailableException open, bool refused) =>
         new(open.Model, open.Reason, open.StatusCode, open.FailedCalls, open.Message, open.InnerException) { Refused = refused };
-
-    /// <summary>A call's token from <see cref="Link"/>; disposing releases the linked source made for the call, if any.</summary>
-    internal readonly struct LinkedToken(CancellationToken token, CancellationTokenSource? owned) : IDisposable
-    {
-        public CancellationToken Token => token;
-
-        public void Dispose() => owned?.Dispose();
-    }
-
-    private sealed record SharedLink(CancellationToken Caller, CancellationTokenSource Source);
 }

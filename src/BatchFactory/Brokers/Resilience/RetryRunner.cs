@@ -20,6 +20,8 @@ internal sealed class RetryRunner(ResiliencePipeline pipeline, CoolDown coolDown
 
     public async Task<TResult> ExecuteAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> attempt, TState state, CancellationToken cancellationToken)
     {
+        // A call already cancelled is not made (as the pipeline would not make it).
+        cancellationToken.ThrowIfCancellationRequested();
         ExceptionDispatchInfo first;
         try
         {
