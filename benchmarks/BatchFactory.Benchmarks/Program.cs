@@ -61,6 +61,11 @@ internal static class Program
             return await Batches.WaitingBytes.RunAsync(args);
         }
 
+        if (args.Contains("--pool-servers"))
+        {
+            return await PoolServers.ServeAsync(args);
+        }
+
         if (args.Contains("--batch-server"))
         {
             return await Batches.BatchServer.ServeAsync();

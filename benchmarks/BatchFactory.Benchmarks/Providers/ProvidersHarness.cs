@@ -22,33 +22,22 @@ internal static class ProvidersHarness
 
     public static async Task<int> RunAsync(ProvidersHarnessOptions options)
     {
-        var latency = new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs) };
-        var servers = new List<OpenAICompatibleServer>();
         var folder = Path.Combine(Path.GetTempPath(), $"batchfactory-providers-bench-{Environment.ProcessId}");
         try
         {
-            for (var i = 0; i < Servers; i++)
-            {
-                servers.Add(await OpenAICompatibleServer.StartAsync(latency));
-            }
-
+            await using var servers = await PoolServers.StartAsync(Servers, options.LatencyMs, options.ServersInProcess);
             var models = ModelProviders.Default
-                .With("single", new ProviderSettings { Kind = "openai-compatible", BaseUrl = servers[0].BaseUri.ToString() })
-                .With("pool", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [.. servers.Select(s => s.BaseUri.ToString())], MaxConcurrencyPerEndpoint = PerServer });
+                .With("single", new ProviderSettings { Kind = "openai-compatible", BaseUrl = servers.BaseUris[0].ToString() })
+                .With("pool", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [.. servers.BaseUris.Select(u => u.ToString())], MaxConcurrencyPerEndpoint = PerServer });
             await using var project = ProjectFolder.Open("providers-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
             var bench = new Bench(servers, models, project);
-            Console.WriteLine($"Providers harness: {Servers} loopback servers, latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh. GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && !concurrent ? "not concurrent" : "concurrent")} (DOTNET_gcServer=1 for server GC).");
+            Console.WriteLine($"Providers harness: {Servers} loopback servers ({(servers.InChild ? "in a child process; --servers in-process for this one" : "in this process")}), latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh. GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && !concurrent ? "not concurrent" : "concurrent")} (DOTNET_gcServer=1 for server GC).");
 
             var ok = await PoolAsync(bench, options) & await TelemetryAsync(bench, options);
             return ok ? 0 : 1;
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
-
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
@@ -87,7 +76,7 @@ internal static class ProvidersHarness
             }
 
             var ratio = p.Rate / (Servers * s.Rate);
-            Console.WriteLine($"  round {round + 1}: single {s.Rate:N0}/s (CPU {s.CpuMicroseconds:F0} µs/call, GC pauses {s.GcPause:P0}), pool {p.Rate:N0}/s (CPU {p.CpuMicroseconds:F0} µs/call, GC pauses {p.GcPause:P0}, {p.AllocatedPerCall / 1024:F0} KB allocated per call, per server {string.Join(" / ", p.PerServer.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), bare loop {bare:N0}/s; pool / (4 × single) {ratio:F2}, pool / bare {p.Rate / bare:F2}");
+            Console.WriteLine($"  round {round + 1}: single {s.Rate:N0}/s ({Cpu(s)}, GC pauses {s.GcPause:P0}, collections {s.Collections}), pool {p.Rate:N0}/s ({Cpu(p)}, GC pauses {p.GcPause:P0}, collections {p.Collections}, {p.AllocatedPerCall / 1024:F0} KB allocated per call, per server {string.Join(" / ", p.PerServer.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}), bare loop {bare:N0}/s; pool / (4 × single) {ratio:F2}, pool / bare {p.Rate / bare:F2}");
             ok &= Check("single", s, single) & Check("pool", p, pool);
             rows.Add((s, p, bare));
         }
@@ -135,7 +124,7 @@ internal static class ProvidersHarness
                 off = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
             }
 
-            Console.WriteLine($"  round {round + 1}: without {off.Rate:N0}/s (CPU {off.CpuMicroseconds:F0} µs/call), with {on.Rate:N0}/s (CPU {on.CpuMicroseconds:F0} µs/call; {spans:N0} spans, {measurements:N0} measurements), with / without {on.Rate / off.Rate:F3}");
+            Console.WriteLine($"  round {round + 1}: without {off.Rate:N0}/s ({Cpu(off)}), with {on.Rate:N0}/s ({Cpu(on)}; {spans:N0} spans, {measurements:N0} measurements), with / without {on.Rate / off.Rate:F3}");
             ok &= Check("without listeners", off, requests) & Check("with listeners", on, requests);
             if (spans < requests + 1 || measurements < requests)
             {
@@ -174,43 +163,47 @@ internal static class ProvidersHarness
         return false;
     }
 
+    private static string Cpu(Result result) =>
+        result.ServerCpuMicroseconds > 0 ? $"CPU {result.CpuMicroseconds:F0} µs/call, servers {result.ServerCpuMicroseconds:F0}" : $"CPU {result.CpuMicroseconds:F0} µs/call";
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    // GcPause: the share of the run's wall time spent in GC pauses; AllocatedPerCall: bytes allocated per request
-    // (client, servers and library together).
-    private sealed record Result(double Rate, int Count, double CpuMicroseconds, long[] PerServer, double GcPause, double AllocatedPerCall);
+    // CpuMicroseconds, GcPause, AllocatedPerCall: this process's CPU per request, share of the run's wall time in GC
+    // pauses, garbage collections of generations 0/1/2 during the run, and bytes allocated per request (the client and library; the servers too when they run in this process).
+    // ServerCpuMicroseconds: the servers' child process's CPU per request (0 when they run in this process).
+    private sealed record Result(double Rate, int Count, double CpuMicroseconds, double ServerCpuMicroseconds, long[] PerServer, double GcPause, string Collections, double AllocatedPerCall);
 
     // Runs AskLLM over distinct prompts (a new prefix per run, so the ledger never answers) and counts what each server saw.
-    private sealed class Bench(List<OpenAICompatibleServer> servers, ModelProviders models, ProjectFolder project)
+    private sealed class Bench(PoolServers servers, ModelProviders models, ProjectFolder project)
     {
         private int _run;
 
         public async Task<Result> RunAsync(string model, int requests, int concurrency)
         {
-            foreach (var server in servers)
-            {
-                server.Reset();
-            }
-
+            await servers.ResetAsync();
             var run = ++_run;
             var graph = FromList(Enumerable.Range(0, requests), outputKey: "n")
                 | AskLLM($"run {run} q {{n}}", model, "answer", new AskOptions { Concurrency = concurrency })
                 | ToList("answer");
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var serverCpu = servers.ChildCpu;
             var paused = GC.GetTotalPauseDuration();
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var clock = Stopwatch.StartNew();
             var result = await graph.RunAsync(new RunOptions { Project = project, Models = models });
             var seconds = clock.Elapsed.TotalSeconds;
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            var serverCpuMs = (servers.ChildCpu - serverCpu).TotalMilliseconds;
             var gcPause = (GC.GetTotalPauseDuration() - paused).TotalSeconds / seconds;
             var perCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)requests;
-            return new Result(requests / seconds, checked((int)result.Count), cpuMs * 1000 / requests, [.. servers.Select(s => s.ChatRequests)], gcPause, perCall);
+            var gcs = $"{GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}";
+            return new Result(requests / seconds, checked((int)result.Count), cpuMs * 1000 / requests, serverCpuMs * 1000 / requests, await servers.ChatRequestsAsync(), gcPause, gcs, perCall);
         }
 
         // The floor for any client on this machine: 64 tasks per server, each sending distinct prompts through the
@@ -218,7 +211,7 @@ internal static class ProvidersHarness
         public async Task<double> BareAsync(int requests)
         {
             var run = ++_run;
-            var clients = servers.Select(server => new OpenAIClient(new ApiKeyCredential("bench"), new OpenAIClientOptions { Endpoint = server.BaseUri, RetryPolicy = new ClientRetryPolicy(0) })
+            var clients = servers.BaseUris.Select(uri => new OpenAIClient(new ApiKeyCredential("bench"), new OpenAIClientOptions { Endpoint = uri, RetryPolicy = new ClientRetryPolicy(0) })
                 .GetChatClient("gpt-4o-mini").AsIChatClient()).ToArray();
             var next = -1;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

@@ -10,6 +10,7 @@ internal sealed record ProvidersHarnessOptions
           --telemetry N    AskLLM entries per run of the telemetry comparison (default 5,000)
           --rounds N       measured rounds of each comparison (default 5)
           --latency MS     every test server's latency per request (default 50)
+          --servers WHERE  child (default: the four servers in a child process) or in-process
         """;
 
     public int Requests { get; init; } = 3_000;
@@ -20,6 +21,8 @@ internal sealed record ProvidersHarnessOptions
 
     public int LatencyMs { get; init; } = 50;
 
+    public bool ServersInProcess { get; init; }
+
     public static ProvidersHarnessOptions Parse(string[] args) =>
         Cli.Parse(args, "--providers", new ProvidersHarnessOptions(), new Dictionary<string, Func<ProvidersHarnessOptions, string, ProvidersHarnessOptions>>
         {
@@ -27,5 +30,14 @@ internal sealed record ProvidersHarnessOptions
             ["--telemetry"] = (o, v) => o with { TelemetryRequests = Cli.PositiveInt("--telemetry", v) },
             ["--rounds"] = (o, v) => o with { Rounds = Cli.PositiveInt("--rounds", v) },
             ["--latency"] = (o, v) => o with { LatencyMs = Cli.PositiveInt("--latency", v) },
+            ["--servers"] = (o, v) => o with
+            {
+                ServersInProcess = v switch
+                {
+                    "in-process" => true,
+                    "child" => false,
+                    _ => throw new ArgumentException($"--servers takes child or in-process, not '{v}'."),
+                },
+            },
         });
 }
