@@ -68,6 +68,23 @@ public sealed class AnthropicLoopbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AskLLM_SamplingSettings_ReachTheMessagesRequest()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { RecordBodies = true }, TestRuns.Token);
+        var environment = new Dictionary<string, string> { [AnthropicProvider.ApiKeyVariable] = Key, [AnthropicProvider.BaseUrlVariable] = server.Root.ToString() };
+        var llm = new LlmOptions { Temperature = 0.25, TopP = 0.5, MaxTokens = 77, Stop = ["END"] };
+
+        await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "claude-sonnet-4-5@anthropic", "poem", new AskOptions { Llm = llm }))
+            .RunCheckedAsync(new RunOptions { Models = ModelProviders.Default.With(new AnthropicProvider(environment.GetValueOrDefault)) }, TestRuns.Token);
+
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(server.Requests).Body!)!;
+        Assert.Equal(0.25, body["temperature"]?.GetValue<double>());
+        Assert.Equal(0.5, body["top_p"]?.GetValue<double>());
+        Assert.Equal(77, body["max_tokens"]?.GetValue<int>());
+        Assert.Equal("END", body["stop_sequences"]?[0]?.GetValue<string>());
+    }
+
+    [Fact]
     public void Validate_KeyNotSet_NamesTheVariable()
     {
         var error = Assert.Throws<ModelConfigurationException>(() => new AnthropicProvider(_ => null).Validate("claude-sonnet-4-5"));
