@@ -93,7 +93,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
                 try
                 {
                     // What ParkAsync placed is waited for in this frame alone: the frames of ProcessAsync exist once it is there.
-                    var parked = context.Run.Stopping ? null : await ParkAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
+                    var parked = context.Run.Stopping ? null : await ParkCountedAsync(work.Entry, work.Pending, context).ConfigureAwait(false);
                     if (parked is not null)
                     {
                         await parked.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -156,6 +156,19 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
 
         OutputPump.CompleteWhenDone(slow.Completion, output);
         return new OpBlocks([fast], [output]);
+    }
+
+    // ParkAsync with the op's error handling: a failure to place the request fails the run naming the op and the entry.
+    private async ValueTask<Task?> ParkCountedAsync(Entry entry, TPending pending, OpContext context)
+    {
+        try
+        {
+            return await ParkAsync(entry, pending, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw context.Fail(entry, ex);
+        }
     }
 
     // ProcessAsync with the op's error handling and drop counting; null for a dropped entry. A parked entry (its
