@@ -120,10 +120,11 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     }
 
     /// <summary>
-    /// How long no request may arrive before <see cref="Flush"/> submits (a settling pause, not a timeout): longer in a
-    /// shared run, where each request is claimed in the database on its way here.
+    /// How long no request may arrive before <see cref="Flush"/> submits (a settling pause, not a timeout): long enough
+    /// that a busy machine's scheduling gaps do not split an op's requests into several batches, short beside any batch's
+    /// hours; longer in a shared run, where each request is claimed in the database on its way here.
     /// </summary>
-    private TimeSpan Quiet => TimeSpan.FromMilliseconds(_setup.Shared ? 250 : 20);
+    private TimeSpan Quiet => TimeSpan.FromMilliseconds(_setup.Shared ? 500 : 100);
 
     private async Task FlushWhenQuietAsync()
     {

@@ -76,17 +76,22 @@ public sealed class AnthropicBatchTests : IAsyncLifetime
 
         var emitted = await RunAsync(Topics(10), CallMode.Batch, new AskOptions { Mode = CallMode.Batch, OnFailure = OnCallFailure.Emit });
         var failed = emitted.Entries.Where(e => e.Data["status"]?.GetValue<string>() == "failed").ToList();
-        Assert.Equal(2, failed.Count);
+        // Every fifth line of a batch fails: 2 of one batch of 10 (fewer if a loaded machine split the requests).
+        var failedLines = _server.Batches.Sum(b => b.Failed);
+        Assert.InRange(failedLines, 1, 2);
+        Assert.Equal(failedLines, failed.Count);
         Assert.All(failed, e => Assert.Contains("api_error: Scripted failure", e.Get<string>("error"), StringComparison.Ordinal));
 
         await using var other = new TempProject("stay");
+        var batchesBefore = _server.Batches.Count;
         var stayed = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
-        Assert.Equal((8, RunStatus.CompletedWithFailures), (stayed.Entries.Count, stayed.Summary.Status));
+        var stayedLines = _server.Batches.Skip(batchesBefore).Sum(b => b.Failed);
+        Assert.Equal((10 - stayedLines, RunStatus.CompletedWithFailures), (stayed.Entries.Count, stayed.Summary.Status));
 
         await RestartAsync(new TestServerOptions());
         var rerun = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
         Assert.Equal(10, rerun.Entries.Count);
-        Assert.Equal((1L, 2L, 0L), (_server.BatchesCreated, _server.BatchedRequests, _server.ChatRequests));
+        Assert.Equal(((long)stayedLines, 0L), (_server.BatchedRequests, _server.ChatRequests));
     }
 
     [Fact]
