@@ -87,7 +87,7 @@ internal sealed partial class ClaimStore
         NpgsqlConnection? connection = null;
         try
         {
-            connection = await _source.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
+            connection = await _listenSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
             connection.Notification += (_, e) => Wake(e.Payload);
             await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.AnswersChannel}", connection))
             {

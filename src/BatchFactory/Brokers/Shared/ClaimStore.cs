@@ -12,6 +12,7 @@ namespace BatchFactory.Brokers;
 internal sealed partial class ClaimStore : IDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _listenSource;
     private readonly PostgresConnection _connection;
     private readonly string _scope;
     private readonly SharingOptions _options;
@@ -36,6 +37,9 @@ internal sealed partial class ClaimStore : IDisposable
         _scope = scope;
         _options = options;
         _source = connection.CreateDataSource(durable);
+
+        // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
+        _listenSource = connection.CreateDataSource(durable, pooled: false);
 
         // The batches never fail as a whole (each caller gets its statement's error), so neither is ever faulted.
         _claiming = new GroupCommit<Asked<Claim?>>(ClaimBatchAsync, ex => ex);
@@ -75,6 +79,7 @@ internal sealed partial class ClaimStore : IDisposable
         _stop.Cancel();
         _ = _heartbeat.ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
         _source.Dispose();
+        _listenSource.Dispose();
     }
 
     // Renews the leases of every claim this worker holds, in one statement, every `every`.
