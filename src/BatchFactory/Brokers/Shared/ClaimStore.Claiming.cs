@@ -9,12 +9,13 @@ internal sealed partial class ClaimStore
     // out; for the other keys it reads the claim as it stood when the statement began (its snapshot: the insert's own
     // rows are not visible to it, so those come from the insert's RETURNING). A key whose row another worker committed
     // after that snapshot, and which the insert therefore neither took nor sees, comes back with neither a token nor a
-    // row: the caller asks again, in the next statement. The keys are inserted in sorted order, so the claims of many
-    // workers lock rows in one order.
+    // row: the caller asks again, in the next statement. The keys are inserted in bytewise order, as answers are stored
+    // and leases renewed, so the statements of many workers lock rows in one order (a deadlock the server still reports
+    // rolls the statement back, and it runs again).
     private const string ClaimSql = """
         WITH ins AS (
             INSERT INTO batchfactory_claims AS c (scope, key, worker, token, expires)
-            SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM unnest($2::text[]) AS u(k) ORDER BY k
+            SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM unnest($2::text[]) AS u(k) ORDER BY k COLLATE "C"
             ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
                 WHERE c.answer IS NULL AND c.expires < now()
             RETURNING c.key, c.token)

@@ -60,6 +60,8 @@ internal sealed partial class ClaimStore
 
     private async Task<HashSet<(string Key, long Token)>> CompleteOnceAsync(List<Given> batch)
     {
+        // In bytewise order of the keys, the order claims lock rows in.
+        batch.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         var (keys, tokens, answers, groups) = (new string[batch.Count], new long[batch.Count], new string[batch.Count], new int[batch.Count]);
         var (group, bytes, budget) = (0, 0, NotifyBytes - Encoding.UTF8.GetByteCount(_scope));
         for (var i = 0; i < batch.Count; i++)

@@ -90,7 +90,9 @@ internal sealed partial class ClaimStore : IDisposable
             while (true)
             {
                 await Task.Delay(every, _stop.Token).ConfigureAwait(false);
+                // In bytewise order of the keys, the order claims lock rows in.
                 var held = _held.ToArray();
+                Array.Sort(held, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
                 if (held.Length == 0)
                 {
                     continue;
