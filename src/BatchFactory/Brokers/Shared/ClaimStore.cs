@@ -8,6 +8,8 @@ namespace BatchFactory.Brokers;
 /// The claims of one project's shared run, in PostgreSQL (<c>batchfactory_claims</c>): which worker answers which
 /// request, until when (a lease on the database's clock, renewed by a heartbeat while the call runs), under which
 /// fencing token, and, once answered, the answer, announced with <c>NOTIFY</c> to the workers waiting for it.
+/// The claims asked of one store at the same time are one statement, and so are the answers stored
+/// (<see cref="GroupCommit{T}"/>): a worker's entries pay a round trip per batch, not each its own.
 /// </summary>
 internal sealed partial class ClaimStore : IDisposable
 {
