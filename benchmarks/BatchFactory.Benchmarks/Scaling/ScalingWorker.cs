@@ -7,7 +7,8 @@ namespace BatchFactory.Benchmarks.Scaling;
 /// <summary>
 /// One worker process of the scaling harness (<c>--scaling-worker PROJECT CS SERVER REQUESTS CONCURRENCY</c>): warms up
 /// on a project of its own, says <c>ready</c>, waits for a line on its input, runs the graph on the shared project, and
-/// prints <c>done START END CPU_MS CALLS SERVED</c> (the run's start and end in UTC ticks, its process CPU time).
+/// prints <c>done START END CPU_MS CALLS CACHED COUNT JIT_MS</c> (the run's start and end in UTC ticks, its process CPU
+/// time, and the time the runtime spent compiling methods during the run).
 /// </summary>
 internal static class ScalingWorker
 {
@@ -21,23 +22,27 @@ internal static class ScalingWorker
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
 
-        // The warm-up asks 1,000 prompts of its own (enough for the JIT's tiers to replace the first, unoptimised code), on a
-        // project of its own, so the measured run starts with a JIT-ed worker.
+        // The warm-up asks 1,000 prompts three times, each round on a project the k workers share (so that waiting for
+        // another worker's answer is warmed up too), and not the measured one, so the measured run starts with a JIT-ed worker. The runtime counts calls for its optimised tier only once no new method was compiled for 100 ms,
+        // so a round that keeps compiling new methods promotes few: each round is followed by a quiet spell, and the next
+        // round's calls are counted.
         for (var round = 0; round < WarmUpRounds; round++)
         {
-            await RunAsync($"{project}-warm-{Environment.ProcessId}-{round}", postgres, models, $"warm-{Environment.ProcessId}-{round}", WarmUpRequests, concurrency);
+            await RunAsync($"{project}-warm-{round}", postgres, models, $"warm-{round}", WarmUpRequests, concurrency);
+            await JitQuietAsync();
         }
 
-        await JitQuietAsync();
         Console.WriteLine("ready");
         _ = Console.ReadLine();
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
         var start = DateTime.UtcNow.Ticks;
         var result = await RunAsync(project, postgres, models, "q", requests, concurrency);
         var end = DateTime.UtcNow.Ticks;
         var spent = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {start} {end} {spent:F0} {result.Calls} {result.CachedCalls} {result.Count}"));
+        var compiling = (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {start} {end} {spent:F0} {result.Calls} {result.CachedCalls} {result.Count} {compiling:F0}"));
         return 0;
     }
 
