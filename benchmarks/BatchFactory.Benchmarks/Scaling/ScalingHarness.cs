@@ -18,27 +18,27 @@ internal static class ScalingHarness
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs), MaxRecordedRequests = 0 });
         var ideal = options.Concurrency * 1000.0 / options.LatencyMs;
         Console.WriteLine($"Scaling harness: {options.Requests:N0} distinct requests, concurrency {options.Concurrency} per worker, server latency {options.LatencyMs} ms (ideal {ideal:N0}/s per worker), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        var rows = new List<(int Workers, double Rate, double WorkerCpu, double ServerCpu, long Requests, double Seconds)>();
+        var rows = new List<(int Workers, double Rate, double WorkerCpu, double WorkerJit, double ServerCpu, long Requests, double Seconds)>();
         var ok = true;
         foreach (var k in options.Workers)
         {
             var project = $"scaling-bench-{Guid.NewGuid():N}";
-            var (seconds, workerCpu, serverCpu, calls) = await MeasureAsync(options, server, project, k);
+            var (seconds, workerCpu, workerJit, serverCpu, calls) = await MeasureAsync(options, server, project, k);
             var requests = server.ChatRequests;
             var rate = options.Requests / seconds;
-            rows.Add((k, rate, workerCpu, serverCpu, requests, seconds));
+            rows.Add((k, rate, workerCpu, workerJit, serverCpu, requests, seconds));
             Console.WriteLine($"  {k} worker(s): {seconds:F2} s, {rate:N0} requests/s, server saw {requests:N0} requests, calls made {calls:N0}, load average {LoadAverage()}");
             ok &= requests == options.Requests && calls == options.Requests;
         }
 
         var single = rows.FirstOrDefault(r => r.Workers == 1).Rate;
         Console.WriteLine();
-        Console.WriteLine("| workers | seconds | requests/s | vs k × 1 worker (target ≥ 0.80) | server requests | worker CPU s (sum) | server-process CPU s |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| workers | seconds | requests/s | vs k × 1 worker (target ≥ 0.80) | server requests | worker CPU s (sum) | worker s compiling methods (sum, wall) | server-process CPU s |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var vs = single > 0 ? (row.Rate / (row.Workers * single)).ToString("F2", CultureInfo.InvariantCulture) : "";
-            Console.WriteLine($"| {row.Workers} | {row.Seconds:F2} | {row.Rate:N0} | {vs} | {row.Requests:N0} | {row.WorkerCpu / 1000:F2} | {row.ServerCpu / 1000:F2} |");
+            Console.WriteLine($"| {row.Workers} | {row.Seconds:F2} | {row.Rate:N0} | {vs} | {row.Requests:N0} | {row.WorkerCpu / 1000:F2} | {row.WorkerJit / 1000:F2} | {row.ServerCpu / 1000:F2} |");
         }
 
         if (!ok)
@@ -49,7 +49,7 @@ internal static class ScalingHarness
         return ok ? 0 : 1;
     }
 
-    private static async Task<(double Seconds, double WorkerCpuMs, double ServerCpuMs, long Calls)> MeasureAsync(ScalingHarnessOptions options, OpenAICompatibleServer server, string project, int workers)
+    private static async Task<(double Seconds, double WorkerCpuMs, double WorkerJitMs, double ServerCpuMs, long Calls)> MeasureAsync(ScalingHarnessOptions options, OpenAICompatibleServer server, string project, int workers)
     {
         var processes = Enumerable.Range(0, workers).Select(_ => Start(options, server, project)).ToList();
         try
@@ -78,7 +78,7 @@ internal static class ScalingHarness
             var serverSpent = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalMilliseconds;
             long Ticks(string[] d, int i) => long.Parse(d[i], CultureInfo.InvariantCulture);
             var seconds = TimeSpan.FromTicks(done.Max(d => Ticks(d, 2)) - done.Min(d => Ticks(d, 1))).TotalSeconds;
-            return (seconds, done.Sum(d => Ticks(d, 3)), serverSpent, done.Sum(d => Ticks(d, 4)));
+            return (seconds, done.Sum(d => Ticks(d, 3)), done.Sum(d => Ticks(d, 7)), serverSpent, done.Sum(d => Ticks(d, 4)));
         }
         finally
         {

@@ -1,7 +1,8 @@
 namespace BatchFactory.Ledgers;
 
 /// <summary>
-/// Group commit for a ledger's appends. Callers add items from any thread. The first caller to find no write under
+/// Group commit for a ledger's appends (and for the claims and answers of a shared run, whose items carry their own
+/// results and whose writes never throw, so it is never faulted). Callers add items from any thread. The first caller to find no write under
 /// way becomes the leader and writes everything pending as one batch, on its own thread; callers who arrive meanwhile
 /// join the next batch and just wait for it (the leader needs no task to wait on), which a background writer takes over until nothing is pending. So
 /// concurrent appends share one write, one transaction or one fsync, and a lone caller pays for exactly one, without

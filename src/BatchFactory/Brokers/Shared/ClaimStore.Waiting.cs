@@ -50,6 +50,26 @@ internal sealed partial class ClaimStore
         }
     }
 
+    // A notification's payload is the scope, then the keys answered or released, each after a line break.
+    private void Wake(string payload)
+    {
+        var keys = payload.AsSpan();
+        var split = keys.IndexOf('\n');
+        if (split <= 0 || !keys[..split].SequenceEqual(_scope))
+        {
+            return;
+        }
+
+        var lookup = _waiters.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var range in keys[(split + 1)..].Split('\n'))
+        {
+            if (lookup.TryRemove(keys[(split + 1)..][range], out _, out var waiter))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
     private void EnsureListening()
     {
         lock (_listenGate)
@@ -67,15 +87,8 @@ internal sealed partial class ClaimStore
         NpgsqlConnection? connection = null;
         try
         {
-            connection = await _source.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
-            connection.Notification += (_, e) =>
-            {
-                var split = e.Payload.IndexOf('\n', StringComparison.Ordinal);
-                if (split > 0 && e.Payload.AsSpan(0, split).SequenceEqual(_scope) && _waiters.TryRemove(e.Payload[(split + 1)..], out var waiter))
-                {
-                    waiter.TrySetResult();
-                }
-            };
+            connection = await _listenSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
+            connection.Notification += (_, e) => Wake(e.Payload);
             await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.AnswersChannel}", connection))
             {
                 await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);

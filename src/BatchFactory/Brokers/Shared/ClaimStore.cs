@@ -8,16 +8,21 @@ namespace BatchFactory.Brokers;
 /// The claims of one project's shared run, in PostgreSQL (<c>batchfactory_claims</c>): which worker answers which
 /// request, until when (a lease on the database's clock, renewed by a heartbeat while the call runs), under which
 /// fencing token, and, once answered, the answer, announced with <c>NOTIFY</c> to the workers waiting for it.
+/// The claims asked of one store at the same time are one statement, and so are the answers stored
+/// (<see cref="GroupCommit{T}"/>): a worker's entries pay a round trip per batch, not each its own.
 /// </summary>
 internal sealed partial class ClaimStore : IDisposable
 {
     private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _listenSource;
     private readonly PostgresConnection _connection;
     private readonly string _scope;
     private readonly SharingOptions _options;
     private readonly ConcurrentDictionary<string, long> _held = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _heartbeat;
+    private readonly GroupCommit<Asked<Claim?>> _claiming;
+    private readonly GroupCommit<Given> _completing;
 
     /// <param name="connection">The project's database.</param>
     /// <param name="scope">What the claims are kept under: the project and version, so two projects never share answers by accident.</param>
@@ -34,63 +39,18 @@ internal sealed partial class ClaimStore : IDisposable
         _scope = scope;
         _options = options;
         _source = connection.CreateDataSource(durable);
+
+        // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
+        _listenSource = connection.CreateDataSource(durable, pooled: false);
+
+        // The batches never fail as a whole (each caller gets its statement's error), so neither is ever faulted.
+        _claiming = new GroupCommit<Asked<Claim?>>(ClaimBatchAsync, ex => ex);
+        _completing = new GroupCommit<Given>(CompleteBatchAsync, ex => ex);
         _heartbeat = options.Heartbeat is { } every ? Task.Run(() => BeatAsync(every)) : Task.CompletedTask;
     }
 
     /// <summary>The worker's name in the claims table.</summary>
     public string Worker => _options.WorkerName;
-
-    /// <summary>Claims <paramref name="key"/> for this worker, unless it is answered or another worker's lease still runs.</summary>
-    public async Task<Claim> TryClaimAsync(string key, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            await using (var claim = _source.CreateCommand("""
-                INSERT INTO batchfactory_claims (scope, key, worker, token, expires)
-                VALUES ($1, $2, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond')
-                ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
-                    WHERE batchfactory_claims.answer IS NULL AND batchfactory_claims.expires < now()
-                RETURNING token
-                """))
-            {
-                Add(claim, _scope, key, Worker, _options.Lease.TotalMilliseconds);
-                if (await Run(() => claim.ExecuteScalarAsync(cancellationToken), "claim a request in").ConfigureAwait(false) is long token)
-                {
-                    _held[key] = token;
-                    return new Claim(null, token, TimeSpan.Zero);
-                }
-            }
-
-            await using var read = _source.CreateCommand("SELECT answer, greatest(extract(epoch FROM expires - now()), 0)::float8 FROM batchfactory_claims WHERE scope = $1 AND key = $2");
-            Add(read, _scope, key);
-            await using var reader = await Run(() => read.ExecuteReaderAsync(cancellationToken), "read a claim from").ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return reader.IsDBNull(0)
-                    ? new Claim(null, null, TimeSpan.FromSeconds(reader.GetDouble(1)))
-                    : new Claim(reader.GetString(0), null, TimeSpan.Zero);
-            }
-
-            // The claim was released between the two statements: try again.
-        }
-    }
-
-    /// <summary>
-    /// Stores <paramref name="answer"/> under this worker's claim and announces it; only while the claim is still this
-    /// worker's (<paramref name="token"/>): a worker whose lease ran out and was taken over stores nothing.
-    /// </summary>
-    /// <returns>Whether the answer was stored.</returns>
-    public async Task<bool> CompleteAsync(string key, long token, string answer, CancellationToken cancellationToken)
-    {
-        _held.TryRemove(new KeyValuePair<string, long>(key, token));
-        await using var complete = _source.CreateCommand($"""
-            WITH done AS (UPDATE batchfactory_claims SET answer = $4 WHERE scope = $1 AND key = $2 AND token = $3 AND answer IS NULL RETURNING key),
-                told AS (SELECT pg_notify('{PostgresSchema.AnswersChannel}', $1 || E'\n' || key) FROM done)
-            SELECT count(*) FROM told
-            """);
-        Add(complete, _scope, key, token, answer);
-        return await Run(() => complete.ExecuteScalarAsync(cancellationToken), "store an answer in").ConfigureAwait(false) is 1L;
-    }
 
     /// <summary>Gives up this worker's claim (its call failed), so another worker, or this one later, may try; wakes the waiters.</summary>
     public async Task ReleaseAsync(string key, long token)
@@ -121,6 +81,7 @@ internal sealed partial class ClaimStore : IDisposable
         _stop.Cancel();
         _ = _heartbeat.ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
         _source.Dispose();
+        _listenSource.Dispose();
     }
 
     // Renews the leases of every claim this worker holds, in one statement, every `every`.
@@ -131,7 +92,9 @@ internal sealed partial class ClaimStore : IDisposable
             while (true)
             {
                 await Task.Delay(every, _stop.Token).ConfigureAwait(false);
+                // In bytewise order of the keys, the order claims lock rows in.
                 var held = _held.ToArray();
+                Array.Sort(held, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
                 if (held.Length == 0)
                 {
                     continue;

@@ -44,6 +44,14 @@ internal sealed class PostgresConnection
             builder.MaxAutoPrepare = 32;
         }
 
+        // The library's sessions keep no state between uses (settings are per transaction, locks per transaction, the
+        // one LISTEN is on a connection outside the pool): a connection going back to the pool needs no reset, which
+        // would cost the server six statements (RESET ALL, CLOSE ALL, UNLISTEN *…) with the next use of every connection.
+        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         // Many workers share one server (100 connections by default): each pool stays small unless the user says otherwise,
         // so a worker with a thousand entries claiming at once queues them on its connections instead of exhausting the server's.
         if (!Names(connectionString, "Max Pool Size", "MaxPoolSize"))
@@ -70,9 +78,17 @@ internal sealed class PostgresConnection
     /// server has it, which survives any client process dying and the server process restarting, but a crash of the
     /// server's machine may lose the last fraction of a second of commits (never half of one).
     /// </param>
-    public NpgsqlDataSource CreateDataSource(bool durable = true)
+    /// <param name="pooled">
+    /// Whether connections go back to a pool when closed; <see langword="false"/> for a connection that changes its
+    /// session (<c>LISTEN</c>), which pooled connections never do (<see cref="NpgsqlConnectionStringBuilder.NoResetOnClose"/> is on).
+    /// </param>
+    public NpgsqlDataSource CreateDataSource(bool durable = true, bool pooled = true)
     {
         var builder = new NpgsqlDataSourceBuilder(_connectionString);
+        if (!pooled)
+        {
+            builder.ConnectionStringBuilder.Pooling = false;
+        }
         if (!durable)
         {
             builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c synchronous_commit=off".Trim();

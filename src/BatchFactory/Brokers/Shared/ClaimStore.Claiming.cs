@@ -1,0 +1,180 @@
+using BatchFactory.Ledgers;
+using Npgsql;
+
+namespace BatchFactory.Brokers;
+
+internal sealed partial class ClaimStore
+{
+    // One statement claims every key asked meanwhile, for each key inserting a claim or taking over one whose lease ran
+    // out; for the other keys it reads the claim as it stood when the statement began (its snapshot: the insert's own
+    // rows are not visible to it, so those come from the insert's RETURNING). A key whose row another worker committed
+    // after that snapshot, and which the insert therefore neither took nor sees, comes back with neither a token nor a
+    // row: the caller asks again, in the next statement. The keys are inserted in bytewise order, as answers are stored
+    // and leases renewed, so the statements of many workers lock rows in one order (a deadlock the server still reports
+    // rolls the statement back, and it runs again).
+    private const string ClaimSql = """
+        WITH ins AS (
+            INSERT INTO batchfactory_claims AS c (scope, key, worker, token, expires)
+            SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM unnest($2::text[]) AS u(k) ORDER BY k COLLATE "C"
+            ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
+                WHERE c.answer IS NULL AND c.expires < now()
+            RETURNING c.key, c.token)
+        SELECT u.i, ins.token, r.answer, r.held
+        FROM unnest($2::text[]) WITH ORDINALITY AS u(k, i)
+        LEFT JOIN ins ON ins.key = u.k
+        LEFT JOIN LATERAL (
+            SELECT answer, greatest(extract(epoch FROM expires - now()), 0)::float8 AS held FROM batchfactory_claims
+            WHERE ins.key IS NULL AND scope = $1 AND key = u.k LIMIT 1) AS r ON true
+        """;
+
+    /// <summary>Claims <paramref name="key"/> for this worker, unless it is answered or another worker's lease still runs.</summary>
+    /// <remarks>
+    /// The claims asked of one store at the same time go to the database as one statement (<see cref="GroupCommit{T}"/>):
+    /// the first caller sends its own at once, those arriving meanwhile go together in the next. Cancelling does not stop
+    /// a statement under way: a claim it took for a caller that was cancelled meanwhile is given up again.
+    /// </remarks>
+    public async Task<Claim> TryClaimAsync(string key, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var asked = new Asked<Claim?>(key);
+            await _claiming.AddAsync(asked, CancellationToken.None).ConfigureAwait(false);
+            if (await asked.Result.Task.ConfigureAwait(false) is not { } claim)
+            {
+                // Another worker claimed or released it just as this statement began: look again.
+                continue;
+            }
+
+            if (claim.Token is { } token && cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseQuietlyAsync(key, token).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return claim;
+        }
+    }
+
+    // Runs one claim statement for the batch, retrying it after a deadlock; never throws (each caller gets the error).
+    private async ValueTask ClaimBatchAsync(List<Asked<Claim?>> batch)
+    {
+        var (keys, of) = Distinct(batch);
+        try
+        {
+            var claims = await RetryDeadlocksAsync(() => ClaimOnceAsync(keys)).ConfigureAwait(false);
+            var given = new bool[keys.Length];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var claim = claims[of[i]];
+
+                // The same key asked twice at once: the first asker holds the claim, the second waits for its answer.
+                if (claim?.Token is not null && given[of[i]])
+                {
+                    claim = new Claim(null, null, _options.Lease);
+                }
+
+                given[of[i]] = true;
+                batch[i].Result.TrySetResult(claim);
+            }
+        }
+        catch (Exception ex)
+        {
+            var failure = ex is NpgsqlException or TimeoutException ? _connection.Failed(_connection.Description, "claim requests in", ex) : ex;
+            foreach (var asked in batch)
+            {
+                asked.Result.TrySetException(failure);
+            }
+        }
+    }
+
+    // The claim of each key, in order; null where the key must be asked again. Records the tokens taken as held once
+    // every row is read: a claim taken by a statement whose answer was lost is not renewed, and runs out with its lease.
+    private async Task<Claim?[]> ClaimOnceAsync(string[] keys)
+    {
+        await using var claim = _source.CreateCommand(ClaimSql);
+        Add(claim, _scope, keys, Worker, _options.Lease.TotalMilliseconds);
+        var claims = new Claim?[keys.Length];
+        await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            var i = (int)reader.GetInt64(0) - 1;
+            if (!reader.IsDBNull(1))
+            {
+                claims[i] = new Claim(null, reader.GetInt64(1), TimeSpan.Zero);
+            }
+            else if (!reader.IsDBNull(2))
+            {
+                claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero);
+            }
+            else if (!reader.IsDBNull(3))
+            {
+                claims[i] = new Claim(null, null, TimeSpan.FromSeconds(reader.GetDouble(3)));
+            }
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (claims[i]?.Token is { } token)
+            {
+                _held[keys[i]] = token;
+            }
+        }
+
+        return claims;
+    }
+
+    // The batch's distinct keys, and for each item the index of its key among them.
+    private static (string[] Keys, int[] Of) Distinct<T>(List<Asked<T>> batch)
+    {
+        var index = new Dictionary<string, int>(batch.Count, StringComparer.Ordinal);
+        var keys = new List<string>(batch.Count);
+        var of = new int[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!index.TryGetValue(batch[i].Key, out of[i]))
+            {
+                of[i] = keys.Count;
+                index.Add(batch[i].Key, of[i]);
+                keys.Add(batch[i].Key);
+            }
+        }
+
+        return ([.. keys], of);
+    }
+
+    private async Task ReleaseQuietlyAsync(string key, long token)
+    {
+        try
+        {
+            await ReleaseAsync(key, token).ConfigureAwait(false);
+        }
+        catch (LedgerException)
+        {
+            // The database is out of reach: the claim runs out with its lease (it is no longer held, so no heartbeat renews it).
+        }
+    }
+
+    private static async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> statement)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await statement().ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                // The statement was rolled back as a whole: run it again.
+            }
+        }
+    }
+
+    // One caller's key in a batch, and what the batch found for it.
+    private sealed class Asked<T>(string key)
+    {
+        public string Key { get; } = key;
+
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using BatchFactory.Ledgers;
+using Npgsql;
+
+namespace BatchFactory.Brokers;
+
+internal sealed partial class ClaimStore
+{
+    // The most bytes one notification carries: PostgreSQL refuses payloads of 8,000 bytes or more.
+    private const int NotifyBytes = 7900;
+
+    // One statement stores every answer given meanwhile, each only under the token it was claimed with and only once,
+    // and announces the keys stored: one notification per group of keys (the groups are numbered by the caller so that
+    // each payload stays under PostgreSQL's limit), "<scope>\n<key>\n<key>…". The count is there only to make the
+    // notifying part run.
+    private const string CompleteSql = $"""
+        WITH done AS (
+            UPDATE batchfactory_claims c SET answer = u.a
+            FROM unnest($2::text[], $3::bigint[], $4::text[], $5::int[]) AS u(k, t, a, g)
+            WHERE c.scope = $1 AND c.key = u.k AND c.token = u.t AND c.answer IS NULL
+            RETURNING c.key, c.token, u.g),
+        told AS (SELECT pg_notify('{PostgresSchema.AnswersChannel}', $1 || string_agg(E'\n' || key, '')) FROM done GROUP BY g)
+        SELECT done.key, done.token FROM done CROSS JOIN (SELECT count(*) FROM told) AS n
+        """;
+
+    /// <summary>
+    /// Stores <paramref name="answer"/> under this worker's claim and announces it; only while the claim is still this
+    /// worker's (<paramref name="token"/>): a worker whose lease ran out and was taken over stores nothing.
+    /// </summary>
+    /// <remarks>The answers given to one store at the same time go to the database as one statement, as claims do.</remarks>
+    /// <returns>Whether the answer was stored.</returns>
+    public async Task<bool> CompleteAsync(string key, long token, string answer, CancellationToken cancellationToken)
+    {
+        _held.TryRemove(new KeyValuePair<string, long>(key, token));
+        var given = new Given(key, token, answer);
+        await _completing.AddAsync(given, CancellationToken.None).ConfigureAwait(false);
+        return await given.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Runs one statement for the batch, retrying it after a deadlock; never throws (each caller gets the error).
+    private async ValueTask CompleteBatchAsync(List<Given> batch)
+    {
+        try
+        {
+            var stored = await RetryDeadlocksAsync(() => CompleteOnceAsync(batch)).ConfigureAwait(false);
+            foreach (var given in batch)
+            {
+                given.Stored.TrySetResult(stored.Contains((given.Key, given.Token)));
+            }
+        }
+        catch (Exception ex)
+        {
+            var failure = ex is NpgsqlException or TimeoutException ? _connection.Failed(_connection.Description, "store answers in", ex) : ex;
+            foreach (var given in batch)
+            {
+                given.Stored.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task<HashSet<(string Key, long Token)>> CompleteOnceAsync(List<Given> batch)
+    {
+        // In bytewise order of the keys, the order claims lock rows in.
+        batch.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var (keys, tokens, answers, groups) = (new string[batch.Count], new long[batch.Count], new string[batch.Count], new int[batch.Count]);
+        var (group, bytes, budget) = (0, 0, NotifyBytes - Encoding.UTF8.GetByteCount(_scope));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            (keys[i], tokens[i], answers[i]) = (batch[i].Key, batch[i].Token, batch[i].Answer);
+            var size = Encoding.UTF8.GetByteCount(keys[i]) + 1;
+            if (bytes > 0 && bytes + size > budget)
+            {
+                (group, bytes) = (group + 1, 0);
+            }
+
+            (groups[i], bytes) = (group, bytes + size);
+        }
+
+        await using var complete = _source.CreateCommand(CompleteSql);
+        Add(complete, _scope, keys, tokens, answers, groups);
+        var stored = new HashSet<(string, long)>(batch.Count);
+        await using var reader = await complete.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            stored.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return stored;
+    }
+
+    // One caller's answer in a batch, and whether the batch stored it.
+    private sealed class Given(string key, long token, string answer)
+    {
+        public string Key { get; } = key;
+
+        public long Token { get; } = token;
+
+        public string Answer { get; } = answer;
+
+        public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using BatchFactory.Brokers;
+using BatchFactory.Ledgers;
+using BatchFactory.Tests.Support;
+using Npgsql;
+
+namespace BatchFactory.Tests.Brokers.Shared;
+
+/// <summary>
+/// The claims and answers many callers of one worker's <see cref="ClaimStore"/> ask at once, which go to PostgreSQL
+/// together (one statement per batch): each request still goes to one worker, fencing and release still hold per key.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClaimBatchTests(PostgresServer postgres)
+{
+    private static readonly ModelSpec Model = ModelSpec.Parse("m@offline");
+
+    [Fact]
+    public async Task TryClaimAsync_TwoWorkersClaimTheSameKeysAtOnceEachTwice_EveryKeyHasExactlyOneToken()
+    {
+        var connection = await PreparedAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        var keys = Enumerable.Range(0, 200).Select(i => $"key-{i}").ToArray();
+
+        var asks = keys.SelectMany(key => new[] { first, first, second, second }.Select(async store => (key, await store.TryClaimAsync(key, TestRuns.Token))));
+        var claims = await Task.WhenAll(asks);
+
+        foreach (var byKey in claims.GroupBy(c => c.key))
+        {
+            Assert.Single(byKey, c => c.Item2.Token is not null);
+            Assert.All(byKey.Where(c => c.Item2.Token is null), c => Assert.True(c.Item2.HeldFor > TimeSpan.Zero));
+        }
+    }
+
+    [Fact]
+    public async Task AnswerAsync_TwoWorkersAskTheSameHundredRequestsAtOnce_EachIsSentOnceAndBothGetItsAnswer()
+    {
+        var connection = await PreparedAsync();
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        var calls = new ConcurrentDictionary<string, int>();
+        var first = new ClaimedAnswers(new CountingSource("first", calls), firstClaims);
+        var second = new ClaimedAnswers(new CountingSource("second", calls), secondClaims);
+        var requests = Enumerable.Range(0, 100).Select(i => (ModelRequest)new EmbeddingCall($"text {i}", Model)).ToArray();
+
+        var firstAnswers = Task.WhenAll(requests.Select(r => first.AnswerAsync(r, TestRuns.Token)));
+        var secondAnswers = Task.WhenAll(requests.Select(r => second.AnswerAsync(r, TestRuns.Token)));
+
+        Assert.Equal((await firstAnswers).Select(By), (await secondAnswers).Select(By));
+        Assert.Equal(requests.Length, calls.Count);
+        Assert.All(calls.Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_OneClaimOfABatchWasTakenOver_OnlyItsLateAnswerIsRefused()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var stalled = new ClaimStore(connection, "p/1", Options("stalled"));
+        using var taker = new ClaimStore(connection, "p/1", Options("taker"));
+        var keys = Enumerable.Range(0, 10).Select(i => $"key-{i}").ToArray();
+        var tokens = await Task.WhenAll(keys.Select(async key => (await stalled.TryClaimAsync(key, TestRuns.Token)).Token!.Value));
+        await ExpireAsync(database, keys[3]);
+        var takenOver = (await taker.TryClaimAsync(keys[3], TestRuns.Token)).Token!.Value;
+
+        var stored = await Task.WhenAll(keys.Select((key, i) => stalled.CompleteAsync(key, tokens[i], Answer("stalled"), TestRuns.Token)));
+        Assert.True(await taker.CompleteAsync(keys[3], takenOver, Answer("taker"), TestRuns.Token));
+
+        Assert.Equal(keys.Select((_, i) => i != 3), stored);
+        Assert.Equal("taker", await StoredByAsync(taker, keys[3]));
+        Assert.All(await Task.WhenAll(keys.Where((_, i) => i != 3).Select(key => StoredByAsync(taker, key))), by => Assert.Equal("stalled", by));
+    }
+
+    [Fact]
+    public async Task AnswerAsync_OneCallAmongManyFails_ReleasesOnlyItsClaim()
+    {
+        var connection = await PreparedAsync();
+        using var claims = new ClaimStore(connection, "p/1", Options("one"));
+        using var otherClaims = new ClaimStore(connection, "p/1", Options("other"));
+        var requests = Enumerable.Range(0, 10).Select(i => (ModelRequest)new EmbeddingCall($"text {i}", Model)).ToArray();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = new CountingSource("one", new ConcurrentDictionary<string, int>()) { Gate = gate.Task, FailsOn = requests[3].Key };
+        var answers = requests.Select(r => new ClaimedAnswers(source, claims).AnswerAsync(r, TestRuns.Token)).ToArray();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => answers[3]);
+        var failedKey = await otherClaims.TryClaimAsync(requests[3].Key, TestRuns.Token);
+        var stillHeld = await otherClaims.TryClaimAsync(requests[4].Key, TestRuns.Token);
+        gate.SetResult();
+        await Task.WhenAll(answers.Where((_, i) => i != 3));
+
+        Assert.NotNull(failedKey.Token);
+        Assert.Null(stillHeld.Token);
+        Assert.Null(stillHeld.Answer);
+        Assert.Equal("one", await StoredByAsync(otherClaims, requests[4].Key));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManyLongKeysAnsweredAtOnce_WakesTheOtherWorkerForEveryKey()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var answering = new ClaimStore(connection, "p/1", Options("answering"));
+        using var waiting = new ClaimStore(connection, "p/1", Options("waiting"));
+
+        // 40 keys of 600 characters: more than one notification's 8,000 bytes, so the answers are announced in several.
+        var keys = Enumerable.Range(0, 40).Select(i => $"{i}-" + new string('k', 600)).ToArray();
+        var tokens = await Task.WhenAll(keys.Select(async key => (await answering.TryClaimAsync(key, TestRuns.Token)).Token!.Value));
+        var watches = keys.Select(waiting.Watch).ToArray();
+        await ListeningAsync(database);
+
+        var stored = await Task.WhenAll(keys.Select((key, i) => answering.CompleteAsync(key, tokens[i], Answer("answering"), TestRuns.Token)));
+
+        Assert.All(stored, Assert.True);
+        await Task.WhenAll(watches).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+    }
+
+    private static SharingOptions Options(string worker) =>
+        new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+
+    private static string Answer(string by) => new JsonObject { ["by"] = by }.ToJsonString();
+
+    private static string? By(JsonObject answer) => answer["by"]?.GetValue<string>();
+
+    private static async Task<string?> StoredByAsync(ClaimStore claims, string key) =>
+        (await claims.TryClaimAsync(key, TestRuns.Token)).Answer is { } stored ? JsonNode.Parse(stored)!["by"]!.GetValue<string>() : null;
+
+    private async Task<PostgresConnection> PreparedAsync() => (await PreparedWithDatabaseAsync()).Connection;
+
+    private async Task<(PostgresConnection Connection, string Database)> PreparedWithDatabaseAsync()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await using var source = connection.CreateDataSource();
+        await PostgresSchema.EnsureAsync(source, connection, TestRuns.Token);
+        return (connection, database);
+    }
+
+    private static async Task ExpireAsync(string database, string key)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var expire = new NpgsqlCommand("UPDATE batchfactory_claims SET expires = now() - interval '1 second' WHERE key = $1", connection);
+        expire.Parameters.Add(new NpgsqlParameter { Value = key });
+        Assert.Equal(1, await expire.ExecuteNonQueryAsync(TestRuns.Token));
+    }
+
+    // Waits until the watching store's connection has said LISTEN, so no announcement is missed.
+    private static async Task ListeningAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var listening = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN {PostgresSchema.AnswersChannel}%'", connection);
+        while ((long)(await listening.ExecuteScalarAsync(TestRuns.Token))! == 0)
+        {
+            await Task.Delay(20, TestRuns.Token);
+        }
+    }
+
+    // An answer source that answers {"by": name} (after its gate, if any), counting the calls of each request; fails the request FailsOn.
+    private sealed class CountingSource(string name, ConcurrentDictionary<string, int> calls) : IAnswerSource
+    {
+        public Task Gate { get; init; } = Task.CompletedTask;
+
+        public string? FailsOn { get; init; }
+
+        public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
+        {
+            calls.AddOrUpdate(request.Key, 1, (_, n) => n + 1);
+            if (request.Key == FailsOn)
+            {
+                throw new InvalidOperationException("the model failed");
+            }
+
+            await Gate.WaitAsync(cancellationToken);
+            return new JsonObject { ["by"] = name };
+        }
+    }
+}
