@@ -9,9 +9,10 @@ internal sealed partial class ClaimStore
     // out; for the other keys it reads the claim as it stood when the statement began (its snapshot: the insert's own
     // rows are not visible to it, so those come from the insert's RETURNING). A key whose row another worker committed
     // after that snapshot, and which the insert therefore neither took nor sees, comes back with neither a token nor a
-    // row: the caller asks again, in the next statement. The keys are inserted in bytewise order, as answers are stored
-    // and leases renewed, so the statements of many workers lock rows in one order (a deadlock the server still reports
-    // rolls the statement back, and it runs again).
+    // row (or, when the snapshot saw its lease run out, as held for no time): the caller asks again at once. The keys
+    // are inserted in bytewise order, and answers and renewals are sorted by key too, which makes deadlocks between
+    // workers' statements rare, not impossible (a join may lock rows in another order): a deadlock the server reports
+    // rolls the statement back, and it runs again.
     private const string ClaimSql = """
         WITH ins AS (
             INSERT INTO batchfactory_claims AS c (scope, key, worker, token, expires)
@@ -59,23 +60,11 @@ internal sealed partial class ClaimStore
     // Runs one claim statement for the batch, retrying it after a deadlock; never throws (each caller gets the error).
     private async ValueTask ClaimBatchAsync(List<Asked<Claim?>> batch)
     {
-        var (keys, of) = Distinct(batch);
         try
         {
-            var claims = await RetryDeadlocksAsync(() => ClaimOnceAsync(keys)).ConfigureAwait(false);
-            var given = new bool[keys.Length];
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var chunk in batch.Chunk(MaxKeysPerStatement))
             {
-                var claim = claims[of[i]];
-
-                // The same key asked twice at once: the first asker holds the claim, the second waits for its answer.
-                if (claim?.Token is not null && given[of[i]])
-                {
-                    claim = new Claim(null, null, _options.Lease);
-                }
-
-                given[of[i]] = true;
-                batch[i].Result.TrySetResult(claim);
+                await ClaimChunkAsync(chunk).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -88,31 +77,13 @@ internal sealed partial class ClaimStore
         }
     }
 
-    // The claim of each key, in order; null where the key must be asked again. Records the tokens taken as held once
-    // every row is read: a claim taken by a statement whose answer was lost is not renewed, and runs out with its lease.
-    private async Task<Claim?[]> ClaimOnceAsync(string[] keys)
+    private async Task ClaimChunkAsync(Asked<Claim?>[] chunk)
     {
-        await using var claim = _source.CreateCommand(ClaimSql);
-        Add(claim, _scope, keys, Worker, _options.Lease.TotalMilliseconds);
-        var claims = new Claim?[keys.Length];
-        await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            var i = (int)reader.GetInt64(0) - 1;
-            if (!reader.IsDBNull(1))
-            {
-                claims[i] = new Claim(null, reader.GetInt64(1), TimeSpan.Zero);
-            }
-            else if (!reader.IsDBNull(2))
-            {
-                claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero);
-            }
-            else if (!reader.IsDBNull(3))
-            {
-                claims[i] = new Claim(null, null, TimeSpan.FromSeconds(reader.GetDouble(3)));
-            }
-        }
+        var (keys, of) = Distinct(chunk);
+        var claims = await RetryAsync(() => ClaimOnceAsync(keys)).ConfigureAwait(false);
 
+        // Held (renewed by the heartbeat) only once the statement has committed: a claim whose statement failed after
+        // taking it is not renewed, and runs out with its lease.
         for (var i = 0; i < keys.Length; i++)
         {
             if (claims[i]?.Token is { } token)
@@ -121,16 +92,59 @@ internal sealed partial class ClaimStore
             }
         }
 
+        var given = new bool[keys.Length];
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var claim = claims[of[i]];
+
+            // The same key asked twice at once: the first asker holds the claim, the second waits for its answer.
+            if (claim?.Token is not null && given[of[i]])
+            {
+                claim = new Claim(null, null, _options.Lease);
+            }
+
+            given[of[i]] = true;
+            chunk[i].Result.TrySetResult(claim);
+        }
+    }
+
+    // The claim of each key, in order; null where the key must be asked again. The reader is disposed before this
+    // returns, so a failure at commit is thrown here.
+    private async Task<Claim?[]> ClaimOnceAsync(string[] keys)
+    {
+        var claims = new Claim?[keys.Length];
+        await using (var claim = _source.CreateCommand(ClaimSql))
+        {
+            Add(claim, _scope, keys, Worker, _options.Lease.TotalMilliseconds);
+            await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                var i = (int)reader.GetInt64(0) - 1;
+                if (!reader.IsDBNull(1))
+                {
+                    claims[i] = new Claim(null, reader.GetInt64(1), TimeSpan.Zero);
+                }
+                else if (!reader.IsDBNull(2))
+                {
+                    claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero);
+                }
+                else if (!reader.IsDBNull(3))
+                {
+                    claims[i] = new Claim(null, null, TimeSpan.FromSeconds(reader.GetDouble(3)));
+                }
+            }
+        }
+
         return claims;
     }
 
     // The batch's distinct keys, and for each item the index of its key among them.
-    private static (string[] Keys, int[] Of) Distinct<T>(List<Asked<T>> batch)
+    private static (string[] Keys, int[] Of) Distinct<T>(Asked<T>[] batch)
     {
-        var index = new Dictionary<string, int>(batch.Count, StringComparer.Ordinal);
-        var keys = new List<string>(batch.Count);
-        var of = new int[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var index = new Dictionary<string, int>(batch.Length, StringComparer.Ordinal);
+        var keys = new List<string>(batch.Length);
+        var of = new int[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
         {
             if (!index.TryGetValue(batch[i].Key, out of[i]))
             {
@@ -155,7 +169,9 @@ internal sealed partial class ClaimStore
         }
     }
 
-    private static async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> statement)
+    // Runs a batch's statement again after a deadlock (the server rolled it back as a whole) or a transient failure (a
+    // broken connection, a server restarting): every batched statement is fenced, so running it again is safe.
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> statement)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -166,6 +182,10 @@ internal sealed partial class ClaimStore
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {
                 // The statement was rolled back as a whole: run it again.
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
             }
         }
     }

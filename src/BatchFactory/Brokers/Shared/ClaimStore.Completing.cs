@@ -9,6 +9,9 @@ internal sealed partial class ClaimStore
     // The most bytes one notification carries: PostgreSQL refuses payloads of 8,000 bytes or more.
     private const int NotifyBytes = 7900;
 
+    // The most keys one claim or answer statement carries; a larger batch goes as several statements, one after another.
+    private const int MaxKeysPerStatement = 512;
+
     // One statement stores every answer given meanwhile, each only under the token it was claimed with and only once,
     // and announces the keys stored: one notification per group of keys (the groups are numbered by the caller so that
     // each payload stays under PostgreSQL's limit), "<scope>\n<key>\n<key>…". The count is there only to make the
@@ -31,21 +34,32 @@ internal sealed partial class ClaimStore
     /// <returns>Whether the answer was stored.</returns>
     public async Task<bool> CompleteAsync(string key, long token, string answer, CancellationToken cancellationToken)
     {
-        _held.TryRemove(new KeyValuePair<string, long>(key, token));
+        // The claim stays held (its lease renewed) until the statement storing its answer has run.
         var given = new Given(key, token, answer);
-        await _completing.AddAsync(given, CancellationToken.None).ConfigureAwait(false);
-        return await given.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _completing.AddAsync(given, CancellationToken.None).ConfigureAwait(false);
+            return await given.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _held.TryRemove(new KeyValuePair<string, long>(key, token));
+        }
     }
 
-    // Runs one statement for the batch, retrying it after a deadlock; never throws (each caller gets the error).
+    // Runs the batch's statements (at most MaxKeysPerStatement answers each), each retried after a deadlock or a
+    // transient failure; never throws (each caller gets the error).
     private async ValueTask CompleteBatchAsync(List<Given> batch)
     {
         try
         {
-            var stored = await RetryDeadlocksAsync(() => CompleteOnceAsync(batch)).ConfigureAwait(false);
-            foreach (var given in batch)
+            foreach (var chunk in batch.Chunk(MaxKeysPerStatement))
             {
-                given.Stored.TrySetResult(stored.Contains((given.Key, given.Token)));
+                var stored = await RetryAsync(() => CompleteOnceAsync(chunk)).ConfigureAwait(false);
+                foreach (var given in chunk)
+                {
+                    given.Stored.TrySetResult(stored.Contains((given.Key, given.Token)));
+                }
             }
         }
         catch (Exception ex)
@@ -58,13 +72,13 @@ internal sealed partial class ClaimStore
         }
     }
 
-    private async Task<HashSet<(string Key, long Token)>> CompleteOnceAsync(List<Given> batch)
+    private async Task<HashSet<(string Key, long Token)>> CompleteOnceAsync(Given[] batch)
     {
-        // In bytewise order of the keys, the order claims lock rows in.
-        batch.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var (keys, tokens, answers, groups) = (new string[batch.Count], new long[batch.Count], new string[batch.Count], new int[batch.Count]);
+        // In the order of the keys, as claims are inserted.
+        Array.Sort(batch, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var (keys, tokens, answers, groups) = (new string[batch.Length], new long[batch.Length], new string[batch.Length], new int[batch.Length]);
         var (group, bytes, budget) = (0, 0, NotifyBytes - Encoding.UTF8.GetByteCount(_scope));
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < batch.Length; i++)
         {
             (keys[i], tokens[i], answers[i]) = (batch[i].Key, batch[i].Token, batch[i].Answer);
             var size = Encoding.UTF8.GetByteCount(keys[i]) + 1;
@@ -78,7 +92,7 @@ internal sealed partial class ClaimStore
 
         await using var complete = _source.CreateCommand(CompleteSql);
         Add(complete, _scope, keys, tokens, answers, groups);
-        var stored = new HashSet<(string, long)>(batch.Count);
+        var stored = new HashSet<(string, long)>(batch.Length);
         await using var reader = await complete.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
         while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {

@@ -87,8 +87,11 @@ internal sealed class PostgresConnection
         var builder = new NpgsqlDataSourceBuilder(_connectionString);
         if (!pooled)
         {
+            // Npgsql multiplexes only pooled connections: a user's Multiplexing=true does not apply to this one.
             builder.ConnectionStringBuilder.Pooling = false;
+            builder.ConnectionStringBuilder.Multiplexing = false;
         }
+
         if (!durable)
         {
             builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c synchronous_commit=off".Trim();

@@ -149,7 +149,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync(TestRuns.Token);
-        await using var listening = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN {PostgresSchema.AnswersChannel}%'", connection);
+        await using var listening = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query LIKE 'LISTEN {PostgresSchema.AnswersChannel}%'", connection);
         while ((long)(await listening.ExecuteScalarAsync(TestRuns.Token))! == 0)
         {
             await Task.Delay(20, TestRuns.Token);
