@@ -114,6 +114,36 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await Task.WhenAll(watches).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
     }
 
+    [Fact]
+    public async Task TryClaimAsync_CancelledWhileItsStatementRuns_GivesTheClaimItTookBack()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
+        await ExpireAsync(database, "k");
+
+        // Another session locks the expired claim's row, so the second worker's claim statement waits for it.
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync(TestRuns.Token);
+        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
+        {
+            await lockRow.ExecuteScalarAsync(TestRuns.Token);
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
+        var claiming = second.TryClaimAsync("k", cancel.Token);
+        await WaitingForALockAsync(database);
+        await cancel.CancelAsync();
+        await transaction.CommitAsync(TestRuns.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => claiming);
+        Assert.Null(second.HeldToken("k"));
+        // The claim the statement took over was given back: the first worker takes it at once.
+        Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
+    }
+
     private static SharingOptions Options(string worker) =>
         new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
 
@@ -142,6 +172,18 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await using var expire = new NpgsqlCommand("UPDATE batchfactory_claims SET expires = now() - interval '1 second' WHERE key = $1", connection);
         expire.Parameters.Add(new NpgsqlParameter { Value = key });
         Assert.Equal(1, await expire.ExecuteNonQueryAsync(TestRuns.Token));
+    }
+
+    // Waits until a session of the database waits for a row lock.
+    private static async Task WaitingForALockAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        while ((long)(await waiting.ExecuteScalarAsync(TestRuns.Token))! == 0)
+        {
+            await Task.Delay(20, TestRuns.Token);
+        }
     }
 
     // Waits until the watching store's connection has said LISTEN, so no announcement is missed.
