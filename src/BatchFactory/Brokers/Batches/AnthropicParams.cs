@@ -9,10 +9,9 @@ namespace BatchFactory.Brokers;
 /// text as one text block (whitespace-only text left out, an assistant's trailing whitespace trimmed);
 /// <c>max_tokens</c> (the request's, else the provider's default); <c>stop_sequences</c>; and for a typed answer whose
 /// schema has <c>properties</c> and <c>required</c>, <c>output_config.format</c> of type <c>json_schema</c> (the schema
-/// as an object without additional properties); and <c>temperature</c> and <c>top_p</c> as the live call sends them
-/// (<see cref="AnthropicSamplingChatClient"/>: single-precision, as Microsoft.Extensions.AI holds them). Settings the
-/// live call does not send are left out as it leaves them out (seed and penalties), so a batch answer is asked for
-/// exactly as the live answer stored under the same key was.
+/// as an object without additional properties). Settings the adapter does not send are left out as it leaves them out:
+/// seed and penalties, and (Anthropic 13.15's adapter) temperature and top_p, so a batch answer is asked for exactly as
+/// the live answer stored under the same key was.
 /// </summary>
 internal static class AnthropicParams
 {
@@ -63,8 +62,6 @@ internal static class AnthropicParams
 
         writer.WriteEndArray();
         Copy(writer, settings, "stop", "stop_sequences");
-        Single(writer, settings, "temperature");
-        Single(writer, settings, "top_p");
         if (request["response_format"]?["schema"] is JsonObject { } schema && schema["properties"] is JsonObject && schema["required"] is JsonArray)
         {
             writer.WriteStartObject("output_config");
@@ -108,14 +105,6 @@ internal static class AnthropicParams
         {
             writer.WritePropertyName(to);
             value.WriteTo(writer);
-        }
-    }
-
-    private static void Single(Utf8JsonWriter writer, JsonObject? settings, string name)
-    {
-        if (settings?[name] is JsonValue value && value.TryGetValue<double>(out var number))
-        {
-            writer.WriteNumber(name, (float)number);
         }
     }
 

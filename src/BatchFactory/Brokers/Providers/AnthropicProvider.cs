@@ -80,7 +80,7 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
             HttpClient = http,
         };
 
-        return new AnthropicErrorsChatClient(new AnthropicSamplingChatClient(client.AsIChatClient(model, DefaultMaxTokens), model, DefaultMaxTokens), http);
+        return new AnthropicErrorsChatClient(client.AsIChatClient(model, DefaultMaxTokens), http);
     }
 
     /// <summary>Anthropic's Message Batches for <paramref name="model"/>, with the SDK's own retries (there is no broker around it).</summary>

@@ -15,5 +15,4 @@ namespace BatchFactory.Brokers;
 [JsonSerializable(typeof(LlmOptions))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(long))]
-[JsonSerializable(typeof(float))]
 internal sealed partial class RequestJson : JsonSerializerContext;

@@ -60,9 +60,10 @@ public sealed class BatchRequestBodyTests : IAsyncLifetime
 
         var liveBody = JsonNode.Parse(Assert.Single(_server.Requests).Body!)!.AsObject();
         var parameters = JsonNode.Parse(Assert.Single(_server.BatchRequestLines(Assert.Single(_server.Batches).Id)))!["params"]!.AsObject();
+        // Anthropic's adapter sends neither temperature nor top_p on the live call, so the batch leaves them out too.
         Assert.True(JsonNode.DeepEquals(liveBody, parameters), $"live: {liveBody.ToJsonString()}\nbatch: {parameters.ToJsonString()}");
         Assert.Equal(
-            ["max_tokens", "messages", "model", "output_config", "stop_sequences", "system", "temperature", "top_p"],
+            ["max_tokens", "messages", "model", "output_config", "stop_sequences", "system"],
             parameters.Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
