@@ -20,11 +20,11 @@ internal sealed partial class ClaimStore
             ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
                 WHERE c.answer IS NULL AND c.expires < now()
             RETURNING c.key, c.token)
-        SELECT u.i, ins.token, r.answer, r.held
+        SELECT u.i, ins.token, r.answer, r.held, r.worker, r.token
         FROM unnest($2::text[]) WITH ORDINALITY AS u(k, i)
         LEFT JOIN ins ON ins.key = u.k
         LEFT JOIN LATERAL (
-            SELECT answer, greatest(extract(epoch FROM expires - now()), 0)::float8 AS held FROM batchfactory_claims
+            SELECT answer, greatest(extract(epoch FROM expires - now()), 0)::float8 AS held, worker, token FROM batchfactory_claims
             WHERE ins.key IS NULL AND scope = $1 AND key = u.k LIMIT 1) AS r ON true
         """;
 
@@ -80,7 +80,7 @@ internal sealed partial class ClaimStore
     private async Task ClaimChunkAsync(Asked<Claim?>[] chunk)
     {
         var (keys, of) = Distinct(chunk);
-        var claims = await RetryAsync(() => ClaimOnceAsync(keys)).ConfigureAwait(false);
+        var claims = await RetryAsync(attempt => ClaimOnceAsync(keys, adopt: attempt > 1)).ConfigureAwait(false);
 
         // Held (renewed by the heartbeat) only once the statement has committed: a claim whose statement failed after
         // taking it is not renewed, and runs out with its lease.
@@ -109,8 +109,10 @@ internal sealed partial class ClaimStore
     }
 
     // The claim of each key, in order; null where the key must be asked again. The reader is disposed before this
-    // returns, so a failure at commit is thrown here.
-    private async Task<Claim?[]> ClaimOnceAsync(string[] keys)
+    // returns, so a failure at commit is thrown here. When the statement runs again after a failure (`adopt`), a claim
+    // this worker holds but does not know of is taken as its own: the failed run had in fact committed it, and without
+    // its token every worker would wait out its lease.
+    private async Task<Claim?[]> ClaimOnceAsync(string[] keys, bool adopt)
     {
         var claims = new Claim?[keys.Length];
         await using (var claim = _source.CreateCommand(ClaimSql))
@@ -127,6 +129,10 @@ internal sealed partial class ClaimStore
                 else if (!reader.IsDBNull(2))
                 {
                     claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero);
+                }
+                else if (adopt && !reader.IsDBNull(5) && reader.GetString(4) == Worker && !_held.ContainsKey(keys[i]))
+                {
+                    claims[i] = new Claim(null, reader.GetInt64(5), TimeSpan.Zero);
                 }
                 else if (!reader.IsDBNull(3))
                 {
@@ -171,13 +177,13 @@ internal sealed partial class ClaimStore
 
     // Runs a batch's statement again after a deadlock (the server rolled it back as a whole) or a transient failure (a
     // broken connection, a server restarting): every batched statement is fenced, so running it again is safe.
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> statement)
+    private static async Task<T> RetryAsync<T>(Func<int, Task<T>> statement)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await statement().ConfigureAwait(false);
+                return await statement(attempt).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {

@@ -15,7 +15,8 @@ internal sealed partial class ClaimStore
     // One statement stores every answer given meanwhile, each only under the token it was claimed with and only once,
     // and announces the keys stored: one notification per group of keys (the groups are numbered by the caller so that
     // each payload stays under PostgreSQL's limit), "<scope>\n<key>\n<key>…". The count is there only to make the
-    // notifying part run.
+    // notifying part run. A claim already answered under its own token (a statement run again after a failure that had
+    // in fact committed) counts as stored: only its holder could have stored that answer.
     private const string CompleteSql = $"""
         WITH done AS (
             UPDATE batchfactory_claims c SET answer = u.a
@@ -24,6 +25,9 @@ internal sealed partial class ClaimStore
             RETURNING c.key, c.token, u.g),
         told AS (SELECT pg_notify('{PostgresSchema.AnswersChannel}', $1 || string_agg(E'\n' || key, '')) FROM done GROUP BY g)
         SELECT done.key, done.token FROM done CROSS JOIN (SELECT count(*) FROM told) AS n
+        UNION ALL
+        SELECT c.key, c.token FROM batchfactory_claims c JOIN unnest($2::text[], $3::bigint[]) AS p(k, t) ON c.key = p.k AND c.token = p.t
+        WHERE c.scope = $1 AND c.answer IS NOT NULL
         """;
 
     /// <summary>
@@ -55,7 +59,7 @@ internal sealed partial class ClaimStore
         {
             foreach (var chunk in batch.Chunk(MaxKeysPerStatement))
             {
-                var stored = await RetryAsync(() => CompleteOnceAsync(chunk)).ConfigureAwait(false);
+                var stored = await RetryAsync(_ => CompleteOnceAsync(chunk)).ConfigureAwait(false);
                 foreach (var given in chunk)
                 {
                     given.Stored.TrySetResult(stored.Contains((given.Key, given.Token)));

@@ -115,6 +115,21 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task CompleteAsync_TheSameClaimAnsweredAgain_CountsAsStored_AndKeepsTheFirstAnswer()
+    {
+        // What a statement run again after a failure that had in fact committed meets.
+        var connection = await PreparedAsync();
+        using var claims = new ClaimStore(connection, "p/1", Options("first"));
+        var token = (await claims.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+
+        Assert.True(await claims.CompleteAsync("k", token, Answer("once"), TestRuns.Token));
+        Assert.True(await claims.CompleteAsync("k", token, Answer("again"), TestRuns.Token));
+
+        Assert.Equal("once", await StoredByAsync(claims, "k"));
+        Assert.False(await claims.CompleteAsync("k", token + 1000, Answer("stranger"), TestRuns.Token));
+    }
+
+    [Fact]
     public async Task TryClaimAsync_CancelledWhileItsStatementRuns_GivesTheClaimItTookBack()
     {
         var (connection, database) = await PreparedWithDatabaseAsync();
