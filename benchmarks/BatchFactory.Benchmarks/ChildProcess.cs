@@ -34,6 +34,7 @@ internal static class ChildProcess
             }
         }
 
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         throw new InvalidOperationException($"A child process ended (exit code {process.ExitCode}) before saying '{word}'.");
     }
 }

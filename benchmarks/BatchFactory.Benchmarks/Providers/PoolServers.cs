@@ -57,8 +57,17 @@ internal sealed class PoolServers : IAsyncDisposable
         }
 
         var child = ChildProcess.Start(["--pool-servers", count.ToString(CultureInfo.InvariantCulture), latencyMs.ToString(CultureInfo.InvariantCulture)]);
-        var urls = await ChildProcess.ExpectAsync(child, "URLS ");
-        return new PoolServers([], child, [.. urls.Split(' ').Skip(1).Select(u => new Uri(u))]);
+        try
+        {
+            var urls = await ChildProcess.ExpectAsync(child, "URLS ");
+            return new PoolServers([], child, [.. urls.Split(' ').Skip(1).Select(u => new Uri(u))]);
+        }
+        catch
+        {
+            child.Kill(entireProcessTree: true);
+            child.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The child's side (<c>--pool-servers N MS</c>): serves until its standard input closes.</summary>
@@ -137,8 +146,17 @@ internal sealed class PoolServers : IAsyncDisposable
 
         if (_child is { } child)
         {
-            child.StandardInput.Close();
-            await child.WaitForExitAsync();
+            try
+            {
+                child.StandardInput.Close();
+                await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException)
+            {
+                // The child died already (its input pipe is broken) or hangs: it is killed.
+                child.Kill(entireProcessTree: true);
+            }
+
             child.Dispose();
         }
     }

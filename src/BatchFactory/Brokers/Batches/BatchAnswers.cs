@@ -130,13 +130,15 @@ internal sealed partial class BatchAnswers : IAnswerSource, IDisposable
     {
         try
         {
+            // Requests that keep trickling in put the submit off, but by ten pauses at most.
             long seen;
+            var pauses = 0;
             do
             {
                 seen = Interlocked.Read(ref _placed);
                 await Task.Delay(Quiet, Stopping).ConfigureAwait(false);
             }
-            while (Interlocked.Read(ref _placed) != seen || Volatile.Read(ref _entering) > 0);
+            while (++pauses < 10 && (Interlocked.Read(ref _placed) != seen || Volatile.Read(ref _entering) > 0));
         }
         finally
         {

@@ -78,7 +78,7 @@ public sealed class AnthropicBatchTests : IAsyncLifetime
         var failed = emitted.Entries.Where(e => e.Data["status"]?.GetValue<string>() == "failed").ToList();
         // Every fifth line of a batch fails: 2 of one batch of 10 (fewer if a loaded machine split the requests).
         var failedLines = _server.Batches.Sum(b => b.Failed);
-        Assert.InRange(failedLines, 1, 2);
+        Assert.InRange(failedLines, 0, 2);
         Assert.Equal(failedLines, failed.Count);
         Assert.All(failed, e => Assert.Contains("api_error: Scripted failure", e.Get<string>("error"), StringComparison.Ordinal));
 
@@ -86,7 +86,7 @@ public sealed class AnthropicBatchTests : IAsyncLifetime
         var batchesBefore = _server.Batches.Count;
         var stayed = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
         var stayedLines = _server.Batches.Skip(batchesBefore).Sum(b => b.Failed);
-        Assert.Equal((10 - stayedLines, RunStatus.CompletedWithFailures), (stayed.Entries.Count, stayed.Summary.Status));
+        Assert.Equal((10 - stayedLines, stayedLines > 0 ? RunStatus.CompletedWithFailures : RunStatus.Completed), (stayed.Entries.Count, stayed.Summary.Status));
 
         await RestartAsync(new TestServerOptions());
         var rerun = await RunAsync(Topics(10), CallMode.Batch, project: other.Project);
