@@ -181,7 +181,12 @@ internal static class Program
     {
         try
         {
-            return await ProvidersHarness.RunAsync(ProvidersHarnessOptions.Parse(args));
+            var options = ProvidersHarnessOptions.Parse(args);
+
+            // The GC is chosen when a process starts: a harness under the other one runs again as a child that is not.
+            return options.ServerGc == System.Runtime.GCSettings.IsServerGC
+                ? await ProvidersHarness.RunAsync(options)
+                : await ChildProcess.RunAgainAsync(args, new Dictionary<string, string> { ["DOTNET_gcServer"] = options.ServerGc ? "1" : "0" });
         }
         catch (ArgumentException ex)
         {

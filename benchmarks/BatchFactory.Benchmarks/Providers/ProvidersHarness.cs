@@ -31,7 +31,7 @@ internal static class ProvidersHarness
                 .With("pool", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [.. servers.BaseUris.Select(u => u.ToString())], MaxConcurrencyPerEndpoint = PerServer });
             await using var project = ProjectFolder.Open("providers-bench", "1", new ProjectFolderOptions { DataDirectory = folder });
             var bench = new Bench(servers, models, project);
-            Console.WriteLine($"Providers harness: {Servers} loopback servers ({(servers.InChild ? "in a child process; --servers in-process for this one" : "in this process")}), latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh. GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {(AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && !concurrent ? "not concurrent" : "concurrent")} (DOTNET_gcServer=1 for server GC).");
+            Console.WriteLine($"Providers harness: {Servers} loopback servers ({(servers.InChild ? "in a child process; --servers in-process for this one" : "in this process")}), latency {options.LatencyMs} ms, {options.Rounds} rounds; every prompt distinct, so every call is fresh. GC: {(GCSettings.IsServerGC ? "server (--gc workstation for workstation GC)" : "workstation (--gc server for server GC)")}, {(AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && !concurrent ? "not concurrent" : "concurrent")}.");
 
             var ok = await PoolAsync(bench, options) & await TelemetryAsync(bench, options);
             return ok ? 0 : 1;

@@ -11,6 +11,7 @@ internal sealed record ProvidersHarnessOptions
           --rounds N       measured rounds of each comparison (default 5)
           --latency MS     every test server's latency per request (default 50)
           --servers WHERE  child (default: the four servers in a child process) or in-process
+          --gc KIND        server (default: the harness runs again under server GC unless it already does) or workstation
         """;
 
     public int Requests { get; init; } = 3_000;
@@ -22,6 +23,9 @@ internal sealed record ProvidersHarnessOptions
     public int LatencyMs { get; init; } = 50;
 
     public bool ServersInProcess { get; init; }
+
+    /// <summary>Whether the measured process runs under server GC (the default) rather than workstation GC.</summary>
+    public bool ServerGc { get; init; } = true;
 
     public static ProvidersHarnessOptions Parse(string[] args) =>
         Cli.Parse(args, "--providers", new ProvidersHarnessOptions(), new Dictionary<string, Func<ProvidersHarnessOptions, string, ProvidersHarnessOptions>>
@@ -37,6 +41,15 @@ internal sealed record ProvidersHarnessOptions
                     "in-process" => true,
                     "child" => false,
                     _ => throw new ArgumentException($"--servers takes child or in-process, not '{v}'."),
+                },
+            },
+            ["--gc"] = (o, v) => o with
+            {
+                ServerGc = v switch
+                {
+                    "server" => true,
+                    "workstation" => false,
+                    _ => throw new ArgumentException($"--gc takes server or workstation, not '{v}'."),
                 },
             },
         });
