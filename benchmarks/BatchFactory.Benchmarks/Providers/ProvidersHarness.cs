@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Diagnostics.Metrics;
 using System.Runtime;
 using BatchFactory.Testing;
 using Microsoft.Extensions.AI;
@@ -94,15 +93,14 @@ internal static class ProvidersHarness
         return ok;
     }
 
-    // Fresh calls through one server with and without an ActivityListener (AllData on 'BatchFactory') and a
-    // MeterListener (every instrument of the 'BatchFactory' meter) attached.
+    // Fresh calls through one server with and without the OpenTelemetry SDK tracing and metering 'BatchFactory'.
     private static async Task<bool> TelemetryAsync(Bench bench, ProvidersHarnessOptions options)
     {
         const int concurrency = 256;
         var requests = options.TelemetryRequests;
-        Console.WriteLine($"Telemetry: {requests:N0} requests per run through 'single' (concurrency {concurrency}), with and without listeners on the '{BatchFactoryTelemetry.Name}' source and meter.");
+        Console.WriteLine($"Telemetry: {requests:N0} requests per run through 'single' (concurrency {concurrency}), with and without the OpenTelemetry SDK tracing and metering '{BatchFactoryTelemetry.Name}' (spans through the batch export processor).");
         await bench.RunAsync("gpt-4o-mini@single", Math.Min(requests, 2_000), concurrency);
-        using (new Listeners())
+        using (new OpenTelemetryListeners())
         {
             await bench.RunAsync("gpt-4o-mini@single", Math.Min(requests, 2_000), concurrency);
         }
@@ -124,11 +122,11 @@ internal static class ProvidersHarness
                 off = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
             }
 
-            Console.WriteLine($"  round {round + 1}: without {off.Rate:N0}/s ({Cpu(off)}), with {on.Rate:N0}/s ({Cpu(on)}; {spans:N0} spans, {measurements:N0} measurements), with / without {on.Rate / off.Rate:F3}");
+            Console.WriteLine($"  round {round + 1}: without {off.Rate:N0}/s ({Cpu(off)}), with {on.Rate:N0}/s ({Cpu(on)}; {spans:N0} spans, {measurements:N0} calls counted), with / without {on.Rate / off.Rate:F3}");
             ok &= Check("without listeners", off, requests) & Check("with listeners", on, requests);
-            if (spans < requests + 1 || measurements < requests)
+            if (spans < requests + 1 || measurements != requests)
             {
-                Console.Error.WriteLine($"error: the listeners saw {spans:N0} spans and {measurements:N0} measurements; expected at least one span per call and the run's span, and a measurement per call.");
+                Console.Error.WriteLine($"error: the OpenTelemetry SDK exported {spans:N0} spans and counted {measurements:N0} calls; expected at least one span per call and the run's span, and {requests:N0} calls.");
                 ok = false;
             }
 
@@ -139,7 +137,7 @@ internal static class ProvidersHarness
         Console.WriteLine("| scenario | requests per run | median per second | median CPU µs per call |");
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine($"| no listener | {requests:N0} | {Median(rows.Select(r => r.Off.Rate)):N0} | {Median(rows.Select(r => r.Off.CpuMicroseconds)):F0} |");
-        Console.WriteLine($"| ActivityListener (AllData) + MeterListener | {requests:N0} | {Median(rows.Select(r => r.On.Rate)):N0} | {Median(rows.Select(r => r.On.CpuMicroseconds)):F0} |");
+        Console.WriteLine($"| OpenTelemetry SDK: tracer (batch export processor) and meter providers | {requests:N0} | {Median(rows.Select(r => r.On.Rate)):N0} | {Median(rows.Select(r => r.On.CpuMicroseconds)):F0} |");
         Console.WriteLine();
         Console.WriteLine($"with / without listeners, per round, median: {Median(rows.Select(r => r.On.Rate / r.Off.Rate)):F3} (target within 5%: at least 0.95)");
         return ok;
@@ -147,9 +145,9 @@ internal static class ProvidersHarness
 
     private static async Task<(Result Result, long Spans, long Measurements)> WatchedAsync(Bench bench, int requests, int concurrency)
     {
-        using var listeners = new Listeners();
+        using var listeners = new OpenTelemetryListeners();
         var result = await bench.RunAsync("gpt-4o-mini@single", requests, concurrency);
-        return (result, listeners.Spans, listeners.Measurements);
+        return (result, listeners.SpansExported(), listeners.CallsCounted());
     }
 
     private static bool Check(string name, Result result, int requests)
@@ -234,54 +232,6 @@ internal static class ProvidersHarness
             var perCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)requests;
             var gcs = $"{GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}";
             return new Result(requests / seconds, checked((int)count), cpuMs * 1000 / requests, serverCpuMs * 1000 / requests, await servers.ChatRequestsAsync(), gcPause, gcs, perCall);
-        }
-    }
-
-    // What an OpenTelemetry SDK does when it traces and meters BatchFactory, without the exporters: every span sampled
-    // with all data and every measurement delivered to a callback.
-    private sealed class Listeners : IDisposable
-    {
-        private readonly ActivityListener _activities;
-        private readonly MeterListener _meters = new();
-        private long _spans;
-        private long _measurements;
-
-        public Listeners()
-        {
-            _activities = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == BatchFactoryTelemetry.Name,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = activity =>
-                {
-                    Interlocked.Increment(ref _spans);
-                    foreach (var tag in activity.TagObjects)
-                    {
-                        _ = tag.Value;
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_activities);
-            _meters.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == BatchFactoryTelemetry.Name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _meters.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref _measurements));
-            _meters.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _measurements));
-            _meters.Start();
-        }
-
-        public long Spans => Interlocked.Read(ref _spans);
-
-        public long Measurements => Interlocked.Read(ref _measurements);
-
-        public void Dispose()
-        {
-            _activities.Dispose();
-            _meters.Dispose();
         }
     }
 }
