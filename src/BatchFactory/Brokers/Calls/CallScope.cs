@@ -29,6 +29,13 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
     /// <summary>The request is being sent from this process now (not answered by another worker): runs <see cref="OnSending"/> once.</summary>
     public void Sending() => Interlocked.Exchange(ref _onSending, null)?.Invoke();
 
+    /// <summary>
+    /// How long this call may be held back by a rate limit (a 429's <c>Retry-After</c>, or the model's cool-down after
+    /// one) before it gives up, so that its fallback chain goes on to the next member; <see langword="null"/> when only
+    /// the retry options bound it.
+    /// </summary>
+    public TimeSpan? MaxWait { get; init; }
+
     /// <summary>How long the request has waited so far, over all its attempts, before going out: for a concurrency slot, a rate limit or a cool-down.</summary>
     public TimeSpan QueueTime => TimeSpan.FromTicks(Interlocked.Read(ref _queuedTicks));
 

@@ -37,7 +37,7 @@ internal sealed partial class ModelBroker
     }
 
     // Asks a chain's first member whose breaker is closed and whose rate-limit pause is short enough, going on to the
-    // next when one fails with a provider error. The last member is always tried, so a chain whose every member is down
+    // next when one fails with a provider error or would be held back by a rate limit for longer than the chain's MaxWait. The last member is always tried, so a chain whose every member is down
     // fails as its last member does.
     private async Task<(JsonObject Answer, ModelRequest By)> AskFirstAvailableAsync(CallSite site, string idx, ModelRequest request, FallbackChain chain, CancellationToken cancellationToken)
     {
@@ -53,7 +53,8 @@ internal sealed partial class ModelBroker
 
             try
             {
-                return (await AskAsync(site, idx, member, cancellationToken).ConfigureAwait(false), member);
+                // A member but the last may be held back by a rate limit for at most MaxWait, then the next is asked.
+                return (await AskAsync(site, idx, member, cancellationToken, last ? null : chain.MaxWait).ConfigureAwait(false), member);
             }
             catch (Exception ex) when (!last && !cancellationToken.IsCancellationRequested && FallsThrough(ex))
             {
@@ -64,6 +65,6 @@ internal sealed partial class ModelBroker
 
     // A failure that says the member cannot answer now, rather than that the request itself is wrong.
     private static bool FallsThrough(Exception exception) =>
-        exception is ProviderUnavailableException or ModelConfigurationException
+        exception is ProviderUnavailableException or ModelConfigurationException or RateLimitedTooLongException
         || ProviderFault.Of(exception) is { Kind: ProviderFaultKind.Unhealthy or ProviderFaultKind.Auth or ProviderFaultKind.NotFound } or { StatusCode: 429 };
 }

@@ -14,9 +14,10 @@ internal sealed partial class ModelBroker
 
     // A request sent, in its span, with its metrics. Without listeners no frame is added: a request waiting for its batch
     // holds every frame of the chain, and a run may have tens of thousands waiting.
-    private Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
+    // maxWait: how long a rate limit may hold the call back before it gives up (a fallback chain's member but the last).
+    private Task<JsonObject> AskAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken, TimeSpan? maxWait = null)
     {
-        var scope = new CallScope(site, idx, request);
+        var scope = new CallScope(site, idx, request) { MaxWait = maxWait };
         return !Traced && !Metered ? AskObservedAsync(scope, cancellationToken) : AskTracedAsync(scope, cancellationToken);
     }
 

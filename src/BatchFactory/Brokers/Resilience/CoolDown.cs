@@ -37,8 +37,21 @@ internal sealed class CoolDown(TimeProvider time)
 
     /// <summary>Waits until no pause is set (at once when there is none), telling the call's <see cref="CallScope"/> how long it waited.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
-    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
-        Until > time.GetUtcNow() ? WaitOutAsync(cancellationToken) : ValueTask.CompletedTask;
+    /// <exception cref="RateLimitedTooLongException">The pause lasts longer than the call may wait (<see cref="CallScope.MaxWait"/>).</exception>
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        if (Left is not { } left)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (CallScope.Current is { MaxWait: { } bound } scope && left > bound)
+        {
+            throw new RateLimitedTooLongException(scope.Request.Model.ToString(), left, bound);
+        }
+
+        return WaitOutAsync(cancellationToken);
+    }
 
     private async ValueTask WaitOutAsync(CancellationToken cancellationToken)
     {

@@ -36,8 +36,8 @@ internal static class RetryPipeline
             UseJitter = options.UseJitter,
             ShouldHandle = args => new ValueTask<bool>(
                 args.Outcome.Exception is { } exception
-                && TransientFailure.TryClassify(exception, args.Context.CancellationToken, out _)
-                && !(RetryAfterHeader.Read(exception, time.GetUtcNow()) > maxRetryAfter)),
+                && TransientFailure.TryClassify(exception, args.Context.CancellationToken, out var failure)
+                && WaitsFor(exception, failure, maxRetryAfter, coolDown)),
             DelayGenerator = args => new ValueTask<TimeSpan?>(
                 args.Outcome.Exception is { } exception && RetryAfterHeader.Read(exception, time.GetUtcNow()) is { } asked
                     ? Max(asked, Backoff(baseDelay, maxDelay, args.AttemptNumber))
@@ -77,6 +77,27 @@ internal static class RetryPipeline
         }
 
         return new RetryRunner(new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(retry).Build(), coolDown, options.AttemptTimeout, time);
+    }
+
+    // Whether the failed call waits for its retry: not when the provider asks for a longer wait than MaxRetryAfter, nor
+    // when a 429 asks for a longer wait than the call may make (CallScope.MaxWait, a fallback chain's member): that
+    // call's 429 goes to the chain, which asks its next member, and the model's other calls pause as they would have
+    // for the retry.
+    private static bool WaitsFor(Exception exception, TransientFailure failure, TimeSpan maxRetryAfter, CoolDown coolDown)
+    {
+        var asked = RetryAfterHeader.Read(exception, coolDown.Now);
+        if (asked > maxRetryAfter)
+        {
+            return false;
+        }
+
+        if (failure.StatusCode == 429 && asked is { } wait && CallScope.Current?.MaxWait is { } bound && wait > bound)
+        {
+            coolDown.PauseUntil(coolDown.Now + wait);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>The backoff without jitter before retry <paramref name="attempt"/> + 1: base × 2^attempt, capped.</summary>

@@ -39,6 +39,41 @@ public sealed class FallbackChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_PrimaryRefusesConnections_OpensItsBreaker_AndTheChainStopsAskingIt()
+    {
+        using var logs = new ListLoggerFactory();
+        var broker = new BrokerOptions { Retry = NoRetries, CircuitBreaker = new CircuitBreakerOptions { ConsecutiveFailures = 2 } };
+
+        var result = await RunAsync(Models(_closed), Poems("writer@fallback", concurrency: 1) | ToList("poem"), broker, logs);
+
+        Assert.Equal(Topics.Select(t => $"Echo[small]: Poem about {t}").Order(), result.Values<string>().Order());
+        Assert.Equal(Topics.Length, _secondary.ChatRequests);
+
+        // Two refused connections, the second of which opened the primary's breaker; the other entries went straight to
+        // the secondary, without trying the primary.
+        var fellBack = logs.Entries.Where(e => e.Message.Contains("falling back to the chain's next model", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, fellBack.Count);
+        Assert.Contains("The provider of 'big@primary' is unavailable", fellBack[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PrimaryAnswers429WithALongRetryAfter_TheChainMovesOnInsteadOfWaiting_AndSkipsThePrimaryWhileItPauses()
+    {
+        await using var primary = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = _ => Failure.TooManyRequests(retryAfterSeconds: 30) }, TestRuns.Token);
+        var models = Models(primary.BaseUri, maxWait: TimeSpan.FromSeconds(1));
+        var broker = new BrokerOptions { Retry = new RetryOptions { MaxRetries = 1 } };
+
+        var result = await RunAsync(models, Poems("writer@fallback", concurrency: 1) | ToList("poem"), broker);
+
+        Assert.Equal(Topics.Select(t => $"Echo[small]: Poem about {t}").Order(), result.Values<string>().Order());
+
+        // The first entry's 429 asked for 30 s, longer than the chain waits (1 s): it was not retried on the primary, and
+        // the pause it set sent the later entries to the secondary without asking the primary.
+        Assert.Equal(1, primary.ChatRequests);
+        Assert.Equal(Topics.Length, _secondary.ChatRequests);
+    }
+
+    [Fact]
     public async Task Run_PrimaryKeepsFailing_OpensItsBreaker_ThenSkipsIt()
     {
         await using var primary = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = _ => Failure.Abort() }, TestRuns.Token);
@@ -126,19 +161,19 @@ public sealed class FallbackChainTests : IAsyncLifetime
             "Did you mean 'writer@fallback'?",
             Assert.Throws<ModelConfigurationException>(() => ModelProviders.Default.WithFallback("writer", ["a@offline", "b@offline"]).Resolve(new ModelSpec("writter", "fallback"))).Message);
 
-    private ModelProviders Models(Uri primary) => ModelProviders.Default
+    private ModelProviders Models(Uri primary, TimeSpan? maxWait = null) => ModelProviders.Default
         .With("primary", new ProviderSettings { Kind = "openai-compatible", BaseUrl = primary.ToString() })
         .With("secondary", new ProviderSettings { Kind = "openai-compatible", BaseUrl = _secondary.BaseUri.ToString() })
-        .WithFallback("writer", ["big@primary", "small@secondary"]);
+        .WithFallback("writer", ["big@primary", "small@secondary"], maxWait);
 
     private static Graph Poems(string model, int concurrency = 64) =>
         FromList(Topics, outputKey: "topic", idxKey: "topic") | AskLLM("Poem about {topic}", model, "poem", new AskOptions { Concurrency = concurrency });
 
     private string LedgerText() => string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
 
-    private async Task<RunResult> RunAsync(ModelProviders models, Graph graph, BrokerOptions? broker = null)
+    private async Task<RunResult> RunAsync(ModelProviders models, Graph graph, BrokerOptions? broker = null, ListLoggerFactory? logs = null)
     {
         await using var project = ProjectFolder.Open("fallback", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
-        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = broker ?? new BrokerOptions { Retry = NoRetries } }, TestRuns.Token);
+        return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = broker ?? new BrokerOptions { Retry = NoRetries }, LoggerFactory = logs }, TestRuns.Token);
     }
 }
