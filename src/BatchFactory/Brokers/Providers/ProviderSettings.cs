@@ -19,7 +19,8 @@ public sealed class ProviderSettings
     /// What speaks to the server: <c>openai</c> (OpenAI itself, or any server by <see cref="BaseUrl"/>; key required),
     /// <c>openai-compatible</c> (vLLM, llama.cpp, LM Studio…: <see cref="BaseUrl"/> required, key only when
     /// <see cref="ApiKeyVariable"/> is set), <c>ollama</c> (an <c>openai-compatible</c> server at
-    /// <c>http://localhost:11434/v1</c> unless <see cref="BaseUrl"/> says otherwise), <c>azure</c> (Azure OpenAI:
+    /// <c>http://localhost:11434/v1</c> unless <see cref="BaseUrl"/> says otherwise; its list, the models pulled, is
+    /// checked as <see cref="CheckModels"/> says), <c>azure</c> (Azure OpenAI:
     /// <see cref="BaseUrl"/> is the resource), <c>offline</c> (deterministic answers, no network), or a kind registered
     /// with <see cref="ModelProviders.WithKind"/>. Required; case-insensitive.
     /// </summary>

@@ -117,30 +117,16 @@ public sealed class NamedProviderTests : IAsyncLifetime
     public void With_ApiKeyVariableAName_IsAccepted(string variable) =>
         Assert.Equal("farm", ModelProviders.Default.With("farm", new ProviderSettings { Kind = "anthropic", ApiKeyVariable = variable }, new Dictionary<string, string> { [variable] = "sk-ant-set" }.GetValueOrDefault).Resolve(new ModelSpec("claude-sonnet-4-5", "farm")).Name);
 
-    [Fact]
-    public void Resolve_OpenAIKindWithItsDefaultKeyVariableUnset_SaysItIsTheDefaultAndHowToGoWithoutAKey()
+    [Theory]
+    [InlineData(null, "set the environment variable OPENAI_API_KEY (the 'openai' kind's default; name another with Providers:remote:ApiKeyVariable). For a server that needs no key, declare it with Kind 'openai-compatible'.")]
+    [InlineData("REMOTE_KEY", "set the environment variable REMOTE_KEY (named by Providers:remote:ApiKeyVariable). For a server that needs no key, declare it with Kind 'openai-compatible' and no ApiKeyVariable.")]
+    public void Resolve_OpenAIKindWithItsKeyVariableUnset_SaysWhichSettingNamedItAndHowToGoWithoutAKey(string? variable, string expected)
     {
-        var models = ModelProviders.Default.With("remote", new ProviderSettings { Kind = "openai", BaseUrl = "http://localhost:8000/v1" }, _ => null);
+        var models = ModelProviders.Default.With("remote", new ProviderSettings { Kind = "openai", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = variable }, _ => null);
 
         var error = Assert.Throws<ModelConfigurationException>(() => models.Resolve(new ModelSpec("gpt-4o-mini", "remote")));
 
-        Assert.Equal(
-            "'gpt-4o-mini@remote' needs an API key: set the environment variable OPENAI_API_KEY (the 'openai' kind's default; name another with Providers:remote:ApiKeyVariable). " +
-            "For a server that needs no key, declare it with Kind 'openai-compatible'.",
-            error.Message);
-    }
-
-    [Fact]
-    public void Resolve_OpenAIKindWithItsGivenKeyVariableUnset_NamesTheSettingAndHowToGoWithoutAKey()
-    {
-        var models = ModelProviders.Default.With("remote", new ProviderSettings { Kind = "openai", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = "REMOTE_KEY" }, _ => null);
-
-        var error = Assert.Throws<ModelConfigurationException>(() => models.Resolve(new ModelSpec("gpt-4o-mini", "remote")));
-
-        Assert.Equal(
-            "'gpt-4o-mini@remote' needs an API key: set the environment variable REMOTE_KEY (named by Providers:remote:ApiKeyVariable). " +
-            "For a server that needs no key, declare it with Kind 'openai-compatible' and no ApiKeyVariable.",
-            error.Message);
+        Assert.Equal("'gpt-4o-mini@remote' needs an API key: " + expected, error.Message);
     }
 
     [Fact]
