@@ -43,8 +43,8 @@ public sealed class ProviderSettings
 
     /// <summary>
     /// The name of the environment variable holding the API key (the key itself never belongs in configuration): letters,
-    /// digits and <c>_</c>, not starting with a digit, else the provider is refused when declared (the error does not
-    /// repeat the value, in case it is a key). Default: the kind's own (<c>OPENAI_API_KEY</c> for <c>openai</c>,
+    /// digits and <c>_</c>, not starting with a digit, and not a run of 32 or more hex digits (an Azure key's shape), else
+    /// the provider is refused when declared (the error does not repeat the value, in case it is a key). Default: the kind's own (<c>OPENAI_API_KEY</c> for <c>openai</c>,
     /// <c>AZURE_OPENAI_API_KEY</c> for <c>azure</c>, <c>ANTHROPIC_API_KEY</c> for <c>anthropic</c>), none for
     /// <c>openai-compatible</c> and <c>ollama</c>. When set, the variable must be set before a run uses the provider.
     /// </summary>
