@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Anthropic;
 using Anthropic.Exceptions;
 using Anthropic.Models.Models;
@@ -18,7 +17,7 @@ namespace BatchFactory;
 /// see <see cref="ListModelsAsync"/>), where aliases such as <c>claude-sonnet-4-5</c> count as listed. Batch requests
 /// (<see cref="CallMode.Batch"/>) go through Anthropic's Message Batches (<c>/v1/messages/batches</c>), at the batch price.
 /// </summary>
-public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, IListsModels, IBatchProvider
+public sealed class AnthropicProvider : IModelProvider, IHoldsSecrets, IListsModels, IBatchProvider
 {
     /// <summary>The environment variable holding the API key.</summary>
     public const string ApiKeyVariable = "ANTHROPIC_API_KEY";
@@ -36,22 +35,22 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
     private readonly Func<string, string?> _environment;
     private readonly Uri? _baseUrl;
     private readonly string _keyVariable;
-    private readonly string? _path;
+    private readonly ProviderDeclaration? _declared;
 
     /// <summary>Creates the <c>anthropic</c> provider, configured by <c>ANTHROPIC_API_KEY</c> and <c>ANTHROPIC_BASE_URL</c>.</summary>
     /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
     public AnthropicProvider(Func<string, string?>? environment = null)
-        : this("anthropic", baseUrl: null, ApiKeyVariable, path: null, environment)
+        : this("anthropic", baseUrl: null, ApiKeyVariable, declared: null, environment)
     {
     }
 
-    /// <summary>A provider named <paramref name="name"/> from configuration at <paramref name="path"/>.</summary>
-    internal AnthropicProvider(string name, Uri? baseUrl, string keyVariable, string? path, Func<string, string?>? environment)
+    /// <summary>A provider named <paramref name="name"/>, declared by settings when <paramref name="declared"/> is given (else the built-in one).</summary>
+    internal AnthropicProvider(string name, Uri? baseUrl, string keyVariable, ProviderDeclaration? declared, Func<string, string?>? environment)
     {
         Name = name;
         _baseUrl = baseUrl;
         _keyVariable = keyVariable;
-        _path = path;
+        _declared = declared;
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
@@ -96,11 +95,17 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
     /// The models Anthropic's <c>GET /v1/models</c> lists (all pages, 1,000 a page), with the aliases its dated ids
     /// answer to: <c>claude-sonnet-4-5</c> and <c>claude-sonnet-4-5-latest</c> for <c>claude-sonnet-4-5-20250929</c>,
     /// <c>claude-opus-4-0</c> for <c>claude-opus-4-20250514</c>. <see langword="null"/> when the server has no list, refuses
-    /// the key, cannot be reached within 10 seconds, or the key is not set.
+    /// the key, cannot be reached within 10 seconds, or the key is not set, or when the provider's settings turn the
+    /// check off (<see cref="ProviderSettings.CheckModels"/>; then the server is not asked).
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<IReadOnlyCollection<string>?> ListModelsAsync(CancellationToken cancellationToken = default)
     {
+        if (_declared is { CheckModels: false })
+        {
+            return null;
+        }
+
         try
         {
             using var http = new HttpClient { Timeout = ListTimeout };
@@ -110,16 +115,7 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
             await foreach (var model in page.Paginate(cancellationToken).ConfigureAwait(false))
             {
                 models.Add(model.ID);
-                if (Dated().Match(model.ID) is { Success: true } dated)
-                {
-                    var alias = dated.Groups["alias"].Value;
-                    models.Add(alias);
-                    models.Add(alias + "-latest");
-                    if (MajorOnly().IsMatch(alias))
-                    {
-                        models.Add(alias + "-0");
-                    }
-                }
+                models.UnionWith(DatedModelIds.AliasesOf(model.ID));
             }
 
             return models;
@@ -138,17 +134,8 @@ public sealed partial class AnthropicProvider : IModelProvider, IHoldsSecrets, I
 
     private string ApiKey(string model) => _environment(_keyVariable) is { Length: > 0 } key
         ? key
-        : throw new ModelConfigurationException(_path is null
-            ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}."
-            : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable, or the default for 'anthropic').");
+        : throw _declared?.MissingKey(new ModelSpec(model, Name), _keyVariable)
+            ?? new ModelConfigurationException($"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}.");
 
     private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));
-
-    // A dated id, e.g. claude-sonnet-4-5-20250929: the alias is what comes before the date.
-    [GeneratedRegex(@"^(?<alias>.+)-\d{8}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Dated();
-
-    // An alias ending in a major version only (claude-opus-4), which Anthropic also writes with ".0" as "-0".
-    [GeneratedRegex(@"[a-z]-\d+$", RegexOptions.CultureInvariant)]
-    private static partial Regex MajorOnly();
 }

@@ -29,31 +29,31 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers
     private readonly string _keyVariable;
     private readonly AzureOpenAIClientOptions.ServiceVersion? _version;
     private readonly IReadOnlyDictionary<string, string> _deployments;
-    private readonly string? _path;
+    private readonly Brokers.ProviderDeclaration? _declared;
 
     /// <summary>Creates the <c>azure</c> provider, configured by <c>AZURE_OPENAI_ENDPOINT</c> and <c>AZURE_OPENAI_API_KEY</c>.</summary>
     /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
     public AzureOpenAIProvider(Func<string, string?>? environment = null)
-        : this("azure", endpoint: null, ApiKeyVariable, version: null, new Dictionary<string, string>(), path: null, environment)
+        : this("azure", endpoint: null, ApiKeyVariable, version: null, new Dictionary<string, string>(), declared: null, environment)
     {
     }
 
-    /// <summary>A provider named <paramref name="name"/> from configuration at <paramref name="path"/>.</summary>
+    /// <summary>A provider named <paramref name="name"/>, declared by settings when <paramref name="declared"/> is given (else the built-in one).</summary>
     /// <param name="name">The provider's name.</param>
     /// <param name="endpoint">The resource; <see langword="null"/> reads <c>AZURE_OPENAI_ENDPOINT</c>.</param>
     /// <param name="keyVariable">The variable holding the key.</param>
     /// <param name="version">The API version; <see langword="null"/> for the SDK's latest.</param>
     /// <param name="deployments">The deployment of each model name; other names are deployments themselves.</param>
-    /// <param name="path">The configuration path of the settings, named in errors; <see langword="null"/> for the built-in provider.</param>
+    /// <param name="declared">How its settings declared it, named in errors; <see langword="null"/> for the built-in provider.</param>
     /// <param name="environment">Reads environment variables.</param>
-    internal AzureOpenAIProvider(string name, Uri? endpoint, string keyVariable, AzureOpenAIClientOptions.ServiceVersion? version, IReadOnlyDictionary<string, string> deployments, string? path, Func<string, string?>? environment)
+    internal AzureOpenAIProvider(string name, Uri? endpoint, string keyVariable, AzureOpenAIClientOptions.ServiceVersion? version, IReadOnlyDictionary<string, string> deployments, Brokers.ProviderDeclaration? declared, Func<string, string?>? environment)
     {
         Name = name;
         _endpoint = endpoint;
         _keyVariable = keyVariable;
         _version = version;
         _deployments = deployments;
-        _path = path;
+        _declared = declared;
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
@@ -94,9 +94,8 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers
         var key = _environment(_keyVariable);
         if (string.IsNullOrEmpty(key))
         {
-            throw new ModelConfigurationException(_path is null
-                ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}."
-                : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable, or the default for 'azure').");
+            throw _declared?.MissingKey(new ModelSpec(model, Name), _keyVariable)
+                ?? new ModelConfigurationException($"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}.");
         }
 
         var options = _version is { } version ? new AzureOpenAIClientOptions(version) : new AzureOpenAIClientOptions();
@@ -113,9 +112,9 @@ public sealed class AzureOpenAIProvider : IModelProvider, IHoldsSecrets, Brokers
         var endpointText = _environment(EndpointVariable);
         if (string.IsNullOrWhiteSpace(endpointText))
         {
-            throw new ModelConfigurationException(_path is null
+            throw new ModelConfigurationException(_declared is null
                 ? $"'{model}@{Name}' needs the Azure OpenAI resource: set the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/)."
-                : $"'{model}@{Name}' needs the Azure OpenAI resource: set {_path}:BaseUrl or the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/).");
+                : $"'{model}@{Name}' needs the Azure OpenAI resource: set {_declared.Path}:BaseUrl or the environment variable {EndpointVariable} (e.g. https://my-resource.openai.azure.com/).");
         }
 
         return Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"

@@ -3,7 +3,8 @@ namespace BatchFactory;
 /// <summary>
 /// A provider that can say which models its server serves (OpenAI's <c>GET /v1/models</c>), so that a run checks its
 /// model names before any entry moves and suggests near matches for a misspelt one. A run asks each provider once and
-/// keeps the list for the rest of the run. Implement it on your own <see cref="IModelProvider"/> when its server has a list.
+/// keeps the list for the rest of the run; a model name without a tag is also found as a listed <c>name:latest</c>
+/// (Ollama's rule). Implement it on your own <see cref="IModelProvider"/> when its server has a list.
 /// </summary>
 public interface IListsModels
 {

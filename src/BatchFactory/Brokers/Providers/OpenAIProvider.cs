@@ -26,27 +26,27 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
     private readonly Func<string, string?> _environment;
     private readonly Uri? _baseUrl;
     private readonly string? _keyVariable;
-    private readonly string? _path;
+    private readonly Brokers.ProviderDeclaration? _declared;
 
     /// <summary>Creates the <c>openai</c> provider, configured by <c>OPENAI_API_KEY</c> and <c>OPENAI_BASE_URL</c>.</summary>
     /// <param name="environment">Returns an environment variable's value, or <see langword="null"/>. Default: the process's environment.</param>
     public OpenAIProvider(Func<string, string?>? environment = null)
-        : this("openai", baseUrl: null, ApiKeyVariable, path: null, environment)
+        : this("openai", baseUrl: null, ApiKeyVariable, declared: null, environment)
     {
     }
 
-    /// <summary>A provider named <paramref name="name"/> (from configuration at <paramref name="path"/>).</summary>
+    /// <summary>A provider named <paramref name="name"/> (declared by settings, when <paramref name="declared"/> is given).</summary>
     /// <param name="name">The provider's name.</param>
     /// <param name="baseUrl">The server; <see langword="null"/> reads <c>OPENAI_BASE_URL</c>, else OpenAI itself.</param>
     /// <param name="keyVariable">The variable holding the key, which must then be set; <see langword="null"/> for a server that needs no key.</param>
-    /// <param name="path">The configuration path of the provider's settings, named in errors; <see langword="null"/> for the built-in provider.</param>
+    /// <param name="declared">How its settings declared it (named in errors; whether the model list is checked); <see langword="null"/> for the built-in provider.</param>
     /// <param name="environment">Reads environment variables.</param>
-    internal OpenAIProvider(string name, Uri? baseUrl, string? keyVariable, string? path, Func<string, string?>? environment)
+    internal OpenAIProvider(string name, Uri? baseUrl, string? keyVariable, Brokers.ProviderDeclaration? declared, Func<string, string?>? environment)
     {
         Name = name;
         _baseUrl = baseUrl;
         _keyVariable = keyVariable;
-        _path = path;
+        _declared = declared;
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
@@ -78,10 +78,16 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
 
     /// <summary>
     /// The server's models (<c>GET /models</c>), or <see langword="null"/> when the server has no list or does not
-    /// answer within 10 seconds, or the provider is not configured (the run's check says why).
+    /// answer within 10 seconds, the provider is not configured (the run's check says why), or its settings turn the
+    /// check off (<see cref="ProviderSettings.CheckModels"/>; then the server is not asked).
     /// </summary>
     public async Task<IReadOnlyCollection<string>?> ListModelsAsync(CancellationToken cancellationToken = default)
     {
+        if (_declared is { CheckModels: false })
+        {
+            return null;
+        }
+
         try
         {
             var client = Client("*", ListTimeout).GetOpenAIModelClient();
@@ -124,10 +130,9 @@ public sealed class OpenAIProvider : IModelProvider, IHoldsSecrets, IListsModels
             return key;
         }
 
-        throw new ModelConfigurationException(_path is null
-            ? $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}. " +
-              $"(For a local OpenAI-compatible server set {BaseUrlVariable} and any non-empty {_keyVariable}, or declare it as an 'openai-compatible' provider; to run without a network use '{model}@offline'.)"
-            : $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable} (named by {_path}:ApiKeyVariable), or remove that setting if the server needs no key.");
+        throw _declared?.MissingKey(new ModelSpec(model, Name), _keyVariable) ?? new ModelConfigurationException(
+            $"'{model}@{Name}' needs an API key: set the environment variable {_keyVariable}. " +
+            $"(For a local OpenAI-compatible server set {BaseUrlVariable} and any non-empty {_keyVariable}, or declare it as an 'openai-compatible' provider; to run without a network use '{model}@offline'.)");
     }
 
     private Uri? BaseUrl(string model) => _baseUrl ?? Brokers.EnvironmentUrl.Read(_environment, BaseUrlVariable, new ModelSpec(model, Name));

@@ -27,6 +27,17 @@ internal static class ProviderKinds
             throw Error(path, "Kind", $"is not set. Set it to one of: {Known(custom)}.");
         }
 
+        // The value is not repeated: a key pasted here would otherwise reach the error (and every message naming the variable).
+        if (settings.ApiKeyVariable is { } variable && !IsVariableName(variable))
+        {
+            throw Error(path, "ApiKeyVariable", "must name an environment variable (letters, digits and _), not hold the key itself.");
+        }
+
+        if (!settings.CheckModels && kind is "azure" or "offline")
+        {
+            throw Error(path, "CheckModels", $"is false, but an '{kind}' provider has no model list to check; remove the setting.");
+        }
+
         if (settings.MaxConcurrencyPerEndpoint < 1)
         {
             throw Error(path, "MaxConcurrencyPerEndpoint", $"is {settings.MaxConcurrencyPerEndpoint}; it must be at least 1.");
@@ -43,23 +54,24 @@ internal static class ProviderKinds
             throw Error(path, "BaseUrls", $"lists {urls.Count} servers, but a pool of servers is for the OpenAI kinds only, not '{kind}'.");
         }
 
+        var declared = new ProviderDeclaration(path, kind, KeyVariableGiven: settings.ApiKeyVariable is not null, settings.CheckModels);
         switch (kind)
         {
             case "openai":
-                return OpenAI(name, urls, settings.ApiKeyVariable ?? OpenAIProvider.ApiKeyVariable, path, settings, environment);
+                return OpenAI(name, urls, settings.ApiKeyVariable ?? OpenAIProvider.ApiKeyVariable, declared, settings, environment);
             case "openai-compatible":
                 if (urls.Count == 0)
                 {
                     throw Error(path, "BaseUrl", "is not set; an 'openai-compatible' provider needs its server's URL, e.g. http://localhost:8000/v1.");
                 }
 
-                return OpenAI(name, urls, settings.ApiKeyVariable, path, settings, environment);
+                return OpenAI(name, urls, settings.ApiKeyVariable, declared, settings, environment);
             case "ollama":
-                return OpenAI(name, urls.Count > 0 ? urls : [new Uri(OllamaBaseUrl)], settings.ApiKeyVariable, path, settings, environment);
+                return OpenAI(name, urls.Count > 0 ? urls : [new Uri(OllamaBaseUrl)], settings.ApiKeyVariable, declared, settings, environment);
             case "azure":
-                return new AzureOpenAIProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AzureOpenAIProvider.ApiKeyVariable, ServiceVersion(settings.ApiVersion, path), settings.Deployments.ToImmutableDictionary(StringComparer.Ordinal), path, environment);
+                return new AzureOpenAIProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AzureOpenAIProvider.ApiKeyVariable, ServiceVersion(settings.ApiVersion, path), settings.Deployments.ToImmutableDictionary(StringComparer.Ordinal), declared, environment);
             case "anthropic":
-                return new AnthropicProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AnthropicProvider.ApiKeyVariable, path, environment);
+                return new AnthropicProvider(name, urls.FirstOrDefault(), settings.ApiKeyVariable ?? AnthropicProvider.ApiKeyVariable, declared, environment);
             case "offline":
                 return new OfflineProvider(name);
             default:
@@ -72,10 +84,18 @@ internal static class ProviderKinds
         }
     }
 
-    private static IModelProvider OpenAI(string name, IReadOnlyList<Uri> urls, string? keyVariable, string path, ProviderSettings settings, Func<string, string?>? environment) =>
+    private static IModelProvider OpenAI(string name, IReadOnlyList<Uri> urls, string? keyVariable, ProviderDeclaration declared, ProviderSettings settings, Func<string, string?>? environment) =>
         urls.Count <= 1
-            ? new OpenAIProvider(name, urls.FirstOrDefault(), keyVariable, path, environment)
-            : new PooledProvider(name, [.. urls.Select(url => (url, new OpenAIProvider(name, url, keyVariable, path, environment)))], settings.MaxConcurrencyPerEndpoint, settings.HealthProbeInterval);
+            ? new OpenAIProvider(name, urls.FirstOrDefault(), keyVariable, declared, environment)
+            : new PooledProvider(name, [.. urls.Select(url => (url, new OpenAIProvider(name, url, keyVariable, declared, environment)))], settings.MaxConcurrencyPerEndpoint, settings.HealthProbeInterval);
+
+    // An environment variable's name as shells write them: letters, digits and _, not starting with a digit. A long run
+    // of hex digits is an Azure key rather than a name, even when it starts with a letter.
+    private static bool IsVariableName(string text) =>
+        text.Length > 0
+        && !char.IsAsciiDigit(text[0])
+        && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+        && !(text.Length >= 32 && text.All(char.IsAsciiHexDigit));
 
     private static List<Uri> Urls(ProviderSettings settings, string path)
     {

@@ -19,7 +19,8 @@ public sealed class ProviderSettings
     /// What speaks to the server: <c>openai</c> (OpenAI itself, or any server by <see cref="BaseUrl"/>; key required),
     /// <c>openai-compatible</c> (vLLM, llama.cpp, LM Studio…: <see cref="BaseUrl"/> required, key only when
     /// <see cref="ApiKeyVariable"/> is set), <c>ollama</c> (an <c>openai-compatible</c> server at
-    /// <c>http://localhost:11434/v1</c> unless <see cref="BaseUrl"/> says otherwise), <c>azure</c> (Azure OpenAI:
+    /// <c>http://localhost:11434/v1</c> unless <see cref="BaseUrl"/> says otherwise; its list, the models pulled, is
+    /// checked as <see cref="CheckModels"/> says), <c>azure</c> (Azure OpenAI:
     /// <see cref="BaseUrl"/> is the resource), <c>offline</c> (deterministic answers, no network), or a kind registered
     /// with <see cref="ModelProviders.WithKind"/>. Required; case-insensitive.
     /// </summary>
@@ -41,11 +42,25 @@ public sealed class ProviderSettings
     public IList<string> BaseUrls { get; set; } = [];
 
     /// <summary>
-    /// The environment variable holding the API key (the key itself never belongs in configuration). Default: the
-    /// kind's own (<c>OPENAI_API_KEY</c> for <c>openai</c>, <c>AZURE_OPENAI_API_KEY</c> for <c>azure</c>), none for
+    /// The name of the environment variable holding the API key (the key itself never belongs in configuration): letters,
+    /// digits and <c>_</c>, not starting with a digit, and not a run of 32 or more hex digits (an Azure key's shape), else
+    /// the provider is refused when declared (the error does not repeat the value, in case it is a key). Default: the kind's own (<c>OPENAI_API_KEY</c> for <c>openai</c>,
+    /// <c>AZURE_OPENAI_API_KEY</c> for <c>azure</c>, <c>ANTHROPIC_API_KEY</c> for <c>anthropic</c>), none for
     /// <c>openai-compatible</c> and <c>ollama</c>. When set, the variable must be set before a run uses the provider.
     /// </summary>
     public string? ApiKeyVariable { get; set; }
+
+    /// <summary>
+    /// Whether a run checks the models it uses against this provider's model list (<c>GET /v1/models</c>, asked once
+    /// per run) before any entry moves, refusing a model the list lacks with its near matches. A name without a tag
+    /// also matches the listed <c>name:latest</c> (Ollama's rule: <c>llama3.2</c> is <c>llama3.2:latest</c>). Default
+    /// <see langword="true"/>. Set it to <see langword="false"/> for a server whose list does not say what it accepts,
+    /// such as llama.cpp's <c>llama-server</c> (it lists its one model file or alias and answers any model name): then
+    /// the list is not asked for, and a model the server does not serve fails at its first call (a 404 opens the
+    /// model's circuit breaker). For the kinds with a list: <c>openai</c>, <c>openai-compatible</c>, <c>ollama</c>,
+    /// <c>anthropic</c> (and a registered kind that reads it); <c>azure</c> and <c>offline</c> have none to turn off.
+    /// </summary>
+    public bool CheckModels { get; set; } = true;
 
     /// <summary>For <c>azure</c>: the API version, e.g. <c>2024-10-21</c>. Default <see langword="null"/>: the SDK's latest.</summary>
     public string? ApiVersion { get; set; }

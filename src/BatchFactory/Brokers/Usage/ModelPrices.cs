@@ -9,7 +9,10 @@ namespace BatchFactory;
 /// </summary>
 /// <remarks>
 /// A model's price is, first, one set with <see cref="With"/> (or configuration's <c>BatchFactory:Prices</c>); else its
-/// provider's (<see cref="ProviderSettings.Prices"/>); else the built-in list price of <see cref="Default"/>.
+/// provider's (<see cref="ProviderSettings.Prices"/>); else the built-in list price of <see cref="Default"/>. A model id
+/// ending in a date, <c>-YYYYMMDD</c>, without a price of its own costs what its alias does: <c>claude-sonnet-4-5-20250929</c>
+/// is priced as <c>claude-sonnet-4-5</c> (or <c>claude-sonnet-4-5-latest</c>), <c>claude-opus-4-20250514</c> as
+/// <c>claude-opus-4-0</c>.
 /// </remarks>
 public sealed class ModelPrices
 {
@@ -24,7 +27,10 @@ public sealed class ModelPrices
         _providers = providers ?? ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Common OpenAI chat and embedding models, and current Claude models by their aliases (e.g. <c>claude-sonnet-4-5</c>; a dated id such as <c>claude-sonnet-4-5-20250929</c> needs its own entry).</summary>
+    /// <summary>
+    /// Common OpenAI chat and embedding models, and current Claude models by their aliases (e.g. <c>claude-sonnet-4-5</c>;
+    /// a dated id such as <c>claude-sonnet-4-5-20250929</c> costs what its alias does, see <see cref="ModelPrices"/>).
+    /// </summary>
     public static ModelPrices Default { get; } = new ModelPrices(ImmutableDictionary<string, ModelPrice>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase))
         .BuiltIn("gpt-4o-mini", 0.15m, 0.60m)
         .BuiltIn("gpt-4o", 2.50m, 10.00m)
@@ -77,12 +83,12 @@ public sealed class ModelPrices
         return new ModelPrices(_prices, providers);
     }
 
-    /// <summary>Whether the table has a price for <paramref name="model"/>.</summary>
-    public bool Knows(string model) => _prices.ContainsKey(model);
+    /// <summary>Whether the table has a price for <paramref name="model"/> (a dated id's own, or its alias's).</summary>
+    public bool Knows(string model) => Find(_prices, model, model, provider: null, out _);
 
     /// <summary>What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost, in US dollars; <see langword="null"/> for a model without a price.</summary>
     public decimal? Cost(string model, long inputTokens, long outputTokens) =>
-        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens, batch: false) : null;
+        Find(_prices, model, model, provider: null, out var price) ? price.Of(inputTokens, outputTokens, batch: false) : null;
 
     /// <summary>
     /// What <paramref name="inputTokens"/> and <paramref name="outputTokens"/> of <paramref name="model"/> cost when
@@ -90,7 +96,7 @@ public sealed class ModelPrices
     /// <see langword="null"/> for a model without a price.
     /// </summary>
     public decimal? BatchCost(string model, long inputTokens, long outputTokens) =>
-        _prices.TryGetValue(model, out var price) ? price.Of(inputTokens, outputTokens, batch: true) : null;
+        Find(_prices, model, model, provider: null, out var price) ? price.Of(inputTokens, outputTokens, batch: true) : null;
 
     /// <summary>
     /// As <see cref="Cost(string, long, long)"/> (or <see cref="BatchCost"/> when <paramref name="batch"/>) for
@@ -98,15 +104,34 @@ public sealed class ModelPrices
     /// </summary>
     internal decimal? Cost(ModelSpec model, long inputTokens, long outputTokens, bool batch = false)
     {
-        var set = _prices.TryGetValue(model.Model, out var price);
+        var set = Find(_prices, model.Model, model.Model, provider: null, out var price);
         if (set && !price.BuiltIn)
         {
             return price.Of(inputTokens, outputTokens, batch);
         }
 
-        return _providers.TryGetValue(model.ToString(), out var provider) ? provider.Of(inputTokens, outputTokens, batch)
+        return Find(_providers, model.ToString(), model.Model, model.Provider, out var provider) ? provider.Of(inputTokens, outputTokens, batch)
             : set ? price.Of(inputTokens, outputTokens, batch)
             : null;
+    }
+
+    // The price under key (the model, or model@provider), else under an alias of a dated id (keyed alike).
+    private static bool Find(ImmutableDictionary<string, ModelPrice> prices, string key, string model, string? provider, out ModelPrice price)
+    {
+        if (prices.TryGetValue(key, out price))
+        {
+            return true;
+        }
+
+        foreach (var alias in Brokers.DatedModelIds.AliasesOf(model))
+        {
+            if (prices.TryGetValue(provider is null ? alias : $"{alias}@{provider}", out price))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private ModelPrices BuiltIn(string model, decimal inputPerMillion, decimal outputPerMillion) =>

@@ -211,8 +211,15 @@ public static class BatchFactoryConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            // A value that does not convert is said by the inner exception, which names its path; the outer one does not.
-            throw new ModelConfigurationException($"{section.Path}: {ex.InnerException?.Message ?? ex.Message}", ex);
+            // A value that does not convert is said by the innermost binder exception, naming its path, value and type
+            // (inside it, the converter's own names only the value; around it, the binder may say something vaguer).
+            var said = ex;
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                said = inner as InvalidOperationException ?? said;
+            }
+
+            throw new ModelConfigurationException($"{section.Path}: {said.Message}", ex);
         }
     }
 }

@@ -9,6 +9,8 @@ public sealed class KeyRedactionTests : IDisposable
     private const string Key = "sk-given-not-from-the-environment-1234";
     private const string OpenAIKey = "sk-openai-from-the-environment-5678";
     private const string AzureKey = "azure-from-the-environment-9012";
+    private const string AnthropicKey = "sk-ant-from-the-environment-3456";
+    private const string FarmKey = "farm-from-the-named-variable-7890";
     private readonly TempFolder _data = new();
 
     public void Dispose() => _data.Dispose();
@@ -77,28 +79,34 @@ public sealed class KeyRedactionTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_KeysInOpenAIAndAzureVariables_AreMaskedEvenWhereAnotherProviderQuotesThem()
+    public async Task Run_KeysInOpenAIAzureAnthropicAndNamedProvidersVariables_AreMaskedEvenWhereAnotherProviderQuotesThem()
     {
         Func<string, string?> environment = name => name switch
         {
             OpenAIProvider.ApiKeyVariable => OpenAIKey,
             AzureOpenAIProvider.ApiKeyVariable => AzureKey,
+            AnthropicProvider.ApiKeyVariable => AnthropicKey,
+            "FARM_KEY" => FarmKey,
             _ => null,
         };
         var models = ModelProviders.Default
             .With(new OpenAIProvider(environment))
             .With(new AzureOpenAIProvider(environment))
-            .WithChatClient("quoting", _ => new FakeChatClient { Answer = (_, _) => throw new InvalidOperationException($"refused {OpenAIKey} and {AzureKey}") });
+            .With(new AnthropicProvider(environment))
+            .With("farm", new ProviderSettings { Kind = "openai-compatible", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = "FARM_KEY" }, environment)
+            .WithChatClient("quoting", _ => new FakeChatClient { Answer = (_, _) => throw new InvalidOperationException($"refused {OpenAIKey} and {AzureKey} and {AnthropicKey} and {FarmKey}") });
         await using var project = ProjectFolder.Open("keys", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
         var g = FromList(["a"], outputKey: "t") | AskLLM("Q {t}", "m@quoting", "answer", new AskOptions { OnFailure = OnCallFailure.Emit }) | OutputEntries();
 
         var result = await g.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = new BrokerOptions { Retry = null } }, TestRuns.Token);
 
-        Assert.Contains("refused *** and ***", Assert.Single(result.Entries).Get<string>("error"));
+        Assert.Contains("refused *** and *** and *** and ***", Assert.Single(result.Entries).Get<string>("error"));
         await project.DisposeAsync();
         var written = string.Concat(Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories).Select(File.ReadAllText)) + result.Summary.Format();
         Assert.DoesNotContain(OpenAIKey, written);
         Assert.DoesNotContain(AzureKey, written);
+        Assert.DoesNotContain(AnthropicKey, written);
+        Assert.DoesNotContain(FarmKey, written);
     }
 
     [Fact]

@@ -86,6 +86,70 @@ public sealed class ModelListTests : IAsyncLifetime
         Assert.Contains("Warning: no price for gpt-9@openai", result.Summary.ToString());
     }
 
+    [Fact]
+    public async Task Run_OllamaNameWithoutTag_IsAcceptedAsTheListedLatest()
+    {
+        await using var ollama = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["llama3.2:latest", "qwen3:8b"] }, TestRuns.Token);
+        var models = ModelProviders.Default.With("local", new ProviderSettings { Kind = "ollama", BaseUrl = ollama.BaseUri.ToString() });
+
+        var result = await Poems("llama3.2@local").RunCheckedAsync(new RunOptions { Models = models }, TestRuns.Token);
+
+        Assert.Equal(["Echo[llama3.2]: Poem about sea"], result.Values<string>());
+        Assert.Equal(1, ollama.ModelListRequests);
+    }
+
+    [Theory]
+    [InlineData("llama3.3", "Did you mean 'llama3.2@local'?")] // suggested as it can be written, without ':latest'
+    [InlineData("qwen3", "Did you mean 'qwen3:8b@local'?")] // only ':latest' is implied, not any tag
+    [InlineData("llama3.2:lates", "Did you mean 'llama3.2:latest@local'?")]
+    public async Task Run_NameNotOnATaggedList_FailsBeforeAnyCallWithItsNearMatch(string model, string suggestion)
+    {
+        await using var ollama = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["llama3.2:latest", "qwen3:8b"] }, TestRuns.Token);
+        var models = ModelProviders.Default.With("local", new ProviderSettings { Kind = "openai-compatible", BaseUrl = ollama.BaseUri.ToString() });
+
+        var error = await Assert.ThrowsAsync<ModelConfigurationException>(() => Poems($"{model}@local").RunAsync(new RunOptions { Models = models }, TestRuns.Token));
+
+        Assert.Contains($"'{model}@local' is not among the models the provider 'local' lists", error.Message);
+        Assert.Contains(suggestion, error.Message);
+        Assert.Equal(0, ollama.ChatRequests);
+    }
+
+    [Fact]
+    public async Task Run_CheckModelsOff_AsksForNoListAndCallsTheServerWithTheNameGiven()
+    {
+        // llama.cpp's server lists its one model file, yet answers any model name.
+        await using var llamaCpp = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["/models/Qwen3-8B-Q4_K_M.gguf"] }, TestRuns.Token);
+        var models = ModelProviders.Default.With("cpp", new ProviderSettings { Kind = "openai-compatible", BaseUrl = llamaCpp.BaseUri.ToString(), CheckModels = false });
+
+        var result = await Poems("qwen3@cpp").RunCheckedAsync(new RunOptions { Models = models }, TestRuns.Token);
+
+        Assert.Equal(["Echo[qwen3]: Poem about sea"], result.Values<string>());
+        Assert.Equal((0L, 1L), (llamaCpp.ModelListRequests, llamaCpp.ChatRequests));
+    }
+
+    [Fact]
+    public async Task Run_CheckModelsOffForAPool_AsksNoServerForAList()
+    {
+        await using var first = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["other"] }, TestRuns.Token);
+        await using var second = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["other"] }, TestRuns.Token);
+        var models = ModelProviders.Default.With("cpp", new ProviderSettings { Kind = "openai-compatible", BaseUrls = [first.BaseUri.ToString(), second.BaseUri.ToString()], CheckModels = false });
+
+        var result = await Poems("qwen3@cpp").RunCheckedAsync(new RunOptions { Models = models }, TestRuns.Token);
+
+        Assert.Equal(["Echo[qwen3]: Poem about sea"], result.Values<string>());
+        Assert.Equal(0, first.ModelListRequests + second.ModelListRequests);
+    }
+
+    [Theory]
+    [InlineData("azure")]
+    [InlineData("offline")]
+    public void With_CheckModelsOffForAKindWithoutAList_IsRefusedNamingTheSetting(string kind)
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() => ModelProviders.Default.With("x", new ProviderSettings { Kind = kind, CheckModels = false }));
+
+        Assert.Equal($"Providers:x:CheckModels is false, but an '{kind}' provider has no model list to check; remove the setting.", error.Message);
+    }
+
     private static Graph Poems(string model) =>
         FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", model, "poem") | ToList("poem");
 

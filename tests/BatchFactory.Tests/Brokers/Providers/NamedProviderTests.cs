@@ -92,6 +92,63 @@ public sealed class NamedProviderTests : IAsyncLifetime
         Assert.Equal(0, _farm.TotalRequests);
     }
 
+    [Theory]
+    [InlineData("sk-proj-Pasted0123456789abcdef")] // OpenAI's shape
+    [InlineData("sk-ant-api03-Pasted0123456789")] // Anthropic's
+    [InlineData("a1b2c3d4e5f60718293a4b5c6d7e8f90")] // Azure's: 32 hex digits, which would pass as a name
+    [InlineData("0FARM_KEY")]
+    [InlineData("FARM KEY")]
+    [InlineData("")]
+    public void With_ApiKeyVariableNotAVariableName_IsRefusedWithoutRepeatingTheValue(string value)
+    {
+        var error = Assert.Throws<ModelConfigurationException>(() =>
+            ModelProviders.Default.With("local", new ProviderSettings { Kind = "openai-compatible", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = value }));
+
+        Assert.Equal("Providers:local:ApiKeyVariable must name an environment variable (letters, digits and _), not hold the key itself.", error.Message);
+        if (value.Length > 0)
+        {
+            Assert.DoesNotContain(value, error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("FARM_KEY")]
+    [InlineData("_farm_key2")]
+    public void With_ApiKeyVariableAName_IsAccepted(string variable) =>
+        Assert.Equal("farm", ModelProviders.Default.With("farm", new ProviderSettings { Kind = "anthropic", ApiKeyVariable = variable }, new Dictionary<string, string> { [variable] = "sk-ant-set" }.GetValueOrDefault).Resolve(new ModelSpec("claude-sonnet-4-5", "farm")).Name);
+
+    [Theory]
+    [InlineData(null, "set the environment variable OPENAI_API_KEY (the 'openai' kind's default; name another with Providers:remote:ApiKeyVariable). For a server that needs no key, declare it with Kind 'openai-compatible'.")]
+    [InlineData("REMOTE_KEY", "set the environment variable REMOTE_KEY (named by Providers:remote:ApiKeyVariable). For a server that needs no key, declare it with Kind 'openai-compatible' and no ApiKeyVariable.")]
+    public void Resolve_OpenAIKindWithItsKeyVariableUnset_SaysWhichSettingNamedItAndHowToGoWithoutAKey(string? variable, string expected)
+    {
+        var models = ModelProviders.Default.With("remote", new ProviderSettings { Kind = "openai", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = variable }, _ => null);
+
+        var error = Assert.Throws<ModelConfigurationException>(() => models.Resolve(new ModelSpec("gpt-4o-mini", "remote")));
+
+        Assert.Equal("'gpt-4o-mini@remote' needs an API key: " + expected, error.Message);
+    }
+
+    [Fact]
+    public void Resolve_OpenAICompatibleKindWithItsKeyVariableUnset_SaysToSetItOrRemoveTheSetting()
+    {
+        var models = ModelProviders.Default.With("farm", new ProviderSettings { Kind = "openai-compatible", BaseUrl = "http://localhost:8000/v1", ApiKeyVariable = "FARM_KEY" }, _ => null);
+
+        var error = Assert.Throws<ModelConfigurationException>(() => models.Resolve(new ModelSpec("qwen3", "farm")));
+
+        Assert.Equal("'qwen3@farm' needs an API key: set the environment variable FARM_KEY (named by Providers:farm:ApiKeyVariable), or remove that setting if the server needs no key.", error.Message);
+    }
+
+    [Fact]
+    public void Resolve_AnthropicKindWithItsDefaultKeyVariableUnset_SaysItIsTheDefault()
+    {
+        var models = ModelProviders.Default.With("claude", new ProviderSettings { Kind = "anthropic" }, _ => null);
+
+        var error = Assert.Throws<ModelConfigurationException>(() => models.Resolve(new ModelSpec("claude-sonnet-4-5", "claude")));
+
+        Assert.Equal("'claude-sonnet-4-5@claude' needs an API key: set the environment variable ANTHROPIC_API_KEY (the 'anthropic' kind's default; name another with Providers:claude:ApiKeyVariable).", error.Message);
+    }
+
     [Fact]
     public async Task Run_KeyVariableSet_IsAnswered()
     {

@@ -45,12 +45,13 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Providers:farm:Kindd", "openai", "BatchFactory:Providers:farm: ")]
     [InlineData("BatchFactory:Providers:farm:BaseUrl", "gpu1:8000", "BatchFactory:Providers:farm:BaseUrl is 'gpu1:8000', which is not an absolute http(s) URL")]
     [InlineData("BatchFactory:Strategies:writer:Fallback:0", "qwen3", "BatchFactory:Strategies:writer:Fallback lists 1 model(s)")]
-    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker: ")]
+    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker: Failed to convert configuration value 'many' at 'BatchFactory:Broker:Retry:MaxRetries' to type 'System.Int32'.")]
     [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
     [InlineData("BatchFactory:Prices:qwen3:Outptu", "1", "BatchFactory:Prices:qwen3:Outptu is not a price setting; give Input, Output, BatchInput, BatchOutput")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
     [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
+    [InlineData("BatchFactory:Providers:farm:CheckModels", "maybe", "BatchFactory:Providers:farm: Failed to convert configuration value 'maybe' at 'BatchFactory:Providers:farm:CheckModels' to type 'System.Boolean'.")]
     [InlineData("BatchFactory:TraceContent:Enabled", "true", "BatchFactory:TraceContent has settings under it; give true or false.")]
     public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
     {
@@ -160,6 +161,39 @@ public sealed class BatchFactoryConfigurationTests
         Assert.Equal("local", options.Models.Resolve(new ModelSpec("llama3.2", "local")).Name);
         var error = Assert.Throws<ModelConfigurationException>(() => new ServiceCollection().AddBatchFactory(Configuration(new() { ["BatchFactory:Providers:local:Kind"] = "llama" })));
         Assert.StartsWith("BatchFactory:Providers:local:Kind is 'llama'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadRunOptions_KeyPastedAsApiKeyVariable_IsRefusedNamingThePathButNotTheValue()
+    {
+        const string Pasted = "sk-proj-PastedIntoConfiguration0123";
+
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:local:Kind"] = "ollama",
+            ["BatchFactory:Providers:local:ApiKeyVariable"] = Pasted,
+        })));
+
+        Assert.Equal("BatchFactory:Providers:local:ApiKeyVariable must name an environment variable (letters, digits and _), not hold the key itself.", error.Message);
+        Assert.DoesNotContain(Pasted, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadRunOptions_CheckModelsFalse_RunsAModelTheServersListLacksWithoutAskingForTheList()
+    {
+        await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Models = ["my-model.gguf"] }, TestRuns.Token);
+        var options = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Providers:cpp:Kind"] = "openai-compatible",
+            ["BatchFactory:Providers:cpp:BaseUrl"] = server.BaseUri.ToString(),
+            ["BatchFactory:Providers:cpp:CheckModels"] = "false",
+        }));
+
+        var result = await (FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "qwen3@cpp", "poem") | ToList("poem"))
+            .RunCheckedAsync(options, TestRuns.Token);
+
+        Assert.Equal(["Echo[qwen3]: Poem about sea"], result.Values<string>());
+        Assert.Equal(0, server.ModelListRequests);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings) => new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
