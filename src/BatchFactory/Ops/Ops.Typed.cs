@@ -19,6 +19,8 @@ public static partial class Ops
     /// validator re-checks stored answers without calls. An answer still invalid is written to the project's
     /// <c>failed/AskLLM-&lt;T&gt;.jsonl</c> and handled by <see cref="ModelCallOptions.OnFailure"/>. The parts are named
     /// <c>AskLLM&lt;T&gt; › GenerateLLMRequest</c>, <c>AskLLM&lt;T&gt; › CallLLM</c> and <c>AskLLM&lt;T&gt; › CleanupLLMData</c>.
+    /// The entry's <see cref="Entry.Meta"/> gets <c>llm_model</c> (and <c>llm_endpoint</c>) for the valid answer, as
+    /// <see cref="AskLLM(string, string, string, AskOptions?)"/> does.
     /// </summary>
     /// <typeparam name="T">The answer type: a record or class, a list or array of them, or a scalar.</typeparam>
     /// <param name="prompt">The user prompt, with <c>{field}</c> placeholders filled from the entry (<c>{{</c>, <c>}}</c> for braces).</param>

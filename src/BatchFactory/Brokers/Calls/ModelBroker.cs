@@ -59,7 +59,7 @@ internal sealed partial class ModelBroker : IDisposable
         }
 
         Served(site, idx, stored.By);
-        stored.Answer["cached"] = true;
+        Named(stored.Answer, stored.By)["cached"] = true;
         return stored.Answer;
     }
 
@@ -104,7 +104,7 @@ internal sealed partial class ModelBroker : IDisposable
             // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
             if (!placed && await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
-                mine.Answered(late.Answer);
+                mine.Answered(Named(late.Answer, late.By));
                 return Served(site, idx, late.By, late.Answer);
             }
 
@@ -117,7 +117,7 @@ internal sealed partial class ModelBroker : IDisposable
                 await AnswerRecord.AppendAsync(site.Ledger, answer, site, idx, by, _setup.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             }
 
-            mine.Answered(answer);
+            mine.Answered(Named(answer, by));
             if (elsewhere)
             {
                 // Another worker of a shared run made this call: here it is served, like an answer from the ledger.
@@ -225,6 +225,17 @@ internal sealed partial class ModelBroker : IDisposable
         var duration = _setup.Time.GetElapsedTime(sent);
         var cost = CostOf(request.Model, Tokens(answer, "input_tokens"), Tokens(answer, "output_tokens"), batch: answer.ContainsKey("batch"));
         _observer.Finished(site, idx, request, answer, duration, cost);
+        return answer;
+    }
+
+    // The answer, saying which model gave it when it does not already (an embedding's): a fallback chain's member.
+    private static JsonObject Named(JsonObject answer, ModelRequest by)
+    {
+        if (!answer.ContainsKey("model"))
+        {
+            answer["model"] = by.Model.ToString();
+        }
+
         return answer;
     }
 

@@ -16,12 +16,6 @@ namespace BatchFactory.Operators;
 internal sealed class CallLLMOp(string requestKey, string responseKey, int concurrency, OnCallFailure onFailure, int extraAttempts, CallMode mode = CallMode.Live)
     : AsyncEntryOp<ChatCall>("CallLLM", concurrency)
 {
-    /// <summary>The meta field naming the model that gave the answer: <c>llm_model</c>.</summary>
-    internal const string ModelMetaKey = "llm_model";
-
-    /// <summary>The meta field naming the pool server that gave the answer: <c>llm_endpoint</c>.</summary>
-    internal const string EndpointMetaKey = "llm_endpoint";
-
     private readonly ModelCall _call = new(onFailure, extraAttempts);
     private readonly ModelReader _models = new();
 
@@ -86,20 +80,7 @@ internal sealed class CallLLMOp(string requestKey, string responseKey, int concu
     private void Store(Entry entry, JsonObject answer)
     {
         entry.Data[responseKey] = answer;
-        SetMeta(entry, ModelMetaKey, (string?)answer["model"]);
-        SetMeta(entry, EndpointMetaKey, (string?)answer["endpoint"]);
-    }
-
-    private static void SetMeta(Entry entry, string key, string? value)
-    {
-        if (value is not null)
-        {
-            entry.Meta[key] = value;
-        }
-        else if (entry.HasMeta)
-        {
-            entry.Meta.Remove(key);
-        }
+        AnswerMeta.Set(entry, answer);
     }
 
     private JsonObject Request(Entry entry) =>

@@ -55,6 +55,7 @@ internal sealed class EmbedTextOp(string inputKey, ModelSpec model, string outpu
 
     private void Store(Entry entry, JsonObject answer)
     {
+        AnswerMeta.Set(entry, answer);
         var base64 = answer["vector"]!.GetValue<string>();
         entry.Data[outputKey] = format == EmbeddingFormat.Base64
             ? base64

@@ -135,6 +135,33 @@ public sealed class FallbackChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AskLLMOfT_AnsweredAndServedFromTheLedger_EntryMetaNamesTheMemberThatAnswered()
+    {
+        var models = Models(_closed);
+        var graph = FromList(Topics, outputKey: "topic", idxKey: "topic") | AskLLM<Haiku>("Haiku about {topic}", "writer@fallback", "haiku") | OutputEntries();
+
+        var fresh = await RunAsync(models, graph);
+        var rerun = await RunAsync(models, graph);
+
+        Assert.Equal((0L, (long)Topics.Length), (rerun.Calls, rerun.CachedCalls));
+        Assert.All(fresh.Entries.Concat(rerun.Entries), entry => Assert.Equal("small@secondary", (string?)entry.Meta["llm_model"]));
+    }
+
+    [Fact]
+    public async Task EmbedText_AnsweredAndServedFromTheLedger_EntryMetaNamesTheMemberThatAnswered()
+    {
+        var models = Models(_closed);
+        var graph = FromList(Topics, outputKey: "topic", idxKey: "topic") | EmbedText("topic", "writer@fallback", "vector") | OutputEntries();
+
+        var fresh = await RunAsync(models, graph);
+        var rerun = await RunAsync(models, graph);
+
+        Assert.Equal((0L, (long)Topics.Length), (rerun.Calls, rerun.CachedCalls));
+        Assert.All(fresh.Entries.Concat(rerun.Entries), entry => Assert.Equal("small@secondary", (string?)entry.Meta["llm_model"]));
+        Assert.Equal(Topics.Length, _secondary.EmbeddingRequests);
+    }
+
+    [Fact]
     public async Task Run_ChainWithAnUnknownProvider_FailsBeforeAnyCallNamingTheMember()
     {
         var models = ModelProviders.Default.WithFallback("writer", ["big@nowhere", "small@offline"]);
@@ -176,4 +203,7 @@ public sealed class FallbackChainTests : IAsyncLifetime
         await using var project = ProjectFolder.Open("fallback", "1", new ProjectFolderOptions { DataDirectory = _data.Path });
         return await graph.RunCheckedAsync(new RunOptions { Project = project, Models = models, Broker = broker ?? new BrokerOptions { Retry = NoRetries }, LoggerFactory = logs }, TestRuns.Token);
     }
+
+    /// <summary>A typed answer for the AskLLM&lt;T&gt; case.</summary>
+    public sealed record Haiku(string Text);
 }

@@ -110,6 +110,7 @@ internal sealed class TypedCallOp : AsyncEntryOp<RepairChain>
         if (check.Valid)
         {
             entry.Data[_outputKey] = check.Value;
+            AnswerMeta.Set(entry, answer);
             context.Answers!.Valid(chain.Repairs);
             context.Run.Telemetry.AnswerChecked(context, entry.Idx, chain.Repairs, [], "");
             return true;
