@@ -83,6 +83,37 @@ public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_RecordsRetriesFailuresAndCost_PerOpAndModel()
+    {
+        // 'sea' fails once and then answers; 'fire' always fails; 'sky' answers at once.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await using var flaky = await OpenAICompatibleServer.StartAsync(
+            new TestServerOptions
+            {
+                FailureSelector = request => request.Texts.Any(t => t.Contains("fire", StringComparison.Ordinal))
+                    || (request.Texts.Any(t => t.Contains("sea", StringComparison.Ordinal)) && seen.TryAdd("sea", true))
+                    ? Failure.ServerError()
+                    : null,
+            },
+            TestRuns.Token);
+        var graph = FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic") | AskLLM("Poem about {topic}", $"{_model}@openai", "poem") | ToList("poem");
+        var options = new RunOptions
+        {
+            Models = LoopbackModels.For(flaky, Secret),
+            Prices = ModelPrices.Default.With(_model, inputPerMillion: 1_000_000m, outputPerMillion: 2_000_000m),
+            Broker = new BrokerOptions { Retry = new RetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) } },
+        };
+
+        var result = await graph.RunAsync(options, TestRuns.Token);
+        _meter.ForceFlush();
+
+        Assert.Equal(2, result.Count);
+        Assert.Equal(2, Sum("batchfactory.retries")); // sea's and fire's one retry each
+        Assert.Equal(1, Sum("batchfactory.failures")); // fire, given up
+        Assert.Equal(2 * ((3 * 1.0) + (4 * 2.0)), Points("batchfactory.cost").Sum(p => p.GetSumDouble()), precision: 6); // sea and sky: 3 tokens in at $1 each, 4 out at $2
+    }
+
+    [Fact]
     public async Task Run_TraceContent_RecordsPromptAndAnswer_WithTheKeyRemoved()
     {
         await RunAsync(new[] { "sea", Secret }, traceContent: true);
