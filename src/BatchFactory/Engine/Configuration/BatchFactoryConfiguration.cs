@@ -40,9 +40,14 @@ public static class BatchFactoryConfiguration
     internal const string BinderReflection =
         "Binds ProviderSettings, BrokerOptions and BatchOptions with ConfigurationBinder, which uses reflection: in a trimmed or native AOT app their members may be removed. Build RunOptions in code there.";
 
-    private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Batch", "BatchFor", "Prices", "Project", "TraceContent"];
-    private static readonly ImmutableArray<string> StrategyKeys = ["Fallback", "MaxWait"];
-    private static readonly ImmutableArray<string> ProjectKeys = ["Name", "Version", "DataDirectory"];
+    /// <summary>The sections of <c>BatchFactory</c>, as the pipeline schema lists them too.</summary>
+    internal static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Batch", "BatchFor", "Prices", "Project", "TraceContent"];
+
+    /// <summary>The settings of a strategy.</summary>
+    internal static readonly ImmutableArray<string> StrategyKeys = ["Fallback", "MaxWait"];
+
+    /// <summary>The settings of <c>Project</c>.</summary>
+    internal static readonly ImmutableArray<string> ProjectKeys = ["Name", "Version", "DataDirectory"];
 
     /// <summary>
     /// Run options with <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>,
