@@ -14,35 +14,19 @@ internal static class CallSettings
     /// <exception cref="ModelConfigurationException">A setting is unknown or out of range, e.g. <c>BatchFactory:Broker:Retry:MaxRetries is -1; it must be 0 (no retries) or more.</c></exception>
     [RequiresUnreferencedCode(BatchFactoryConfiguration.BinderReflection)]
     [RequiresDynamicCode(BatchFactoryConfiguration.BinderReflection)]
-    public static BrokerOptions? Broker(IConfigurationSection section)
+    public static BrokerOptions? Broker(IConfigurationSection section) => Read<BrokerOptions>(section, options =>
     {
-        if (!section.Exists())
-        {
-            return null;
-        }
-
-        var options = SettingsBinder.Bind<BrokerOptions>(section);
         Check(section, nameof(BrokerOptions.Retry), () => options.Retry?.Validate());
         Check(section, nameof(BrokerOptions.RateLimit), () => options.RateLimit?.Validate());
         Check(section, nameof(BrokerOptions.CircuitBreaker), () => options.CircuitBreaker?.Validate());
-        return options;
-    }
+    });
 
     /// <summary>The batch options of <paramref name="section"/>, checked; <see langword="null"/> when it is absent.</summary>
     /// <exception cref="ModelConfigurationException">A setting is unknown or out of range, e.g. <c>BatchFactory:Batch:MaxRequestsPerBatch is 0; it must be 1 to 100000.</c></exception>
     [RequiresUnreferencedCode(BatchFactoryConfiguration.BinderReflection)]
     [RequiresDynamicCode(BatchFactoryConfiguration.BinderReflection)]
-    public static BatchOptions? Batch(IConfigurationSection section)
-    {
-        if (!section.Exists())
-        {
-            return null;
-        }
-
-        var options = SettingsBinder.Bind<BatchOptions>(section);
-        options.Validate((field, value, allowed) => SettingErrors.Invalid($"{section.Path}:{field}", SettingErrors.Shown(value), $"it must be {allowed}."));
-        return options;
-    }
+    public static BatchOptions? Batch(IConfigurationSection section) => Read<BatchOptions>(section, options =>
+        options.Validate((field, value, allowed) => SettingErrors.Invalid($"{section.Path}:{field}", SettingErrors.Shown(value), $"it must be {allowed}.")));
 
     /// <summary>
     /// The entries of a per-model section (<c>BrokerFor</c>, <c>BatchFor</c>) keyed by <c>model@provider</c>, each read by
@@ -72,6 +56,22 @@ internal static class CallSettings
         }
 
         return result;
+    }
+
+    // The options the section sets, bound and checked; null when it is absent.
+    [RequiresUnreferencedCode(BatchFactoryConfiguration.BinderReflection)]
+    [RequiresDynamicCode(BatchFactoryConfiguration.BinderReflection)]
+    private static T? Read<T>(IConfigurationSection section, Action<T> check)
+        where T : class, new()
+    {
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var options = SettingsBinder.Bind<T>(section);
+        check(options);
+        return options;
     }
 
     // An options object's own check, its error naming the setting under `name`, e.g. BatchFactory:Broker:Retry:MaxRetries.
