@@ -98,7 +98,12 @@ public sealed class BatchOptions
 
     /// <summary>Checks the settings; <paramref name="name"/> says where they were given, e.g. <c>RunOptions.Batch</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and the range.</exception>
-    internal void Validate(string name)
+    internal void Validate(string name) =>
+        Validate((field, value, allowed) => new ArgumentOutOfRangeException(field, value, $"{name}.{field} must be {allowed} (it is {value})."));
+
+    /// <summary>Checks the settings, throwing what <paramref name="error"/> makes of the first one out of range.</summary>
+    /// <param name="error">Makes the exception from the setting's name, its value and what it must be (e.g. <c>1 to 100000</c>).</param>
+    internal void Validate(Func<string, object?, string, Exception> error)
     {
         Check(MaxRequestsPerBatch is >= 1 and <= AzureMaxRequests, nameof(MaxRequestsPerBatch), MaxRequestsPerBatch, $"1 to {AzureMaxRequests}");
         Check(MaxBytesPerBatch is >= 1024 and <= AnthropicMaxBytes, nameof(MaxBytesPerBatch), MaxBytesPerBatch, $"1024 to {AnthropicMaxBytes}");
@@ -114,7 +119,7 @@ public sealed class BatchOptions
         {
             if (!ok)
             {
-                throw new ArgumentOutOfRangeException(field, value, $"{name}.{field} must be {allowed} (it is {value}).");
+                throw error(field, value, allowed);
             }
         }
     }

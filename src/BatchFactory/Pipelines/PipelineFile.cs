@@ -105,7 +105,8 @@ public sealed class PipelineFile
 
     /// <summary>
     /// The run options the <c>batchfactory:</c> section declares: <see cref="RunOptions.Models"/> (providers and
-    /// strategies), <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/> and <see cref="RunOptions.Prices"/>,
+    /// strategies), <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>, <see cref="RunOptions.Batch"/>,
+    /// <see cref="RunOptions.BatchFor"/> and <see cref="RunOptions.Prices"/>,
     /// read by <see cref="BatchFactoryConfiguration.ReadRunOptions"/>; the defaults without a section. Copy them into
     /// the options of the run.
     /// </summary>
@@ -157,7 +158,7 @@ public sealed class PipelineFile
 
         if (section is not YamlMappingNode)
         {
-            throw _place.At(section, "batchfactory: is a mapping of configuration sections (Providers, Strategies, Broker, BrokerFor, Prices).");
+            throw _place.At(section, "batchfactory: is a mapping of configuration sections (Providers, Strategies, Broker, BrokerFor, Batch, BatchFor, Prices).");
         }
 
         var text = new GraphBuilder(_place, _directory, Vars, _types, p => p);

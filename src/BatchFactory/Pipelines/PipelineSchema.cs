@@ -7,7 +7,7 @@ namespace BatchFactory;
 /// <summary>
 /// The JSON schema of the YAML pipeline format, made from <see cref="OpCatalog"/>: point an editor's YAML language
 /// server at it (<c># yaml-language-server: $schema=…/docs/pipeline.schema.json</c>) for completion of op names,
-/// arguments and allowed values. Scalar arguments also accept text, for <c>${var}</c>.
+/// arguments and allowed values, and of the <c>batchfactory:</c> section's settings. Scalar arguments also accept text, for <c>${var}</c>.
 /// </summary>
 public static class PipelineSchema
 {
@@ -79,11 +79,16 @@ public static class PipelineSchema
                     ["description"] = "answer types: Name: {field: type[?] [= default] [% description]}",
                     ["additionalProperties"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = Text("e.g. int(1..5) % a score") },
                 },
-                ["batchfactory"] = new JsonObject { ["type"] = "object", ["description"] = "the BatchFactory configuration section: Providers, Strategies, Broker, BrokerFor, Prices" },
+                ["batchfactory"] = Pipelines.ConfigurationSchema.Section(),
                 ["graph"] = new JsonObject { ["$ref"] = "#/$defs/graph" },
             },
             ["$defs"] = new JsonObject { ["graph"] = new JsonObject { ["type"] = "array", ["description"] = "the ops, in order", ["items"] = new JsonObject { ["anyOf"] = ops } } },
         };
+        foreach (var (name, schema) in Pipelines.ConfigurationSchema.Definitions())
+        {
+            root["$defs"]![name] = schema;
+        }
+
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
     }
 

@@ -54,6 +54,30 @@ public sealed class PipelineProvidersTests : IAsyncDisposable
     }
 
     [Fact]
+    public void ReadRunOptions_LowerCaseKeysAndBatchSettings_AreRead()
+    {
+        var pipeline = _files.Load(Pipeline
+            .Replace("Strategies:", "strategies:", StringComparison.Ordinal)
+            .Replace("Fallback:", "fallback:", StringComparison.Ordinal)
+            .Replace("Broker: { Retry: { MaxRetries: 1 } }", "broker: { retry: { maxretries: 1 } }\n  batch: { flushafter: 00:00:30 }\n  batchFor: { qwen3@offline: { maxRequestsPerBatch: 10 } }", StringComparison.Ordinal));
+
+        var declared = pipeline.ReadRunOptions();
+
+        Assert.Equal(["qwen3@gpu-farm", "qwen3@offline"], declared.Models.ChainOf(new ModelSpec("writer", "fallback"))!.Members.Select(m => m.ToString()));
+        Assert.Equal(1, declared.Broker.Retry!.MaxRetries);
+        Assert.Equal((TimeSpan.FromSeconds(30), 10), (declared.Batch.FlushAfter, declared.BatchFor!["qwen3@offline"].MaxRequestsPerBatch));
+    }
+
+    [Fact]
+    public void Load_ABadBatchSetting_FailsAtItsLine_NamingItsPath()
+    {
+        var error = _files.Fails(Pipeline.Replace("Broker: { Retry: { MaxRetries: 1 } }", "Batch: { MaxRequestsPerBatch: 0 }", StringComparison.Ordinal));
+
+        Assert.Equal(8, error.Line);
+        Assert.Contains("BatchFactory:Batch:MaxRequestsPerBatch is 0; it must be 1 to 100000.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_WithoutASection_HasNoSettings_AndTheDefaultOptions()
     {
         var pipeline = _files.Load("graph: [Count]");

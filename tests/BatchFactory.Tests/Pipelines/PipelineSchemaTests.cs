@@ -72,6 +72,71 @@ public sealed class PipelineSchemaTests
         Assert.NotEmpty(Errors(yaml));
     }
 
+    [Fact]
+    public void Generate_DescribesTheBatchfactorySection_WithTheConfigurationsSectionsAndSettings()
+    {
+        var schema = JsonNode.Parse(PipelineSchema.Generate())!;
+        var section = schema["properties"]!["batchfactory"]!;
+        var defs = schema["$defs"]!;
+
+        Assert.Equal(BatchFactoryConfiguration.Sections.Order(StringComparer.Ordinal), Keys(section["properties"]!));
+        Assert.Equal(BatchFactoryConfiguration.StrategyKeys.Order(StringComparer.Ordinal), Keys(section["properties"]!["Strategies"]!["additionalProperties"]!["properties"]!));
+        Assert.Equal(BatchFactoryConfiguration.ProjectKeys.Order(StringComparer.Ordinal), Keys(section["properties"]!["Project"]!["properties"]!));
+        Assert.Equal(["CircuitBreaker", "RateLimit", "Retry"], Keys(defs["broker"]!["properties"]!));
+        Assert.Equal(["AttemptTimeout", "BaseDelay", "MaxDelay", "MaxRetries", "MaxRetryAfter", "UseJitter"], Keys(defs["retry"]!["properties"]!));
+        Assert.Equal(
+            typeof(BatchOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal),
+            Keys(defs["batch"]!["properties"]!));
+        Assert.Equal("#/$defs/batch", section["properties"]!["BatchFor"]!["additionalProperties"]!["$ref"]!.GetValue<string>());
+        Assert.Contains("anthropic", defs["provider"]!["properties"]!["Kind"]!["anyOf"]![0]!["enum"]!.AsArray().Select(k => k!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("Providers: { farm: { Kind: ollama, BaseUrls: [ 'http://gpu1:8000/v1' ], Limits: { MaxConcurrency: 4 }, Prices: { qwen3: { Input: 1, Output: 2 } }, Deployments: { a: b } } }")]
+    [InlineData("Strategies: { writer: { Fallback: [ qwen3@offline, llama@offline ], MaxWait: '00:00:10' } }")]
+    [InlineData("Broker: { Retry: { MaxRetries: 3, BaseDelay: '00:00:02' }, RateLimit: { RequestsPerMinute: 500 }, CircuitBreaker: { FailureRatio: 0.8 } }")]
+    [InlineData("BrokerFor: { qwen3@offline: { RateLimit: { TokensPerMinute: 200000 } } }")]
+    [InlineData("Batch: { MaxRequestsPerBatch: 10000, FlushAfter: '00:05:00', MaxEnqueuedTokens: 2000000, WaitForResults: false, Deadline: '2030-01-31T18:00:00Z' }")]
+    [InlineData("BatchFor: { gpt-4o-mini@openai: { LiveBelow: 0 } }")]
+    [InlineData("Prices: { qwen3: { Input: 0.15, Output: 0.6, BatchInput: 0.075 } }\n  TraceContent: true")]
+    [InlineData("strategies: { writer: { fallback: [ qwen3@offline, llama@offline ], maxwait: '00:00:10' } }\n  BATCH: { flushafter: '00:01:00' }")]
+    [InlineData("Broker: { Retry: { MaxRetries: '${retries}' } }")]
+    public void Generate_AcceptsBatchfactorySettingsTheLoaderAccepts(string settings)
+    {
+        var yaml = $"vars: {{ retries: 2 }}\nbatchfactory:\n  {settings}\ngraph: [Count]\n";
+
+        var errors = Errors(yaml);
+
+        Assert.True(errors.Length == 0, string.Join("\n", errors));
+        var path = Path.Combine(Path.GetTempPath(), $"bf-schema-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            _ = PipelineFile.Load(path).ReadRunOptions();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("Batches: { FlushAfter: '00:01:00' }")]
+    [InlineData("Broker: { Retry: { MaxRetrys: 3 } }")]
+    [InlineData("Broker: { Retry: { MaxRetries: [ 3 ] } }")]
+    [InlineData("Batch: { WaitForResults: { yes: 1 } }")]
+    [InlineData("BatchFor: { gpt-4o-mini: { LiveBelow: 0 } }")]
+    [InlineData("Strategies: { writer: { Fallback: qwen3@offline } }")]
+    [InlineData("Providers: { farm: { Kind: ollama, ApiKey: sk-1 } }")]
+    public void Generate_FlagsBatchfactorySettingsTheLoaderRefuses(string settings)
+    {
+        var yaml = $"batchfactory:\n  {settings}\ngraph: [Count]\n";
+
+        Assert.NotEmpty(Errors(yaml));
+    }
+
+    private static string[] Keys(JsonNode properties) => [.. properties.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)];
+
     // The schema's errors for a YAML text, read as an editor's language server reads it (plain scalars typed).
     private static string[] Errors(string yaml)
     {

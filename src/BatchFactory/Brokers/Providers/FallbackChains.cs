@@ -13,7 +13,8 @@ internal sealed class FallbackChains(ImmutableDictionary<string, FallbackChain> 
     /// <summary>The provider name chains are written under.</summary>
     public const string ProviderName = "fallback";
 
-    public static FallbackChains Empty { get; } = new(ImmutableDictionary<string, FallbackChain>.Empty.WithComparers(StringComparer.Ordinal));
+    // Names match in any case, as provider names and configuration keys do (BATCHFACTORY__STRATEGIES__WRITER__… declares writer).
+    public static FallbackChains Empty { get; } = new(ImmutableDictionary<string, FallbackChain>.Empty.WithComparers(StringComparer.OrdinalIgnoreCase));
 
     public string Name => ProviderName;
 

@@ -21,8 +21,7 @@ internal sealed record ProviderDefaults(RateLimitOptions? Limits, ImmutableDicti
             }
             catch (ArgumentOutOfRangeException ex)
             {
-                var reason = ex.Message.IndexOf(" (Parameter", StringComparison.Ordinal) is var cut and > 0 ? ex.Message[..cut] : ex.Message;
-                throw new ModelConfigurationException($"{path}:Limits:{ex.ParamName} is {ex.ActualValue}; {reason}", ex);
+                throw SettingErrors.OutOfRange($"{path}:Limits", ex);
             }
         }
 

@@ -59,7 +59,7 @@ internal sealed class SharedLimits(IAnswerSource inner, SharedLimiter limiter, F
         setup with
         {
             Broker = PerWorker(setup.Broker),
-            BrokerFor = setup.BrokerFor?.ToDictionary(p => p.Key, p => PerWorker(p.Value)),
+            BrokerFor = setup.BrokerFor?.ToDictionary(p => p.Key, p => PerWorker(p.Value), (setup.BrokerFor as Dictionary<string, BrokerOptions>)?.Comparer), // keys matched as given (any case from configuration)
             BrokerForProvider = setup.BrokerForProvider?.ToDictionary(p => p.Key, p => PerWorker(p.Value), StringComparer.OrdinalIgnoreCase),
         };
 

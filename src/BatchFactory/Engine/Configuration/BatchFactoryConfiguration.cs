@@ -1,12 +1,13 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using BatchFactory.Engine.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace BatchFactory;
 
 /// <summary>
-/// Reads a run's providers, strategies, retries, rate limits, circuit breakers and prices from configuration
+/// Reads a run's providers, strategies, retries, rate limits, circuit breakers, batching and prices from configuration
 /// (<c>appsettings.json</c>, environment variables, the command line, or any other <see cref="IConfiguration"/> source,
 /// e.g. a YAML file through a YAML configuration provider), from the section <c>BatchFactory</c>. Everything is checked
 /// while it is read, before any run: an error names the setting by its configuration path.
@@ -19,12 +20,14 @@ namespace BatchFactory;
 ///   "Strategies": { "writer": { "Fallback": [ "qwen3-32b@gpu-farm", "gpt-4o-mini@openai" ], "MaxWait": "00:00:10" } },
 ///   "Broker":     { "Retry": { "MaxRetries": 3 }, "RateLimit": { "RequestsPerMinute": 500 } },
 ///   "BrokerFor":  { "gpt-4o-mini@openai": { "RateLimit": { "TokensPerMinute": 200000 } } },
+///   "Batch":      { "FlushAfter": "00:05:00", "MaxEnqueuedTokens": 2000000 },
+///   "BatchFor":   { "gpt-4o-mini@openai": { "MaxRequestsPerBatch": 10000 } },
 ///   "Prices":     { "gpt-4o-mini": { "Input": 0.15, "Output": 0.60, "BatchInput": 0.075, "BatchOutput": 0.30 } },
 ///   "TraceContent": false
 /// }
 /// </code>
 /// Providers take the settings of <see cref="ProviderSettings"/>; <c>Broker</c> and each <c>BrokerFor</c> entry those of
-/// <see cref="BrokerOptions"/>; prices are US dollars per million tokens, added to <see cref="ModelPrices.Default"/>;
+/// <see cref="BrokerOptions"/>; <c>Batch</c> and each <c>BatchFor</c> entry those of <see cref="BatchOptions"/>; prices are US dollars per million tokens, added to <see cref="ModelPrices.Default"/>;
 /// <c>TraceContent</c> is <see cref="RunOptions.TraceContent"/> (<c>true</c> or <c>false</c>).
 /// </remarks>
 public static class BatchFactoryConfiguration
@@ -35,13 +38,20 @@ public static class BatchFactoryConfiguration
     // Why reading configuration is not trim- or AOT-safe: the binder is reflection-based (RateLimitOptions.TimeProvider
     // keeps the configuration binding source generator from binding BrokerOptions).
     internal const string BinderReflection =
-        "Binds ProviderSettings and BrokerOptions with ConfigurationBinder, which uses reflection: in a trimmed or native AOT app their members may be removed. Build RunOptions in code there.";
+        "Binds ProviderSettings, BrokerOptions and BatchOptions with ConfigurationBinder, which uses reflection: in a trimmed or native AOT app their members may be removed. Build RunOptions in code there.";
 
-    private static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Prices", "Project", "TraceContent"];
+    /// <summary>The sections of <c>BatchFactory</c>, as the pipeline schema lists them too.</summary>
+    internal static readonly ImmutableArray<string> Sections = ["Providers", "Strategies", "Broker", "BrokerFor", "Batch", "BatchFor", "Prices", "Project", "TraceContent"];
+
+    /// <summary>The settings of a strategy.</summary>
+    internal static readonly ImmutableArray<string> StrategyKeys = ["Fallback", "MaxWait"];
+
+    /// <summary>The settings of <c>Project</c>.</summary>
+    internal static readonly ImmutableArray<string> ProjectKeys = ["Name", "Version", "DataDirectory"];
 
     /// <summary>
     /// Run options with <see cref="RunOptions.Models"/>, <see cref="RunOptions.Broker"/>, <see cref="RunOptions.BrokerFor"/>,
-    /// <see cref="RunOptions.Prices"/> and <see cref="RunOptions.TraceContent"/> from the <c>BatchFactory</c> section of <paramref name="configuration"/> (its
+    /// <see cref="RunOptions.Batch"/>, <see cref="RunOptions.BatchFor"/>, <see cref="RunOptions.Prices"/> and <see cref="RunOptions.TraceContent"/> from the <c>BatchFactory</c> section of <paramref name="configuration"/> (its
     /// other options at their defaults); a missing section gives the defaults.
     /// </summary>
     /// <param name="configuration">The application's configuration (its root, or any section holding <c>BatchFactory</c>).</param>
@@ -62,8 +72,10 @@ public static class BatchFactoryConfiguration
         return new RunOptions
         {
             Models = ReadModels(section, models ?? ModelProviders.Default, environment),
-            Broker = Broker(section.GetSection("Broker")) ?? new BrokerOptions(),
-            BrokerFor = BrokerFor(section.GetSection("BrokerFor")),
+            Broker = CallSettings.Broker(section.GetSection("Broker")) ?? new BrokerOptions(),
+            BrokerFor = CallSettings.PerModel(section.GetSection("BrokerFor"), CallSettings.Broker),
+            Batch = CallSettings.Batch(section.GetSection("Batch")) ?? new BatchOptions(),
+            BatchFor = CallSettings.PerModel(section.GetSection("BatchFor"), CallSettings.Batch),
             Prices = Prices(section.GetSection("Prices")),
             TraceContent = TraceContent(section),
         };
@@ -79,7 +91,7 @@ public static class BatchFactoryConfiguration
             return null;
         }
 
-        foreach (var key in section.GetChildren().Where(c => c.Key is not ("Name" or "Version" or "DataDirectory")))
+        foreach (var key in section.GetChildren().Where(c => !ProjectKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
         {
             throw new ModelConfigurationException($"{key.Path} is not a project setting. A project has Name, Version and DataDirectory.");
         }
@@ -95,13 +107,13 @@ public static class BatchFactoryConfiguration
     {
         foreach (var provider in section.GetSection("Providers").GetChildren())
         {
-            var settings = Bind<ProviderSettings>(provider);
+            var settings = SettingsBinder.Bind<ProviderSettings>(provider);
             models = models.With(provider.Key, settings, provider.Path, environment);
         }
 
         foreach (var strategy in section.GetSection("Strategies").GetChildren())
         {
-            foreach (var key in strategy.GetChildren().Where(c => c.Key is not ("Fallback" or "MaxWait")))
+            foreach (var key in strategy.GetChildren().Where(c => !StrategyKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
             {
                 throw new ModelConfigurationException($"{key.Path} is not a strategy setting. A strategy has Fallback (a list of model@provider) and MaxWait.");
             }
@@ -114,55 +126,6 @@ public static class BatchFactoryConfiguration
         }
 
         return models;
-    }
-
-    [RequiresUnreferencedCode(BinderReflection)]
-    [RequiresDynamicCode(BinderReflection)]
-    private static BrokerOptions? Broker(IConfigurationSection section)
-    {
-        if (!section.Exists())
-        {
-            return null;
-        }
-
-        var options = Bind<BrokerOptions>(section);
-        try
-        {
-            options.Retry?.Validate();
-            options.RateLimit?.Validate();
-            options.CircuitBreaker?.Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ModelConfigurationException($"{section.Path}: {ex.Message}", ex);
-        }
-
-        return options;
-    }
-
-    [RequiresUnreferencedCode(BinderReflection)]
-    [RequiresDynamicCode(BinderReflection)]
-    private static Dictionary<string, BrokerOptions>? BrokerFor(IConfigurationSection section)
-    {
-        var children = section.GetChildren().ToList();
-        if (children.Count == 0)
-        {
-            return null;
-        }
-
-        var result = new Dictionary<string, BrokerOptions>(StringComparer.Ordinal);
-        foreach (var child in children)
-        {
-            var at = child.Key.LastIndexOf('@');
-            if (at <= 0 || at == child.Key.Length - 1)
-            {
-                throw new ModelConfigurationException($"{child.Path}: '{child.Key}' is not model@provider; BrokerFor is keyed by the models it paces.");
-            }
-
-            result[child.Key] = Broker(child)!;
-        }
-
-        return result;
     }
 
     private static readonly ImmutableArray<string> PriceKeys = ["Input", "Output", "BatchInput", "BatchOutput"];
@@ -197,29 +160,4 @@ public static class BatchFactoryConfiguration
         var text when bool.TryParse(text, out var value) => value,
         var text => throw new ModelConfigurationException($"{section.Path}:TraceContent is '{text}'; give true or false."),
     };
-
-    [RequiresUnreferencedCode(BinderReflection)]
-    [RequiresDynamicCode(BinderReflection)]
-    private static T Bind<T>(IConfigurationSection section)
-        where T : new()
-    {
-        try
-        {
-            var value = new T();
-            section.Bind(value, binder => binder.ErrorOnUnknownConfiguration = true);
-            return value;
-        }
-        catch (InvalidOperationException ex)
-        {
-            // A value that does not convert is said by the innermost binder exception, naming its path, value and type
-            // (inside it, the converter's own names only the value; around it, the binder may say something vaguer).
-            var said = ex;
-            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
-            {
-                said = inner as InvalidOperationException ?? said;
-            }
-
-            throw new ModelConfigurationException($"{section.Path}: {said.Message}", ex);
-        }
-    }
 }

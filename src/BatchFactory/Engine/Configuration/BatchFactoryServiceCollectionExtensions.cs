@@ -45,6 +45,8 @@ public static class BatchFactoryServiceCollectionExtensions
             Models = configured.Models,
             Broker = configured.Broker,
             BrokerFor = configured.BrokerFor,
+            Batch = configured.Batch,
+            BatchFor = configured.BatchFor,
             Prices = configured.Prices,
             TraceContent = configured.TraceContent,
             Project = project is null ? null : provider.GetRequiredService<ProjectFolder>(),

@@ -92,7 +92,7 @@ public sealed class ProviderDefaultsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(0, null, null, "Providers:farm:Limits:RequestsPerMinute is 0; RequestsPerMinute must be 1 or more")]
+    [InlineData(0, null, null, "Providers:farm:Limits:RequestsPerMinute is 0; it must be 1 or more")]
     [InlineData(null, -1.0, 0.0, "Providers:farm:Prices:qwen3:Input is -1; a price is US dollars per million tokens")]
     [InlineData(null, 1.0, null, "Providers:farm:Prices:qwen3:Output is not set")]
     public void With_BadLimitOrPrice_ThrowsNamingItsPath(int? requestsPerMinute, double? input, double? output, string expected)

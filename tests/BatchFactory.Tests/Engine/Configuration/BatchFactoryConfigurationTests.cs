@@ -45,13 +45,22 @@ public sealed class BatchFactoryConfigurationTests
     [InlineData("BatchFactory:Providers:farm:Kindd", "openai", "BatchFactory:Providers:farm: ")]
     [InlineData("BatchFactory:Providers:farm:BaseUrl", "gpu1:8000", "BatchFactory:Providers:farm:BaseUrl is 'gpu1:8000', which is not an absolute http(s) URL")]
     [InlineData("BatchFactory:Strategies:writer:Fallback:0", "qwen3", "BatchFactory:Strategies:writer:Fallback lists 1 model(s)")]
-    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker: Failed to convert configuration value 'many' at 'BatchFactory:Broker:Retry:MaxRetries' to type 'System.Int32'.")]
-    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker: ")]
+    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "many", "BatchFactory:Broker:Retry:MaxRetries is 'many'; it must be a whole number.")]
+    [InlineData("BatchFactory:Broker:Retry:MaxRetries", "-1", "BatchFactory:Broker:Retry:MaxRetries is -1; it must be 0 (no retries) or more.")]
+    [InlineData("BatchFactory:BrokerFor:qwen3@farm:RateLimit:MaxConcurrency", "0", "BatchFactory:BrokerFor:qwen3@farm:RateLimit:MaxConcurrency is 0; it must be 1 or more (int.MaxValue for no limit).")]
+    [InlineData("BatchFactory:Broker:CircuitBreaker:FailureRatio", "1.5", "BatchFactory:Broker:CircuitBreaker:FailureRatio is 1.5; it must be more than 0 and at most 1 (1 turns the rule off).")]
+    [InlineData("BatchFactory:BrokerFor:qwen3:Retry:MaxRetries", "1", "BatchFactory:BrokerFor:qwen3: 'qwen3' is not model@provider")]
+    [InlineData("BatchFactory:Batch:MaxRequestsPerBatch", "0", "BatchFactory:Batch:MaxRequestsPerBatch is 0; it must be 1 to 100000.")]
+    [InlineData("BatchFactory:Batch:FlushAfter", "soon", "BatchFactory:Batch:FlushAfter is 'soon'; it must be a time span (e.g. 00:00:10).")]
+    [InlineData("BatchFactory:Batch:FlushEvery", "00:01:00", "BatchFactory:Batch: ")]
+    [InlineData("BatchFactory:BatchFor:gpt-4o-mini@openai:FlushAfter", "00:00:00", "BatchFactory:BatchFor:gpt-4o-mini@openai:FlushAfter is 00:00:00; it must be more than zero.")]
+    [InlineData("BatchFactory:BatchFor:gpt-4o-mini@openai:MaxEnqueuedTokens", "0", "BatchFactory:BatchFor:gpt-4o-mini@openai:MaxEnqueuedTokens is 0; it must be at least 1, or null.")]
+    [InlineData("BatchFactory:BatchFor:gpt-4o-mini:LiveBelow", "5", "BatchFactory:BatchFor:gpt-4o-mini: 'gpt-4o-mini' is not model@provider; BatchFor is keyed by")]
     [InlineData("BatchFactory:Prices:qwen3:Input", "cheap", "BatchFactory:Prices:qwen3:Input is 'cheap'")]
     [InlineData("BatchFactory:Prices:qwen3:Outptu", "1", "BatchFactory:Prices:qwen3:Outptu is not a price setting; give Input, Output, BatchInput, BatchOutput")]
     [InlineData("BatchFactory:Provider:farm:Kind", "openai", "BatchFactory:Provider is not a BatchFactory setting")]
     [InlineData("BatchFactory:TraceContent", "yes", "BatchFactory:TraceContent is 'yes'; give true or false.")]
-    [InlineData("BatchFactory:Providers:farm:CheckModels", "maybe", "BatchFactory:Providers:farm: Failed to convert configuration value 'maybe' at 'BatchFactory:Providers:farm:CheckModels' to type 'System.Boolean'.")]
+    [InlineData("BatchFactory:Providers:farm:CheckModels", "maybe", "BatchFactory:Providers:farm:CheckModels is 'maybe'")]
     [InlineData("BatchFactory:TraceContent:Enabled", "true", "BatchFactory:TraceContent has settings under it; give true or false.")]
     public void ReadRunOptions_BadSetting_ThrowsNamingItsPath(string key, string value, string expected)
     {
@@ -64,6 +73,97 @@ public sealed class BatchFactoryConfigurationTests
         var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(Configuration(settings)));
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Actual value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadRunOptions_BatchAndBatchFor_AreTheRunsBatchOptions()
+    {
+        var options = BatchFactoryConfiguration.ReadRunOptions(Configuration(new()
+        {
+            ["BatchFactory:Batch:MaxRequestsPerBatch"] = "500",
+            ["BatchFactory:Batch:FlushAfter"] = "00:02:00",
+            ["BatchFactory:Batch:MaxEnqueuedTokens"] = "2000000",
+            ["BatchFactory:Batch:WaitForResults"] = "false",
+            ["BatchFactory:Batch:Deadline"] = "2030-01-02T03:04:05Z",
+            ["BatchFactory:BatchFor:gpt-4o-mini@openai:MaxRequestsPerBatch"] = "10",
+            ["BatchFactory:BatchFor:gpt-4o-mini@openai:LiveBelow"] = "0",
+        }));
+
+        var batches = BatchFactory.Engine.RunContext.BatchSetup(options);
+        var all = batches.For(new ModelSpec("qwen3", "offline"));
+        var mini = batches.For(new ModelSpec("gpt-4o-mini", "openai"));
+        Assert.Equal((500, TimeSpan.FromMinutes(2), 2_000_000L, false), (all.MaxRequestsPerBatch, all.FlushAfter, all.MaxEnqueuedTokens, all.WaitForResults));
+        Assert.Equal(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero), all.Deadline);
+        Assert.Equal((10, 0, TimeSpan.FromMinutes(1)), (mini.MaxRequestsPerBatch, mini.LiveBelow, mini.FlushAfter));
+        Assert.Equal(100_000, BatchFactoryConfiguration.ReadRunOptions(Configuration([])).Batch.MaxRequestsPerBatch);
+    }
+
+    [Fact]
+    public void ReadRunOptions_UpperCaseEnvironmentVariables_DeclareStrategiesProjectAndPerModelSettings()
+    {
+        var prefix = $"BFTEST_{Guid.NewGuid():N}_";
+        var variables = new Dictionary<string, string>
+        {
+            ["BATCHFACTORY__STRATEGIES__WRITER__FALLBACK__0"] = "qwen3@offline",
+            ["BATCHFACTORY__STRATEGIES__WRITER__FALLBACK__1"] = "llama@offline",
+            ["BATCHFACTORY__STRATEGIES__WRITER__MAXWAIT"] = "00:00:07",
+            ["BATCHFACTORY__PROJECT__NAME"] = "poems",
+            ["BATCHFACTORY__PROJECT__VERSION"] = "2",
+            ["BATCHFACTORY__PROJECT__DATADIRECTORY"] = "/srv/batchfactory",
+            ["BATCHFACTORY__BROKERFOR__QWEN3@OFFLINE__RETRY__MAXRETRIES"] = "2",
+            ["BATCHFACTORY__BATCHFOR__QWEN3@OFFLINE__MAXREQUESTSPERBATCH"] = "10",
+        };
+        RunOptions options;
+        (string, string, string)? project;
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(prefix + name, value);
+            }
+
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+            options = BatchFactoryConfiguration.ReadRunOptions(configuration);
+            project = BatchFactoryConfiguration.ReadProject(configuration);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(prefix + name, null);
+            }
+        }
+
+        var chain = options.Models.ChainOf(new ModelSpec("writer", "fallback"))!;
+        Assert.Equal(["qwen3@offline", "llama@offline"], chain.Members.Select(m => m.ToString()));
+        Assert.Equal(TimeSpan.FromSeconds(7), chain.MaxWait);
+        Assert.Equal(("poems", "2", "/srv/batchfactory"), project);
+        Assert.Equal(2, BatchFactory.Engine.RunContext.BrokerSetup(options).For(new ModelSpec("qwen3", "offline")).Retry!.MaxRetries);
+        Assert.Equal(10, BatchFactory.Engine.RunContext.BatchSetup(options).For(new ModelSpec("qwen3", "offline")).MaxRequestsPerBatch);
+    }
+
+    [Fact]
+    public void ReadRunOptions_LowerCaseKeys_AreReadAsTheirSettings()
+    {
+        var configuration = Configuration(new()
+        {
+            ["batchfactory:strategies:writer:fallback:0"] = "qwen3@offline",
+            ["batchfactory:strategies:writer:fallback:1"] = "llama@offline",
+            ["batchfactory:strategies:writer:maxwait"] = "00:00:03",
+            ["batchfactory:project:name"] = "poems",
+            ["batchfactory:project:datadirectory"] = "/srv/data",
+            ["batchfactory:batch:flushafter"] = "00:00:30",
+        });
+
+        var options = BatchFactoryConfiguration.ReadRunOptions(configuration);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Models.ChainOf(new ModelSpec("writer", "fallback"))!.MaxWait);
+        Assert.Equal(("poems", "1", "/srv/data"), BatchFactoryConfiguration.ReadProject(configuration));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Batch.FlushAfter);
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadProject(Configuration(new() { ["batchfactory:project:folder"] = "x" })));
+        Assert.StartsWith("BatchFactory:Project:folder is not a project setting", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,9 +227,9 @@ public sealed class BatchFactoryConfigurationTests
     }
 
     [Theory]
-    [InlineData("Limits:TokensPerMinute", "0", "farm:Limits:TokensPerMinute is 0; TokensPerMinute must be 1 or more")]
+    [InlineData("Limits:TokensPerMinute", "0", "farm:Limits:TokensPerMinute is 0; it must be 1 or more")]
     [InlineData("Limits:RequestPerMinute", "5", "'RequestPerMinute'")]
-    [InlineData("Prices:qwen3:Input", "cheap", "'BatchFactory:Providers:farm:Prices:qwen3:Input'")]
+    [InlineData("Prices:qwen3:Input", "cheap", "farm:Prices:qwen3:Input is 'cheap'; it must be a number.")]
     [InlineData("Prices:qwen3:Input", "-1", "farm:Prices:qwen3:Input is -1")]
     [InlineData("Prices:qwen3:Output", "1", "farm:Prices:qwen3:Input is not set")]
     public void ReadRunOptions_BadProviderLimitOrPrice_ThrowsNamingItsPath(string key, string value, string expected)
@@ -151,7 +251,12 @@ public sealed class BatchFactoryConfigurationTests
         var clock = new ManualTimeProvider();
         services.AddSingleton<TimeProvider>(clock);
 
-        services.AddBatchFactory(Configuration(new() { ["BatchFactory:Providers:local:Kind"] = "ollama" }));
+        services.AddBatchFactory(Configuration(new()
+        {
+            ["BatchFactory:Providers:local:Kind"] = "ollama",
+            ["BatchFactory:Batch:FlushAfter"] = "00:03:00",
+            ["BatchFactory:BatchFor:llama3.2@local:LiveBelow"] = "7",
+        }));
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<RunOptions>();
 
@@ -159,6 +264,7 @@ public sealed class BatchFactoryConfigurationTests
         Assert.Same(NullLoggerFactory.Instance, options.LoggerFactory);
         Assert.Same(provider.GetRequiredService<ModelProviders>(), options.Models);
         Assert.Equal("local", options.Models.Resolve(new ModelSpec("llama3.2", "local")).Name);
+        Assert.Equal((TimeSpan.FromMinutes(3), 7), (options.Batch.FlushAfter, options.BatchFor!["llama3.2@local"].LiveBelow));
         var error = Assert.Throws<ModelConfigurationException>(() => new ServiceCollection().AddBatchFactory(Configuration(new() { ["BatchFactory:Providers:local:Kind"] = "llama" })));
         Assert.StartsWith("BatchFactory:Providers:local:Kind is 'llama'", error.Message, StringComparison.Ordinal);
     }

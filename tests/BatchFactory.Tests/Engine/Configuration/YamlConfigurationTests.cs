@@ -103,6 +103,48 @@ public sealed class YamlConfigurationTests : IAsyncLifetime
         Assert.StartsWith("BatchFactory:Providers:farm:BaseUrl is 'gpu1:8000', which is not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddYamlFile_LowerCaseKeys_AreReadAsTheirSettings()
+    {
+        var yaml = Load("batchfactory.yaml", """
+            batchfactory:
+              strategies:
+                writer:
+                  fallback: [ qwen3@offline, llama@offline ]
+                  maxwait: 00:00:04
+              project: { name: poems, version: 3, datadirectory: /srv/data }
+              broker: { retry: { maxretries: 2 } }
+              batch: { maxrequestsperbatch: 20 }
+              batchfor:
+                qwen3@offline: { liveBelow: 0 }
+            """);
+
+        var options = BatchFactoryConfiguration.ReadRunOptions(yaml);
+
+        var chain = options.Models.ChainOf(new ModelSpec("writer", "fallback"))!;
+        Assert.Equal(["qwen3@offline", "llama@offline"], chain.Members.Select(m => m.ToString()));
+        Assert.Equal(TimeSpan.FromSeconds(4), chain.MaxWait);
+        Assert.Equal(("poems", "3", "/srv/data"), BatchFactoryConfiguration.ReadProject(yaml));
+        Assert.Equal(2, options.Broker.Retry!.MaxRetries);
+        Assert.Equal((20, 0), (options.Batch.MaxRequestsPerBatch, options.BatchFor!["qwen3@offline"].LiveBelow));
+    }
+
+    [Fact]
+    public void AddYamlFile_BadBatchSetting_ThrowsNamingItsPath()
+    {
+        var yaml = Load("batchfactory.yaml", """
+            BatchFactory:
+              BatchFor:
+                gpt-4o-mini@openai:
+                  FirstPollInterval: 00:00:10
+                  MaxPollInterval: 00:00:05
+            """);
+
+        var error = Assert.Throws<ModelConfigurationException>(() => BatchFactoryConfiguration.ReadRunOptions(yaml));
+
+        Assert.Equal("BatchFactory:BatchFor:gpt-4o-mini@openai:MaxPollInterval is 00:00:05; it must be at least FirstPollInterval.", error.Message);
+    }
+
     private static Graph Poem() =>
         FromList(new[] { "sea" }, outputKey: "topic") | AskLLM("Poem about {topic}", "writer@fallback", "poem") | ToList("poem");
 
