@@ -29,7 +29,17 @@ internal sealed class PooledChatClient(EndpointPool pool, IReadOnlyList<IChatCli
         var index = Math.Max(0, pool.Pick());
         var endpoint = pool.Endpoints[index];
         endpoint.Enter();
-        await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled while waiting for a slot: the request was never sent, so it no longer counts as outstanding.
+            endpoint.Leave();
+            throw;
+        }
+
         try
         {
             await foreach (var update in clients[index].GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
