@@ -22,9 +22,11 @@ namespace BatchFactory;
 /// message), API keys removed.
 /// </para>
 /// <para>
-/// Metrics, each tagged with <c>batchfactory.op</c> and <c>gen_ai.request.model</c> (<c>model@provider</c>):
+/// Metrics, each tagged with <c>batchfactory.op</c>, <c>gen_ai.request.model</c> and <c>gen_ai.provider.name</c> (the
+/// model and the provider's name, as on the spans):
 /// <c>batchfactory.calls</c> (requests sent), <c>batchfactory.cache.hits</c>, <c>batchfactory.failures</c> (requests
-/// given up), <c>batchfactory.retries</c>, <c>gen_ai.client.token.usage</c> (a counter of tokens, by
+/// given up), <c>batchfactory.retries</c>, <c>batchfactory.fallbacks</c> (a fallback chain's member that could not
+/// answer, so the chain asked its next), <c>gen_ai.client.token.usage</c> (a counter of tokens, by
 /// <c>gen_ai.token.type</c> <c>input</c>/<c>output</c>), <c>batchfactory.cost</c> (US dollars, for priced models) and
 /// <c>gen_ai.client.operation.duration</c> (seconds per request sent) and <c>batchfactory.queue.wait</c> (seconds each
 /// request sent, or given up, waited in all before going out: for a slot among the model's calls in flight or a pool
@@ -45,8 +47,9 @@ public static class BatchFactoryTelemetry
     internal static readonly Counter<long> Tokens = Meter.CreateCounter<long>("gen_ai.client.token.usage", "{token}", "Tokens of model requests sent, by gen_ai.token.type.");
     internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("batchfactory.cost", "USD", "What model requests sent cost, for models with a price.");
     internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "How long model requests sent took.");
+    internal static readonly Counter<long> Fallbacks = Meter.CreateCounter<long>("batchfactory.fallbacks", "{request}", "Requests a fallback chain's member could not answer, so that the chain asked its next member; tagged with that member.");
     internal static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("batchfactory.queue.wait", "s", "How long model requests waited to go out: for a slot among the calls in flight, a rate limit or a 429 cool-down.");
 
-    /// <summary>Tags every metric carries: the op and the model.</summary>
-    internal static TagList Tags(string op, string model) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model } };
+    /// <summary>Tags every metric carries: the op, the model and its provider (as on the request's span).</summary>
+    internal static TagList Tags(string op, ModelSpec model) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model.Model }, { "gen_ai.provider.name", model.Provider } };
 }

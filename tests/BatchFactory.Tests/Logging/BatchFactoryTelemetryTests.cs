@@ -114,6 +114,27 @@ public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ThroughAFallbackChain_CountsEachFallbackUnderTheMemberThatCouldNotAnswer()
+    {
+        var closed = await OpenAICompatibleServer.StartAsync(cancellationToken: TestRuns.Token);
+        var refusing = closed.BaseUri.ToString();
+        await closed.DisposeAsync();
+        var chain = "w" + Guid.NewGuid().ToString("N")[..8];
+        var models = LoopbackModels.For(_server, Secret)
+            .With("dead", new ProviderSettings { Kind = "openai-compatible", BaseUrl = refusing })
+            .WithFallback(chain, [$"{_model}@dead", $"{_model}@openai"]);
+        var graph = FromList(new[] { "sea", "fire", "sky" }, outputKey: "topic") | AskLLM("Poem about {topic}", $"{chain}@fallback", "poem") | ToList("poem");
+
+        var result = await graph.RunCheckedAsync(new RunOptions { Models = models, Broker = new BrokerOptions { Retry = new RetryOptions { MaxRetries = 0 } } }, TestRuns.Token);
+        _meter.ForceFlush();
+
+        Assert.Equal(3, result.Count);
+        Assert.Equal(3, Sum("batchfactory.fallbacks", provider: "dead"));
+        Assert.Equal(3, Sum("batchfactory.calls"));
+        Assert.Equal(0, Sum("batchfactory.fallbacks"));
+    }
+
+    [Fact]
     public async Task Run_TraceContent_RecordsPromptAndAnswer_WithTheKeyRemoved()
     {
         await RunAsync(new[] { "sea", Secret }, traceContent: true);
@@ -145,25 +166,26 @@ public sealed class BatchFactoryTelemetryTests : IAsyncLifetime
         Assert.True(Points("batchfactory.queue.wait").Sum(p => p.GetHistogramSum()) > 0, "no request waited for the one slot");
     }
 
-    private long Sum(string name) => Points(name).Sum(p => p.GetSumLong());
+    private long Sum(string name, string provider = "openai") => Points(name, provider).Sum(p => p.GetSumLong());
 
     private long Count(string name) => Points(name).Sum(p => p.GetHistogramCount());
 
-    // The points of this test's model; other tests may run at the same time.
-    private List<MetricPoint> Points(string name)
+    // The points of this test's model at the provider; other tests may run at the same time.
+    private List<MetricPoint> Points(string name, string provider = "openai")
     {
         var points = new List<MetricPoint>();
         foreach (var metric in _metrics.Where(m => m.Name == name))
         {
             foreach (var point in metric.GetMetricPoints())
             {
-                var mine = false;
+                var (ofModel, ofProvider) = (false, false);
                 foreach (var tag in point.Tags)
                 {
-                    mine |= tag.Key == "gen_ai.request.model" && Equals(tag.Value, $"{_model}@openai");
+                    ofModel |= tag.Key == "gen_ai.request.model" && Equals(tag.Value, _model);
+                    ofProvider |= tag.Key == "gen_ai.provider.name" && Equals(tag.Value, provider);
                 }
 
-                if (mine)
+                if (ofModel && ofProvider)
                 {
                     points.Add(point);
                 }

@@ -59,6 +59,10 @@ internal sealed partial class ModelBroker
             catch (Exception ex) when (!last && !cancellationToken.IsCancellationRequested && FallsThrough(ex))
             {
                 _observer.FellBack(site, idx, member, Secrets.Describe(ex));
+                if (BatchFactoryTelemetry.Fallbacks.Enabled)
+                {
+                    BatchFactoryTelemetry.Fallbacks.Add(1, BatchFactoryTelemetry.Tags(site.Op, member.Model));
+                }
             }
         }
     }

@@ -164,7 +164,7 @@ internal sealed partial class ModelBroker : IDisposable
         site.Counters.Failed();
         if (BatchFactoryTelemetry.Failures.Enabled)
         {
-            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.ToString()));
+            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model));
         }
 
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
@@ -266,7 +266,7 @@ internal sealed partial class ModelBroker : IDisposable
         counters.Retried();
         if (BatchFactoryTelemetry.Retries.Enabled)
         {
-            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.ToString()));
+            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model));
         }
 
         if (retry.StatusCode == 429)
