@@ -51,5 +51,5 @@ public static class BatchFactoryTelemetry
     internal static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("batchfactory.queue.wait", "s", "How long model requests waited to go out: for a slot among the calls in flight, a rate limit or a 429 cool-down.");
 
     /// <summary>Tags every metric carries: the op, the model and its provider (as on the request's span).</summary>
-    internal static TagList Tags(string op, ModelSpec model) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model.Model }, { "gen_ai.provider.name", model.Provider } };
+    internal static TagList Tags(string op, string model, string provider) => new() { { "batchfactory.op", op }, { "gen_ai.request.model", model }, { "gen_ai.provider.name", provider } };
 }

@@ -61,7 +61,7 @@ internal sealed partial class ModelBroker
                 _observer.FellBack(site, idx, member, Secrets.Describe(ex));
                 if (BatchFactoryTelemetry.Fallbacks.Enabled)
                 {
-                    BatchFactoryTelemetry.Fallbacks.Add(1, BatchFactoryTelemetry.Tags(site.Op, member.Model));
+                    BatchFactoryTelemetry.Fallbacks.Add(1, BatchFactoryTelemetry.Tags(site.Op, member.Model.Model, member.Model.Provider));
                 }
             }
         }

@@ -25,7 +25,7 @@ internal sealed partial class ModelBroker
     {
         var (site, idx, request) = scope;
         using var span = StartSpan(site, idx, request, cacheHit: false);
-        var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model);
+        var tags = BatchFactoryTelemetry.Tags(site.Op, request.Model.Model, request.Model.Provider);
         var started = _setup.Time.GetTimestamp();
         JsonObject answer;
         try
@@ -89,7 +89,7 @@ internal sealed partial class ModelBroker
     {
         if (BatchFactoryTelemetry.CacheHits.Enabled)
         {
-            BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model));
+            BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.Model, request.Model.Provider));
         }
 
         if (Traced)

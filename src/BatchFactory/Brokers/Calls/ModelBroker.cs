@@ -164,7 +164,7 @@ internal sealed partial class ModelBroker : IDisposable
         site.Counters.Failed();
         if (BatchFactoryTelemetry.Failures.Enabled)
         {
-            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model));
+            BatchFactoryTelemetry.Failures.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.Model, request.Model.Provider));
         }
 
         _observer.Failed(site, idx, request, Secrets.Describe(exception));
@@ -266,7 +266,7 @@ internal sealed partial class ModelBroker : IDisposable
         counters.Retried();
         if (BatchFactoryTelemetry.Retries.Enabled)
         {
-            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model));
+            BatchFactoryTelemetry.Retries.Add(1, BatchFactoryTelemetry.Tags(scope.Site.Op, scope.Request.Model.Model, scope.Request.Model.Provider));
         }
 
         if (retry.StatusCode == 429)
