@@ -159,6 +159,53 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
     }
 
+    [Fact]
+    public async Task TryClaimAsync_AnsweredKeyLockedByAnotherSession_ReturnsTheAnswerWithoutWaitingForTheLock()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        var token = (await first.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        Assert.True(await first.CompleteAsync("k", token, Answer("first"), TestRuns.Token));
+
+        // Another session holds the answered claim's row lock: asking for the answer only reads it.
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync(TestRuns.Token);
+        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
+        {
+            await lockRow.ExecuteScalarAsync(TestRuns.Token);
+        }
+
+        var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Equal("first", JsonNode.Parse(claim.Answer!)!["by"]!.GetValue<string>());
+        Assert.Null(claim.Token);
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_HeldKeyLockedByAnotherSession_SaysItIsHeldWithoutWaitingForTheLock()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
+
+        await using var blocker = new NpgsqlConnection(database);
+        await blocker.OpenAsync(TestRuns.Token);
+        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
+        {
+            await lockRow.ExecuteScalarAsync(TestRuns.Token);
+        }
+
+        var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Null(claim.Token);
+        Assert.Null(claim.Answer);
+        Assert.True(claim.HeldFor > TimeSpan.Zero);
+    }
+
     private static SharingOptions Options(string worker) =>
         new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
 
