@@ -61,7 +61,14 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
             }
 
             // Waiting for another worker's answer is no work of this op: its place goes to the next entry meanwhile.
-            await CallSlot.WhileParkedAsync(claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var waiting = claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken);
+            await CallSlot.WhileParkedAsync(waiting, cancellationToken).ConfigureAwait(false);
+            if (await waiting.ConfigureAwait(false) is { } told)
+            {
+                // The notification carried the answer, and the ledger its record was written to with it.
+                request.Kept = ledger is not null && told.Ledger == ledger.Id;
+                return Elsewhere(told.Answer);
+            }
         }
     }
 

@@ -206,8 +206,44 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         Assert.True(claim.HeldFor > TimeSpan.Zero);
     }
 
-    private static SharingOptions Options(string worker) =>
-        new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+    [Fact]
+    public async Task WaitAsync_AnotherWorkerStoresTheAnswerWithItsRecord_TheNotificationCarriesBothToTheWaiter()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var answering = new ClaimStore(connection, "p/1", Options("answering"));
+        using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
+        var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        var watch = waiting.Watch("k");
+        await ListeningAsync(database);
+
+        Assert.True(await answering.CompleteAsync("k", token, Answer("answering"), ledger, """{"by":"answering","asked":{}}""", TestRuns.Token));
+        var told = await waiting.WaitAsync("k", watch, TimeSpan.FromMinutes(5), TestRuns.Token).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+
+        Assert.Equal("answering", JsonNode.Parse(told!.Answer)!["by"]!.GetValue<string>());
+        Assert.Equal(ledger.Id, told.Ledger);
+    }
+
+    [Fact]
+    public async Task WaitAsync_AnswerTooLargeForANotification_WakesTheWaiterToLookAgain()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var answering = new ClaimStore(connection, "p/1", Options("answering"));
+        using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
+        var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        var watch = waiting.Watch("k");
+        await ListeningAsync(database);
+        var large = new JsonObject { ["by"] = "answering", ["text"] = new string('x', 10_000) }.ToJsonString();
+
+        Assert.True(await answering.CompleteAsync("k", token, large, TestRuns.Token));
+        var told = await waiting.WaitAsync("k", watch, TimeSpan.FromMinutes(5), TestRuns.Token).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+
+        Assert.Null(told);
+        Assert.Equal(large, (await waiting.TryClaimAsync("k", TestRuns.Token)).Answer);
+    }
+
+    private static SharingOptions Options(string worker, TimeSpan? poll = null) =>
+        new() { WorkerName = worker, Heartbeat = null, PollInterval = poll ?? TimeSpan.FromMilliseconds(100) };
 
     private static string Answer(string by) => new JsonObject { ["by"] = by }.ToJsonString();
 
