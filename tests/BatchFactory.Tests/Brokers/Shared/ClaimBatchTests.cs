@@ -139,19 +139,13 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await ExpireAsync(database, "k");
 
         // Another session locks the expired claim's row, so the second worker's claim statement waits for it.
-        await using var blocker = new NpgsqlConnection(database);
-        await blocker.OpenAsync(TestRuns.Token);
-        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
-        {
-            await lockRow.ExecuteScalarAsync(TestRuns.Token);
-        }
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var claiming = second.TryClaimAsync("k", cancel.Token);
         await WaitingForALockAsync(database);
         await cancel.CancelAsync();
-        await transaction.CommitAsync(TestRuns.Token);
+        await rowLock.ReleaseAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => claiming);
         Assert.Null(second.HeldToken("k"));
@@ -169,13 +163,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         Assert.True(await first.CompleteAsync("k", token, Answer("first"), TestRuns.Token));
 
         // Another session holds the answered claim's row lock: asking for the answer only reads it.
-        await using var blocker = new NpgsqlConnection(database);
-        await blocker.OpenAsync(TestRuns.Token);
-        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
-        {
-            await lockRow.ExecuteScalarAsync(TestRuns.Token);
-        }
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
 
         var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
 
@@ -191,13 +179,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         using var second = new ClaimStore(connection, "p/1", Options("second"));
         Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
 
-        await using var blocker = new NpgsqlConnection(database);
-        await blocker.OpenAsync(TestRuns.Token);
-        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
-        {
-            await lockRow.ExecuteScalarAsync(TestRuns.Token);
-        }
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
 
         var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
 
@@ -270,6 +252,32 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await using var expire = new NpgsqlCommand("UPDATE batchfactory_claims SET expires = now() - interval '1 second' WHERE key = $1", connection);
         expire.Parameters.Add(new NpgsqlParameter { Value = key });
         Assert.Equal(1, await expire.ExecuteNonQueryAsync(TestRuns.Token));
+    }
+
+    // Another session's lock on a claim's row (SELECT … FOR UPDATE in a transaction), until released or disposed.
+    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<RowLock> TakeAsync(string database, string key)
+        {
+            var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(TestRuns.Token);
+            var transaction = await connection.BeginTransactionAsync(TestRuns.Token);
+            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = $1 FOR UPDATE", connection, transaction))
+            {
+                lockRow.Parameters.Add(new NpgsqlParameter { Value = key });
+                await lockRow.ExecuteScalarAsync(TestRuns.Token);
+            }
+
+            return new RowLock(connection, transaction);
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync(TestRuns.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     // Waits until a session of the database waits for a row lock.

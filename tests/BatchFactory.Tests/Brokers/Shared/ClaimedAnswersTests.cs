@@ -121,9 +121,7 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     [Fact]
     public async Task AnswerAsync_TheOpsLedgerIsInTheClaimsDatabase_StoresTheStampedRecordWithTheAnswer_AndTheOtherWorkerFindsIt()
     {
-        var database = postgres.NewDatabase();
-        var connection = new PostgresConnection(database);
-        await PrepareAsync(connection);
+        var (_, connection) = await PreparedAsync();
         await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
         using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
         using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
@@ -147,9 +145,7 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     [Fact]
     public async Task AnswerAsync_StalledWorkerPastItsLease_WritesNoLedgerRecord()
     {
-        var database = postgres.NewDatabase();
-        var connection = new PostgresConnection(database);
-        await PrepareAsync(connection);
+        var (database, connection) = await PreparedAsync();
         await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
         using var stalledClaims = new ClaimStore(connection, "p/1", Options("stalled"));
         using var takerClaims = new ClaimStore(connection, "p/1", Options("taker"));
@@ -171,9 +167,7 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     [Fact]
     public async Task AnswerAsync_TheOpsLedgerIsElsewhere_LeavesTheAppendToTheBroker()
     {
-        var database = postgres.NewDatabase();
-        var connection = new PostgresConnection(database);
-        await PrepareAsync(connection);
+        var (_, connection) = await PreparedAsync();
         using var folder = new TempFolder();
         await using var elsewhere = await LedgerBackend.Sqlite.OpenAsync(new LedgerLocation("p", "1", "llm", folder.Path), new LedgerOptions(), TestRuns.Token);
         using var claims = new ClaimStore(connection, "p/1", Options("first"));
@@ -195,6 +189,15 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
 
     private static SharingOptions Options(string worker) =>
         new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+
+    // A new database with the tables, and its connection.
+    private async Task<(string Database, PostgresConnection Connection)> PreparedAsync()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        return (database, connection);
+    }
 
     private static async Task PrepareAsync(PostgresConnection connection)
     {
