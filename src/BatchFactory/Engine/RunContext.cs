@@ -94,7 +94,7 @@ internal sealed class RunContext : IDisposable
     {
         var sent = claims is null ? live : new Brokers.SharedLimits(live, claims.Limiter(Options.Sharing.RateWindow), model => setup.For(model).RateLimit);
         _batches = new Brokers.BatchAnswers(sent, BatchSetup(Options));
-        return claims is null ? _batches : new Brokers.ClaimedAnswers(_batches, claims);
+        return claims is null ? _batches : new Brokers.ClaimedAnswers(_batches, claims, setup.Time);
     }
 
     /// <summary>The run's batches, once a model was called; <see langword="null"/> before.</summary>

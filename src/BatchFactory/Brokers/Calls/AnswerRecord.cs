@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchFactory.Ledgers;
@@ -30,6 +32,18 @@ internal static class AnswerRecord
         ledger is IAppendsJsonRecords direct
             ? direct.AppendAsync(request.Key, new Parts(answer, site.Op, idx, request, at), cancellationToken)
             : ledger.AppendAsync(request.Key, Of(answer, site, idx, request, at), cancellationToken);
+
+    /// <summary>The record <see cref="AppendAsync"/> appends, as JSON text (for a ledger written by other means, see <see cref="ClaimedAnswers"/>).</summary>
+    public static string Json(JsonObject answer, CallSite site, string idx, ModelRequest request, DateTimeOffset at)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            new Parts(answer, site.Op, idx, request, at).WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>A copy of <paramref name="answer"/> stamped with where and when <paramref name="request"/> was asked.</summary>
     public static JsonObject Of(JsonObject answer, CallSite site, string idx, ModelRequest request, DateTimeOffset at)

@@ -26,6 +26,13 @@ internal interface IAnswerSource
     /// </summary>
     bool SaysWhenSent => false;
 
+    /// <summary>
+    /// Whether this source finds, for a request the ledger had no answer for a moment ago, an answer stored since by
+    /// anyone (a shared run's claims hold every answer the workers made), so that the broker need not look the ledger up
+    /// again just before asking it. Default: <see langword="false"/>.
+    /// </summary>
+    bool FindsAnswersStoredMeanwhile => false;
+
     /// <summary>Whether <see cref="Park"/> would place <paramref name="request"/> now (checked before the broker parks it). Default: <see langword="false"/>.</summary>
     bool CanPark(ModelRequest request) => false;
 

@@ -101,8 +101,10 @@ internal sealed partial class ModelBroker : IDisposable
 
         try
         {
-            // The answer may be stored already: from an earlier run, or from a caller that finished and left just now.
-            if (!placed && await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
+            // The answer may be stored already: from an earlier run, or from a caller that finished and left just now
+            // (unless the source finds that itself, when the request is not a chain's: a chain's is looked up under every member).
+            if (!placed && (!_answers.FindsAnswersStoredMeanwhile || _setup.Models.ChainOf(request.Model) is not null)
+                && await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is { } late)
             {
                 mine.Answered(Named(late.Answer, late.By));
                 return Served(site, idx, late.By, late.Answer);
@@ -112,7 +114,7 @@ internal sealed partial class ModelBroker : IDisposable
                 ? await AskFirstAvailableAsync(site, idx, request, chain, cancellationToken).ConfigureAwait(false)
                 : (await AskAsync(site, idx, request, cancellationToken).ConfigureAwait(false), request);
             var elsewhere = answer.Remove(ClaimedAnswers.ElsewhereMark);
-            if (site.Ledger is not null && _keepsAnswers)
+            if (site.Ledger is not null && _keepsAnswers && !by.Kept)
             {
                 await AnswerRecord.AppendAsync(site.Ledger, answer, site, idx, by, _setup.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             }

@@ -38,6 +38,13 @@ internal abstract class ModelRequest(string key, ModelSpec model)
     /// <summary>When the request was placed ahead of its call, as a timestamp of the run's clock, for the call's duration.</summary>
     public long ParkedAt { get; set; }
 
+    /// <summary>
+    /// Whether the answer source stored this request's ledger record itself, with the answer (a shared run's claims
+    /// write both in one transaction, see <see cref="ClaimedAnswers"/>), or found that the worker which made the answer did:
+    /// the broker then appends nothing.
+    /// </summary>
+    public bool Kept { get; set; }
+
     /// <summary>Takes <see cref="Parked"/> (once).</summary>
     public Task<JsonObject>? TakeParked()
     {

@@ -4,4 +4,5 @@ namespace BatchFactory.Brokers;
 /// <param name="Answer">The stored answer (JSON text), when the request was answered already.</param>
 /// <param name="Token">The fencing token of this worker's claim, when it got the claim.</param>
 /// <param name="HeldFor">How long another worker's lease still runs (on the database's clock), when another worker holds it.</param>
-internal readonly record struct Claim(string? Answer, long? Token, TimeSpan HeldFor);
+/// <param name="InLedger">With an answer: whether the ledger the caller named holds a record under the key (the worker that answered wrote it with the answer), so the caller need not append it.</param>
+internal readonly record struct Claim(string? Answer, long? Token, TimeSpan HeldFor, bool InLedger = false);

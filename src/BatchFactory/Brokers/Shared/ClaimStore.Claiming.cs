@@ -5,27 +5,32 @@ namespace BatchFactory.Brokers;
 
 internal sealed partial class ClaimStore
 {
-    // One statement claims every key asked meanwhile, for each key inserting a claim or taking over one whose lease ran
-    // out; for the other keys it reads the claim as it stood when the statement began (its snapshot: the insert's own
-    // rows are not visible to it, so those come from the insert's RETURNING). A key whose row another worker committed
-    // after that snapshot, and which the insert therefore neither took nor sees, comes back with neither a token nor a
-    // row (or, when the snapshot saw its lease run out, as held for no time): the caller asks again at once. The keys
-    // are inserted in bytewise order, and answers and renewals are sorted by key too, which makes deadlocks between
-    // workers' statements rare, not impossible (a join may lock rows in another order): a deadlock the server reports
-    // rolls the statement back, and it runs again.
-    private const string ClaimSql = """
-        WITH ins AS (
+    // One statement claims every key asked meanwhile. It first reads each key's claim as it stood when the statement
+    // began (its snapshot), without locking it; only the keys with no claim, or one whose lease ran out, go on to the
+    // insert, which inserts a claim or takes over one whose lease ran out (an answered or held claim is neither locked
+    // nor written, so a worker asking for an answer it was told of costs the server a read). A key whose row another
+    // worker committed after that snapshot, and which the insert therefore neither took nor sees, comes back with neither
+    // a token nor a row (or, when the snapshot saw its lease run out, as held for no time): the caller asks again at
+    // once. For an answered key it also says whether the ledger the caller named ($5, per key; null for none) holds a
+    // record under it, read in the same snapshot. The keys are inserted in bytewise order, and answers and renewals are
+    // sorted by key too, which makes deadlocks between workers' statements rare, not impossible (a join may lock rows in
+    // another order): a deadlock the server reports rolls the statement back, and it runs again.
+    private static readonly string ClaimSql = $"""
+        WITH cur AS MATERIALIZED (
+            SELECT u.k, u.l, u.i, r.answer, r.expires, r.worker, r.token
+            FROM unnest($2::text[], $5::int[]) WITH ORDINALITY AS u(k, l, i)
+            LEFT JOIN LATERAL (SELECT answer, expires, worker, token FROM batchfactory_claims WHERE scope = $1 AND key = u.k LIMIT 1) AS r ON true),
+        ins AS (
             INSERT INTO batchfactory_claims AS c (scope, key, worker, token, expires)
-            SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM unnest($2::text[]) AS u(k) ORDER BY k COLLATE "C"
+            SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM cur
+            WHERE cur.token IS NULL OR (cur.answer IS NULL AND cur.expires < now()) ORDER BY k COLLATE "C"
             ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
                 WHERE c.answer IS NULL AND c.expires < now()
             RETURNING c.key, c.token)
-        SELECT u.i, ins.token, r.answer, r.held, r.worker, r.token
-        FROM unnest($2::text[]) WITH ORDINALITY AS u(k, i)
-        LEFT JOIN ins ON ins.key = u.k
-        LEFT JOIN LATERAL (
-            SELECT answer, greatest(extract(epoch FROM expires - now()), 0)::float8 AS held, worker, token FROM batchfactory_claims
-            WHERE ins.key IS NULL AND scope = $1 AND key = u.k LIMIT 1) AS r ON true
+        SELECT cur.i, ins.token, cur.answer, CASE WHEN cur.token IS NOT NULL THEN greatest(extract(epoch FROM cur.expires - now()), 0)::float8 END,
+            cur.worker, cur.token,
+            cur.answer IS NOT NULL AND cur.l IS NOT NULL AND {PostgresLedger.HasRecordSql("cur.l", "cur.k")}
+        FROM cur LEFT JOIN ins ON ins.key = cur.k
         """;
 
     /// <summary>Claims <paramref name="key"/> for this worker, unless it is answered or another worker's lease still runs.</summary>
@@ -34,12 +39,18 @@ internal sealed partial class ClaimStore
     /// the first caller sends its own at once, those arriving meanwhile go together in the next. Cancelling does not stop
     /// a statement under way: a claim it took for a caller that was cancelled meanwhile is given up again.
     /// </remarks>
-    public async Task<Claim> TryClaimAsync(string key, CancellationToken cancellationToken)
+    public Task<Claim> TryClaimAsync(string key, CancellationToken cancellationToken) => TryClaimAsync(key, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryClaimAsync(string, CancellationToken)"/>, and for a request answered already, whether
+    /// <paramref name="ledger"/> (one of this database's, see <see cref="Keeps"/>) holds its record (<see cref="Claim.InLedger"/>).
+    /// </summary>
+    public async Task<Claim> TryClaimAsync(string key, PostgresLedger? ledger, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var asked = new Asked<Claim?>(key);
+            var asked = new Asked<Claim?>(key, ledger?.Id);
             await _claiming.AddAsync(asked, CancellationToken.None).ConfigureAwait(false);
             if (await asked.Result.Task.ConfigureAwait(false) is not { } claim)
             {
@@ -80,7 +91,15 @@ internal sealed partial class ClaimStore
     private async Task ClaimChunkAsync(Asked<Claim?>[] chunk)
     {
         var (keys, of) = Distinct(chunk);
-        var claims = await RetryAsync(attempt => ClaimOnceAsync(keys, adopt: attempt > 1)).ConfigureAwait(false);
+
+        // A key asked twice at once is looked up in the first asker's ledger (the others are told nothing of theirs).
+        var ledgers = new int?[keys.Length];
+        for (var i = chunk.Length - 1; i >= 0; i--)
+        {
+            ledgers[of[i]] = chunk[i].Ledger;
+        }
+
+        var claims = await RetryAsync(attempt => ClaimOnceAsync(keys, ledgers, adopt: attempt > 1)).ConfigureAwait(false);
 
         // Held (renewed by the heartbeat) only once the statement has committed: a claim whose statement failed after
         // taking it is not renewed, and runs out with its lease.
@@ -103,6 +122,11 @@ internal sealed partial class ClaimStore
                 claim = new Claim(null, null, _options.Lease);
             }
 
+            if (claim is { InLedger: true } && chunk[i].Ledger != ledgers[of[i]])
+            {
+                claim = claim.Value with { InLedger = false };
+            }
+
             given[of[i]] = true;
             chunk[i].Result.TrySetResult(claim);
         }
@@ -112,12 +136,12 @@ internal sealed partial class ClaimStore
     // returns, so a failure at commit is thrown here. When the statement runs again after a failure (`adopt`), a claim
     // this worker holds but does not know of is taken as its own: the failed run had in fact committed it, and without
     // its token every worker would wait out its lease.
-    private async Task<Claim?[]> ClaimOnceAsync(string[] keys, bool adopt)
+    private async Task<Claim?[]> ClaimOnceAsync(string[] keys, int?[] ledgers, bool adopt)
     {
         var claims = new Claim?[keys.Length];
         await using (var claim = _source.CreateCommand(ClaimSql))
         {
-            Add(claim, _scope, keys, Worker, _options.Lease.TotalMilliseconds);
+            Add(claim, _scope, keys, Worker, _options.Lease.TotalMilliseconds, ledgers);
             await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
@@ -128,7 +152,7 @@ internal sealed partial class ClaimStore
                 }
                 else if (!reader.IsDBNull(2))
                 {
-                    claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero);
+                    claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero, reader.GetBoolean(6));
                 }
                 else if (adopt && !reader.IsDBNull(5) && reader.GetString(4) == Worker && !_held.ContainsKey(keys[i]))
                 {
@@ -197,9 +221,12 @@ internal sealed partial class ClaimStore
     }
 
     // One caller's key in a batch, and what the batch found for it.
-    private sealed class Asked<T>(string key)
+    private sealed class Asked<T>(string key, int? ledger = null)
     {
         public string Key { get; } = key;
+
+        // The number of the ledger to look the key up in, if answered (claims only).
+        public int? Ledger { get; } = ledger;
 
         public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

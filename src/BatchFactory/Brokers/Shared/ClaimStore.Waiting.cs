@@ -6,7 +6,10 @@ namespace BatchFactory.Brokers;
 
 internal sealed partial class ClaimStore
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    // Sets a key's answer apart from its key in a notification, and the answer from its ledger's number.
+    private const char ToldSeparator = '\u0001';
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ToldAnswer?>> _waiters = new(StringComparer.Ordinal);
     private readonly Lock _listenGate = new();
     private Task? _listening;
 
@@ -14,26 +17,28 @@ internal sealed partial class ClaimStore
     /// Starts watching <paramref name="key"/> for an answer or a release, before the caller looks at its claim, so that
     /// nothing announced in between is missed. Pass the result to <see cref="WaitAsync"/>.
     /// </summary>
-    public Task Watch(string key)
+    public Task<ToldAnswer?> Watch(string key)
     {
         EnsureListening();
-        return _waiters.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        return _waiters.GetOrAdd(key, _ => new TaskCompletionSource<ToldAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
     }
 
     /// <summary>
     /// Waits until <paramref name="watch"/> fires (the key was answered or released), the other worker's lease
     /// (<paramref name="heldFor"/>) runs out, or <see cref="SharingOptions.PollInterval"/> passes, whichever is first;
-    /// the caller then looks at the claim again.
+    /// the caller then looks at the claim again, unless the notification carried the answer.
     /// </summary>
-    public async Task WaitAsync(string key, Task watch, TimeSpan heldFor, CancellationToken cancellationToken)
+    /// <returns>The answer, when the notification carried it (one that fits in a notification); otherwise <see langword="null"/>: look at the claim again.</returns>
+    public async Task<ToldAnswer?> WaitAsync(string key, Task<ToldAnswer?> watch, TimeSpan heldFor, CancellationToken cancellationToken)
     {
         var wait = heldFor < _options.PollInterval ? heldFor + TimeSpan.FromMilliseconds(5) : _options.PollInterval;
         try
         {
-            await watch.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            return await watch.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
+            return null;
         }
         finally
         {
@@ -42,15 +47,17 @@ internal sealed partial class ClaimStore
     }
 
     /// <summary>Stops watching <paramref name="key"/> (the caller got the claim or the answer).</summary>
-    public void Unwatch(string key, Task watch)
+    public void Unwatch(string key, Task<ToldAnswer?> watch)
     {
         if (_waiters.TryGetValue(key, out var waiter) && waiter.Task == watch)
         {
-            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(key, waiter));
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<ToldAnswer?>>(key, waiter));
         }
     }
 
-    // A notification's payload is the scope, then the keys answered or released, each after a line break.
+    // A notification's payload is the scope, then the keys answered or released, each after a line break; an answered
+    // key small enough is followed by its ledger's number and its answer, each after ToldSeparator (JSON text has no raw
+    // line breaks nor control characters).
     private void Wake(string payload)
     {
         var keys = payload.AsSpan();
@@ -61,13 +68,39 @@ internal sealed partial class ClaimStore
         }
 
         var lookup = _waiters.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var range in keys[(split + 1)..].Split('\n'))
+        var rest = keys[(split + 1)..];
+        foreach (var range in rest.Split('\n'))
         {
-            if (lookup.TryRemove(keys[(split + 1)..][range], out _, out var waiter))
+            var item = rest[range];
+            var told = item.IndexOf(ToldSeparator);
+            if (lookup.TryRemove(told < 0 ? item : item[..told], out _, out var waiter))
             {
-                waiter.TrySetResult();
+                waiter.TrySetResult(told < 0 ? null : Told(item[(told + 1)..]));
             }
         }
+    }
+
+    // "<ledger>\u0001<answer>", the ledger's number empty for none; null (look again) for anything else.
+    private static ToldAnswer? Told(ReadOnlySpan<char> told)
+    {
+        var split = told.IndexOf(ToldSeparator);
+        if (split < 0)
+        {
+            return null;
+        }
+
+        int? ledger = null;
+        if (split > 0)
+        {
+            if (!int.TryParse(told[..split], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                return null;
+            }
+
+            ledger = number;
+        }
+
+        return new ToldAnswer(told[(split + 1)..].ToString(), ledger);
     }
 
     private void EnsureListening()
@@ -104,7 +137,7 @@ internal sealed partial class ClaimStore
             // Stopped, or the connection broke: waiters poll, and the next watch listens again.
             foreach (var waiter in _waiters.Values)
             {
-                waiter.TrySetResult();
+                waiter.TrySetResult(null);
             }
         }
         finally

@@ -38,7 +38,9 @@ internal sealed partial class ClaimStore : IDisposable
         _connection = connection;
         _scope = scope;
         _options = options;
-        _source = connection.CreateDataSource(durable);
+        // Generic plans: a new project's claims are unknown to the statistics, and a plan made for its scope would read
+        // all of its claims to answer a few keys (see PostgresConnection.CreateDataSource).
+        _source = connection.CreateDataSource(durable, genericPlans: true);
 
         // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
         _listenSource = connection.CreateDataSource(durable, pooled: false);
@@ -51,6 +53,13 @@ internal sealed partial class ClaimStore : IDisposable
 
     /// <summary>The worker's name in the claims table.</summary>
     public string Worker => _options.WorkerName;
+
+    /// <summary>
+    /// <paramref name="ledger"/> if it is a ledger of this store's database, whose records an answer can be stored with
+    /// in one transaction (<see cref="CompleteAsync(string, long, string, PostgresLedger?, string?, CancellationToken)"/>);
+    /// otherwise <see langword="null"/>.
+    /// </summary>
+    public PostgresLedger? Keeps(ILedger? ledger) => ledger is PostgresLedger kept && ReferenceEquals(kept.Connection, _connection) ? kept : null;
 
     /// <summary>Gives up this worker's claim (its call failed), so another worker, or this one later, may try; wakes the waiters.</summary>
     public async Task ReleaseAsync(string key, long token)

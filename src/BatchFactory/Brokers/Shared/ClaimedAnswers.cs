@@ -13,32 +13,46 @@ namespace BatchFactory.Brokers;
 /// An answer that came from another worker carries <see cref="ElsewhereMark"/>, which the broker strips: it counts the
 /// request as served, not as a call of this worker. A worker whose claim was taken over (it stalled past its lease)
 /// cannot store its late answer: it returns the answer of the worker that took over, so every worker ends with the same.
+/// When the calling op's ledger is in the claims' database, the answer's ledger record is written with the answer, in
+/// one transaction (stamped as the broker stamps it, at <paramref name="time"/>'s now), and a worker that gets an answer
+/// from another finds that record there: either way the request is marked <see cref="ModelRequest.Kept"/>, and the
+/// broker appends nothing.
 /// </remarks>
-internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims) : IAnswerSource
+internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, TimeProvider? time = null) : IAnswerSource
 {
     /// <summary>The property marking an answer another worker made.</summary>
     public const string ElsewhereMark = "#answered_elsewhere";
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc/>
     public bool SaysWhenSent => true;
 
     /// <inheritdoc/>
+    /// <remarks>Every answer a worker makes is stored in the claims, which a claim reads.</remarks>
+    public bool FindsAnswersStoredMeanwhile => true;
+
+    /// <inheritdoc/>
     public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
     {
+        // The op's ledger, when the claims can write to it: the broker's scope of this call names the op asking.
+        var scope = CallScope.Current is { } current && current.Request == request ? current : null;
+        var ledger = claims.Keeps(scope?.Site.Ledger);
         while (true)
         {
             var watch = claims.Watch(request.Key);
-            var claim = await claims.TryClaimAsync(request.Key, cancellationToken).ConfigureAwait(false);
+            var claim = await claims.TryClaimAsync(request.Key, ledger, cancellationToken).ConfigureAwait(false);
             if (claim.Answer is { } stored)
             {
                 claims.Unwatch(request.Key, watch);
+                request.Kept = claim.InLedger;
                 return Elsewhere(stored);
             }
 
             if (claim.Token is { } token)
             {
                 claims.Unwatch(request.Key, watch);
-                if (await AnswerHereAsync(request, token, cancellationToken).ConfigureAwait(false) is { } answer)
+                if (await AnswerHereAsync(request, token, scope, ledger, cancellationToken).ConfigureAwait(false) is { } answer)
                 {
                     return answer;
                 }
@@ -47,12 +61,20 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims) : I
             }
 
             // Waiting for another worker's answer is no work of this op: its place goes to the next entry meanwhile.
-            await CallSlot.WhileParkedAsync(claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var waiting = claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken);
+            await CallSlot.WhileParkedAsync(waiting, cancellationToken).ConfigureAwait(false);
+            if (await waiting.ConfigureAwait(false) is { } told)
+            {
+                // The notification carried the answer, and the ledger its record was written to with it.
+                request.Kept = ledger is not null && told.Ledger == ledger.Id;
+                return Elsewhere(told.Answer);
+            }
         }
     }
 
-    // The answer, stored under the claim; null when the claim was taken over meanwhile (the caller then reads the other's).
-    private async Task<JsonObject?> AnswerHereAsync(ModelRequest request, long token, CancellationToken cancellationToken)
+    // The answer, stored under the claim (with its ledger record, when there is a ledger to keep it in); null when the
+    // claim was taken over meanwhile (the caller then reads the other's).
+    private async Task<JsonObject?> AnswerHereAsync(ModelRequest request, long token, CallScope? scope, Ledgers.PostgresLedger? ledger, CancellationToken cancellationToken)
     {
         CallScope.Current?.Sending();
         JsonObject answer;
@@ -74,7 +96,17 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims) : I
             throw;
         }
 
-        return await claims.CompleteAsync(request.Key, token, answer.ToJsonString(), CancellationToken.None).ConfigureAwait(false) ? answer : null;
+        // An answer the inner source found in a ledger (a batch's) is stored there already: the broker handles it as ever.
+        var record = ledger is not null && scope is not null && !answer.ContainsKey(ElsewhereMark)
+            ? AnswerRecord.Json(answer, scope.Site, scope.Idx, request, _time.GetUtcNow())
+            : null;
+        if (!await claims.CompleteAsync(request.Key, token, answer.ToJsonString(), ledger, record, CancellationToken.None).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        request.Kept = record is not null;
+        return answer;
     }
 
     private static JsonObject Elsewhere(string stored)

@@ -52,6 +52,32 @@ internal sealed class PostgresLedger : ILedger
     /// <inheritdoc/>
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>The ledger's number in <c>batchfactory_ledgers</c>, which its records carry.</summary>
+    internal int Id => _ledger;
+
+    /// <summary>The database the ledger is kept in.</summary>
+    internal PostgresConnection Connection => _connection;
+
+    /// <summary>
+    /// The upsert of the records in <paramref name="rows"/> (a relation of the enclosing statement, with columns
+    /// <c>ledger</c>, <c>key</c> and <c>value</c>), for a statement that writes records with other rows in one
+    /// transaction; as <see cref="AppendAsync"/> writes them (in bytewise order of the keys), returning each key and
+    /// whether it was new (<c>added</c>). Whoever runs it reports the keys added with <see cref="Added"/>.
+    /// </summary>
+    internal static string UpsertSql(string rows) => $"""
+        INSERT INTO batchfactory_records AS r (ledger, key, value)
+        SELECT ledger, key, value FROM {rows} ORDER BY ledger, key COLLATE "C"
+        ON CONFLICT (ledger, key) DO UPDATE SET value = excluded.value, seq = excluded.seq
+        RETURNING r.ledger, r.key, (r.xmax = 0) AS added
+        """;
+
+    /// <summary>Whether the ledger numbered <paramref name="ledger"/> holds a record under <paramref name="key"/> (both SQL expressions of the enclosing statement).</summary>
+    internal static string HasRecordSql(string ledger, string key) =>
+        $"EXISTS (SELECT 1 FROM batchfactory_records WHERE ledger = {ledger} AND key = {key})";
+
+    /// <summary>Counts <paramref name="keys"/> new keys written to this ledger by a statement of <see cref="UpsertSql"/>.</summary>
+    internal void Added(int keys) => Interlocked.Add(ref _count, keys);
+
     /// <summary>What a ledger at <paramref name="location"/> is called in <c>batchfactory_ledgers</c>: <c>project/version/name</c>.</summary>
     public static string Name(LedgerLocation location) => $"{location.Project}/{location.Version}/{location.Name}";
 

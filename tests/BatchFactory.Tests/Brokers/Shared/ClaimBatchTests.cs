@@ -139,19 +139,13 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await ExpireAsync(database, "k");
 
         // Another session locks the expired claim's row, so the second worker's claim statement waits for it.
-        await using var blocker = new NpgsqlConnection(database);
-        await blocker.OpenAsync(TestRuns.Token);
-        await using var transaction = await blocker.BeginTransactionAsync(TestRuns.Token);
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = 'k' FOR UPDATE", blocker, transaction))
-        {
-            await lockRow.ExecuteScalarAsync(TestRuns.Token);
-        }
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
         var claiming = second.TryClaimAsync("k", cancel.Token);
         await WaitingForALockAsync(database);
         await cancel.CancelAsync();
-        await transaction.CommitAsync(TestRuns.Token);
+        await rowLock.ReleaseAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => claiming);
         Assert.Null(second.HeldToken("k"));
@@ -159,8 +153,79 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
     }
 
-    private static SharingOptions Options(string worker) =>
-        new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+    [Fact]
+    public async Task TryClaimAsync_AnsweredKeyLockedByAnotherSession_ReturnsTheAnswerWithoutWaitingForTheLock()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        var token = (await first.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        Assert.True(await first.CompleteAsync("k", token, Answer("first"), TestRuns.Token));
+
+        // Another session holds the answered claim's row lock: asking for the answer only reads it.
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
+
+        var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Equal("first", JsonNode.Parse(claim.Answer!)!["by"]!.GetValue<string>());
+        Assert.Null(claim.Token);
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_HeldKeyLockedByAnotherSession_SaysItIsHeldWithoutWaitingForTheLock()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var first = new ClaimStore(connection, "p/1", Options("first"));
+        using var second = new ClaimStore(connection, "p/1", Options("second"));
+        Assert.NotNull((await first.TryClaimAsync("k", TestRuns.Token)).Token);
+
+        await using var rowLock = await RowLock.TakeAsync(database, "k");
+
+        var claim = await second.TryClaimAsync("k", TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Null(claim.Token);
+        Assert.Null(claim.Answer);
+        Assert.True(claim.HeldFor > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task WaitAsync_AnotherWorkerStoresTheAnswerWithItsRecord_TheNotificationCarriesBothToTheWaiter()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var answering = new ClaimStore(connection, "p/1", Options("answering"));
+        using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
+        var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        var watch = waiting.Watch("k");
+        await ListeningAsync(database);
+
+        Assert.True(await answering.CompleteAsync("k", token, Answer("answering"), ledger, """{"by":"answering","asked":{}}""", TestRuns.Token));
+        var told = await waiting.WaitAsync("k", watch, TimeSpan.FromMinutes(5), TestRuns.Token).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+
+        Assert.Equal("answering", JsonNode.Parse(told!.Answer)!["by"]!.GetValue<string>());
+        Assert.Equal(ledger.Id, told.Ledger);
+    }
+
+    [Fact]
+    public async Task WaitAsync_AnswerTooLargeForANotification_WakesTheWaiterToLookAgain()
+    {
+        var (connection, database) = await PreparedWithDatabaseAsync();
+        using var answering = new ClaimStore(connection, "p/1", Options("answering"));
+        using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
+        var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
+        var watch = waiting.Watch("k");
+        await ListeningAsync(database);
+        var large = new JsonObject { ["by"] = "answering", ["text"] = new string('x', 10_000) }.ToJsonString();
+
+        Assert.True(await answering.CompleteAsync("k", token, large, TestRuns.Token));
+        var told = await waiting.WaitAsync("k", watch, TimeSpan.FromMinutes(5), TestRuns.Token).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+
+        Assert.Null(told);
+        Assert.Equal(large, (await waiting.TryClaimAsync("k", TestRuns.Token)).Answer);
+    }
+
+    private static SharingOptions Options(string worker, TimeSpan? poll = null) =>
+        new() { WorkerName = worker, Heartbeat = null, PollInterval = poll ?? TimeSpan.FromMilliseconds(100) };
 
     private static string Answer(string by) => new JsonObject { ["by"] = by }.ToJsonString();
 
@@ -187,6 +252,32 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await using var expire = new NpgsqlCommand("UPDATE batchfactory_claims SET expires = now() - interval '1 second' WHERE key = $1", connection);
         expire.Parameters.Add(new NpgsqlParameter { Value = key });
         Assert.Equal(1, await expire.ExecuteNonQueryAsync(TestRuns.Token));
+    }
+
+    // Another session's lock on a claim's row (SELECT … FOR UPDATE in a transaction), until released or disposed.
+    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<RowLock> TakeAsync(string database, string key)
+        {
+            var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(TestRuns.Token);
+            var transaction = await connection.BeginTransactionAsync(TestRuns.Token);
+            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM batchfactory_claims WHERE key = $1 FOR UPDATE", connection, transaction))
+            {
+                lockRow.Parameters.Add(new NpgsqlParameter { Value = key });
+                await lockRow.ExecuteScalarAsync(TestRuns.Token);
+            }
+
+            return new RowLock(connection, transaction);
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync(TestRuns.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     // Waits until a session of the database waits for a row lock.

@@ -118,8 +118,86 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         Assert.Equal(0, otherCall.Calls);
     }
 
+    [Fact]
+    public async Task AnswerAsync_TheOpsLedgerIsInTheClaimsDatabase_StoresTheStampedRecordWithTheAnswer_AndTheOtherWorkerFindsIt()
+    {
+        var (_, connection) = await PreparedAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        var mine = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+        var theirs = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+
+        var answer = await AskAsync(new ClaimedAnswers(new GatedSource("first", open: true), firstClaims), ledger, "entry-1", mine);
+        var elsewhere = await AskAsync(new ClaimedAnswers(new GatedSource("second", open: true), secondClaims), ledger, "entry-2", theirs);
+
+        var record = (JsonObject)(await ledger.TryGetAsync(mine.Key, TestRuns.Token))!;
+        Assert.Equal("first", record["by"]!.GetValue<string>());
+        Assert.Equal("entry-1", record[AnswerRecord.AskedField]!["idx"]!.GetValue<string>());
+        Assert.NotNull(record[AnswerRecord.RequestField]);
+        Assert.Equal(1, ledger.Count);
+        Assert.True(mine.Kept);
+        Assert.Equal("first", answer["by"]!.GetValue<string>());
+        Assert.True(theirs.Kept);
+        Assert.Equal("first", elsewhere["by"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnswerAsync_StalledWorkerPastItsLease_WritesNoLedgerRecord()
+    {
+        var (database, connection) = await PreparedAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var stalledClaims = new ClaimStore(connection, "p/1", Options("stalled"));
+        using var takerClaims = new ClaimStore(connection, "p/1", Options("taker"));
+        var stalledCall = new GatedSource("stalled");
+        var stalledRequest = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+        var stalled = AskAsync(new ClaimedAnswers(stalledCall, stalledClaims), ledger, "entry-1", stalledRequest);
+        await stalledCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        await ExpireLeasesAsync(database);
+        await AskAsync(new ClaimedAnswers(new GatedSource("taker", open: true), takerClaims), ledger, "entry-1", new EmbeddingCall("a text", ModelSpec.Parse("m@offline")));
+        stalledCall.Gate.SetResult();
+        var late = await stalled;
+
+        Assert.Equal("taker", late["by"]!.GetValue<string>());
+        Assert.Equal("taker", (await ledger.TryGetAsync(stalledRequest.Key, TestRuns.Token))!["by"]!.GetValue<string>());
+        Assert.True(stalledRequest.Kept);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_TheOpsLedgerIsElsewhere_LeavesTheAppendToTheBroker()
+    {
+        var (_, connection) = await PreparedAsync();
+        using var folder = new TempFolder();
+        await using var elsewhere = await LedgerBackend.Sqlite.OpenAsync(new LedgerLocation("p", "1", "llm", folder.Path), new LedgerOptions(), TestRuns.Token);
+        using var claims = new ClaimStore(connection, "p/1", Options("first"));
+        var request = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+
+        var answer = await AskAsync(new ClaimedAnswers(new GatedSource("first", open: true), claims), elsewhere, "entry-1", request);
+
+        Assert.Equal("first", answer["by"]!.GetValue<string>());
+        Assert.False(request.Kept);
+        Assert.Null(await elsewhere.TryGetAsync(request.Key, TestRuns.Token));
+    }
+
+    // Asks as the broker does: in the call's scope, which names the op's ledger and the entry.
+    private static Task<JsonObject> AskAsync(ClaimedAnswers answers, ILedger ledger, string idx, ModelRequest request)
+    {
+        CallScope.Current = new CallScope(new CallSite(0, "ask", ledger, new BrokerCounters()), idx, request);
+        return answers.AnswerAsync(request, TestRuns.Token);
+    }
+
     private static SharingOptions Options(string worker) =>
         new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+
+    // A new database with the tables, and its connection.
+    private async Task<(string Database, PostgresConnection Connection)> PreparedAsync()
+    {
+        var database = postgres.NewDatabase();
+        var connection = new PostgresConnection(database);
+        await PrepareAsync(connection);
+        return (database, connection);
+    }
 
     private static async Task PrepareAsync(PostgresConnection connection)
     {

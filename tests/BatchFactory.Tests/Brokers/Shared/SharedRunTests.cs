@@ -50,6 +50,32 @@ public sealed class SharedRunTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ThreeWorkersOnOneProject_TheLedgerHoldsEveryAnswerOnceWithWhereItWasAsked()
+    {
+        var database = postgres.NewDatabase();
+        var workers = Enumerable.Range(0, 3).Select(w => Project(database, $"w{w}")).ToList();
+
+        await Task.WhenAll(workers.Select(p => Graph().RunCheckedAsync(Options(p), TestRuns.Token)));
+        foreach (var project in workers)
+        {
+            await project.DisposeAsync();
+        }
+
+        await using var reader = Project(database, "reader");
+        var records = new List<LedgerRecord>();
+        await foreach (var record in (await reader.OpenLedgerAsync("llm", TestRuns.Token)).EnumerateAsync(TestRuns.Token))
+        {
+            records.Add(record);
+        }
+
+        Assert.Equal(Entries * (1 + Children), records.Count);
+        Assert.Equal(records.Count, records.Select(r => r.Key).Distinct().Count());
+        Assert.All(records, r => Assert.StartsWith("Echo[gpt-4o-mini]: ", r.Value["text"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.All(records, r => Assert.NotNull(r.Value["asked"]?["idx"]));
+        Assert.All(records, r => Assert.NotNull(r.Value["request"]));
+    }
+
+    [Fact]
     public async Task RunAsync_RerunOnAnotherWorker_IsServedFromTheSharedLedger()
     {
         var database = postgres.NewDatabase();

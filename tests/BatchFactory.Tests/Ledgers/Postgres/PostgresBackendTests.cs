@@ -1,3 +1,4 @@
+using BatchFactory.Ledgers;
 using BatchFactory.Tests.Support;
 using Npgsql;
 
@@ -113,12 +114,31 @@ public sealed class PostgresBackendTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task CreateDataSource_GenericPlans_SessionsPlanOnceForAnyParameters_UnlessTheConnectionStringSaysOtherwise()
+    {
+        var database = server.NewDatabase();
+
+        Assert.Equal("force_generic_plan", await PlanCacheModeAsync(new PostgresConnection(database).CreateDataSource(genericPlans: true)));
+        Assert.Equal("auto", await PlanCacheModeAsync(new PostgresConnection(database).CreateDataSource()));
+        Assert.Equal("force_custom_plan", await PlanCacheModeAsync(new PostgresConnection(database + ";Options=-c plan_cache_mode=force_custom_plan").CreateDataSource(genericPlans: true)));
+    }
+
+    [Fact]
     public void Postgres_UnreadableConnectionString_IsRefusedWithoutQuotingIt()
     {
         var ex = Assert.Throws<ArgumentException>(() => LedgerBackend.Postgres($"Host=x;Password={server.Password};Bogus Keyword=1"));
 
         Assert.DoesNotContain(server.Password, ex.ToString(), StringComparison.Ordinal);
         Assert.Contains("Host=", ex.Message);
+    }
+
+    private static async Task<string> PlanCacheModeAsync(NpgsqlDataSource source)
+    {
+        await using (source)
+        {
+            await using var show = source.CreateCommand("SHOW plan_cache_mode");
+            return (string)(await show.ExecuteScalarAsync(TestRuns.Token))!;
+        }
     }
 
     // The tables of schema version 1 (BatchFactory before the ledgers were numbered), as that version made them.
