@@ -14,6 +14,10 @@ namespace BatchFactory.Benchmarks.Providers;
 /// </summary>
 internal sealed class OpenTelemetryListeners : IDisposable
 {
+    // Room for every span of a run, so that a busy machine delaying the export thread drops none (the SDK's default
+    // queue of 2,048 spans drops what does not fit, which the harness would report as missing spans).
+    private const int QueueSize = 1 << 20;
+
     private readonly CountingExporter _spans = new();
     private readonly List<Metric> _metrics = [];
     private readonly TracerProvider _tracer;
@@ -21,7 +25,7 @@ internal sealed class OpenTelemetryListeners : IDisposable
 
     public OpenTelemetryListeners()
     {
-        _tracer = Sdk.CreateTracerProviderBuilder().AddSource(BatchFactoryTelemetry.Name).AddProcessor(new BatchActivityExportProcessor(_spans)).Build();
+        _tracer = Sdk.CreateTracerProviderBuilder().AddSource(BatchFactoryTelemetry.Name).AddProcessor(new BatchActivityExportProcessor(_spans, maxQueueSize: QueueSize)).Build();
         _meter = Sdk.CreateMeterProviderBuilder().AddMeter(BatchFactoryTelemetry.Name).AddInMemoryExporter(_metrics).Build();
     }
 

@@ -23,7 +23,8 @@ namespace BatchFactory;
 /// </para>
 /// <para>
 /// Metrics, each tagged with <c>batchfactory.op</c>, <c>gen_ai.request.model</c> and <c>gen_ai.provider.name</c> (the
-/// model and the provider's name, as on the spans):
+/// model and the provider's name, as on the spans; a fallback chain's request given up or joined in flight carries the
+/// chain, provider <c>fallback</c>):
 /// <c>batchfactory.calls</c> (requests sent), <c>batchfactory.cache.hits</c>, <c>batchfactory.failures</c> (requests
 /// given up), <c>batchfactory.retries</c>, <c>batchfactory.fallbacks</c> (a fallback chain's member that could not
 /// answer, so the chain asked its next), <c>gen_ai.client.token.usage</c> (a counter of tokens, by

@@ -114,7 +114,7 @@ public static partial class Ops
     /// Embeds the text of <paramref name="inputKey"/> with <paramref name="model"/> and stores the vector in
     /// <paramref name="outputKey"/>. Vectors are cached in the run's project ledger (<c>embeddings</c>) by model and text.
     /// The entry's <see cref="Entry.Meta"/> gets <c>llm_model</c>, the <c>model@provider</c> that gave the vector (a
-    /// fallback chain's member), and <c>llm_endpoint</c> when a pool's server did.
+    /// fallback chain's member).
     /// </summary>
     /// <param name="inputKey">The text field.</param>
     /// <param name="model"><c>model@provider</c>, e.g. <c>text-embedding-3-small@openai</c>; checked before the run starts.</param>

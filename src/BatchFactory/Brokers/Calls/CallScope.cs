@@ -30,9 +30,10 @@ internal sealed record CallScope(CallSite Site, string Idx, ModelRequest Request
     public void Sending() => Interlocked.Exchange(ref _onSending, null)?.Invoke();
 
     /// <summary>
-    /// How long this call may be held back by a rate limit (a 429's <c>Retry-After</c>, or the model's cool-down after
-    /// one) before it gives up, so that its fallback chain goes on to the next member; <see langword="null"/> when only
-    /// the retry options bound it.
+    /// How long this call may be held back by a rate limit before it gives up, so that its fallback chain goes on to the
+    /// next member: a 429's <c>Retry-After</c>, or the model's cool-down after one, longer than this is not waited for
+    /// (a 429 without <c>Retry-After</c> is retried after the usual backoff); <see langword="null"/> when only the retry
+    /// options bound it.
     /// </summary>
     public TimeSpan? MaxWait { get; init; }
 

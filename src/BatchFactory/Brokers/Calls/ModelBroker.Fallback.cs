@@ -58,6 +58,17 @@ internal sealed partial class ModelBroker
             }
             catch (Exception ex) when (!last && !cancellationToken.IsCancellationRequested && FallsThrough(ex))
             {
+                // A 429 whose wait the chain would not make: the member pauses for it, so later requests pass it over.
+                if (ProviderFault.Of(ex).StatusCode == 429)
+                {
+                    site.Counters.RateLimited();
+                    var coolDown = CoolDownOf(member.Model);
+                    if (RetryAfterHeader.Read(ex, coolDown.Now) is { } asked)
+                    {
+                        coolDown.PauseUntil(coolDown.Now + asked);
+                    }
+                }
+
                 _observer.FellBack(site, idx, member, Secrets.Describe(ex));
                 if (BatchFactoryTelemetry.Fallbacks.Enabled)
                 {

@@ -38,20 +38,8 @@ internal sealed class CoolDown(TimeProvider time)
     /// <summary>Waits until no pause is set (at once when there is none), telling the call's <see cref="CallScope"/> how long it waited.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     /// <exception cref="RateLimitedTooLongException">The pause lasts longer than the call may wait (<see cref="CallScope.MaxWait"/>).</exception>
-    public ValueTask WaitAsync(CancellationToken cancellationToken)
-    {
-        if (Left is not { } left)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        if (CallScope.Current is { MaxWait: { } bound } scope && left > bound)
-        {
-            throw new RateLimitedTooLongException(scope.Request.Model.ToString(), left, bound);
-        }
-
-        return WaitOutAsync(cancellationToken);
-    }
+    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
+        Until > time.GetUtcNow() ? WaitOutAsync(cancellationToken) : ValueTask.CompletedTask;
 
     private async ValueTask WaitOutAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +49,12 @@ internal sealed class CoolDown(TimeProvider time)
             TimeSpan left;
             while ((left = Until - time.GetUtcNow()) > TimeSpan.Zero)
             {
+                // Checked again after each wait: another call's 429 may have made the pause longer meanwhile.
+                if (CallScope.Current is { MaxWait: { } bound } scope && left > bound)
+                {
+                    throw new RateLimitedTooLongException(scope.Request.Model.ToString(), left, bound);
+                }
+
                 await Task.Delay(left, time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -62,8 +62,9 @@ public sealed class FallbackChainTests : IAsyncLifetime
         await using var primary = await OpenAICompatibleServer.StartAsync(new TestServerOptions { FailureSelector = _ => Failure.TooManyRequests(retryAfterSeconds: 30) }, TestRuns.Token);
         var models = Models(primary.BaseUri, maxWait: TimeSpan.FromSeconds(1));
         var broker = new BrokerOptions { Retry = new RetryOptions { MaxRetries = 1 } };
+        using var logs = new ListLoggerFactory();
 
-        var result = await RunAsync(models, Poems("writer@fallback", concurrency: 1) | ToList("poem"), broker);
+        var result = await RunAsync(models, Poems("writer@fallback", concurrency: 1) | ToList("poem"), broker, logs);
 
         Assert.Equal(Topics.Select(t => $"Echo[small]: Poem about {t}").Order(), result.Values<string>().Order());
 
@@ -71,6 +72,8 @@ public sealed class FallbackChainTests : IAsyncLifetime
         // the pause it set sent the later entries to the secondary without asking the primary.
         Assert.Equal(1, primary.ChatRequests);
         Assert.Equal(Topics.Length, _secondary.ChatRequests);
+        Assert.Single(logs.Entries, e => e.Message.Contains("falling back to the chain's next model", StringComparison.Ordinal));
+        Assert.Equal(1, result.Summary.Totals.RateLimited); // the 429 shows in the summary
     }
 
     [Fact]
