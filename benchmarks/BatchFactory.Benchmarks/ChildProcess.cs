@@ -5,10 +5,18 @@ namespace BatchFactory.Benchmarks;
 /// <summary>This benchmark program started again as a child process, talked to over its standard input and output.</summary>
 internal static class ChildProcess
 {
-    /// <summary>Starts this program with <paramref name="arguments"/>, its standard input and output redirected.</summary>
-    public static Process Start(IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts this program with <paramref name="arguments"/> (and the <paramref name="environment"/> variables set), its
+    /// standard input and output redirected.
+    /// </summary>
+    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = Self(arguments);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         (info.RedirectStandardInput, info.RedirectStandardOutput) = (true, true);
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start a child process.");
     }

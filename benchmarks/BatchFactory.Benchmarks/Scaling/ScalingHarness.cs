@@ -8,37 +8,47 @@ namespace BatchFactory.Benchmarks.Scaling;
 /// The scaling harness (<c>--scaling</c>): k worker processes run the same AskLLM graph on one PostgreSQL project
 /// against the loopback server (latency-bound), for each k; each distinct request must reach the server once. It
 /// reports the rate of the whole (requests over the span from the first worker's start to the last one's end), its
-/// ratio to k times the single-worker rate (target at least 0.8), and the CPU the workers and the server spent.
-/// See benchmarks/README.md.
+/// ratio to k times the single-worker rate (target at least 0.8), and the CPU the workers, the server and PostgreSQL
+/// spent, against the CPU the machine had in that time. See benchmarks/README.md.
 /// </summary>
 internal static class ScalingHarness
 {
+    // The worker processes share this machine's cores with each other, the server and PostgreSQL, where k machines would
+    // have a core or more each: a thread pool thread with nothing to do does not spin waiting for work (the runtime's
+    // default, cheap on a machine of one's own), which here takes the CPU another process needs.
+    private static readonly Dictionary<string, string> WorkerEnvironment = new() { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" };
+
     public static async Task<int> RunAsync(ScalingHarnessOptions options)
     {
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs), MaxRecordedRequests = 0 });
         var ideal = options.Concurrency * 1000.0 / options.LatencyMs;
         Console.WriteLine($"Scaling harness: {options.Requests:N0} distinct requests, concurrency {options.Concurrency} per worker, server latency {options.LatencyMs} ms (ideal {ideal:N0}/s per worker), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        var rows = new List<(int Workers, double Rate, double WorkerCpu, double WorkerJit, double ServerCpu, long Requests, double Seconds)>();
+        var rows = new List<(int Workers, Measured Run, long Requests)>();
         var ok = true;
         foreach (var k in options.Workers)
         {
-            var project = $"scaling-bench-{Guid.NewGuid():N}";
-            var (seconds, workerCpu, workerJit, serverCpu, calls) = await MeasureAsync(options, server, project, k);
+            var run = await MeasureAsync(options, server, $"scaling-bench-{Guid.NewGuid():N}", k);
             var requests = server.ChatRequests;
-            var rate = options.Requests / seconds;
-            rows.Add((k, rate, workerCpu, workerJit, serverCpu, requests, seconds));
-            Console.WriteLine($"  {k} worker(s): {seconds:F2} s, {rate:N0} requests/s, server saw {requests:N0} requests, calls made {calls:N0}, load average {LoadAverage()}");
-            ok &= requests == options.Requests && calls == options.Requests;
+            rows.Add((k, run, requests));
+            Console.WriteLine($"  {k} worker(s): {run.Seconds:F2} s, {options.Requests / run.Seconds:N0} requests/s, server saw {requests:N0} requests, calls made {run.Calls:N0}, load average {LoadAverage()}");
+            foreach (var worker in run.Workers)
+            {
+                Console.WriteLine($"    worker: from +{worker.From:F2} s to +{worker.To:F2} s, {worker.Calls:N0} calls, CPU {worker.Cpu:F2} s, compiling methods {worker.Jit:F2} s");
+            }
+
+            ok &= requests == options.Requests && run.Calls == options.Requests;
         }
 
-        var single = rows.FirstOrDefault(r => r.Workers == 1).Rate;
+        var single = rows.FirstOrDefault(r => r.Workers == 1).Run?.Seconds is { } one ? options.Requests / one : 0;
         Console.WriteLine();
-        Console.WriteLine("| workers | seconds | requests/s | vs k × 1 worker (target ≥ 0.80) | server requests | worker CPU s (sum) | worker s compiling methods (sum, wall) | server-process CPU s |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var row in rows)
+        Console.WriteLine("| workers | seconds | requests/s | vs k × 1 worker (target ≥ 0.80) | server requests | worker CPU s (sum) | worker s compiling methods (sum, wall) | server-process CPU s | PostgreSQL CPU s | CPU used ÷ the machine's |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (workers, run, requests) in rows)
         {
-            var vs = single > 0 ? (row.Rate / (row.Workers * single)).ToString("F2", CultureInfo.InvariantCulture) : "";
-            Console.WriteLine($"| {row.Workers} | {row.Seconds:F2} | {row.Rate:N0} | {vs} | {row.Requests:N0} | {row.WorkerCpu / 1000:F2} | {row.WorkerJit / 1000:F2} | {row.ServerCpu / 1000:F2} |");
+            var rate = options.Requests / run.Seconds;
+            var vs = single > 0 ? (rate / (workers * single)).ToString("F2", CultureInfo.InvariantCulture) : "";
+            var used = (run.WorkerCpu + run.ServerCpu + run.PostgresCpu) / (Environment.ProcessorCount * run.Seconds);
+            Console.WriteLine($"| {workers} | {run.Seconds:F2} | {rate:N0} | {vs} | {requests:N0} | {run.WorkerCpu:F2} | {run.WorkerJit:F2} | {run.ServerCpu:F2} | {run.PostgresCpu:F2} | {used:F2} |");
         }
 
         if (!ok)
@@ -49,7 +59,7 @@ internal static class ScalingHarness
         return ok ? 0 : 1;
     }
 
-    private static async Task<(double Seconds, double WorkerCpuMs, double WorkerJitMs, double ServerCpuMs, long Calls)> MeasureAsync(ScalingHarnessOptions options, OpenAICompatibleServer server, string project, int workers)
+    private static async Task<Measured> MeasureAsync(ScalingHarnessOptions options, OpenAICompatibleServer server, string project, int workers)
     {
         var processes = Enumerable.Range(0, workers).Select(_ => Start(options, server, project)).ToList();
         try
@@ -62,6 +72,7 @@ internal static class ScalingHarness
             // The workers' warm-up requests are not counted.
             server.Reset();
             var serverCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var postgresCpu = PostgresCpu.Seconds();
             foreach (var process in processes)
             {
                 await process.StandardInput.WriteLineAsync("go");
@@ -75,10 +86,17 @@ internal static class ScalingHarness
                 await process.WaitForExitAsync();
             }
 
-            var serverSpent = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalMilliseconds;
+            var serverSpent = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalSeconds;
+            var postgresSpent = PostgresCpu.Seconds() - postgresCpu;
             long Ticks(string[] d, int i) => long.Parse(d[i], CultureInfo.InvariantCulture);
-            var seconds = TimeSpan.FromTicks(done.Max(d => Ticks(d, 2)) - done.Min(d => Ticks(d, 1))).TotalSeconds;
-            return (seconds, done.Sum(d => Ticks(d, 3)), done.Sum(d => Ticks(d, 7)), serverSpent, done.Sum(d => Ticks(d, 4)));
+            var first = done.Min(d => Ticks(d, 1));
+            var each = done.Select(d => new Worker(
+                TimeSpan.FromTicks(Ticks(d, 1) - first).TotalSeconds,
+                TimeSpan.FromTicks(Ticks(d, 2) - first).TotalSeconds,
+                Ticks(d, 4),
+                Ticks(d, 3) / 1000.0,
+                Ticks(d, 7) / 1000.0)).ToList();
+            return new Measured(each.Max(w => w.To), each, serverSpent, postgresSpent);
         }
         finally
         {
@@ -95,7 +113,20 @@ internal static class ScalingHarness
     }
 
     private static Process Start(ScalingHarnessOptions options, OpenAICompatibleServer server, string project) =>
-        ChildProcess.Start(["--scaling-worker", project, options.Postgres!, server.BaseUri.ToString(), options.Requests.ToString(CultureInfo.InvariantCulture), options.Concurrency.ToString(CultureInfo.InvariantCulture)]);
+        ChildProcess.Start(["--scaling-worker", project, options.Postgres!, server.BaseUri.ToString(), options.Requests.ToString(CultureInfo.InvariantCulture), options.Concurrency.ToString(CultureInfo.InvariantCulture)], WorkerEnvironment);
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    // One worker's run: its start and end in seconds from the first worker's start, its calls, CPU and compiling time.
+    private sealed record Worker(double From, double To, long Calls, double Cpu, double Jit);
+
+    // One measured run of k workers: its span, its workers, and the CPU seconds the server process and PostgreSQL spent.
+    private sealed record Measured(double Seconds, IReadOnlyList<Worker> Workers, double ServerCpu, double PostgresCpu)
+    {
+        public long Calls => Workers.Sum(w => w.Calls);
+
+        public double WorkerCpu => Workers.Sum(w => w.Cpu);
+
+        public double WorkerJit => Workers.Sum(w => w.Jit);
+    }
 }

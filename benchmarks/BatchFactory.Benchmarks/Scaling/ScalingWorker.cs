@@ -22,13 +22,15 @@ internal static class ScalingWorker
         var environment = new Dictionary<string, string> { [OpenAIProvider.ApiKeyVariable] = "bench", [OpenAIProvider.BaseUrlVariable] = server };
         var models = ModelProviders.Default.With(new OpenAIProvider(environment.GetValueOrDefault));
 
-        // The warm-up asks 1,000 prompts three times, each round on a project the k workers share (so that waiting for
-        // another worker's answer is warmed up too), and not the measured one, so the measured run starts with a JIT-ed worker. The runtime counts calls for its optimised tier only once no new method was compiled for 100 ms,
-        // so a round that keeps compiling new methods promotes few: each round is followed by a quiet spell, and the next
-        // round's calls are counted.
+        // The warm-up asks as many prompts as the measured run (at least 1,000) three times, each round on a project the k
+        // workers share (so that waiting for another worker's answer is warmed up too, and an op's full input buffers),
+        // and not the measured one, so the measured run starts with a JIT-ed worker and the process's PostgreSQL pools open
+        // (they outlive a run: PostgresConnection.PoolLinger). The runtime counts calls for its optimised tier only once no
+        // new method was compiled for 100 ms, so a round that keeps compiling new methods promotes few: each round is
+        // followed by a quiet spell, and the next round's calls are counted.
         for (var round = 0; round < WarmUpRounds; round++)
         {
-            await RunAsync($"{project}-warm-{round}", postgres, models, $"warm-{round}", WarmUpRequests, concurrency);
+            await RunAsync($"{project}-warm-{round}", postgres, models, $"warm-{round}", Math.Max(WarmUpRequests, requests), concurrency);
             await JitQuietAsync();
         }
 

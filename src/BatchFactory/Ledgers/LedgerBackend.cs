@@ -45,7 +45,7 @@ public abstract class LedgerBackend
     /// </param>
     /// <returns>The backend; nothing is connected until a ledger is opened.</returns>
     /// <exception cref="ArgumentException">The connection string is empty, cannot be read, or names no host (the message leaves the string out).</exception>
-    public static LedgerBackend Postgres(string connectionString) => new Ledgers.PostgresBackend(new Ledgers.PostgresConnection(connectionString));
+    public static LedgerBackend Postgres(string connectionString) => new Ledgers.PostgresBackend(Ledgers.PostgresConnection.For(connectionString));
 
     /// <summary>
     /// <see cref="Postgres(string)"/> with the connection string in the environment variable <c>BATCHFACTORY_POSTGRES</c>.

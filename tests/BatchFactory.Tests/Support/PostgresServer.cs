@@ -56,6 +56,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Each test has a database of its own: its pools need not outlive it by the library's minute, holding a few of
+        // the server's connections each meanwhile (the tests of the linger set their own).
+        BatchFactory.Ledgers.PostgresPools.DefaultLinger = TimeSpan.FromSeconds(2);
         if (_bin is null)
         {
             Unavailable = "PostgreSQL's initdb and pg_ctl are not installed (apt-get install postgresql-15).";

@@ -16,10 +16,17 @@ namespace BatchFactory.Brokers;
 internal sealed class LedgerLookups(ILedger ledger)
 {
     /// <summary>
-    /// How many batches may be asked of the ledger at once: as many as the machine has cores (at least 2), so a ledger
-    /// that answers at once is read by as many threads as an op's first stage runs.
+    /// How many batches may be asked of a ledger on this machine at once: as many as the machine has cores (at least 2),
+    /// so a ledger that answers at once is read by as many threads as an op's first stage runs.
     /// </summary>
-    public static int InFlight { get; } = Math.Max(2, Environment.ProcessorCount);
+    public static int LocalInFlight { get; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// How many batches may be asked of this ledger at once: <see cref="LocalInFlight"/>, but one for a PostgreSQL
+    /// ledger, whose server pays for each statement more than for its keys (a worker of a shared run otherwise sent
+    /// twice as many lookups, most of them of one key, for the same entries).
+    /// </summary>
+    public int InFlight { get; } = ledger is Ledgers.PostgresLedger ? 1 : LocalInFlight;
 
     /// <summary>The most keys in one batch.</summary>
     public const int MaxKeys = 512;

@@ -13,6 +13,7 @@ namespace BatchFactory.Brokers;
 /// </summary>
 internal sealed partial class ClaimStore : IDisposable
 {
+    private readonly PostgresPoolShare _pool;
     private readonly NpgsqlDataSource _source;
     private readonly NpgsqlDataSource _listenSource;
     private readonly PostgresConnection _connection;
@@ -39,8 +40,10 @@ internal sealed partial class ClaimStore : IDisposable
         _scope = scope;
         _options = options;
         // Generic plans: a new project's claims are unknown to the statistics, and a plan made for its scope would read
-        // all of its claims to answer a few keys (see PostgresConnection.CreateDataSource).
-        _source = connection.CreateDataSource(durable, genericPlans: true);
+        // all of its claims to answer a few keys (see PostgresConnection.CreateDataSource). The pool is the connection's,
+        // shared by the process's claim stores and kept warm between runs (PostgresConnection.SharePool).
+        _pool = connection.SharePool(durable, genericPlans: true);
+        _source = _pool.Source;
 
         // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
         _listenSource = connection.CreateDataSource(durable, pooled: false);
@@ -84,12 +87,12 @@ internal sealed partial class ClaimStore : IDisposable
     /// <param name="window">How long a grant counts: a minute, but for tests.</param>
     public SharedLimiter Limiter(TimeSpan window) => new(_source, _connection, _scope, window, _options.Lease);
 
-    /// <summary>Stops the heartbeat and closes the connections.</summary>
+    /// <summary>Stops the heartbeat, closes the connection that listens, and gives back the share of the connection's pool.</summary>
     public void Dispose()
     {
         _stop.Cancel();
         _ = _heartbeat.ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
-        _source.Dispose();
+        _ = _pool.DisposeAsync().AsTask();
         _listenSource.Dispose();
     }
 

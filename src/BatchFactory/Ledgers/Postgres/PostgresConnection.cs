@@ -13,10 +13,11 @@ internal sealed class PostgresConnection
 
     private readonly string _connectionString;
     private readonly string? _password;
-    private readonly Lock _pools = new();
+    // The connections of the process by connection string (as completed by the library), so that every backend made for
+    // one database shares its pools (see For).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PostgresConnection> Known = new(StringComparer.Ordinal);
 
-    // The shared pools, non-durable [0] and durable [1], and how many shares of each are out.
-    private readonly (NpgsqlDataSource Source, int Shares)?[] _shared = new (NpgsqlDataSource, int)?[2];
+    private readonly PostgresPools _pools;
 
     /// <exception cref="ArgumentException">The connection string is empty or cannot be read, or names no host.</exception>
     public PostgresConnection(string connectionString)
@@ -63,6 +64,19 @@ internal sealed class PostgresConnection
         Description = $"postgresql://{builder.Username ?? Environment.UserName}@{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}"
             + (string.IsNullOrEmpty(builder.SearchPath) ? "" : $"?search_path={builder.SearchPath}");
         _connectionString = builder.ConnectionString;
+        _pools = new PostgresPools((durable, genericPlans) => CreateDataSource(durable, genericPlans: genericPlans));
+    }
+
+    /// <summary>
+    /// The process's connection for <paramref name="connectionString"/>: the same object for the same string, so that
+    /// every backend, project and run of the process on one database shares its pools (<see cref="SharePool"/>) and finds
+    /// its connections warm, and the process holds one set of connections to the database whatever the number of projects.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is empty or cannot be read, or names no host.</exception>
+    public static PostgresConnection For(string connectionString)
+    {
+        var connection = new PostgresConnection(connectionString);
+        return Known.GetOrAdd(connection._connectionString, connection);
     }
 
     /// <summary>The connections each of the library's pools opens at most, unless the connection string says (<c>Max Pool Size</c>): 16.</summary>
@@ -116,39 +130,23 @@ internal sealed class PostgresConnection
     }
 
     /// <summary>
-    /// A share of this connection's pool for sessions of the given durability (see <see cref="CreateDataSource"/>), opened
-    /// with the first share and closed with the last; the caller disposes its share.
+    /// A share of this connection's pool for sessions of the given kind (see <see cref="CreateDataSource"/>), opened with
+    /// the first share and closed <see cref="PoolLinger"/> after the last is given back; the caller disposes its share.
     /// </summary>
-    public PostgresPoolShare SharePool(bool durable)
+    public PostgresPoolShare SharePool(bool durable, bool genericPlans = false) => new(this, durable, genericPlans, _pools.Take(durable, genericPlans));
+
+    /// <summary>
+    /// How long a pool stays open after its last share is given back (<see cref="PostgresPools.DefaultLinger"/>), so that
+    /// the next project opened on this connection in the process finds warm connections; zero closes it at once.
+    /// </summary>
+    public TimeSpan PoolLinger
     {
-        lock (_pools)
-        {
-            var (source, shares) = _shared[durable ? 1 : 0] ?? (CreateDataSource(durable), 0);
-            _shared[durable ? 1 : 0] = (source, shares + 1);
-            return new PostgresPoolShare(this, durable, source);
-        }
+        get => _pools.Linger;
+        set => _pools.Linger = value;
     }
 
-    /// <summary>Takes back one share of the pool of that durability, closing the pool if it was the last.</summary>
-    internal ValueTask ReleasePoolAsync(bool durable)
-    {
-        NpgsqlDataSource? last = null;
-        lock (_pools)
-        {
-            var (source, shares) = _shared[durable ? 1 : 0]!.Value;
-            if (shares == 1)
-            {
-                last = source;
-                _shared[durable ? 1 : 0] = null;
-            }
-            else
-            {
-                _shared[durable ? 1 : 0] = (source, shares - 1);
-            }
-        }
-
-        return last?.DisposeAsync() ?? ValueTask.CompletedTask;
-    }
+    /// <summary>Takes back one share of the pool of that kind (see <see cref="SharePool"/>).</summary>
+    internal ValueTask ReleasePoolAsync(bool durable, bool genericPlans) => _pools.GiveBackAsync(durable, genericPlans);
 
     /// <summary><paramref name="text"/> with the password replaced by <c>***</c>, should a driver ever quote it.</summary>
     public string Redact(string text) => _password is null ? text : text.Replace(_password, "***", StringComparison.Ordinal);

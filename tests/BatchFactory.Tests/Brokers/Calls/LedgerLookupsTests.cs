@@ -16,11 +16,11 @@ public sealed class LedgerLookupsTests
 
         // Two lookups reach the ledger at once; the next ones queue behind them.
         var asked = Enumerable.Range(0, 300).Select(i => lookups.GetAsync([$"k{i}"], TestRuns.Token).AsTask()).ToList();
-        Assert.Equal(LedgerLookups.InFlight, ledger.RoundTrips);
+        Assert.Equal(lookups.InFlight, ledger.RoundTrips);
         ledger.Release();
         var found = await Task.WhenAll(asked);
 
-        Assert.Equal(LedgerLookups.InFlight + 1, ledger.RoundTrips);
+        Assert.Equal(lookups.InFlight + 1, ledger.RoundTrips);
         for (var i = 0; i < found.Length; i++)
         {
             Assert.Equal(i % 3 == 0 ? null : $"k{i}", (string?)found[i].Single()?["v"]);
@@ -32,7 +32,7 @@ public sealed class LedgerLookupsTests
     {
         var ledger = new HeldLedger(["a", "c", "x"]);
         var lookups = new LedgerLookups(ledger);
-        var busy = Enumerable.Range(0, LedgerLookups.InFlight).Select(i => lookups.GetAsync([$"busy{i}"], TestRuns.Token).AsTask()).ToList();
+        var busy = Enumerable.Range(0, lookups.InFlight).Select(i => lookups.GetAsync([$"busy{i}"], TestRuns.Token).AsTask()).ToList();
 
         var first = lookups.GetAsync(["x"], TestRuns.Token).AsTask();
         var chain = lookups.GetAsync(["a", "b", "c"], TestRuns.Token).AsTask();
@@ -41,7 +41,7 @@ public sealed class LedgerLookupsTests
 
         Assert.Equal(["x"], (await first).Select(r => (string?)r?["v"]));
         Assert.Equal(["a", null, "c"], (await chain).Select(r => (string?)r?["v"]));
-        Assert.Equal(LedgerLookups.InFlight + 1, ledger.RoundTrips);
+        Assert.Equal(lookups.InFlight + 1, ledger.RoundTrips);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class LedgerLookupsTests
     {
         var ledger = new HeldLedger(["k"]);
         var lookups = new LedgerLookups(ledger);
-        var busy = Enumerable.Range(0, LedgerLookups.InFlight).Select(i => lookups.GetAsync([$"busy{i}"], TestRuns.Token).AsTask()).ToList();
+        var busy = Enumerable.Range(0, lookups.InFlight).Select(i => lookups.GetAsync([$"busy{i}"], TestRuns.Token).AsTask()).ToList();
         var queued = Enumerable.Range(0, 5).Select(i => lookups.GetAsync([$"q{i}"], TestRuns.Token).AsTask()).ToList();
 
         ledger.FailNext = true;

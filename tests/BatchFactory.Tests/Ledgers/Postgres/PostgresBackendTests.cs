@@ -68,35 +68,40 @@ public sealed class PostgresBackendTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task Open_FiveLedgersOfOneBackend_ShareOneConnectionPoolThatClosesWithTheLastLedger()
+    public async Task Open_FiveLedgersOfBackendsForOneDatabase_ShareOneConnectionPoolThatOutlivesTheLastLedgerByItsLinger()
     {
         var database = server.NewDatabase();
-        var backend = LedgerBackend.Postgres(database + ";Application Name=bf-pool-test");
+        var named = database + ";Application Name=bf-pool-test";
+        ((PostgresBackend)LedgerBackend.Postgres(named)).Connection.PoolLinger = TimeSpan.FromSeconds(3);
         const string Connections = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bf-pool-test'";
         var keys = Enumerable.Range(0, 1000).Select(i => $"k{i}").ToArray();
         var ledgers = new List<ILedger>();
         for (var i = 0; i < 5; i++)
         {
-            var ledger = await backend.OpenAsync(new LedgerLocation("p", "1", $"l{i}", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+            // A backend made anew each time, as a program that names its database per project does.
+            var ledger = await LedgerBackend.Postgres(named).OpenAsync(new LedgerLocation("p", "1", $"l{i}", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
             ledgers.Add(ledger);
             await ledger.AppendAsync("k1", i, TestRuns.Token);
             Assert.Equal(i, (await ledger.TryGetManyAsync(keys, TestRuns.Token))[1]!.GetValue<int>());
         }
 
         // A lookup of 1,000 keys asks in 4 parts at once: one shared pool needs about 4 connections, a pool per ledger held about 5 × 4.
-        Assert.InRange((long)(await ScalarAsync(database, Connections))!, 1L, 8L);
+        var open = (long)(await ScalarAsync(database, Connections))!;
+        Assert.InRange(open, 1L, 8L);
 
-        foreach (var ledger in ledgers.Take(4))
+        foreach (var ledger in ledgers)
         {
             await ledger.DisposeAsync();
         }
 
-        Assert.Equal(4, (await ledgers[4].TryGetAsync("k1", TestRuns.Token))!.GetValue<int>());
-        await ledgers[4].DisposeAsync();
-        await Eventually.TrueAsync(async () => (long)(await ScalarAsync(database, Connections))! == 0, "the last ledger's dispose closes the pool's connections");
+        // The next project of the process finds the connections open (none closed, none opened).
+        await using (var reopened = await LedgerBackend.Postgres(named).OpenAsync(new LedgerLocation("p", "1", "l2", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token))
+        {
+            Assert.Equal(2, (await reopened.TryGetAsync("k1", TestRuns.Token))!.GetValue<int>());
+            Assert.Equal(open, (long)(await ScalarAsync(database, Connections))!);
+        }
 
-        await using var reopened = await backend.OpenAsync(new LedgerLocation("p", "1", "l2", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
-        Assert.Equal(2, (await reopened.TryGetAsync("k1", TestRuns.Token))!.GetValue<int>());
+        await Eventually.TrueAsync(async () => (long)(await ScalarAsync(database, Connections))! == 0, "the pool closes its connections once its linger passes with no ledger open");
     }
 
     [Fact]
@@ -121,6 +126,23 @@ public sealed class PostgresBackendTests(PostgresServer server)
         Assert.Equal("force_generic_plan", await PlanCacheModeAsync(new PostgresConnection(database).CreateDataSource(genericPlans: true)));
         Assert.Equal("auto", await PlanCacheModeAsync(new PostgresConnection(database).CreateDataSource()));
         Assert.Equal("force_custom_plan", await PlanCacheModeAsync(new PostgresConnection(database + ";Options=-c plan_cache_mode=force_custom_plan").CreateDataSource(genericPlans: true)));
+    }
+
+    [Fact]
+    public async Task BrokerLookups_OnAPostgresLedger_GoOneBatchAtATimeAndFindEachRecord()
+    {
+        await using var ledger = await LedgerBackend.Postgres(server.NewDatabase()).OpenAsync(Location, new LedgerOptions(), TestRuns.Token);
+        for (var i = 0; i < 300; i += 2)
+        {
+            await ledger.AppendAsync($"k{i}", i, TestRuns.Token);
+        }
+
+        // One statement at a time: those arriving meanwhile wait and go together in the next, not each alone on a second connection.
+        var lookups = new BatchFactory.Brokers.LedgerLookups(ledger);
+        var found = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => lookups.GetAsync([$"k{i}"], TestRuns.Token).AsTask()));
+
+        Assert.Equal(1, lookups.InFlight);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i % 2 == 0 ? i : (int?)null), found.Select(f => f.Single()?.GetValue<int>()));
     }
 
     [Fact]
