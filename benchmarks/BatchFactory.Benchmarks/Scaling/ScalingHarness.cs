@@ -83,18 +83,11 @@ internal static class ScalingHarness
             foreach (var process in processes)
             {
                 done.Add((await ChildProcess.ExpectAsync(process, "done")).Split(' '));
-            }
-
-            // Read while the workers live: their connections' server processes are not ending while /proc is read.
-            var serverSpent = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalSeconds;
-            var postgresSpent = PostgresCpu.Seconds() - postgresCpu;
-            foreach (var process in processes)
-            {
-                await process.StandardInput.WriteLineAsync("exit");
-                await process.StandardInput.FlushAsync();
                 await process.WaitForExitAsync();
             }
 
+            var serverSpent = (Process.GetCurrentProcess().TotalProcessorTime - serverCpu).TotalSeconds;
+            var postgresSpent = PostgresCpu.Seconds() - postgresCpu;
             long Ticks(string[] d, int i) => long.Parse(d[i], CultureInfo.InvariantCulture);
             var first = done.Min(d => Ticks(d, 1));
             var each = done.Select(d => new Worker(

@@ -8,7 +8,7 @@ namespace BatchFactory.Benchmarks.Scaling;
 /// One worker process of the scaling harness (<c>--scaling-worker PROJECT CS SERVER REQUESTS CONCURRENCY</c>): warms up
 /// on a project of its own, says <c>ready</c>, waits for a line on its input, runs the graph on the shared project, and
 /// prints <c>done START END CPU_MS CALLS CACHED COUNT JIT_MS</c> (the run's start and end in UTC ticks, its process CPU
-/// time, and the time the runtime spent compiling methods during the run), and exits on the next line.
+/// time, and the time the runtime spent compiling methods during the run).
 /// </summary>
 internal static class ScalingWorker
 {
@@ -45,9 +45,6 @@ internal static class ScalingWorker
         var spent = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         var compiling = (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {start} {end} {spent:F0} {result.Calls} {result.CachedCalls} {result.Count} {compiling:F0}"));
-
-        // Exits when told: its connections (and their server processes) stay until the harness has read PostgreSQL's CPU.
-        _ = Console.ReadLine();
         return 0;
     }
 

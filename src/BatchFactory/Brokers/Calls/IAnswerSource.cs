@@ -33,14 +33,6 @@ internal interface IAnswerSource
     /// </summary>
     bool FindsAnswersStoredMeanwhile => false;
 
-    /// <summary>
-    /// Whether every answer anyone stores in <paramref name="ledger"/> from now on is found by this source as well (a
-    /// shared run's claims, for a ledger in their database, which each worker stores its answers with): the broker then
-    /// does not look up a ledger that held nothing when the run first asked it, since whatever lands there later is
-    /// found when the request is claimed. Default: <see langword="false"/>.
-    /// </summary>
-    bool FindsEverythingStoredIn(ILedger ledger) => false;
-
     /// <summary>Whether <see cref="Park"/> would place <paramref name="request"/> now (checked before the broker parks it). Default: <see langword="false"/>.</summary>
     bool CanPark(ModelRequest request) => false;
 

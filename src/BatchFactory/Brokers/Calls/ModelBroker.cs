@@ -20,10 +20,6 @@ internal sealed partial class ModelBroker : IDisposable
     private readonly ConcurrentDictionary<string, InFlightCall> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ILedger, LedgerLookups> _lookups = new(ReferenceEqualityComparer.Instance);
 
-    // Per ledger, whether it held nothing when first asked and the answer source finds whatever is stored in it since
-    // (IAnswerSource.FindsEverythingStoredIn): it is then not looked up at all.
-    private readonly ConcurrentDictionary<ILedger, bool> _foundElsewhere = new(ReferenceEqualityComparer.Instance);
-
     // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
     private readonly ConcurrentDictionary<ModelSpec, CoolDown> _coolDowns = new();
     private readonly BrokerSetup _setup;
@@ -55,19 +51,8 @@ internal sealed partial class ModelBroker : IDisposable
     /// The answer stored for <paramref name="request"/>, counted as served and marked <c>"cached": true</c>; or
     /// <see langword="null"/> when the ledger has none (or there is no ledger), for the caller to ask <see cref="AnswerAsync"/>.
     /// </summary>
-    /// <remarks>
-    /// In a shared run, a ledger in the claims' database that held nothing when the run first asked it is not looked up:
-    /// every answer stored in it since was stored with its claim, which the call finds (a fresh project's run saves a
-    /// statement per entry). A fallback chain's request is looked up under its members as ever.
-    /// </remarks>
     public async ValueTask<JsonObject?> TryStoredAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
-        if (site.Ledger is { } ledger && _setup.Models.ChainOf(request.Model) is null
-            && _foundElsewhere.GetOrAdd(ledger, static (l, answers) => l.Count == 0 && answers.FindsEverythingStoredIn(l), _answers))
-        {
-            return null;
-        }
-
         if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;

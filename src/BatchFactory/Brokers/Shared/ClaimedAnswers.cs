@@ -33,10 +33,6 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
     public bool FindsAnswersStoredMeanwhile => true;
 
     /// <inheritdoc/>
-    /// <remarks>A ledger of the claims' database: every answer a worker makes is stored with its record there.</remarks>
-    public bool FindsEverythingStoredIn(ILedger ledger) => claims.Keeps(ledger) is not null;
-
-    /// <inheritdoc/>
     public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         // The op's ledger, when the claims can write to it: the broker's scope of this call names the op asking.
