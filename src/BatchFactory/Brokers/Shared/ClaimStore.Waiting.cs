@@ -13,15 +13,37 @@ internal sealed partial class ClaimStore
     private readonly Lock _listenGate = new();
     private Task? _listening;
 
+    // Completes once the connection of _listening has said LISTEN (or failed to: the waiters then poll).
+    private Task _listened = Task.CompletedTask;
+
     /// <summary>
     /// Starts watching <paramref name="key"/> for an answer or a release, before the caller looks at its claim, so that
-    /// nothing announced in between is missed. Pass the result to <see cref="WaitAsync"/>.
+    /// nothing announced in between is missed: it returns once the store's connection listens (the first watch of a
+    /// run waits for that connection to open; a notification sent before it listened would be missed, and its waiter
+    /// would sleep until it polls). Pass the result to <see cref="WaitAsync"/>.
     /// </summary>
-    public Task<ToldAnswer?> Watch(string key)
+    public async ValueTask<Task<ToldAnswer?>> WatchAsync(string key, CancellationToken cancellationToken)
     {
-        EnsureListening();
-        return _waiters.GetOrAdd(key, _ => new TaskCompletionSource<ToldAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        var listened = EnsureListening();
+        var watch = _waiters.GetOrAdd(key, _ => new TaskCompletionSource<ToldAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        if (!listened.IsCompleted)
+        {
+            try
+            {
+                await listened.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Unwatch(key, watch);
+                throw;
+            }
+        }
+
+        return watch;
     }
+
+    /// <summary>Opens the connection that listens for answers, if it is not open, without waiting for it.</summary>
+    public void StartListening() => EnsureListening();
 
     /// <summary>
     /// Waits until <paramref name="watch"/> fires (the key was answered or released), the other worker's lease
@@ -103,19 +125,24 @@ internal sealed partial class ClaimStore
         return new ToldAnswer(told[(split + 1)..].ToString(), ledger);
     }
 
-    private void EnsureListening()
+    // Starts listening unless a listening connection is open or opening; returns the task that completes once it listens.
+    private Task EnsureListening()
     {
         lock (_listenGate)
         {
             if (_listening is null or { IsCompleted: true } && !_stop.IsCancellationRequested)
             {
-                _listening = Task.Run(ListenAsync);
+                var listened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _listened = listened.Task;
+                _listening = Task.Run(() => ListenAsync(listened));
             }
+
+            return _listened;
         }
     }
 
-    // One connection LISTENs for the whole process; if it fails, waiters fall back to polling until the next watch reopens it.
-    private async Task ListenAsync()
+    // One connection LISTENs for the store; if it fails, waiters fall back to polling until the next watch reopens it.
+    private async Task ListenAsync(TaskCompletionSource listened)
     {
         NpgsqlConnection? connection = null;
         try
@@ -126,6 +153,8 @@ internal sealed partial class ClaimStore
             {
                 await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
             }
+
+            listened.TrySetResult();
 
             while (true)
             {
@@ -142,6 +171,8 @@ internal sealed partial class ClaimStore
         }
         finally
         {
+            // A watch waiting for a connection that failed to listen goes on, and polls.
+            listened.TrySetResult();
             if (connection is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);

@@ -40,7 +40,7 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         var ledger = claims.Keeps(scope?.Site.Ledger);
         while (true)
         {
-            var watch = claims.Watch(request.Key);
+            var watch = await claims.WatchAsync(request.Key, cancellationToken).ConfigureAwait(false);
             var claim = await claims.TryClaimAsync(request.Key, ledger, cancellationToken).ConfigureAwait(false);
             if (claim.Answer is { } stored)
             {

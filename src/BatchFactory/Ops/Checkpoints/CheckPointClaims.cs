@@ -34,7 +34,7 @@ internal sealed class CheckPointClaims(ClaimStore claims, string ledgerName)
         var key = KeyOf(entry);
         while (true)
         {
-            var watch = claims.Watch(key);
+            var watch = await claims.WatchAsync(key, cancellationToken).ConfigureAwait(false);
             var claim = await OneAtATimeAsync(() => claims.TryClaimAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (claim.Answer is not null || claim.Token is not null)
             {

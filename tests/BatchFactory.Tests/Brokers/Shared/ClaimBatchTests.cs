@@ -105,8 +105,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         // 40 keys of 600 characters: more than one notification's 8,000 bytes, so the answers are announced in several.
         var keys = Enumerable.Range(0, 40).Select(i => $"{i}-" + new string('k', 600)).ToArray();
         var tokens = await Task.WhenAll(keys.Select(async key => (await answering.TryClaimAsync(key, TestRuns.Token)).Token!.Value));
-        var watches = keys.Select(waiting.Watch).ToArray();
-        await ListeningAsync(database);
+        var watches = await Task.WhenAll(keys.Select(key => waiting.WatchAsync(key, TestRuns.Token).AsTask()));
 
         var stored = await Task.WhenAll(keys.Select((key, i) => answering.CompleteAsync(key, tokens[i], Answer("answering"), TestRuns.Token)));
 
@@ -196,8 +195,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         using var answering = new ClaimStore(connection, "p/1", Options("answering"));
         using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
         var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
-        var watch = waiting.Watch("k");
-        await ListeningAsync(database);
+        var watch = await waiting.WatchAsync("k", TestRuns.Token);
 
         Assert.True(await answering.CompleteAsync("k", token, Answer("answering"), ledger, """{"by":"answering","asked":{}}""", TestRuns.Token));
         var told = await waiting.WaitAsync("k", watch, TimeSpan.FromMinutes(5), TestRuns.Token).WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
@@ -213,8 +211,7 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         using var answering = new ClaimStore(connection, "p/1", Options("answering"));
         using var waiting = new ClaimStore(connection, "p/1", Options("waiting", poll: TimeSpan.FromMinutes(5)));
         var token = (await answering.TryClaimAsync("k", TestRuns.Token)).Token!.Value;
-        var watch = waiting.Watch("k");
-        await ListeningAsync(database);
+        var watch = await waiting.WatchAsync("k", TestRuns.Token);
         var large = new JsonObject { ["by"] = "answering", ["text"] = new string('x', 10_000) }.ToJsonString();
 
         Assert.True(await answering.CompleteAsync("k", token, large, TestRuns.Token));
@@ -287,18 +284,6 @@ public sealed class ClaimBatchTests(PostgresServer postgres)
         await connection.OpenAsync(TestRuns.Token);
         await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
         while ((long)(await waiting.ExecuteScalarAsync(TestRuns.Token))! == 0)
-        {
-            await Task.Delay(20, TestRuns.Token);
-        }
-    }
-
-    // Waits until the watching store's connection has said LISTEN, so no announcement is missed.
-    private static async Task ListeningAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync(TestRuns.Token);
-        await using var listening = new NpgsqlCommand($"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query LIKE 'LISTEN {PostgresSchema.AnswersChannel}%'", connection);
-        while ((long)(await listening.ExecuteScalarAsync(TestRuns.Token))! == 0)
         {
             await Task.Delay(20, TestRuns.Token);
         }
