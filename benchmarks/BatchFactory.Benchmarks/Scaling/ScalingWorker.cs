@@ -6,9 +6,10 @@ namespace BatchFactory.Benchmarks.Scaling;
 
 /// <summary>
 /// One worker process of the scaling harness (<c>--scaling-worker PROJECT CS SERVER REQUESTS CONCURRENCY</c>): warms up
-/// on a project of its own, says <c>ready</c>, waits for a line on its input, runs the graph on the shared project, and
-/// prints <c>done START END CPU_MS CALLS CACHED COUNT JIT_MS</c> (the run's start and end in UTC ticks, its process CPU
-/// time, and the time the runtime spent compiling methods during the run).
+/// on warm-up projects the harness's k workers share, says <c>ready</c>, waits for a line on its input, runs the graph
+/// on the shared project, prints <c>done START END CPU_MS CALLS CACHED COUNT JIT_MS</c> (the run's start and end in UTC
+/// ticks, its process CPU time, and the time the runtime spent compiling methods during the run), and exits on the next
+/// line.
 /// </summary>
 internal static class ScalingWorker
 {

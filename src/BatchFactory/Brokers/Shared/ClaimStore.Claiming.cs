@@ -200,8 +200,9 @@ internal sealed partial class ClaimStore
     }
 
     // Runs a batch's statement again after a deadlock (the server rolled it back as a whole) or a transient failure (a
-    // broken connection, a server restarting): every batched statement is fenced, so running it again is safe.
-    private static async Task<T> RetryAsync<T>(Func<int, Task<T>> statement)
+    // broken connection, a server restarting: the pool's idle connections, dead too, are closed first): every batched
+    // statement is fenced, so running it again is safe.
+    private async Task<T> RetryAsync<T>(Func<int, Task<T>> statement)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -215,6 +216,7 @@ internal sealed partial class ClaimStore
             }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < 3)
             {
+                _source.Clear();
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
             }
         }

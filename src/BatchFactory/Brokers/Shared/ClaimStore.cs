@@ -39,14 +39,14 @@ internal sealed partial class ClaimStore : IDisposable
         _connection = connection;
         _scope = scope;
         _options = options;
+        // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
+        _listenSource = connection.CreateDataSource(durable, pooled: false);
+
         // Generic plans: a new project's claims are unknown to the statistics, and a plan made for its scope would read
         // all of its claims to answer a few keys (see PostgresConnection.CreateDataSource). The pool is the connection's,
         // shared by the process's claim stores and kept warm between runs (PostgresConnection.SharePool).
         _pool = connection.SharePool(durable, genericPlans: true);
         _source = _pool.Source;
-
-        // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
-        _listenSource = connection.CreateDataSource(durable, pooled: false);
 
         // The batches never fail as a whole (each caller gets its statement's error), so neither is ever faulted.
         _claiming = new GroupCommit<Asked<Claim?>>(ClaimBatchAsync, ex => ex);

@@ -64,7 +64,9 @@ internal sealed class PostgresConnection
         Description = $"postgresql://{builder.Username ?? Environment.UserName}@{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}"
             + (string.IsNullOrEmpty(builder.SearchPath) ? "" : $"?search_path={builder.SearchPath}");
         _connectionString = builder.ConnectionString;
-        _pools = new PostgresPools((durable, genericPlans) => CreateDataSource(durable, genericPlans: genericPlans));
+        // Forgotten by For once its pools have closed: a process whose connection strings change (a rotated password)
+        // keeps none of the old ones.
+        _pools = new PostgresPools((durable, genericPlans) => CreateDataSource(durable, genericPlans: genericPlans), () => Known.TryRemove(new KeyValuePair<string, PostgresConnection>(_connectionString, this)));
     }
 
     /// <summary>

@@ -90,11 +90,18 @@ internal sealed class PostgresLedger : ILedger
         var ledger = new PostgresLedger(pool, connection, location);
         try
         {
-            await PostgresSchema.EnsureAsync(source, connection, cancellationToken).ConfigureAwait(false);
-            ledger._ledger = await PostgresSchema.LedgerIdAsync(source, ledger._name, cancellationToken).ConfigureAwait(false);
-            await using var count = source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1 AND seq > 0");
-            count.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ledger._ledger });
-            ledger._count = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            try
+            {
+                await ledger.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient)
+            {
+                // The pool outlives projects (PostgresConnection.PoolLinger): after the server restarted, its idle
+                // connections are dead, and the first statement meets one. Close them and try once more on new ones.
+                source.Clear();
+                await ledger.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
             return ledger;
         }
         catch (Exception ex)
@@ -287,7 +294,17 @@ internal sealed class PostgresLedger : ILedger
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes what is pending and gives back the ledger's share of the connection pool (closed with the last ledger of its connection). Safe to call more than once.</summary>
+    // Makes sure of the schema, and reads the ledger's number and count.
+    private async Task ReadAsync(PostgresConnection connection, CancellationToken cancellationToken)
+    {
+        await PostgresSchema.EnsureAsync(_source, connection, cancellationToken).ConfigureAwait(false);
+        _ledger = await PostgresSchema.LedgerIdAsync(_source, _name, cancellationToken).ConfigureAwait(false);
+        await using var count = _source.CreateCommand("SELECT count(*) FROM batchfactory_records WHERE ledger = $1 AND seq > 0");
+        count.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _ledger });
+        _count = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Writes what is pending and gives back the ledger's share of the connection pool (closed a while after the last share of its connection is given back, see <see cref="PostgresConnection.PoolLinger"/>). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -9,7 +9,9 @@ namespace BatchFactory.Ledgers;
 /// finds its connections open and warm: a new server connection costs the server a process, and its first few hundred
 /// statements run several times slower while it fills its caches.
 /// </summary>
-internal sealed class PostgresPools(Func<bool, bool, NpgsqlDataSource> create)
+/// <param name="create">Makes the pool of a kind (durable, generic plans).</param>
+/// <param name="closedAll">Called when the last open pool has closed.</param>
+internal sealed class PostgresPools(Func<bool, bool, NpgsqlDataSource> create, Action? closedAll = null)
 {
     /// <summary>How long a pool stays open after its last share is given back, unless set otherwise: one minute (the tests shorten it).</summary>
     public static TimeSpan DefaultLinger { get; set; } = TimeSpan.FromMinutes(1);
@@ -60,7 +62,7 @@ internal sealed class PostgresPools(Func<bool, bool, NpgsqlDataSource> create)
             _pools.Remove((durable, genericPlans));
         }
 
-        return pool.Source.DisposeAsync();
+        return CloseAsync(pool);
     }
 
     // Closes the pool if no share was taken since the round of its last give-back.
@@ -76,6 +78,22 @@ internal sealed class PostgresPools(Func<bool, bool, NpgsqlDataSource> create)
             _pools.Remove(kind);
             pool.Closing?.Dispose();
             pool.Closing = null;
+        }
+
+        return CloseAsync(pool);
+    }
+
+    private ValueTask CloseAsync(Pool pool)
+    {
+        bool none;
+        lock (_gate)
+        {
+            none = _pools.Count == 0;
+        }
+
+        if (none)
+        {
+            closedAll?.Invoke();
         }
 
         return pool.Source.DisposeAsync();
