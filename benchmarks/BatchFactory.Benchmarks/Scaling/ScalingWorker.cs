@@ -46,9 +46,6 @@ internal static class ScalingWorker
         var spent = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
         var compiling = (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {start} {end} {spent:F0} {result.Calls} {result.CachedCalls} {result.Count} {compiling:F0}"));
-
-        // Exits when told: its connections (and their server processes) stay until the harness has read PostgreSQL's CPU.
-        _ = Console.ReadLine();
         return 0;
     }
 
