@@ -8,8 +8,7 @@ namespace BatchFactory.Benchmarks.Scaling;
 /// One worker process of the scaling harness (<c>--scaling-worker PROJECT CS SERVER REQUESTS CONCURRENCY</c>): warms up
 /// on warm-up projects the harness's k workers share, says <c>ready</c>, waits for a line on its input, runs the graph
 /// on the shared project, prints <c>done START END CPU_MS CALLS CACHED COUNT JIT_MS</c> (the run's start and end in UTC
-/// ticks, its process CPU time, and the time the runtime spent compiling methods during the run), and exits on the next
-/// line.
+/// ticks, its process CPU time, and the time the runtime spent compiling methods during the run), and exits.
 /// </summary>
 internal static class ScalingWorker
 {
