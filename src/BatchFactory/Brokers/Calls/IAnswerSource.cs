@@ -33,6 +33,14 @@ internal interface IAnswerSource
     /// </summary>
     bool FindsAnswersStoredMeanwhile => false;
 
+    /// <summary>
+    /// Whether this source finds, for a request, any record <paramref name="ledger"/> holds under its key, before it
+    /// sends it (a shared run's claim statement reads the ledger of the claims' database for every key it would claim):
+    /// the broker then need not look up a ledger that held nothing when the run first asked it (a fresh project). Default:
+    /// <see langword="false"/>.
+    /// </summary>
+    bool FindsEverythingStoredIn(ILedger ledger) => false;
+
     /// <summary>Whether <see cref="Park"/> would place <paramref name="request"/> now (checked before the broker parks it). Default: <see langword="false"/>.</summary>
     bool CanPark(ModelRequest request) => false;
 

@@ -20,6 +20,10 @@ internal sealed partial class ModelBroker : IDisposable
     private readonly ConcurrentDictionary<string, InFlightCall> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ILedger, LedgerLookups> _lookups = new(ReferenceEqualityComparer.Instance);
 
+    // Per ledger, whether it held nothing when first asked and the answer source reads it before sending a request
+    // (IAnswerSource.FindsEverythingStoredIn): it is then not looked up here at all.
+    private readonly ConcurrentDictionary<ILedger, bool> _foundElsewhere = new(ReferenceEqualityComparer.Instance);
+
     // Per model, the pause its retrying clients impose after a 429 (each client keeps its own; this one is for reports).
     private readonly ConcurrentDictionary<ModelSpec, CoolDown> _coolDowns = new();
     private readonly BrokerSetup _setup;
@@ -51,8 +55,20 @@ internal sealed partial class ModelBroker : IDisposable
     /// The answer stored for <paramref name="request"/>, counted as served and marked <c>"cached": true</c>; or
     /// <see langword="null"/> when the ledger has none (or there is no ledger), for the caller to ask <see cref="AnswerAsync"/>.
     /// </summary>
+    /// <remarks>
+    /// In a shared run, a ledger in the claims' database that held nothing when the run first asked it is not looked up
+    /// here: the claim statement reads it for every key it would claim, so a fresh project's run saves a statement per
+    /// entry (a rerun's ledger, which holds records, is looked up here as ever, in batches and without taking one of the
+    /// op's places). A fallback chain's request is looked up under its members as ever.
+    /// </remarks>
     public async ValueTask<JsonObject?> TryStoredAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
+        if (site.Ledger is { } ledger && _setup.Models.ChainOf(request.Model) is null
+            && _foundElsewhere.GetOrAdd(ledger, static (l, answers) => l.Count == 0 && answers.FindsEverythingStoredIn(l), _answers))
+        {
+            return null;
+        }
+
         if (await StoredAsync(site.Ledger, request, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;

@@ -14,22 +14,27 @@ internal sealed partial class ClaimStore
     // once. For an answered key it also says whether the ledger the caller named ($5, per key; null for none) holds a
     // record under it, read in the same snapshot. The keys are inserted in bytewise order, and answers and renewals are
     // sorted by key too, which makes deadlocks between workers' statements rare, not impossible (a join may lock rows in
-    // another order): a deadlock the server reports rolls the statement back, and it runs again.
+    // another order): a deadlock the server reports rolls the statement back, and it runs again. A key the statement
+    // would claim (no claim, or a lease run out) whose caller named a ledger holding a record under it is not claimed:
+    // the record comes back instead (an earlier run's answer, or one a batch stored without a claim), so a caller that
+    // did not look the ledger up first pays for nothing twice.
     private static readonly string ClaimSql = $"""
         WITH cur AS MATERIALIZED (
-            SELECT u.k, u.l, u.i, r.answer, r.expires, r.worker, r.token
+            SELECT u.k, u.l, u.i, r.answer, r.expires, r.worker, r.token,
+                CASE WHEN u.l IS NOT NULL AND (r.token IS NULL OR (r.answer IS NULL AND r.expires < now())) THEN {PostgresLedger.RecordSql("u.l", "u.k")} END AS recorded
             FROM unnest($2::text[], $5::int[]) WITH ORDINALITY AS u(k, l, i)
             LEFT JOIN LATERAL (SELECT answer, expires, worker, token FROM batchfactory_claims WHERE scope = $1 AND key = u.k LIMIT 1) AS r ON true),
         ins AS (
             INSERT INTO batchfactory_claims AS c (scope, key, worker, token, expires)
             SELECT $1, k, $3, nextval('batchfactory_fence'), now() + $4 * interval '1 millisecond' FROM cur
-            WHERE cur.token IS NULL OR (cur.answer IS NULL AND cur.expires < now()) ORDER BY k COLLATE "C"
+            WHERE cur.recorded IS NULL AND (cur.token IS NULL OR (cur.answer IS NULL AND cur.expires < now())) ORDER BY k COLLATE "C"
             ON CONFLICT (scope, key) DO UPDATE SET worker = excluded.worker, token = excluded.token, expires = excluded.expires
                 WHERE c.answer IS NULL AND c.expires < now()
             RETURNING c.key, c.token)
         SELECT cur.i, ins.token, cur.answer, CASE WHEN cur.token IS NOT NULL THEN greatest(extract(epoch FROM cur.expires - now()), 0)::float8 END,
             cur.worker, cur.token,
-            cur.answer IS NOT NULL AND cur.l IS NOT NULL AND {PostgresLedger.HasRecordSql("cur.l", "cur.k")}
+            cur.answer IS NOT NULL AND cur.l IS NOT NULL AND {PostgresLedger.HasRecordSql("cur.l", "cur.k")},
+            cur.recorded
         FROM cur LEFT JOIN ins ON ins.key = cur.k
         """;
 
@@ -153,6 +158,10 @@ internal sealed partial class ClaimStore
                 else if (!reader.IsDBNull(2))
                 {
                     claims[i] = new Claim(reader.GetString(2), null, TimeSpan.Zero, reader.GetBoolean(6));
+                }
+                else if (!reader.IsDBNull(7))
+                {
+                    claims[i] = new Claim(reader.GetString(7), null, TimeSpan.Zero, InLedger: true, Recorded: true);
                 }
                 else if (adopt && !reader.IsDBNull(5) && reader.GetString(4) == Worker && !_held.ContainsKey(keys[i]))
                 {

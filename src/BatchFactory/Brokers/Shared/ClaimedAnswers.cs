@@ -33,6 +33,10 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
     public bool FindsAnswersStoredMeanwhile => true;
 
     /// <inheritdoc/>
+    /// <remarks>A ledger of the claims' database: the claim statement returns its record instead of claiming a key it holds.</remarks>
+    public bool FindsEverythingStoredIn(ILedger ledger) => claims.Keeps(ledger) is not null;
+
+    /// <inheritdoc/>
     public async Task<JsonObject> AnswerAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         // The op's ledger, when the claims can write to it: the broker's scope of this call names the op asking.
@@ -46,7 +50,7 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
             {
                 claims.Unwatch(request.Key, watch);
                 request.Kept = claim.InLedger;
-                return Elsewhere(stored);
+                return claim.Recorded ? Elsewhere(AnswerRecord.Answer(JsonNode.Parse(stored)!.AsObject())) : Elsewhere(stored);
             }
 
             if (claim.Token is { } token)
@@ -109,9 +113,10 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         return answer;
     }
 
-    private static JsonObject Elsewhere(string stored)
+    private static JsonObject Elsewhere(string stored) => Elsewhere(JsonNode.Parse(stored)!.AsObject());
+
+    private static JsonObject Elsewhere(JsonObject answer)
     {
-        var answer = JsonNode.Parse(stored)!.AsObject();
         answer[ElsewhereMark] = true;
         return answer;
     }

@@ -75,6 +75,10 @@ internal sealed class PostgresLedger : ILedger
     internal static string HasRecordSql(string ledger, string key) =>
         $"EXISTS (SELECT 1 FROM batchfactory_records WHERE ledger = {ledger} AND key = {key})";
 
+    /// <summary>SQL giving the record (text) of ledger number <paramref name="ledger"/> under <paramref name="key"/>, or null.</summary>
+    internal static string RecordSql(string ledger, string key) =>
+        $"(SELECT value FROM batchfactory_records WHERE ledger = {ledger} AND key = {key})";
+
     /// <summary>Counts <paramref name="keys"/> new keys written to this ledger by a statement of <see cref="UpsertSql"/>.</summary>
     internal void Added(int keys) => Interlocked.Add(ref _count, keys);
 

@@ -95,6 +95,36 @@ public sealed partial class ModelBrokerTests : IAsyncDisposable
         Assert.Equal(0, site.Counters.Snapshot(ModelPrices.Default).Cached);
     }
 
+    [Fact]
+    public async Task TryStoredAsync_SourceFindsAllThatIsStoredAndTheLedgerWasEmptyWhenFirstAsked_LeavesTheLookupToTheSource()
+    {
+        _source.FindsEverything = true;
+        using var broker = Broker();
+        var site = await SiteAsync();
+
+        Assert.Null(await broker.TryStoredAsync(site, "a", Chat("q"), TestRuns.Token));
+
+        // Whatever lands in the ledger from now on is the source's to find (a claim reads it): the ledger is not read.
+        await _ledger!.AppendAsync(Chat("q").Key, new JsonObject { ["text"] = "stored meanwhile" }, TestRuns.Token);
+        Assert.Null(await broker.TryStoredAsync(site, "a", Chat("q"), TestRuns.Token));
+        Assert.Equal(0, site.Counters.Snapshot(ModelPrices.Default).Cached);
+    }
+
+    [Fact]
+    public async Task TryStoredAsync_SourceFindsAllThatIsStoredButTheLedgerHeldRecordsWhenFirstAsked_ServesThemFromTheLedger()
+    {
+        _source.FindsEverything = true;
+        using var broker = Broker();
+        var site = await SiteAsync();
+        await _ledger!.AppendAsync(Chat("earlier").Key, new JsonObject { ["text"] = "from an earlier run" }, TestRuns.Token);
+
+        var served = await broker.TryStoredAsync(site, "a", Chat("earlier"), TestRuns.Token);
+
+        Assert.Equal("from an earlier run", served!["text"]!.GetValue<string>());
+        Assert.True(served["cached"]!.GetValue<bool>());
+        Assert.Equal(0, _source.Asked);
+    }
+
     private static ChatCall Chat(string prompt) =>
         new(ChatRequest.Create(Model.ToString(), [ChatRequest.Message("user", prompt)], null, 0), Model);
 
@@ -120,7 +150,12 @@ public sealed partial class ModelBrokerTests : IAsyncDisposable
 
         public int Parked => Volatile.Read(ref _parked);
 
+        /// <summary>Whether it finds every answer stored in a ledger, as a shared run's claims do for a ledger in their database.</summary>
+        public bool FindsEverything { get; set; }
+
         public bool CanPark(ModelRequest request) => Parks;
+
+        public bool FindsEverythingStoredIn(ILedger ledger) => FindsEverything;
 
         public Task<JsonObject>? Park(ModelRequest request, CancellationToken cancellationToken)
         {

@@ -143,6 +143,28 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task AnswerAsync_TheOpsLedgerHoldsARecordNoClaimStored_ServesTheRecordWithoutCallingOrClaiming()
+    {
+        // A record stored without a claim: an earlier run's answer, or a batch's answer no request of the run took.
+        var (_, connection) = await PreparedAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var claims = new ClaimStore(connection, "p/1", Options("worker"));
+        var request = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+        await ledger.AppendAsync(request.Key, new JsonObject { ["by"] = "earlier", [AnswerRecord.AskedField] = new JsonObject { ["idx"] = "0" } }, TestRuns.Token);
+        var source = new GatedSource("now", open: true);
+
+        var answer = await AskAsync(new ClaimedAnswers(source, claims), ledger, "entry-1", request);
+
+        Assert.Equal("earlier", answer["by"]!.GetValue<string>());
+        Assert.False(answer.ContainsKey(AnswerRecord.AskedField));
+        Assert.True(request.Kept);
+        Assert.Equal(0, source.Calls);
+
+        // Nothing was claimed: a caller that names no ledger claims the key.
+        Assert.NotNull((await claims.TryClaimAsync(request.Key, TestRuns.Token)).Token);
+    }
+
+    [Fact]
     public async Task AnswerAsync_StalledWorkerPastItsLease_WritesNoLedgerRecord()
     {
         var (database, connection) = await PreparedAsync();
