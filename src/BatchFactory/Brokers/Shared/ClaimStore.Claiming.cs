@@ -97,11 +97,11 @@ internal sealed partial class ClaimStore
     {
         var (keys, of) = Distinct(chunk);
 
-        // A key asked twice at once is looked up in the first asker's ledger (the others are told nothing of theirs).
+        // A key asked twice at once is looked up in the first ledger an asker named (the others are told nothing of theirs).
         var ledgers = new int?[keys.Length];
-        for (var i = chunk.Length - 1; i >= 0; i--)
+        for (var i = 0; i < chunk.Length; i++)
         {
-            ledgers[of[i]] = chunk[i].Ledger;
+            ledgers[of[i]] ??= chunk[i].Ledger;
         }
 
         var claims = await RetryAsync(attempt => ClaimOnceAsync(keys, ledgers, adopt: attempt > 1)).ConfigureAwait(false);
