@@ -42,9 +42,6 @@ internal sealed partial class ClaimStore
         return watch;
     }
 
-    /// <summary>Opens the connection that listens for answers, if it is not open, without waiting for it.</summary>
-    public void StartListening() => EnsureListening();
-
     /// <summary>
     /// Waits until <paramref name="watch"/> fires (the key was answered or released), the other worker's lease
     /// (<paramref name="heldFor"/>) runs out, or <see cref="SharingOptions.PollInterval"/> passes, whichever is first;
