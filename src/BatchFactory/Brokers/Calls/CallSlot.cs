@@ -2,8 +2,9 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// One of an op's places for entries in progress, carried along the async flow of the entry's call, so that a call
-/// which only waits for another worker's answer (<see cref="ClaimedAnswers"/>) gives its place to the next entry
-/// while it waits, and takes a place again before it goes on.
+/// which only waits for another worker's answer, or stores one (<see cref="ClaimedAnswers"/>), gives its place to the
+/// next entry meanwhile, and takes a place again only if it must claim or call once more: the places bound the entries
+/// claiming or calling, not those waiting or finishing.
 /// </summary>
 internal sealed class CallSlot
 {
@@ -33,30 +34,25 @@ internal sealed class CallSlot
     }
 
     /// <summary>
-    /// Awaits <paramref name="waiting"/> without holding the current flow's place (if it has a slot), then takes a place
-    /// again; a cancelled wait for the place leaves the slot without one.
+    /// Gives the current flow's place to the next entry (if it has a slot holding one): the entry goes on waiting, or
+    /// finishing, without a place, until it needs one again (<see cref="TakeAgainAsync"/>).
     /// </summary>
-    public static async Task WhileParkedAsync(Task waiting, CancellationToken cancellationToken)
-    {
-        if (Current is not { } slot)
-        {
-            await waiting.ConfigureAwait(false);
-            return;
-        }
+    public static void StepAside() => Current?.Release();
 
-        slot.Release();
-        try
-        {
-            await waiting.ConfigureAwait(false);
-        }
-        finally
+    /// <summary>
+    /// Takes a place again for the current flow's slot, if it gave its place away (<see cref="StepAside"/>); a cancelled
+    /// wait for the place leaves the slot without one.
+    /// </summary>
+    public static async ValueTask TakeAgainAsync(CancellationToken cancellationToken)
+    {
+        if (Current is { _held: false } slot)
         {
             await slot._places.WaitAsync(cancellationToken).ConfigureAwait(false);
             slot._held = true;
         }
     }
 
-    /// <summary>Gives the place back when the entry is done (once; nothing when a parked wait was cancelled).</summary>
+    /// <summary>Gives the place back when the entry is done (once; nothing when it stepped aside and took no place again).</summary>
     public void Leave() => Release();
 
     private void Release()

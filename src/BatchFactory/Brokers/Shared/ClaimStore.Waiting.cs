@@ -10,21 +10,16 @@ internal sealed partial class ClaimStore
     private const char ToldSeparator = '\u0001';
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ToldAnswer?>> _waiters = new(StringComparer.Ordinal);
-    private readonly Lock _listenGate = new();
-    private Task? _listening;
-
-    // Completes once the connection of _listening has said LISTEN (or failed to: the waiters then poll).
-    private Task _listened = Task.CompletedTask;
-
     /// <summary>
     /// Starts watching <paramref name="key"/> for an answer or a release, before the caller looks at its claim, so that
-    /// nothing announced in between is missed: it returns once the store's connection listens (the first watch of a
-    /// run waits for that connection to open; a notification sent before it listened would be missed, and its waiter
-    /// would sleep until it polls). Pass the result to <see cref="WaitAsync"/>.
+    /// nothing announced in between is missed: it returns once the process's listening connection to the database
+    /// listens (<see cref="PostgresConnection.AnswersListener"/>: open already when an earlier run of the process left it
+    /// open; otherwise the first watch waits for it, since a notification sent before it listened would be missed, and
+    /// its waiter would sleep until it polls). Pass the result to <see cref="WaitAsync"/>.
     /// </summary>
     public async ValueTask<Task<ToldAnswer?>> WatchAsync(string key, CancellationToken cancellationToken)
     {
-        var listened = EnsureListening();
+        var listened = _connection.AnswersListener.ListenAsync();
         var watch = _waiters.GetOrAdd(key, _ => new TaskCompletionSource<ToldAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         if (!listened.IsCompleted)
         {
@@ -122,58 +117,12 @@ internal sealed partial class ClaimStore
         return new ToldAnswer(told[(split + 1)..].ToString(), ledger);
     }
 
-    // Starts listening unless a listening connection is open or opening; returns the task that completes once it listens.
-    private Task EnsureListening()
+    // The listening connection broke or closed: what was announced meanwhile is missed, so every waiter looks again.
+    private void Lost()
     {
-        lock (_listenGate)
+        foreach (var waiter in _waiters.Values)
         {
-            if (_listening is null or { IsCompleted: true } && !_stop.IsCancellationRequested)
-            {
-                var listened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _listened = listened.Task;
-                _listening = Task.Run(() => ListenAsync(listened));
-            }
-
-            return _listened;
-        }
-    }
-
-    // One connection LISTENs for the store; if it fails, waiters fall back to polling until the next watch reopens it.
-    private async Task ListenAsync(TaskCompletionSource listened)
-    {
-        NpgsqlConnection? connection = null;
-        try
-        {
-            connection = await _listenSource.OpenConnectionAsync(_stop.Token).ConfigureAwait(false);
-            connection.Notification += (_, e) => Wake(e.Payload);
-            await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.AnswersChannel}", connection))
-            {
-                await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
-            }
-
-            listened.TrySetResult();
-
-            while (true)
-            {
-                await connection.WaitAsync(_stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or TimeoutException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Stopped, or the connection broke: waiters poll, and the next watch listens again.
-            foreach (var waiter in _waiters.Values)
-            {
-                waiter.TrySetResult(null);
-            }
-        }
-        finally
-        {
-            // A watch waiting for a connection that failed to listen goes on, and polls.
-            listened.TrySetResult();
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            waiter.TrySetResult(null);
         }
     }
 }

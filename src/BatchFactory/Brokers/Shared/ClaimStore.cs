@@ -15,7 +15,7 @@ internal sealed partial class ClaimStore : IDisposable
 {
     private readonly PostgresPoolShare _pool;
     private readonly NpgsqlDataSource _source;
-    private readonly NpgsqlDataSource _listenSource;
+    private readonly IDisposable _listening;
     private readonly PostgresConnection _connection;
     private readonly string _scope;
     private readonly SharingOptions _options;
@@ -39,8 +39,8 @@ internal sealed partial class ClaimStore : IDisposable
         _connection = connection;
         _scope = scope;
         _options = options;
-        // The one connection that LISTENs is closed, not pooled, when it ends: pooled connections are never reset.
-        _listenSource = connection.CreateDataSource(durable, pooled: false);
+        // Notifications come through the process's one listening connection to the database, which opens with the first watch.
+        _listening = connection.AnswersListener.Subscribe(Wake, Lost);
 
         // Generic plans: a new project's claims are unknown to the statistics, and a plan made for its scope would read
         // all of its claims to answer a few keys (see PostgresConnection.CreateDataSource). The pool is the connection's,
@@ -87,13 +87,13 @@ internal sealed partial class ClaimStore : IDisposable
     /// <param name="window">How long a grant counts: a minute, but for tests.</param>
     public SharedLimiter Limiter(TimeSpan window) => new(_source, _connection, _scope, window, _options.Lease);
 
-    /// <summary>Stops the heartbeat, closes the connection that listens, and gives back the share of the connection's pool.</summary>
+    /// <summary>Stops the heartbeat, stops listening, and gives back the share of the connection's pool.</summary>
     public void Dispose()
     {
         _stop.Cancel();
         _ = _heartbeat.ContinueWith(_ => _stop.Dispose(), TaskScheduler.Default);
         _ = _pool.DisposeAsync().AsTask();
-        _listenSource.Dispose();
+        _listening.Dispose();
     }
 
     // Renews the leases of every claim this worker holds, in one statement, every `every`.

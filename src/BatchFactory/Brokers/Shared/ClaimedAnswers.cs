@@ -7,7 +7,8 @@ namespace BatchFactory.Brokers;
 /// <paramref name="inner"/> answer it (live calls), storing the answer under the claim's fencing token; or, when another
 /// worker holds the claim, waits for that worker's answer, claiming the request again if its lease runs out. The wait
 /// sits before <paramref name="inner"/>, so a waiting entry holds none of the model's rate-limit or concurrency permits,
-/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress.
+/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress; nor does an entry whose
+/// answer is being stored. A place is taken again only to claim once more.
 /// </summary>
 /// <remarks>
 /// An answer that came from another worker carries <see cref="ElsewhereMark"/>, which the broker strips: it counts the
@@ -44,6 +45,8 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         var ledger = claims.Keeps(scope?.Site.Ledger);
         while (true)
         {
+            // A claim may lead to a call: it is made holding one of the op's places (given back while waiting, below).
+            await CallSlot.TakeAgainAsync(cancellationToken).ConfigureAwait(false);
             var watch = await claims.WatchAsync(request.Key, cancellationToken).ConfigureAwait(false);
             var claim = await claims.TryClaimAsync(request.Key, ledger, cancellationToken).ConfigureAwait(false);
             if (claim.Answer is { } stored)
@@ -65,9 +68,9 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
             }
 
             // Waiting for another worker's answer is no work of this op: its place goes to the next entry meanwhile.
-            var waiting = claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken);
-            await CallSlot.WhileParkedAsync(waiting, cancellationToken).ConfigureAwait(false);
-            if (await waiting.ConfigureAwait(false) is { } told)
+            CallSlot.StepAside();
+            var told = await claims.WaitAsync(request.Key, watch, claim.HeldFor, cancellationToken).ConfigureAwait(false);
+            if (told is not null)
             {
                 // The notification carried the answer, and the ledger its record was written to with it.
                 request.Kept = ledger is not null && told.Ledger == ledger.Id;
@@ -104,6 +107,8 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         var record = ledger is not null && scope is not null && !answer.ContainsKey(ElsewhereMark)
             ? AnswerRecord.Json(answer, scope.Site, scope.Idx, request, _time.GetUtcNow())
             : null;
+        // Storing the answer is no call: the op's place goes to the next entry meanwhile.
+        CallSlot.StepAside();
         if (!await claims.CompleteAsync(request.Key, token, answer.ToJsonString(), ledger, record, CancellationToken.None).ConfigureAwait(false))
         {
             return null;

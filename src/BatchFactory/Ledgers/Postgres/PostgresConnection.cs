@@ -67,6 +67,7 @@ internal sealed class PostgresConnection
         // Forgotten by For once its pools have closed: a process whose connection strings change (a rotated password)
         // keeps none of the old ones.
         _pools = new PostgresPools((durable, genericPlans) => CreateDataSource(durable, genericPlans: genericPlans), () => Known.TryRemove(new KeyValuePair<string, PostgresConnection>(_connectionString, this)));
+        AnswersListener = new PostgresListener(() => CreateDataSource(pooled: false), PostgresSchema.AnswersChannel, () => _pools.Linger);
     }
 
     /// <summary>
@@ -146,6 +147,12 @@ internal sealed class PostgresConnection
         get => _pools.Linger;
         set => _pools.Linger = value;
     }
+
+    /// <summary>
+    /// The process's one connection listening for the answers of shared runs on this database (<see cref="PostgresSchema.AnswersChannel"/>),
+    /// shared by their claim stores, and kept open <see cref="PoolLinger"/> after the last leaves, as the pools are.
+    /// </summary>
+    public PostgresListener AnswersListener { get; }
 
     /// <summary>Takes back one share of the pool of that kind (see <see cref="SharePool"/>).</summary>
     internal ValueTask ReleasePoolAsync(bool durable, bool genericPlans) => _pools.GiveBackAsync(durable, genericPlans);

@@ -59,6 +59,75 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task AnswerAsync_WaitingForAnotherWorkersAnswer_GivesItsOpPlaceToTheNextEntry_AndFinishesWithoutTakingItBack()
+    {
+        var (_, connection) = await PreparedAsync();
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        var firstCall = new GatedSource("first");
+        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
+        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
+
+        // The op has one place: the waiting entry gives it up, and the next entry takes it and keeps it.
+        using var places = new SemaphoreSlim(1, 1);
+        await places.WaitAsync(TestRuns.Token);
+        var secondCall = new GatedSource("second", open: true);
+        var second = InSlotAsync(places, () => new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token));
+        await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        firstCall.Gate.SetResult();
+        var (answer, _) = await second.WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Equal("first", answer["by"]!.GetValue<string>());
+        Assert.Equal(0, secondCall.Calls);
+        Assert.Equal(0, places.CurrentCount);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ClaimReleasedByTheWorkerItWaitedFor_TakesAPlaceAgainBeforeClaimingAndCalling()
+    {
+        var (_, connection) = await PreparedAsync();
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        var firstCall = new GatedSource("first") { Fails = true };
+        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
+        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
+        using var places = new SemaphoreSlim(1, 1);
+        await places.WaitAsync(TestRuns.Token);
+        var secondCall = new GatedSource("second", open: true);
+        var second = InSlotAsync(places, () => new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token));
+        await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        // The first worker's call fails and it gives the claim up: the waiting entry needs the place held by the next one.
+        firstCall.Gate.SetResult();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Task.Delay(300, TestRuns.Token);
+        Assert.Equal(0, secondCall.Calls);
+        places.Release();
+        var (answer, placeHeldAfterwards) = await second.WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Equal("second", answer["by"]!.GetValue<string>());
+        Assert.Equal(1, secondCall.Calls);
+        Assert.False(placeHeldAfterwards);
+        Assert.Equal(1, places.CurrentCount);
+    }
+
+    [Fact]
+    public async Task AnswerAsync_ItsOwnCallAnswered_GivesItsOpPlaceBackWhileTheAnswerIsStored()
+    {
+        var (_, connection) = await PreparedAsync();
+        using var claims = new ClaimStore(connection, "p/1", Options("one"));
+        using var places = new SemaphoreSlim(1, 1);
+        await places.WaitAsync(TestRuns.Token);
+
+        var (answer, placeHeldAfterwards) = await InSlotAsync(places, () => new ClaimedAnswers(new GatedSource("one", open: true), claims).AnswerAsync(Request, TestRuns.Token));
+
+        Assert.Equal("one", answer["by"]!.GetValue<string>());
+        Assert.False(placeHeldAfterwards);
+        Assert.Equal(1, places.CurrentCount);
+    }
+
+    [Fact]
     public async Task AnswerAsync_CallFails_ReleasesTheClaimSoAnotherWorkerCalls()
     {
         var database = postgres.NewDatabase();
@@ -200,6 +269,24 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         Assert.Equal("first", answer["by"]!.GetValue<string>());
         Assert.False(request.Kept);
         Assert.Null(await elsewhere.TryGetAsync(request.Key, TestRuns.Token));
+    }
+
+    // Asks as an op of a shared run does: holding one of its places (taken by the caller) as the flow's call slot. Says
+    // whether the place was still held when the answer came back.
+    private static async Task<(JsonObject Answer, bool PlaceHeld)> InSlotAsync(SemaphoreSlim places, Func<Task<JsonObject>> ask)
+    {
+        var slot = CallSlot.Enter(places);
+        var before = places.CurrentCount;
+        try
+        {
+            var answer = await ask();
+            var held = places.CurrentCount == before;
+            return (answer, held);
+        }
+        finally
+        {
+            slot.Leave();
+        }
     }
 
     // Asks as the broker does: in the call's scope, which names the op's ledger and the entry.

@@ -1,0 +1,184 @@
+using Npgsql;
+
+namespace BatchFactory.Ledgers;
+
+/// <summary>
+/// The one connection of a <see cref="PostgresConnection"/> that says <c>LISTEN</c> on a channel, shared by every
+/// subscriber of the process (the claim stores of its runs), each of which gets every notification and picks its own.
+/// It opens with the first subscriber that asks it to listen, and stays open <see cref="Linger"/> after the last
+/// subscriber leaves, so that the next run of the process finds it listening: a new connection costs the server a
+/// process, and a run its first watch's wait for it. When the connection breaks, every subscriber is told (it may have
+/// missed a notification), and the next <see cref="ListenAsync"/> opens a new one.
+/// </summary>
+/// <param name="source">Makes the unpooled data source of the listening connection (a connection that listens is never pooled).</param>
+/// <param name="channel">The channel listened on.</param>
+/// <param name="linger">How long the connection stays open after the last subscriber leaves; zero closes it at once.</param>
+internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string channel, Func<TimeSpan> linger)
+{
+    private readonly Lock _gate = new();
+    private readonly List<Subscriber> _subscribers = [];
+    private Subscriber[] _snapshot = [];
+    private NpgsqlDataSource? _source;
+    private CancellationTokenSource? _stop;
+    private Task? _loop;
+
+    // Completes once the connection of _loop listens (or failed to).
+    private Task _listened = Task.CompletedTask;
+    private Timer? _closing;
+    private int _round;
+
+    /// <summary>How long the connection stays open after the last subscriber leaves.</summary>
+    public TimeSpan Linger => linger();
+
+    /// <summary>Whether a connection is open or opening (for tests).</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _loop is { IsCompleted: false };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a subscriber: <paramref name="notified"/> gets the payload of every notification on the channel while it is
+    /// subscribed, and <paramref name="lost"/> is called when the connection breaks or closes (notifications may have been
+    /// missed). Dispose the result to leave. Opens nothing: <see cref="ListenAsync"/> does.
+    /// </summary>
+    public IDisposable Subscribe(Action<string> notified, Action lost)
+    {
+        var subscriber = new Subscriber(this, notified, lost);
+        lock (_gate)
+        {
+            _subscribers.Add(subscriber);
+            _snapshot = [.. _subscribers];
+            _closing?.Dispose();
+            _closing = null;
+            _round++;
+        }
+
+        return subscriber;
+    }
+
+    /// <summary>
+    /// Opens the listening connection unless it is open or opening; completes once it listens, or once it failed to (the
+    /// subscribers were then told, through their <c>lost</c>, and may poll).
+    /// </summary>
+    public Task ListenAsync()
+    {
+        lock (_gate)
+        {
+            if (_loop is null or { IsCompleted: true } && _subscribers.Count > 0)
+            {
+                var listened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _listened = listened.Task;
+                _stop = new CancellationTokenSource();
+                _source ??= source();
+                var (data, stop) = (_source, _stop.Token);
+                _loop = Task.Run(() => RunAsync(data, listened, stop));
+            }
+
+            return _listened;
+        }
+    }
+
+    private void Leave(Subscriber subscriber)
+    {
+        lock (_gate)
+        {
+            if (!_subscribers.Remove(subscriber))
+            {
+                return;
+            }
+
+            _snapshot = [.. _subscribers];
+            if (_subscribers.Count > 0)
+            {
+                return;
+            }
+
+            var round = ++_round;
+            if (Linger > TimeSpan.Zero)
+            {
+                _closing = new Timer(_ => CloseIfIdle(round), null, Linger, Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+
+        CloseIfIdle(_round);
+    }
+
+    // Closes the connection if no subscriber came since the round of the last one leaving.
+    private void CloseIfIdle(int round)
+    {
+        CancellationTokenSource? stop;
+        NpgsqlDataSource? data;
+        lock (_gate)
+        {
+            if (_subscribers.Count > 0 || _round != round)
+            {
+                return;
+            }
+
+            _closing?.Dispose();
+            _closing = null;
+            (stop, _stop, data, _source, _loop) = (_stop, null, _source, null, null);
+        }
+
+        stop?.Cancel();
+        data?.Dispose();
+    }
+
+    private async Task RunAsync(NpgsqlDataSource data, TaskCompletionSource listened, CancellationToken stop)
+    {
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await data.OpenConnectionAsync(stop).ConfigureAwait(false);
+            connection.Notification += (_, e) =>
+            {
+                foreach (var subscriber in Volatile.Read(ref _snapshot))
+                {
+                    subscriber.Notified(e.Payload);
+                }
+            };
+            await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+            {
+                await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
+            }
+
+            listened.TrySetResult();
+            while (true)
+            {
+                await connection.WaitAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Closed, or the connection broke: whatever was announced meanwhile is missed.
+            foreach (var subscriber in Volatile.Read(ref _snapshot))
+            {
+                subscriber.Lost();
+            }
+        }
+        finally
+        {
+            listened.TrySetResult();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class Subscriber(PostgresListener listener, Action<string> notified, Action lost) : IDisposable
+    {
+        public Action<string> Notified { get; } = notified;
+
+        public Action Lost { get; } = lost;
+
+        public void Dispose() => listener.Leave(this);
+    }
+}
