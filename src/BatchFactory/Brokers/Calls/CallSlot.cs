@@ -2,15 +2,17 @@ namespace BatchFactory.Brokers;
 
 /// <summary>
 /// One of an op's places for entries in progress, carried along the async flow of the entry's call, so that a call
-/// which only waits for another worker's answer, or stores one (<see cref="ClaimedAnswers"/>), gives its place to the
-/// next entry meanwhile, and takes a place again only if it must claim or call once more: the places bound the entries
-/// claiming or calling, not those waiting or finishing.
+/// which only waits for an answer (another worker's, <see cref="ClaimedAnswers"/>, or another entry's identical call,
+/// <see cref="ModelBroker"/>) gives its place to the next entry meanwhile, and takes a place again only if it must claim
+/// or call once more: the places bound the entries claiming, calling and storing their answers, not those waiting or
+/// finishing with an answer they were given.
 /// </summary>
 internal sealed class CallSlot
 {
     private static readonly AsyncLocal<CallSlot?> s_current = new();
     private readonly SemaphoreSlim _places;
     private bool _held;
+    private bool _left;
 
     private CallSlot(SemaphoreSlim places)
     {
@@ -45,7 +47,7 @@ internal sealed class CallSlot
     /// </summary>
     public static async ValueTask TakeAgainAsync(CancellationToken cancellationToken)
     {
-        if (Current is { _held: false } slot)
+        if (Current is { _held: false, _left: false } slot)
         {
             await slot._places.WaitAsync(cancellationToken).ConfigureAwait(false);
             slot._held = true;
@@ -53,7 +55,12 @@ internal sealed class CallSlot
     }
 
     /// <summary>Gives the place back when the entry is done (once; nothing when it stepped aside and took no place again).</summary>
-    public void Leave() => Release();
+    public void Leave()
+    {
+        // The flow may go on (work it started inherits the slot): a slot left takes no place again.
+        _left = true;
+        Release();
+    }
 
     private void Release()
     {

@@ -90,6 +90,8 @@ internal sealed partial class ModelBroker : IDisposable
     /// <exception cref="Exception">The request failed; it was recorded under <c>&lt;key&gt;#failed</c> (once per request sent).</exception>
     public async Task<JsonObject> AnswerAsync(CallSite site, string idx, ModelRequest request, CancellationToken cancellationToken)
     {
+        // An entry that gave its op's place up while it waited (a shared run's CallSlot) takes one again before it may call.
+        await CallSlot.TakeAgainAsync(cancellationToken).ConfigureAwait(false);
         var mine = new InFlightCall();
         var placed = false;
         while (_inFlight.GetOrAdd(request.Key, mine) is var winner && winner != mine)
@@ -104,6 +106,8 @@ internal sealed partial class ModelBroker : IDisposable
 
             if (winner.Join() is { } joined)
             {
+                // Waiting for another entry's call is no call of this one: in a shared run, its op's place goes to the next entry.
+                CallSlot.StepAside();
                 var shared = (JsonObject)(await joined.WaitAsync(cancellationToken).ConfigureAwait(false)).DeepClone();
                 return Served(site, idx, request, shared);
             }

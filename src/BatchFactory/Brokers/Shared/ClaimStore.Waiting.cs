@@ -19,8 +19,9 @@ internal sealed partial class ClaimStore
     /// </summary>
     public async ValueTask<Task<ToldAnswer?>> WatchAsync(string key, CancellationToken cancellationToken)
     {
-        var listened = _connection.AnswersListener.ListenAsync();
+        // Watching first: should the connection break before it listens, the watch is woken (look again).
         var watch = _waiters.GetOrAdd(key, _ => new TaskCompletionSource<ToldAnswer?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        var listened = _connection.AnswersListener.ListenAsync();
         if (!listened.IsCompleted)
         {
             try

@@ -7,8 +7,9 @@ namespace BatchFactory.Brokers;
 /// <paramref name="inner"/> answer it (live calls), storing the answer under the claim's fencing token; or, when another
 /// worker holds the claim, waits for that worker's answer, claiming the request again if its lease runs out. The wait
 /// sits before <paramref name="inner"/>, so a waiting entry holds none of the model's rate-limit or concurrency permits,
-/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress; nor does an entry whose
-/// answer is being stored. A place is taken again only to claim once more.
+/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress; it takes a place again only
+/// to claim once more, not to finish with the answer it was told. An entry keeps its place until its own answer is
+/// stored: a worker that dies leaves at most its op's concurrency of requests answered but not stored.
 /// </summary>
 /// <remarks>
 /// An answer that came from another worker carries <see cref="ElsewhereMark"/>, which the broker strips: it counts the
@@ -107,8 +108,6 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         var record = ledger is not null && scope is not null && !answer.ContainsKey(ElsewhereMark)
             ? AnswerRecord.Json(answer, scope.Site, scope.Idx, request, _time.GetUtcNow())
             : null;
-        // Storing the answer is no call: the op's place goes to the next entry meanwhile.
-        CallSlot.StepAside();
         if (!await claims.CompleteAsync(request.Key, token, answer.ToJsonString(), ledger, record, CancellationToken.None).ConfigureAwait(false))
         {
             return null;

@@ -22,6 +22,9 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
     private CancellationTokenSource? _stop;
     private Task? _loop;
 
+    // The loop running now: a loop that ended marks itself ended only if it still is the one.
+    private object? _generation;
+
     // Completes once the connection of _loop listens (or failed to).
     private Task _listened = Task.CompletedTask;
     private Timer? _closing;
@@ -37,7 +40,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
         {
             lock (_gate)
             {
-                return _loop is { IsCompleted: false };
+                return _loop is not null;
             }
         }
     }
@@ -70,14 +73,21 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
     {
         lock (_gate)
         {
-            if (_loop is null or { IsCompleted: true } && _subscribers.Count > 0)
+            if (_loop is null && _subscribers.Count > 0)
             {
                 var listened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _listened = listened.Task;
+                _stop?.Dispose();
                 _stop = new CancellationTokenSource();
                 _source ??= source();
-                var (data, stop) = (_source, _stop.Token);
-                _loop = Task.Run(() => RunAsync(data, listened, stop));
+                var (data, stop, generation) = (_source, _stop.Token, new object());
+                _generation = generation;
+
+                // The loop outlives the run whose watch started it: it carries none of that flow's context (call scope, span).
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _loop = Task.Run(() => RunAsync(data, listened, generation, stop));
+                }
             }
 
             return _listened;
@@ -102,7 +112,11 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
             var round = ++_round;
             if (Linger > TimeSpan.Zero)
             {
-                _closing = new Timer(_ => CloseIfIdle(round), null, Linger, Timeout.InfiniteTimeSpan);
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _closing = new Timer(_ => CloseIfIdle(round), null, Linger, Timeout.InfiniteTimeSpan);
+                }
+
                 return;
             }
         }
@@ -124,14 +138,21 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
 
             _closing?.Dispose();
             _closing = null;
-            (stop, _stop, data, _source, _loop) = (_stop, null, _source, null, null);
+            (stop, _stop, data, _source, _loop, _generation) = (_stop, null, _source, null, null, null);
         }
 
-        stop?.Cancel();
-        data?.Dispose();
+        try
+        {
+            stop?.Cancel();
+        }
+        finally
+        {
+            stop?.Dispose();
+            data?.Dispose();
+        }
     }
 
-    private async Task RunAsync(NpgsqlDataSource data, TaskCompletionSource listened, CancellationToken stop)
+    private async Task RunAsync(NpgsqlDataSource data, TaskCompletionSource listened, object generation, CancellationToken stop)
     {
         NpgsqlConnection? connection = null;
         try
@@ -141,7 +162,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
             {
                 foreach (var subscriber in Volatile.Read(ref _snapshot))
                 {
-                    subscriber.Notified(e.Payload);
+                    subscriber.Tell(e.Payload);
                 }
             };
             await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
@@ -155,12 +176,25 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
                 await connection.WaitAsync(stop).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
-            // Closed, or the connection broke: whatever was announced meanwhile is missed.
-            foreach (var subscriber in Volatile.Read(ref _snapshot))
+            // Closed, or the connection broke (whatever the error): whatever was announced meanwhile is missed. This loop is
+            // marked ended first, so a subscriber told that watches again at once opens a new connection.
+            Subscriber[] told;
+            lock (_gate)
             {
-                subscriber.Lost();
+                if (ReferenceEquals(_generation, generation))
+                {
+                    (_loop, _generation) = (null, null);
+                }
+
+                told = _snapshot;
+            }
+
+            listened.TrySetResult();
+            foreach (var subscriber in told)
+            {
+                subscriber.Lose();
             }
         }
         finally
@@ -168,17 +202,43 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
             listened.TrySetResult();
             if (connection is not null)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or IOException or ObjectDisposedException)
+                {
+                    // A broken connection may fail to close cleanly; it is gone either way.
+                }
             }
         }
     }
 
     private sealed class Subscriber(PostgresListener listener, Action<string> notified, Action lost) : IDisposable
     {
-        public Action<string> Notified { get; } = notified;
-
-        public Action Lost { get; } = lost;
-
         public void Dispose() => listener.Leave(this);
+
+        // A subscriber that throws misses what it was told; the others, and the connection, go on.
+        public void Tell(string payload)
+        {
+            try
+            {
+                notified(payload);
+            }
+            catch (Exception)
+            {
+            }
+        }
+
+        public void Lose()
+        {
+            try
+            {
+                lost();
+            }
+            catch (Exception)
+            {
+            }
+        }
     }
 }

@@ -82,6 +82,30 @@ public sealed class SharedWaitingTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal([.. Enumerable.Range(0, Held).Select(i => $"t{i}")], recorder.Of<CallCached>().Select(c => c.Idx).Order());
     }
 
+    [Fact]
+    public async Task RunAsync_TwoEntriesOfOnePlaceAskTheRequestAnotherWorkerHolds_NeitherBlocksTheOther_AndBothGetItsAnswer()
+    {
+        var database = postgres.NewDatabase();
+        await using var holderProject = Project(database, "holder");
+        await using var waiterProject = Project(database, "waiter");
+        var holder = Graph(1, concurrency: 1).RunCheckedAsync(Options(holderProject, _holderServer), TestRuns.Token);
+        await WaitUntilAsync(() => Volatile.Read(ref _askedOfHolder) == 1);
+
+        // One place: the first entry waits for the holder without it; the second joins the first's request without it
+        // too, so the first, looking again every poll, is never stuck behind the second.
+        var twins = FromList([new { id = "a", topic = "t0" }, new { id = "b", topic = "t0" }], idxKey: "id")
+            | AskLLM("Q {topic}", Model, "answer", new AskOptions { Concurrency = 1 })
+            | ToList("answer");
+        var waiter = twins.RunCheckedAsync(Options(waiterProject, _waiterServer), TestRuns.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestRuns.Token);
+        _release.Set();
+        await holder;
+        var result = await waiter.WaitAsync(TimeSpan.FromMinutes(1), TestRuns.Token);
+
+        Assert.Equal(["Echo[gpt-4o-mini]: Q t0", "Echo[gpt-4o-mini]: Q t0"], result.Values().Select(v => v!.GetValue<string>()));
+        Assert.Empty(_askedOfWaiter);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestRuns.Token);
