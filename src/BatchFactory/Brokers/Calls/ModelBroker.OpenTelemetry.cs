@@ -84,15 +84,16 @@ internal sealed partial class ModelBroker
         return answer;
     }
 
-    // A request served from the ledger or one in flight: a counted hit, and a span marked as one.
-    private void TraceHit(CallSite site, string idx, ModelRequest request)
+    // A request served from the ledger or one in flight: a counted hit, and a span marked as one (unless its call span
+    // is that span: `spanned`, an answer another worker of a shared run made).
+    private void TraceHit(CallSite site, string idx, ModelRequest request, bool spanned = false)
     {
         if (BatchFactoryTelemetry.CacheHits.Enabled)
         {
             BatchFactoryTelemetry.CacheHits.Add(1, BatchFactoryTelemetry.Tags(site.Op, request.Model.Model, request.Model.Provider));
         }
 
-        if (Traced)
+        if (Traced && !spanned)
         {
             using var span = StartSpan(site, idx, request, cacheHit: true);
         }

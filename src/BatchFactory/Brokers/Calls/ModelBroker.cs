@@ -142,8 +142,9 @@ internal sealed partial class ModelBroker : IDisposable
             mine.Answered(Named(answer, by));
             if (elsewhere)
             {
-                // Another worker of a shared run made this call: here it is served, like an answer from the ledger.
-                return Served(site, idx, by, answer);
+                // Another worker of a shared run made this call: here it is served, like an answer from the ledger (its
+                // call span, when traced, is marked as such a hit already: no second span).
+                return Served(site, idx, by, answer, spanned: true);
             }
 
             if (answer.ContainsKey("batch"))
@@ -261,18 +262,19 @@ internal sealed partial class ModelBroker : IDisposable
         return answer;
     }
 
-    private JsonObject Served(CallSite site, string idx, ModelRequest request, JsonObject answer)
+    private JsonObject Served(CallSite site, string idx, ModelRequest request, JsonObject answer, bool spanned = false)
     {
-        Served(site, idx, request);
+        Served(site, idx, request, spanned);
         answer["cached"] = true;
         return answer;
     }
 
-    private void Served(CallSite site, string idx, ModelRequest request)
+    // spanned: the request's call span (AskTracedAsync) already stands for the hit.
+    private void Served(CallSite site, string idx, ModelRequest request, bool spanned = false)
     {
         site.Counters.Served(request.Model);
         _observer.Cached(site, idx, request);
-        TraceHit(site, idx, request);
+        TraceHit(site, idx, request, spanned);
     }
 
     // Mirrors the retrying client: a 429 pauses every call of the model until its retry is due, and the refused call

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using BatchFactory.Testing;
 using BatchFactory.Tests.Support;
@@ -104,6 +105,50 @@ public sealed class SharedWaitingTests(PostgresServer postgres) : IAsyncLifetime
 
         Assert.Equal(["Echo[gpt-4o-mini]: Q t0", "Echo[gpt-4o-mini]: Q t0"], result.Values().Select(v => v!.GetValue<string>()));
         Assert.Empty(_askedOfWaiter);
+    }
+
+    [Fact]
+    public async Task RunAsync_Traced_EachRequestAnsweredByAnotherWorkerIsOneSpan_MarkedAsAHitAnsweredElsewhere()
+    {
+        var database = postgres.NewDatabase();
+        await using var holderProject = Project(database, "holder");
+        await using var waiterProject = Project(database, "waiter");
+        var holder = Graph(Held, concurrency: Held).RunCheckedAsync(Options(holderProject, _holderServer), TestRuns.Token);
+        await WaitUntilAsync(() => Volatile.Read(ref _askedOfHolder) == Held);
+
+        // The waiter's spans, told apart from other tests' by the trace of a parent span started here.
+        using var testSource = new ActivitySource("BatchFactory.Tests.SharedWaiting");
+        var spans = new ConcurrentQueue<Activity>();
+        ActivityTraceId trace = default;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is BatchFactoryTelemetry.Name || source == testSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.Source.Name == BatchFactoryTelemetry.Name && activity.TraceId == trace && activity.GetTagItem("gen_ai.operation.name") is not null)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        Task<RunResult> waiter;
+        using (var parent = testSource.StartActivity("waiter")!)
+        {
+            trace = parent.TraceId;
+            waiter = Graph(Entries, concurrency: 2).RunCheckedAsync(Options(waiterProject, _waiterServer), TestRuns.Token);
+        }
+
+        await WaitUntilAsync(() => _askedOfWaiter.Count == Entries - Held);
+        _release.Set();
+        await holder;
+        await waiter;
+
+        var held = spans.Where(s => s.GetTagItem("batchfactory.answered_elsewhere") is true).ToList();
+        Assert.Equal([.. Enumerable.Range(0, Held).Select(i => $"t{i}")], held.Select(s => (string)s.GetTagItem("batchfactory.entry.idx")!).Order());
+        Assert.All(held, s => Assert.Equal(true, s.GetTagItem("batchfactory.cache.hit")));
+        Assert.Equal(Entries, spans.Count);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
