@@ -219,6 +219,47 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task TryClaimAsync_KeyOfARecordHeldByAnotherWorkersLiveLease_SaysItIsHeld_SoTheCallerWaitsForThatWorker()
+    {
+        var (_, connection) = await PreparedAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var holderClaims = new ClaimStore(connection, "p/1", Options("holder"));
+        using var claims = new ClaimStore(connection, "p/1", Options("worker"));
+        var request = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+        Assert.NotNull((await holderClaims.TryClaimAsync(request.Key, TestRuns.Token)).Token);
+        await ledger.AppendAsync(request.Key, new JsonObject { ["by"] = "batch" }, TestRuns.Token);
+
+        var claim = await claims.TryClaimAsync(request.Key, ledger, TestRuns.Token);
+
+        Assert.Equal((null, null, false), (claim.Answer, claim.Token, claim.Recorded));
+        Assert.True(claim.HeldFor > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task TryClaimAsync_KeyOfARecordWhoseClaimsLeaseRanOut_ServesTheRecord_WithoutTakingTheClaimOver()
+    {
+        var (database, connection) = await PreparedAsync();
+        await using var ledger = await PostgresLedger.OpenAsync(connection, new LedgerLocation("p", "1", "llm", Path.GetTempPath()), new LedgerOptions(), TestRuns.Token);
+        using var deadClaims = new ClaimStore(connection, "p/1", Options("dead"));
+        using var claims = new ClaimStore(connection, "p/1", Options("worker"));
+        var request = new EmbeddingCall("a text", ModelSpec.Parse("m@offline"));
+        var dead = (await deadClaims.TryClaimAsync(request.Key, TestRuns.Token)).Token;
+        await ledger.AppendAsync(request.Key, new JsonObject { ["by"] = "batch" }, TestRuns.Token);
+        await ExpireLeasesAsync(database);
+
+        var claim = await claims.TryClaimAsync(request.Key, ledger, TestRuns.Token);
+
+        Assert.Equal("batch", JsonNode.Parse(claim.Answer!)!["by"]!.GetValue<string>());
+        Assert.Equal((null, true, true), (claim.Token, claim.Recorded, claim.InLedger));
+        await using var row = new NpgsqlConnection(database);
+        await row.OpenAsync(TestRuns.Token);
+        await using var holder = new NpgsqlCommand("SELECT worker, token FROM batchfactory_claims", row);
+        await using var reader = await holder.ExecuteReaderAsync(TestRuns.Token);
+        Assert.True(await reader.ReadAsync(TestRuns.Token));
+        Assert.Equal(("dead", dead), (reader.GetString(0), (long?)reader.GetInt64(1)));
+    }
+
+    [Fact]
     public async Task AnswerAsync_StalledWorkerPastItsLease_WritesNoLedgerRecord()
     {
         var (database, connection) = await PreparedAsync();
