@@ -50,6 +50,13 @@ internal sealed class CallSlot
         if (Current is { _held: false, _left: false } slot)
         {
             await slot._places.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (slot._left)
+            {
+                // The entry was done meanwhile (this flow inherited its slot): the place is not its to keep.
+                slot._places.Release();
+                return;
+            }
+
             slot._held = true;
         }
     }

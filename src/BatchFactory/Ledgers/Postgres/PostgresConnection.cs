@@ -113,6 +113,13 @@ internal sealed class PostgresConnection
             // Npgsql multiplexes only pooled connections: a user's Multiplexing=true does not apply to this one.
             builder.ConnectionStringBuilder.Pooling = false;
             builder.ConnectionStringBuilder.Multiplexing = false;
+
+            // Such a connection stays open for long without a statement (it only listens): a keepalive finds it dead
+            // should the network drop it silently, and its users then fall back to polling.
+            if (builder.ConnectionStringBuilder.KeepAlive == 0)
+            {
+                builder.ConnectionStringBuilder.KeepAlive = 30;
+            }
         }
 
         // The library reads and writes built-in types only (text, integers, booleans, timestamps and their arrays): a

@@ -30,6 +30,13 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
     private Timer? _closing;
     private int _round;
 
+    // After a failed attempt to open the connection (a server refusing more connections), no other before this time:
+    // the subscribers' waiters poll meanwhile instead of each trying again at once.
+    private long _retryAfter;
+
+    /// <summary>How long after a failed attempt to open the listening connection the next may start: one second.</summary>
+    public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long the connection stays open after the last subscriber leaves.</summary>
     public TimeSpan Linger => linger();
 
@@ -66,14 +73,14 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
     }
 
     /// <summary>
-    /// Opens the listening connection unless it is open or opening; completes once it listens, or once it failed to (the
-    /// subscribers were then told, through their <c>lost</c>, and may poll).
+    /// Opens the listening connection unless it is open or opening (or an attempt failed less than <see cref="RetryDelay"/>
+    /// ago); completes once it listens, or once it failed to: the caller's waiters then poll.
     /// </summary>
     public Task ListenAsync()
     {
         lock (_gate)
         {
-            if (_loop is null && _subscribers.Count > 0)
+            if (_loop is null && _subscribers.Count > 0 && Environment.TickCount64 >= _retryAfter)
             {
                 var listened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _listened = listened.Task;
@@ -96,6 +103,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
 
     private void Leave(Subscriber subscriber)
     {
+        int round;
         lock (_gate)
         {
             if (!_subscribers.Remove(subscriber))
@@ -109,7 +117,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
                 return;
             }
 
-            var round = ++_round;
+            round = ++_round;
             if (Linger > TimeSpan.Zero)
             {
                 using (ExecutionContext.SuppressFlow())
@@ -121,7 +129,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
             }
         }
 
-        CloseIfIdle(_round);
+        CloseIfIdle(round);
     }
 
     // Closes the connection if no subscriber came since the round of the last one leaving.
@@ -155,6 +163,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
     private async Task RunAsync(NpgsqlDataSource data, TaskCompletionSource listened, object generation, CancellationToken stop)
     {
         NpgsqlConnection? connection = null;
+        var listening = false;
         try
         {
             connection = await data.OpenConnectionAsync(stop).ConfigureAwait(false);
@@ -170,6 +179,7 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
                 await listen.ExecuteNonQueryAsync(stop).ConfigureAwait(false);
             }
 
+            listening = true;
             listened.TrySetResult();
             while (true)
             {
@@ -179,16 +189,21 @@ internal sealed class PostgresListener(Func<NpgsqlDataSource> source, string cha
         catch (Exception)
         {
             // Closed, or the connection broke (whatever the error): whatever was announced meanwhile is missed. This loop is
-            // marked ended first, so a subscriber told that watches again at once opens a new connection.
+            // marked ended first, so a subscriber told that watches again at once opens a new connection. A connection
+            // that never listened missed nothing: its subscribers' waiters poll, and no other opens for a while.
             Subscriber[] told;
             lock (_gate)
             {
                 if (ReferenceEquals(_generation, generation))
                 {
                     (_loop, _generation) = (null, null);
+                    if (!listening)
+                    {
+                        _retryAfter = Environment.TickCount64 + (long)RetryDelay.TotalMilliseconds;
+                    }
                 }
 
-                told = _snapshot;
+                told = listening ? _snapshot : [];
             }
 
             listened.TrySetResult();

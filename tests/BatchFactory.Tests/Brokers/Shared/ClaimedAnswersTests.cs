@@ -62,8 +62,8 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     public async Task AnswerAsync_WaitingForAnotherWorkersAnswer_GivesItsOpPlaceToTheNextEntry_AndFinishesWithoutTakingItBack()
     {
         var (_, connection) = await PreparedAsync();
-        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
-        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first", notifiedOnly: true));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second", notifiedOnly: true));
         var firstCall = new GatedSource("first");
         var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
         await firstCall.Started.Task.WaitAsync(TestRuns.Token);
@@ -87,8 +87,8 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     public async Task AnswerAsync_ClaimReleasedByTheWorkerItWaitedFor_TakesAPlaceAgainBeforeClaimingAndCalling()
     {
         var (_, connection) = await PreparedAsync();
-        using var firstClaims = new ClaimStore(connection, "p/1", Options("first"));
-        using var secondClaims = new ClaimStore(connection, "p/1", Options("second"));
+        using var firstClaims = new ClaimStore(connection, "p/1", Options("first", notifiedOnly: true));
+        using var secondClaims = new ClaimStore(connection, "p/1", Options("second", notifiedOnly: true));
         var firstCall = new GatedSource("first") { Fails = true };
         var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
         await firstCall.Started.Task.WaitAsync(TestRuns.Token);
@@ -322,8 +322,9 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         return answers.AnswerAsync(request, TestRuns.Token);
     }
 
-    private static SharingOptions Options(string worker) =>
-        new() { WorkerName = worker, Heartbeat = null, PollInterval = TimeSpan.FromMilliseconds(100) };
+    // notifiedOnly: a waiter is woken only by a notification (its poll is a minute away), never by a poll.
+    private static SharingOptions Options(string worker, bool notifiedOnly = false) =>
+        new() { WorkerName = worker, Heartbeat = null, PollInterval = notifiedOnly ? TimeSpan.FromMinutes(1) : TimeSpan.FromMilliseconds(100) };
 
     // A new database with the tables, and its connection.
     private async Task<(string Database, PostgresConnection Connection)> PreparedAsync()
