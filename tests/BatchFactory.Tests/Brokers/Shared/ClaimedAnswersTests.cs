@@ -61,19 +61,9 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     [Fact]
     public async Task AnswerAsync_WaitingForAnotherWorkersAnswer_GivesItsOpPlaceToTheNextEntry_AndFinishesWithoutTakingItBack()
     {
-        var (_, connection) = await PreparedAsync();
-        using var firstClaims = new ClaimStore(connection, "p/1", Options("first", notifiedOnly: true));
-        using var secondClaims = new ClaimStore(connection, "p/1", Options("second", notifiedOnly: true));
-        var firstCall = new GatedSource("first");
-        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
-        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
-
         // The op has one place: the waiting entry gives it up, and the next entry takes it and keeps it.
-        using var places = new SemaphoreSlim(1, 1);
-        await places.WaitAsync(TestRuns.Token);
-        var secondCall = new GatedSource("second", open: true);
-        var second = InSlotAsync(places, () => new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token));
-        await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+        await using var ask = await OnePlaceWaitingAsync(new GatedSource("first"));
+        var (firstCall, secondCall, second, places) = (ask.FirstCall, ask.SecondCall, ask.Second, ask.Places);
 
         firstCall.Gate.SetResult();
         var (answer, _) = await second.WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
@@ -86,21 +76,12 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     [Fact]
     public async Task AnswerAsync_ClaimReleasedByTheWorkerItWaitedFor_TakesAPlaceAgainBeforeClaimingAndCalling()
     {
-        var (_, connection) = await PreparedAsync();
-        using var firstClaims = new ClaimStore(connection, "p/1", Options("first", notifiedOnly: true));
-        using var secondClaims = new ClaimStore(connection, "p/1", Options("second", notifiedOnly: true));
-        var firstCall = new GatedSource("first") { Fails = true };
-        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
-        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
-        using var places = new SemaphoreSlim(1, 1);
-        await places.WaitAsync(TestRuns.Token);
-        var secondCall = new GatedSource("second", open: true);
-        var second = InSlotAsync(places, () => new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token));
-        await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+        await using var ask = await OnePlaceWaitingAsync(new GatedSource("first") { Fails = true });
+        var (firstCall, secondCall, second, places) = (ask.FirstCall, ask.SecondCall, ask.Second, ask.Places);
 
         // The first worker's call fails and it gives the claim up: the waiting entry needs the place held by the next one.
         firstCall.Gate.SetResult();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ask.First);
         await Task.Delay(300, TestRuns.Token);
         Assert.Equal(0, secondCall.Calls);
         places.Release();
@@ -295,6 +276,34 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
         Assert.Equal("first", answer["by"]!.GetValue<string>());
         Assert.False(request.Kept);
         Assert.Null(await elsewhere.TryGetAsync(request.Key, TestRuns.Token));
+    }
+
+    // A first worker calling (through firstCall, gated) and a second worker's entry of a one-place op waiting for it,
+    // whose place the next entry of that op (the test) has taken; waiters are woken by notifications only.
+    private async Task<OnePlaceWait> OnePlaceWaitingAsync(GatedSource firstCall)
+    {
+        var (_, connection) = await PreparedAsync();
+        var firstClaims = new ClaimStore(connection, "p/1", Options("first", notifiedOnly: true));
+        var secondClaims = new ClaimStore(connection, "p/1", Options("second", notifiedOnly: true));
+        var first = new ClaimedAnswers(firstCall, firstClaims).AnswerAsync(Request, TestRuns.Token);
+        await firstCall.Started.Task.WaitAsync(TestRuns.Token);
+        var places = new SemaphoreSlim(1, 1);
+        await places.WaitAsync(TestRuns.Token);
+        var secondCall = new GatedSource("second", open: true);
+        var second = InSlotAsync(places, () => new ClaimedAnswers(secondCall, secondClaims).AnswerAsync(Request, TestRuns.Token));
+        await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+        return new OnePlaceWait(firstClaims, secondClaims, places, firstCall, first, secondCall, second);
+    }
+
+    private sealed record OnePlaceWait(ClaimStore FirstClaims, ClaimStore SecondClaims, SemaphoreSlim Places, GatedSource FirstCall, Task<JsonObject> First, GatedSource SecondCall, Task<(JsonObject Answer, bool PlaceHeld)> Second) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            FirstClaims.Dispose();
+            SecondClaims.Dispose();
+            Places.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     // Asks as an op of a shared run does: holding one of its places (taken by the caller) as the flow's call slot. Says
