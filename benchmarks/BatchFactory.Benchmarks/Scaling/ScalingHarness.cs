@@ -21,6 +21,8 @@ internal static class ScalingHarness
     public static async Task<int> RunAsync(ScalingHarnessOptions options)
     {
         await using var server = await OpenAICompatibleServer.StartAsync(new TestServerOptions { Latency = TimeSpan.FromMilliseconds(options.LatencyMs), MaxRecordedRequests = 0 });
+        await using var schema = await ScalingSchema.CreateAsync(options.Postgres!);
+        options = options with { Postgres = schema.ConnectionString };
         var ideal = options.Concurrency * 1000.0 / options.LatencyMs;
         Console.WriteLine($"Scaling harness: {options.Requests:N0} distinct requests, concurrency {options.Concurrency} per worker, server latency {options.LatencyMs} ms (ideal {ideal:N0}/s per worker), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         var rows = new List<(int Workers, Measured Run, long Requests)>();
