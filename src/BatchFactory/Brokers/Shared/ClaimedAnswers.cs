@@ -7,9 +7,10 @@ namespace BatchFactory.Brokers;
 /// <paramref name="inner"/> answer it (live calls), storing the answer under the claim's fencing token; or, when another
 /// worker holds the claim, waits for that worker's answer, claiming the request again if its lease runs out. The wait
 /// sits before <paramref name="inner"/>, so a waiting entry holds none of the model's rate-limit or concurrency permits,
-/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress; it takes a place again only
-/// to claim once more, not to finish with the answer it was told. An entry keeps its place until its own answer is
-/// stored: a worker that dies leaves at most its op's concurrency of requests answered but not stored.
+/// nor (through <see cref="CallSlot"/>) its place among the entries its op has in progress, nor does its claim: a claim
+/// is made in one of the op's turns to claim, and a claim won takes a place before it calls; an entry told the answer
+/// finishes without a place. An entry keeps its place until its own answer is stored: a worker that dies leaves at most
+/// its op's concurrency of requests answered but not stored.
 /// </summary>
 /// <remarks>
 /// An answer that came from another worker carries <see cref="ElsewhereMark"/>, which the broker strips: it counts the
@@ -46,10 +47,30 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
         var ledger = claims.Keeps(scope?.Site.Ledger);
         while (true)
         {
-            // A claim may lead to a call: it is made holding one of the op's places (given back while waiting, below).
-            await CallSlot.TakeAgainAsync(cancellationToken).ConfigureAwait(false);
-            var watch = await claims.WatchAsync(request.Key, cancellationToken).ConfigureAwait(false);
-            var claim = await claims.TryClaimAsync(request.Key, ledger, cancellationToken).ConfigureAwait(false);
+            // A claim may lead to a call: it is made in one of the op's turns to claim, without a place (CallSlot), and a
+            // claim won takes a place before its turn ends.
+            Task<ToldAnswer?>? watch = null;
+            Claim claim;
+            await CallSlot.BeginClaimAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                watch = await claims.WatchAsync(request.Key, cancellationToken).ConfigureAwait(false);
+                claim = await claims.TryClaimAsync(request.Key, ledger, cancellationToken).ConfigureAwait(false);
+                if (claim.Token is { } won)
+                {
+                    await PlaceForAsync(request.Key, won, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch when (watch is not null)
+            {
+                claims.Unwatch(request.Key, watch);
+                throw;
+            }
+            finally
+            {
+                CallSlot.EndClaim();
+            }
+
             if (claim.Answer is { } stored)
             {
                 claims.Unwatch(request.Key, watch);
@@ -77,6 +98,28 @@ internal sealed class ClaimedAnswers(IAnswerSource inner, ClaimStore claims, Tim
                 request.Kept = ledger is not null && told.Ledger == ledger.Id;
                 return Elsewhere(told.Answer);
             }
+        }
+    }
+
+    // Takes a place for the call of a claim won; cancelled meanwhile, gives the claim up (nothing was sent).
+    private async Task PlaceForAsync(string key, long token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallSlot.TakeAgainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                await claims.ReleaseAsync(key, token).ConfigureAwait(false);
+            }
+            catch (LedgerException)
+            {
+                // The claim runs out with its lease.
+            }
+
+            throw;
         }
     }
 

@@ -45,6 +45,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
         // Concurrency to the next entry (Brokers.CallSlot), so the places are a semaphore and the block runs unbounded.
         var concurrency = ConcurrencyIn(context.Run.Options);
         var places = context.Run.Claims is null ? null : new SemaphoreSlim(concurrency, concurrency);
+        var claims = places is null ? null : new SemaphoreSlim(concurrency, concurrency);
         var options = new ExecutionDataflowBlockOptions
         {
             MaxDegreeOfParallelism = places is null ? concurrency : DataflowBlockOptions.Unbounded,
@@ -86,7 +87,7 @@ internal abstract class AsyncEntryOp<TPending> : AsyncEntryOp
                 if (places is not null)
                 {
                     await places.WaitAsync(context.Token).ConfigureAwait(false);
-                    slot = Brokers.CallSlot.Enter(places);
+                    slot = Brokers.CallSlot.Enter(places, claims);
                 }
 
                 Entry? result;

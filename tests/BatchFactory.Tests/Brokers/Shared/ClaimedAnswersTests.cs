@@ -94,6 +94,45 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task AnswerAsync_WithTurnsToClaim_ClaimsWithoutAPlace_AndAClaimWonWaitsInItsTurnForAPlaceBeforeCalling()
+    {
+        var (database, connection) = await PreparedAsync();
+        using var claims = new ClaimStore(connection, "p/1", Options("one", notifiedOnly: true));
+        using var places = new SemaphoreSlim(1, 1);
+        using var turns = new SemaphoreSlim(1, 1);
+        await places.WaitAsync(TestRuns.Token);
+        var call = new GatedSource("one", open: true);
+
+        // The claim statement waits behind a lock: meanwhile the op's only place is free for the next entry.
+        Task<(JsonObject Answer, bool PlaceHeld)> asking;
+        await using (var blocker = new NpgsqlConnection(database))
+        {
+            await blocker.OpenAsync(TestRuns.Token);
+            await using var hold = await blocker.BeginTransactionAsync(TestRuns.Token);
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE batchfactory_claims IN ACCESS EXCLUSIVE MODE", blocker, hold))
+            {
+                await lockTable.ExecuteNonQueryAsync(TestRuns.Token);
+            }
+
+            asking = InSlotAsync(places, () => new ClaimedAnswers(call, claims).AnswerAsync(Request, TestRuns.Token), turns);
+            await places.WaitAsync(TestRuns.Token).WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+            Assert.Equal(0, turns.CurrentCount);
+            await hold.RollbackAsync(TestRuns.Token);
+        }
+
+        // The claim is won while the next entry holds the place: it keeps its turn, and calls only once it has a place.
+        await Eventually.TrueAsync(async () => await ClaimsAsync(database) == 1, "the claim is taken");
+        await Task.Delay(200, TestRuns.Token);
+        Assert.Equal((0, 0), (call.Calls, turns.CurrentCount));
+        places.Release();
+        var (answer, placeHeld) = await asking.WaitAsync(TimeSpan.FromSeconds(30), TestRuns.Token);
+
+        Assert.Equal("one", answer["by"]!.GetValue<string>());
+        Assert.True(placeHeld);
+        Assert.Equal((1, 1, 1), (call.Calls, places.CurrentCount, turns.CurrentCount));
+    }
+
+    [Fact]
     public async Task AnswerAsync_CallFails_ReleasesTheClaimSoAnotherWorkerCalls()
     {
         var database = postgres.NewDatabase();
@@ -308,9 +347,9 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
 
     // Asks as an op of a shared run does: holding one of its places (taken by the caller) as the flow's call slot. Says
     // whether the place was still held when the answer came back.
-    private static async Task<(JsonObject Answer, bool PlaceHeld)> InSlotAsync(SemaphoreSlim places, Func<Task<JsonObject>> ask)
+    private static async Task<(JsonObject Answer, bool PlaceHeld)> InSlotAsync(SemaphoreSlim places, Func<Task<JsonObject>> ask, SemaphoreSlim? turns = null)
     {
-        var slot = CallSlot.Enter(places);
+        var slot = CallSlot.Enter(places, turns);
         var before = places.CurrentCount;
         try
         {
@@ -348,6 +387,14 @@ public sealed class ClaimedAnswersTests(PostgresServer postgres)
     {
         await using var source = connection.CreateDataSource();
         await PostgresSchema.EnsureAsync(source, connection, TestRuns.Token);
+    }
+
+    private static async Task<long> ClaimsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(TestRuns.Token);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM batchfactory_claims", connection);
+        return (long)(await count.ExecuteScalarAsync(TestRuns.Token))!;
     }
 
     private static async Task ExpireLeasesAsync(string database)
